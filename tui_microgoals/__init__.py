@@ -1,0 +1,3 @@
+"""microgoals: big goals done in small steps."""
+
+__version__ = "0.1.0"

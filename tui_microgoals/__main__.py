@@ -1,0 +1,3 @@
+from tui_microgoals.cli import main
+
+raise SystemExit(main())

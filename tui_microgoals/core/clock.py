@@ -1,0 +1,95 @@
+"""The clock is injected everywhere so tests can move it (pendulum's travel helpers work too)."""
+
+from __future__ import annotations
+
+import os
+
+import pendulum
+from pendulum import Date, DateTime
+
+from tui_microgoals.core.errors import InputError
+
+
+def local_zone_name() -> str:
+    """The IANA zone for local dates: ``MICROGOALS_TZ``, else ``TZ``, else the system's."""
+    for var in ("MICROGOALS_TZ", "TZ"):
+        name = os.environ.get(var, "").strip().lstrip(":")
+        if name:
+            try:
+                return pendulum.timezone(name).name
+            except Exception:  # noqa: BLE001 - an unknown zone falls back to the system's
+                continue
+    try:
+        return pendulum.local_timezone().name
+    except Exception:  # noqa: BLE001
+        return "UTC"
+
+
+class Clock:
+    """Wall-clock time in UTC plus the zone that decides local dates."""
+
+    def __init__(self, tz: str | None = None) -> None:
+        self.tz = tz or local_zone_name()
+
+    def now(self) -> DateTime:
+        return pendulum.now("UTC")
+
+    def local_now(self) -> DateTime:
+        return self.now().in_timezone(self.tz)
+
+    def today(self) -> Date:
+        return self.local_now().date()
+
+    def local_date(self, instant: DateTime) -> Date:
+        return instant.in_timezone(self.tz).date()
+
+
+class FixedClock(Clock):
+    """A clock that only moves when told to: for tests and screenshots."""
+
+    def __init__(self, start: DateTime | str, tz: str = "UTC") -> None:
+        super().__init__(tz)
+        self._now = to_instant(start) if isinstance(start, str) else start.in_timezone("UTC")
+
+    def now(self) -> DateTime:
+        return self._now
+
+    def set(self, instant: DateTime) -> None:
+        self._now = instant.in_timezone("UTC")
+
+    def advance(self, **delta: float) -> None:
+        self._now = self._now.add(**delta)  # type: ignore[arg-type]
+
+
+def to_iso(instant: DateTime | None) -> str | None:
+    """UTC ISO-8601 with a Z: the only form instants take in the file."""
+    if instant is None:
+        return None
+    return instant.in_timezone("UTC").format("YYYY-MM-DDTHH:mm:ss.SSSSSS") + "Z"
+
+
+def to_instant(text: str | None) -> DateTime | None:
+    if text is None:
+        return None
+    parsed = pendulum.parse(text)
+    if not isinstance(parsed, DateTime):
+        raise ValueError(f"not an instant: {text!r}")
+    return parsed.in_timezone("UTC")
+
+
+def parse_date(text: str, clock: Clock) -> Date:
+    """``YYYY-MM-DD``, ``today`` or ``yesterday``; anything else is a clear InputError."""
+    word = text.strip().lower()
+    if word == "today":
+        return clock.today()
+    if word == "yesterday":
+        return clock.today().subtract(days=1)
+    if word == "tomorrow":
+        return clock.today().add(days=1)
+    try:
+        parsed = pendulum.from_format(word, "YYYY-MM-DD")
+    except Exception:  # noqa: BLE001 - pendulum raises several types for bad dates
+        raise InputError(
+            f"bad date {text!r}: use YYYY-MM-DD, 'today' or 'yesterday'"
+        ) from None
+    return parsed.date()

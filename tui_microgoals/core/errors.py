@@ -1,0 +1,37 @@
+"""Errors the core raises; the CLI and the app turn each into one clear line."""
+
+
+class MicrogoalsError(Exception):
+    """Base class. ``exit_code`` is what the command line exits with."""
+
+    exit_code = 1
+
+
+class InputError(MicrogoalsError):
+    """Bad input or usage: an unknown id, a blocked goal, a cycle, a bad date..."""
+
+    exit_code = 2
+
+
+class NotFound(InputError):
+    """An id that names nothing."""
+
+
+class Conflict(InputError):
+    """The request clashes with the current state (a block already runs, none runs...)."""
+
+
+class StorageError(MicrogoalsError):
+    """The database file cannot be read or written; it was left untouched."""
+
+
+class CorruptDatabase(StorageError):
+    """The file is empty, truncated or not a microgoals database."""
+
+
+class NewerSchema(StorageError):
+    """The file was written by a newer microgoals."""
+
+
+class LockTimeout(StorageError):
+    """Another process held the database lock for too long."""

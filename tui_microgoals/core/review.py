@@ -1,0 +1,169 @@
+"""A day's review: what got done, the blocks, focus minutes, planned vs done, streaks, advice."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from pendulum import Date, DateTime
+
+from tui_microgoals.core import timer, tree
+from tui_microgoals.core.errors import InputError
+from tui_microgoals.core.models import DONE, Block, Day, Goal
+from tui_microgoals.core.planner import TodayItem, day_list, habit_done_days
+from tui_microgoals.core.recurrence import Recurrence
+
+SUGGEST_WINDOW_DAYS = 7
+SUGGEST_MIN_MISSES = 3
+
+
+@dataclass(frozen=True)
+class DoneItem:
+    id: int
+    title: str
+    path: str
+    at: DateTime | None
+    habit: bool = False
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    id: int
+    title: str
+    kind: str  # "split", "shrink", "step_up"
+    reason: str
+
+
+@dataclass
+class Review:
+    date: Date
+    done: list[DoneItem]
+    blocks: list[Block]
+    focus_seconds: dict[int, float]
+    planned: list[TodayItem]
+    one_thing: TodayItem | None
+    streak: int
+    note: str
+    suggestions: list[Suggestion] = field(default_factory=list)
+
+    @property
+    def focus_minutes(self) -> float:
+        return round(sum(self.focus_seconds.values()) / 60, 1)
+
+    @property
+    def interruptions(self) -> int:
+        return sum(len(b.interruptions) for b in self.blocks)
+
+    @property
+    def not_done(self) -> list[TodayItem]:
+        return [i for i in self.planned if not i.done]
+
+
+def done_on(goals: Mapping[int, Goal], days: Mapping[Date, Day], date: Date) -> list[DoneItem]:
+    items = [
+        DoneItem(g.id, g.title, tree.path(goals, g.id), g.done_at)
+        for g in goals.values()
+        if g.status == DONE and g.done_on == date
+    ]
+    items.sort(key=lambda i: (i.at is None, i.at or 0))
+    day = days.get(date)
+    for goal_id in day.habits_done if day else []:
+        if goal_id in goals:
+            items.append(DoneItem(goal_id, goals[goal_id].title, tree.path(goals, goal_id), None, True))
+    return items
+
+
+def done_days(goals: Mapping[int, Goal], days: Mapping[Date, Day]) -> set[Date]:
+    found = {g.done_on for g in goals.values() if g.status == DONE and g.done_on}
+    found |= {d.date for d in days.values() if d.habits_done}
+    return found  # type: ignore[return-value]
+
+
+def streak(active: set[Date], date: Date, *, today_pending: bool = True) -> int:
+    """Consecutive days with something done, ending on ``date`` (or the day before while
+    ``date`` itself has nothing yet: the streak is not broken until the day is over)."""
+    day = date if date in active or not today_pending else date.subtract(days=1)
+    count = 0
+    while day in active:
+        count += 1
+        day = day.subtract(days=1)
+    return count
+
+
+def habit_streak(goal: Goal, done: set[Date], date: Date) -> int:
+    """Consecutive due days done, ending on ``date`` (today not yet done doesn't break it)."""
+    try:
+        rule = Recurrence.parse(goal.recurrence or "")
+    except InputError:
+        return 0
+    start = goal.created_at.date() if goal.created_at else date.subtract(days=365)
+    count, day = 0, date
+    while day >= start:
+        if rule.is_due(day, done):
+            if day in done:
+                count += 1
+            elif day != date:
+                break
+        day = day.subtract(days=1)
+    return count
+
+
+def suggestions(
+    goals: Mapping[int, Goal], days: Mapping[Date, Day], date: Date, block_minutes: int
+) -> list[Suggestion]:
+    out: list[Suggestion] = []
+    seen: set[int] = set()
+    window = [date.subtract(days=n) for n in range(SUGGEST_WINDOW_DAYS)]
+    habit_done = habit_done_days(days)
+    for item in day_list(goals, days, date, block_minutes):
+        goal = item.goal
+        if item.too_big and not item.done:
+            out.append(Suggestion(goal.id, goal.title, "split",
+                f"estimated {goal.minutes} min, longer than a {block_minutes}-min block: split it"))
+            seen.add(goal.id)
+        elif item.carried >= SUGGEST_MIN_MISSES:
+            out.append(Suggestion(goal.id, goal.title, "split",
+                f"carried {item.carried} days: split it or make it smaller"))
+            seen.add(goal.id)
+    for goal in goals.values():
+        if goal.id in seen or not goal.is_habit or goal.status != "open":
+            continue
+        try:
+            rule = Recurrence.parse(goal.recurrence or "")
+        except InputError:
+            continue
+        done = habit_done.get(goal.id, set())
+        created = goal.created_at.date() if goal.created_at else window[-1]
+        due = [d for d in window if d >= created and d != date and rule.is_due(d, done)]
+        missed = [d for d in due if d not in done]
+        if len(missed) >= SUGGEST_MIN_MISSES:
+            out.append(Suggestion(goal.id, goal.title, "shrink",
+                f"missed {len(missed)} of the last {len(due)} due days: scale it back"))
+        elif len(due) >= SUGGEST_WINDOW_DAYS - 1 and not missed:
+            out.append(Suggestion(goal.id, goal.title, "step_up",
+                f"done on every due day for {len(due)} days: make it a little harder"))
+    return out
+
+
+def review_day(
+    goals: Mapping[int, Goal],
+    days: Mapping[Date, Day],
+    blocks: list[Block],
+    date: Date,
+    now: DateTime,
+    block_minutes: int,
+) -> Review:
+    planned = day_list(goals, days, date, block_minutes)
+    one = next((i for i in planned if i.one_thing), None)
+    day = days.get(date) or Day(date)
+    return Review(
+        date=date,
+        done=done_on(goals, days, date),
+        blocks=blocks,
+        focus_seconds={b.id: timer.focus_seconds(b, now) for b in blocks},
+        planned=planned,
+        one_thing=one,
+        streak=streak(done_days(goals, days), date),
+        note=day.note,
+        suggestions=suggestions(goals, days, date, block_minutes),
+    )

@@ -1,0 +1,663 @@
+"""The store: every change to goals, day plans and blocks, each one a single transaction.
+
+``Store(db, clock)`` takes its TinyDB and its clock as arguments. With ``DurableStorage``
+each public method that writes holds the cross-process lock, starts from the newest file on
+disk and commits once, so two processes never lose each other's changes. Ids come from
+counters kept in the file: they are never reused, even after a delete.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Final
+
+import orjson
+from pendulum import Date, DateTime
+from tinydb import TinyDB
+from tinydb.table import Document, Table
+
+from tui_microgoals.core import timer, tree
+from tui_microgoals.core.clock import Clock
+from tui_microgoals.core.errors import Conflict, InputError, NotFound
+from tui_microgoals.core.models import (
+    DEFAULT_BLOCK_MINUTES,
+    DONE,
+    DROPPED,
+    MAX_BLOCK_MINUTES,
+    MIN_BLOCK_MINUTES,
+    OPEN,
+    OUTCOMES,
+    Block,
+    Day,
+    Goal,
+    Interruption,
+    Pause,
+)
+from tui_microgoals.core.planner import TodayItem, day_list
+from tui_microgoals.core.recurrence import Recurrence
+from tui_microgoals.core.review import Review, review_day
+from tui_microgoals.core.storage import SCHEMA_VERSION, DurableStorage, MemoryStorage
+from tui_microgoals.core.text import clean_line, clean_notes, clean_title
+
+MAX_ESTIMATE_MINUTES = 24 * 60
+EXPORT_FORMAT = "microgoals-export"
+
+
+class _Unset:
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET: Final = _Unset()
+
+DEFAULT_SETTINGS: dict[str, Any] = {
+    "block_minutes": DEFAULT_BLOCK_MINUTES,
+    "capacity": 120,
+    "reward_every": 5,
+    "reward": "",
+    "theme": "textual-dark",
+}
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything the screens draw, read at one moment."""
+
+    goals: dict[int, Goal]
+    days: dict[Date, Day]
+    running: Block | None
+    settings: dict[str, Any]
+
+
+def check_minutes(minutes: int | None, *, what: str = "estimate") -> int | None:
+    if minutes is None:
+        return None
+    if isinstance(minutes, bool) or not isinstance(minutes, int):
+        raise InputError(f"the {what} must be a whole number of minutes")
+    if not 1 <= minutes <= MAX_ESTIMATE_MINUTES:
+        raise InputError(f"the {what} must be between 1 and {MAX_ESTIMATE_MINUTES} minutes")
+    return minutes
+
+
+def check_block_minutes(minutes: int) -> int:
+    if not MIN_BLOCK_MINUTES <= minutes <= MAX_BLOCK_MINUTES:
+        raise InputError(
+            f"a block lasts {MIN_BLOCK_MINUTES} to {MAX_BLOCK_MINUTES} minutes, not {minutes}"
+        )
+    return minutes
+
+
+class Store:
+    def __init__(self, db: TinyDB, clock: Clock | None = None) -> None:
+        self.db = db
+        self.clock = clock or Clock()
+        self.storage: DurableStorage | MemoryStorage = db.storage  # type: ignore[assignment]
+        # No query cache: another process may change the file under us.
+        self._goals_t = db.table("goals", cache_size=0)
+        self._blocks_t = db.table("blocks", cache_size=0)
+        self._days_t = db.table("days", cache_size=0)
+        self._meta_t = db.table("meta", cache_size=0)
+        self._goals_cache: tuple[int, dict[int, Goal]] | None = None
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str], clock: Clock | None = None) -> Store:
+        return cls(TinyDB(Path(path), storage=DurableStorage), clock)
+
+    @classmethod
+    def memory(cls, clock: Clock | None = None) -> Store:
+        return cls(TinyDB(storage=MemoryStorage), clock)
+
+    @property
+    def path(self) -> Path | None:
+        return getattr(self.storage, "path", None)
+
+    @contextmanager
+    def _tx(self) -> Iterator[None]:
+        with self.storage.transaction():
+            yield
+
+    def changed(self) -> bool:
+        """Whether another process wrote since we last looked (one stat call)."""
+        return self.storage.changed()
+
+    # -- meta: counters and settings ------------------------------------------------
+
+    def _meta(self) -> dict[str, Any]:
+        return dict(self._meta_t.get(doc_id=1) or {})
+
+    def _next_id(self, kind: str) -> int:
+        meta = self._meta()
+        table = self._goals_t if kind == "goal" else self._blocks_t
+        key = f"next_{kind}"
+        existing = max((int(k) for k in table._read_table()), default=0)
+        new_id = max(int(meta.get(key, 1)), existing + 1)
+        meta[key] = new_id + 1
+        self._meta_t.upsert(Document(meta, doc_id=1))
+        return new_id
+
+    def settings(self) -> dict[str, Any]:
+        return {**DEFAULT_SETTINGS, **self._meta().get("settings", {})}
+
+    def set_setting(self, key: str, value: Any) -> dict[str, Any]:
+        if key not in DEFAULT_SETTINGS:
+            raise InputError(f"unknown setting {key!r}; known: {', '.join(DEFAULT_SETTINGS)}")
+        if key == "block_minutes":
+            check_block_minutes(value)
+        if key in ("capacity", "reward_every") and (not isinstance(value, int) or value < 1):
+            raise InputError(f"{key} must be a whole number above 0")
+        if key == "reward":
+            value = clean_line(value, what="reward")
+        with self._tx():
+            meta = self._meta()
+            meta["settings"] = {**meta.get("settings", {}), key: value}
+            self._meta_t.upsert(Document(meta, doc_id=1))
+        return self.settings()
+
+    # -- reading ----------------------------------------------------------------------
+
+    def goals(self) -> dict[int, Goal]:
+        """All goals by id; parsed again only when the data changed."""
+        raw = self._goals_t._read_table()
+        generation = self.storage.generation
+        if self._goals_cache is None or self._goals_cache[0] != generation:
+            parsed = {int(k): Goal.from_doc(int(k), v) for k, v in raw.items()}
+            self._goals_cache = (generation, parsed)
+        return self._goals_cache[1]
+
+    def goal(self, goal_id: int) -> Goal:
+        goal = self.goals().get(goal_id)
+        if goal is None:
+            raise NotFound(f"no goal with id {goal_id}")
+        return goal
+
+    def days(self) -> dict[Date, Day]:
+        return {day.date: day for day in map(Day.from_doc, self._days_t._read_table().values())}
+
+    def day(self, date: Date) -> Day:
+        doc = self._days_t.get(doc_id=date.toordinal())
+        return Day.from_doc(doc) if doc else Day(date)
+
+    def blocks(self) -> list[Block]:
+        return [Block.from_doc(int(k), v) for k, v in self._blocks_t._read_table().items()]
+
+    def blocks_on(self, date: Date) -> list[Block]:
+        """Blocks that count toward the local date ``date`` (the day each one started)."""
+        key = date.isoformat()
+        raw = self._blocks_t._read_table()
+        found = [Block.from_doc(int(k), v) for k, v in raw.items() if v.get("day") == key]
+        return sorted(found, key=lambda b: b.started_at)
+
+    def running_block(self) -> Block | None:
+        running_id = self._meta().get("running")
+        if running_id is None:
+            return None
+        doc = self._blocks_t.get(doc_id=running_id)
+        if doc is None or doc.get("ended_at") is not None:
+            return None
+        return Block.from_doc(running_id, doc)
+
+    def today(self, date: Date | None = None) -> list[TodayItem]:
+        date = date or self.clock.today()
+        return day_list(self.goals(), self.days(), date, self.settings()["block_minutes"])
+
+    def review(self, date: Date | None = None) -> Review:
+        date = date or self.clock.today()
+        return review_day(
+            self.goals(),
+            self.days(),
+            self.blocks_on(date),
+            date,
+            self.clock.now(),
+            self.settings()["block_minutes"],
+        )
+
+    def snapshot(self) -> Snapshot:
+        return Snapshot(self.goals(), self.days(), self.running_block(), self.settings())
+
+    # -- goals ------------------------------------------------------------------------
+
+    def _save_goal(self, goal: Goal) -> Goal:
+        self._goals_t.upsert(Document(goal.to_doc(), doc_id=goal.id))
+        return goal
+
+    def _check_parent(self, goals: dict[int, Goal], goal_id: int | None, parent: int | None) -> None:
+        if parent is None:
+            return
+        if parent not in goals:
+            raise NotFound(f"no goal with id {parent} (the parent)")
+        if goal_id is not None and (parent == goal_id or parent in tree.descendants(goals, goal_id)):
+            raise InputError(f"goal {goal_id} cannot move under itself or its own sub-goal")
+
+    def _check_after(self, goals: dict[int, Goal], goal_id: int | None, after: Iterable[int]) -> list[int]:
+        result: list[int] = []
+        for other in after:
+            if other not in goals:
+                raise NotFound(f"no goal with id {other} (in --after)")
+            if other == goal_id:
+                raise InputError(f"goal {other} cannot wait for itself")
+            if other not in result:
+                result.append(other)
+        if goal_id is not None and tree.would_cycle(goals, goal_id, result):
+            raise InputError(f"goal {goal_id} waiting for {result} would make a dependency cycle")
+        return result
+
+    def add_goal(
+        self,
+        title: str,
+        *,
+        parent: int | None = None,
+        minutes: int | None = None,
+        after: Iterable[int] = (),
+        due: Date | None = None,
+        every: str | None = None,
+        notes: str = "",
+        today: bool = False,
+    ) -> Goal:
+        title = clean_title(title)
+        notes = clean_notes(notes)
+        check_minutes(minutes)
+        recurrence = str(Recurrence.parse(every)) if every else None
+        with self._tx():
+            goals = self.goals()
+            self._check_parent(goals, None, parent)
+            after_ids = self._check_after(goals, None, after)
+            siblings = [g for g in goals.values() if g.parent == parent]
+            goal = Goal(
+                id=self._next_id("goal"),
+                title=title,
+                notes=notes,
+                parent=parent,
+                position=max((g.position for g in siblings), default=-1) + 1,
+                minutes=minutes,
+                due=due,
+                after=after_ids,
+                recurrence=recurrence,
+                created_at=self.clock.now(),
+            )
+            self._save_goal(goal)
+            if today:
+                self._plan([goal.id], self.clock.today())
+        return goal
+
+    def edit_goal(
+        self,
+        goal_id: int,
+        *,
+        title: str | _Unset = UNSET,
+        notes: str | _Unset = UNSET,
+        minutes: int | None | _Unset = UNSET,
+        due: Date | None | _Unset = UNSET,
+        parent: int | None | _Unset = UNSET,
+        after: Iterable[int] | _Unset = UNSET,
+        every: str | None | _Unset = UNSET,
+    ) -> Goal:
+        changes: dict[str, Any] = {}
+        if not isinstance(title, _Unset):
+            changes["title"] = clean_title(title)
+        if not isinstance(notes, _Unset):
+            changes["notes"] = clean_notes(notes)
+        if not isinstance(minutes, _Unset):
+            changes["minutes"] = check_minutes(minutes)
+        if not isinstance(due, _Unset):
+            changes["due"] = due
+        if not isinstance(every, _Unset):
+            changes["recurrence"] = str(Recurrence.parse(every)) if every else None
+        with self._tx():
+            goals = self.goals()
+            goal = self.goal(goal_id)
+            if not isinstance(parent, _Unset) and parent != goal.parent:
+                self._check_parent(goals, goal_id, parent)
+                siblings = [g for g in goals.values() if g.parent == parent]
+                changes["parent"] = parent
+                changes["position"] = max((g.position for g in siblings), default=-1) + 1
+            if not isinstance(after, _Unset):
+                changes["after"] = self._check_after(goals, goal_id, after)
+            goal = self._save_goal(replace(goal, **changes))
+        return goal
+
+    def depend(self, goal_id: int, after: int) -> Goal:
+        with self._tx():
+            goal = self.goal(goal_id)
+            if after in goal.after:
+                return goal
+            return self.edit_goal(goal_id, after=[*goal.after, after])
+
+    def move(self, goal_id: int, delta: int) -> Goal:
+        """Move a goal ``delta`` places among its siblings (manual order is priority)."""
+        with self._tx():
+            goals = self.goals()
+            goal = self.goal(goal_id)
+            siblings = tree.children_map(goals).get(goal.parent if goal.parent in goals else None, [])
+            index = next(i for i, g in enumerate(siblings) if g.id == goal_id)
+            target = max(0, min(len(siblings) - 1, index + delta))
+            order = [g for g in siblings if g.id != goal_id]
+            order.insert(target, goal)
+            for position, sibling in enumerate(order):
+                if sibling.position != position:
+                    self._save_goal(replace(sibling, position=position))
+        return self.goal(goal_id)
+
+    def _finish_goal(self, goal: Goal, when: DateTime) -> Goal:
+        """Done: a plain goal closes; a recurring one records today's occurrence."""
+        if goal.is_habit:
+            day = self.day(self.clock.local_date(when))
+            if goal.id not in day.habits_done:
+                day.habits_done.append(goal.id)
+                self._save_day(day)
+            return goal
+        if goal.status != OPEN:
+            raise Conflict(f"goal {goal.id} is already {goal.status}")
+        open_kids = [
+            g for g in self.goals().values() if g.parent == goal.id and g.status == OPEN
+        ]
+        if open_kids:
+            raise Conflict(
+                f"goal {goal.id} still has {len(open_kids)} open micro-goal(s); finish those first"
+            )
+        return self._save_goal(
+            replace(goal, status=DONE, done_at=when, done_on=self.clock.local_date(when))
+        )
+
+    def mark_done(self, goal_id: int) -> Goal:
+        with self._tx():
+            goal = self.goal(goal_id)
+            running = self.running_block()
+            if running is not None and running.goal == goal_id:
+                self._end_block(running, "done", None)
+                return self.goal(goal_id)
+            return self._finish_goal(goal, self.clock.now())
+
+    def reopen(self, goal_id: int) -> Goal:
+        with self._tx():
+            goal = self.goal(goal_id)
+            if goal.is_habit:
+                day = self.day(self.clock.today())
+                if goal_id in day.habits_done:
+                    day.habits_done.remove(goal_id)
+                    self._save_day(day)
+                return goal
+            return self._save_goal(replace(goal, status=OPEN, done_at=None, done_on=None))
+
+    def drop(self, goal_id: int) -> list[int]:
+        """Drop a goal and every open goal below it; returns the ids dropped."""
+        with self._tx():
+            goals = self.goals()
+            self.goal(goal_id)
+            ids = [goal_id, *tree.descendants(goals, goal_id)]
+            self._refuse_if_running(ids)
+            dropped = [i for i in ids if goals[i].status == OPEN]
+            for i in dropped:
+                self._save_goal(replace(goals[i], status=DROPPED))
+        return dropped
+
+    def delete(self, goal_id: int) -> list[int]:
+        """Delete a goal and everything below it; dependencies on them are removed."""
+        with self._tx():
+            goals = self.goals()
+            self.goal(goal_id)
+            ids = [goal_id, *tree.descendants(goals, goal_id)]
+            self._refuse_if_running(ids)
+            gone = set(ids)
+            self._goals_t.remove(doc_ids=ids)
+            for other in goals.values():
+                if other.id not in gone and gone.intersection(other.after):
+                    self._save_goal(replace(other, after=[a for a in other.after if a not in gone]))
+            today = self.clock.today()
+            for day in self.days().values():
+                if day.date >= today and (gone.intersection(day.items) or day.one_thing in gone):
+                    day.items = [i for i in day.items if i not in gone]
+                    day.one_thing = None if day.one_thing in gone else day.one_thing
+                    self._save_day(day)
+        return ids
+
+    def _refuse_if_running(self, ids: list[int]) -> None:
+        running = self.running_block()
+        if running is not None and running.goal in ids:
+            raise Conflict(f"a block is running on goal {running.goal}; stop it first")
+
+    # -- day plans --------------------------------------------------------------------
+
+    def _save_day(self, day: Day) -> None:
+        self._days_t.upsert(Document(day.to_doc(), doc_id=day.doc_id))
+
+    def _plan(self, ids: Iterable[int], date: Date) -> Day:
+        day = self.day(date)
+        goals = self.goals()
+        kids = tree.children_map(goals)
+        for goal_id in ids:
+            goal = self.goal(goal_id)
+            if not tree.is_leaf(goals, goal_id, kids):
+                raise InputError(
+                    f"goal {goal_id} ({goal.title}) has micro-goals; plan those instead"
+                )
+            if goal.status == DROPPED:
+                raise InputError(f"goal {goal_id} was dropped")
+            if goal_id in day.off:
+                day.off.remove(goal_id)
+            if goal_id not in day.items:
+                day.items.append(goal_id)
+        self._save_day(day)
+        return day
+
+    def plan(self, ids: Iterable[int], date: Date | None = None) -> list[TodayItem]:
+        date = date or self.clock.today()
+        with self._tx():
+            self._plan(list(ids), date)
+        return self.today(date)
+
+    def unplan(self, goal_id: int, date: Date | None = None) -> list[TodayItem]:
+        """Take a goal off a day's list; it stops being carried."""
+        date = date or self.clock.today()
+        with self._tx():
+            self.goal(goal_id)
+            day = self.day(date)
+            if goal_id in day.items:
+                day.items.remove(goal_id)
+            if goal_id not in day.off:
+                day.off.append(goal_id)
+            if day.one_thing == goal_id:
+                day.one_thing = None
+            self._save_day(day)
+        return self.today(date)
+
+    def set_one_thing(self, goal_id: int | None, date: Date | None = None) -> Day:
+        date = date or self.clock.today()
+        with self._tx():
+            if goal_id is not None and goal_id not in [i.goal.id for i in self.today(date)]:
+                self._plan([goal_id], date)
+            day = self.day(date)
+            day.one_thing = goal_id
+            self._save_day(day)
+        return day
+
+    def reorder_day(self, goal_id: int, delta: int, date: Date | None = None) -> Day:
+        date = date or self.clock.today()
+        with self._tx():
+            day = self.day(date)
+            if goal_id not in day.items:
+                raise InputError(f"goal {goal_id} is not planned for {date}")
+            index = day.items.index(goal_id)
+            day.items.pop(index)
+            day.items.insert(max(0, min(len(day.items), index + delta)), goal_id)
+            self._save_day(day)
+        return day
+
+    def set_day_note(self, note: str, date: Date | None = None) -> Day:
+        date = date or self.clock.today()
+        text = clean_notes(note)
+        with self._tx():
+            day = self.day(date)
+            day.note = text
+            self._save_day(day)
+        return day
+
+    # -- focus blocks -----------------------------------------------------------------
+
+    def _save_block(self, block: Block) -> Block:
+        self._blocks_t.upsert(Document(block.to_doc(), doc_id=block.id))
+        return block
+
+    def _require_running(self) -> Block:
+        block = self.running_block()
+        if block is None:
+            raise Conflict("no block is running")
+        return block
+
+    def start_block(self, goal_id: int, minutes: int | None = None) -> Block:
+        with self._tx():
+            minutes = check_block_minutes(minutes or self.settings()["block_minutes"])
+            goals = self.goals()
+            goal = self.goal(goal_id)
+            running = self.running_block()
+            if running is not None:
+                other = goals.get(running.goal)
+                raise Conflict(
+                    f"a block is already running on goal {running.goal}"
+                    + (f" ({other.title})" if other else "")
+                    + "; stop it first"
+                )
+            if goal.status != OPEN:
+                raise Conflict(f"goal {goal_id} is {goal.status}")
+            if not tree.is_leaf(goals, goal_id):
+                raise InputError(f"goal {goal_id} has micro-goals; start a block on one of them")
+            if blockers := tree.blockers(goals, goal):
+                names = ", ".join(f"{b.id} ({b.title})" for b in blockers)
+                raise Conflict(f"goal {goal_id} is blocked: it waits for {names}")
+            now = self.clock.now()
+            block = Block(
+                id=self._next_id("block"),
+                goal=goal_id,
+                planned_seconds=minutes * 60,
+                started_at=now,
+                tz=self.clock.tz,
+                day=self.clock.local_date(now),
+            )
+            self._save_block(block)
+            meta = self._meta()
+            meta["running"] = block.id
+            self._meta_t.upsert(Document(meta, doc_id=1))
+        return block
+
+    def pause(self) -> Block:
+        with self._tx():
+            block = self._require_running()
+            if block.paused:
+                raise Conflict("the block is already paused")
+            block.pauses.append(Pause(self.clock.now()))
+            return self._save_block(block)
+
+    def resume(self) -> Block:
+        with self._tx():
+            block = self._require_running()
+            if not block.paused:
+                raise Conflict("the block is not paused")
+            block.pauses[-1].end = max(self.clock.now(), block.pauses[-1].start)
+            return self._save_block(block)
+
+    def toggle_pause(self) -> Block:
+        with self._tx():
+            return self.resume() if self._require_running().paused else self.pause()
+
+    def interrupt(self, note: str | None = None) -> Block:
+        text = clean_line(note, what="interruption note")
+        with self._tx():
+            block = self._require_running()
+            block.interruptions.append(Interruption(self.clock.now(), text))
+            return self._save_block(block)
+
+    def extend(self, minutes: int = 5) -> Block:
+        """More time: counted from now when the planned time already ran out."""
+        with self._tx():
+            block = self._require_running()
+            focus = timer.focus_seconds(block, self.clock.now())
+            block.planned_seconds = int(max(block.planned_seconds, focus)) + minutes * 60
+            return self._save_block(block)
+
+    def stop_block(self, outcome: str = "partial", reflection: str | None = None) -> Block:
+        if outcome not in OUTCOMES:
+            raise InputError(f"outcome must be one of {', '.join(OUTCOMES)}")
+        text = clean_line(reflection, what="reflection")
+        with self._tx():
+            return self._end_block(self._require_running(), outcome, text)
+
+    def _end_block(self, block: Block, outcome: str, reflection: str | None) -> Block:
+        now = self.clock.now()
+        if block.paused:
+            block.pauses[-1].end = max(now, block.pauses[-1].start)
+        overrun = timer.focus_seconds(block, now) - block.planned_seconds
+        # A block left running past its time (app closed, laptop asleep) ends when time ran out.
+        block.ended_at = now.subtract(seconds=overrun) if overrun > 0 and not block.paused else now
+        if block.ended_at < block.started_at:
+            block.ended_at = block.started_at
+        block.outcome = outcome
+        block.reflection = reflection or block.reflection
+        self._save_block(block)
+        meta = self._meta()
+        meta["running"] = None
+        self._meta_t.upsert(Document(meta, doc_id=1))
+        if outcome == "done":
+            goal = self.goals().get(block.goal)
+            if goal is not None and (goal.is_habit or goal.status == OPEN):
+                self._finish_goal(goal, now)
+        return block
+
+    def block(self, block_id: int) -> Block:
+        doc = self._blocks_t.get(doc_id=block_id)
+        if doc is None:
+            raise NotFound(f"no block with id {block_id}")
+        return Block.from_doc(block_id, doc)
+
+    def set_reflection(self, block_id: int, text: str) -> Block:
+        reflection = clean_line(text, what="reflection")
+        with self._tx():
+            block = self.block(block_id)
+            block.reflection = reflection
+            return self._save_block(block)
+
+    # -- export / import ------------------------------------------------------------------
+
+    def export(self) -> dict[str, Any]:
+        tables = self.storage.read() or {}
+        return {
+            "format": EXPORT_FORMAT,
+            "schema_version": SCHEMA_VERSION,
+            "tables": orjson.loads(orjson.dumps(tables)),
+        }
+
+    def is_empty(self) -> bool:
+        return not (
+            self._goals_t._read_table() or self._blocks_t._read_table() or self._days_t._read_table()
+        )
+
+    def import_(self, doc: Any) -> int:
+        """Load an export into an empty database, ids kept; returns the number of goals."""
+        if not isinstance(doc, dict) or doc.get("format") != EXPORT_FORMAT:
+            raise InputError("not a microgoals export (no \"format\": \"microgoals-export\")")
+        if doc.get("schema_version") != SCHEMA_VERSION:
+            raise InputError(f"export has schema version {doc.get('schema_version')!r}; expected 1")
+        tables = doc.get("tables")
+        if not isinstance(tables, dict):
+            raise InputError("export has no tables")
+        try:
+            goals = {int(k): Goal.from_doc(int(k), v) for k, v in tables.get("goals", {}).items()}
+            for k, v in tables.get("blocks", {}).items():
+                Block.from_doc(int(k), v)
+            for v in tables.get("days", {}).values():
+                Day.from_doc(v)
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            raise InputError(f"export has a malformed document: {error}") from None
+        if problems := tree.find_tree_problems(goals):
+            raise InputError(f"export is inconsistent: {problems[0]}")
+        with self._tx():
+            if not self.is_empty():
+                raise Conflict("the database is not empty; import only into a new database")
+            data = self.storage.read() or {}
+            for name, table in tables.items():
+                data[name] = table
+            self.storage.write(data)
+        self._goals_cache = None
+        return len(goals)

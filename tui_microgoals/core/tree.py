@@ -1,0 +1,159 @@
+"""Pure functions over a snapshot of goals (``dict[id, Goal]``): order, progress, blocking."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+
+from tui_microgoals.core.models import DONE, DROPPED, OPEN, Goal
+
+Goals = Mapping[int, Goal]
+
+
+def children_map(goals: Goals) -> dict[int | None, list[Goal]]:
+    """Children of every goal (``None`` for the roots), in manual order."""
+    kids: dict[int | None, list[Goal]] = defaultdict(list)
+    for goal in goals.values():
+        parent = goal.parent if goal.parent in goals else None
+        kids[parent].append(goal)
+    for siblings in kids.values():
+        siblings.sort(key=lambda g: (g.position, g.id))
+    return kids
+
+
+def walk(goals: Goals, kids: dict[int | None, list[Goal]] | None = None) -> Iterator[tuple[Goal, int]]:
+    """Depth-first, in manual order: ``(goal, depth)``."""
+    kids = kids if kids is not None else children_map(goals)
+    stack = [(g, 0) for g in reversed(kids.get(None, []))]
+    while stack:
+        goal, depth = stack.pop()
+        yield goal, depth
+        stack.extend((c, depth + 1) for c in reversed(kids.get(goal.id, [])))
+
+
+def descendants(goals: Goals, goal_id: int) -> list[int]:
+    kids = children_map(goals)
+    out: list[int] = []
+    stack = [goal_id]
+    while stack:
+        for child in kids.get(stack.pop(), []):
+            out.append(child.id)
+            stack.append(child.id)
+    return out
+
+
+def ancestors(goals: Goals, goal_id: int) -> list[Goal]:
+    """From the parent up to the root."""
+    out: list[Goal] = []
+    seen = {goal_id}
+    parent = goals[goal_id].parent if goal_id in goals else None
+    while parent is not None and parent in goals and parent not in seen:
+        seen.add(parent)
+        out.append(goals[parent])
+        parent = goals[parent].parent
+    return out
+
+
+def path(goals: Goals, goal_id: int, sep: str = " › ") -> str:
+    """``Root › Parent › Goal``."""
+    titles = [g.title for g in reversed(ancestors(goals, goal_id))]
+    return sep.join([*titles, goals[goal_id].title])
+
+
+def is_leaf(goals: Goals, goal_id: int, kids: dict[int | None, list[Goal]] | None = None) -> bool:
+    kids = kids if kids is not None else children_map(goals)
+    return not any(c.status != DROPPED for c in kids.get(goal_id, []))
+
+
+def is_blocked(goals: Goals, goal: Goal) -> bool:
+    """Open, with an ``after`` goal that is neither done nor dropped."""
+    return goal.status == OPEN and any(
+        a in goals and goals[a].status == OPEN for a in goal.after
+    )
+
+
+def blockers(goals: Goals, goal: Goal) -> list[Goal]:
+    return [goals[a] for a in goal.after if a in goals and goals[a].status == OPEN]
+
+
+def would_cycle(goals: Goals, goal_id: int, after: Iterable[int]) -> bool:
+    """Would making ``goal_id`` wait for each of ``after`` close a loop of dependencies?"""
+    stack = list(after)
+    seen: set[int] = set()
+    while stack:
+        current = stack.pop()
+        if current == goal_id:
+            return True
+        if current in seen or current not in goals:
+            continue
+        seen.add(current)
+        stack.extend(goals[current].after)
+    return False
+
+
+def is_too_big(goal: Goal, block_minutes: int) -> bool:
+    return goal.minutes is not None and goal.minutes > block_minutes
+
+
+@dataclass(frozen=True)
+class Progress:
+    done: int
+    total: int
+    minutes_done: int
+    minutes_total: int
+
+    @property
+    def fraction(self) -> float:
+        return self.done / self.total if self.total else 0.0
+
+    @property
+    def complete(self) -> bool:
+        return self.total > 0 and self.done == self.total
+
+
+def progress_all(goals: Goals) -> dict[int, Progress]:
+    """Done leaves / all leaves below each goal, and minutes done / planned; dropped don't count.
+
+    One bottom-up pass, so a tree of thousands costs milliseconds.
+    """
+    kids = children_map(goals)
+    result: dict[int, Progress] = {}
+    order = [g for g, _ in walk(goals, kids)]
+    for goal in reversed(order):
+        live = [c for c in kids.get(goal.id, []) if c.status != DROPPED]
+        if not live:
+            done = goal.status == DONE
+            minutes = goal.minutes or 0
+            result[goal.id] = Progress(int(done), 1, minutes if done else 0, minutes)
+            continue
+        parts = [result[c.id] for c in live]
+        result[goal.id] = Progress(
+            sum(p.done for p in parts),
+            sum(p.total for p in parts),
+            sum(p.minutes_done for p in parts),
+            sum(p.minutes_total for p in parts),
+        )
+    return result
+
+
+def find_tree_problems(goals: Goals) -> list[str]:
+    """Invariants a hand-edited file might break: missing parents, parent loops, bad afters."""
+    problems = []
+    for goal in goals.values():
+        if goal.parent is not None and goal.parent not in goals:
+            problems.append(f"goal {goal.id} has a missing parent {goal.parent}")
+        seen = {goal.id}
+        parent = goal.parent
+        while parent is not None and parent in goals:
+            if parent in seen:
+                problems.append(f"goal {goal.id} is inside a loop of parents")
+                break
+            seen.add(parent)
+            parent = goals[parent].parent
+        for a in goal.after:
+            if a not in goals:
+                problems.append(f"goal {goal.id} waits for a missing goal {a}")
+        if would_cycle(goals, goal.id, goal.after):
+            problems.append(f"goal {goal.id} is in a dependency cycle")
+    return problems
