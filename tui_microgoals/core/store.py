@@ -242,7 +242,10 @@ class Store:
             if other not in result:
                 result.append(other)
         if goal_id is not None and tree.would_cycle(goals, goal_id, result):
-            raise InputError(f"goal {goal_id} waiting for {result} would make a dependency cycle")
+            others = ", ".join(map(str, result))
+            raise InputError(
+                f"refused: goal {goal_id} waiting for {others} would make a dependency cycle"
+            )
         return result
 
     def add_goal(

@@ -1,0 +1,593 @@
+"""The command line: a stable contract for scripts and status bars (see PRODUCT.md).
+
+Imports only the core, so ``microgoals status`` stays fast; Textual is imported only when
+the full-screen app opens. Every user error ends as one line on stderr and exit code 2;
+a damaged or newer database, a full disk and the like as one line and exit code 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from tui_microgoals import __version__
+from tui_microgoals.core.errors import InputError, MicrogoalsError
+
+PROG = "microgoals"
+DB_ENV = "MICROGOALS_DB"
+
+
+class UsageError(InputError):
+    """argparse's complaints, kept to one line."""
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def default_db_path() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path("microgoals", appauthor=False) / "microgoals.json"
+
+
+def resolve_db_path(arg: str | None) -> Path:
+    if arg:
+        return Path(arg).expanduser()
+    if os.environ.get(DB_ENV):
+        return Path(os.environ[DB_ENV]).expanduser()
+    path = default_db_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+# -- the parser ----------------------------------------------------------------------------
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more: {text!r}")
+    return value
+
+
+def goal_id(text: str) -> int:
+    try:
+        value = int(text.lstrip("#"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a goal id: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"not a goal id: {text!r}")
+    return value
+
+
+def build_parser() -> Parser:
+    json_flag = Parser(add_help=False)
+    json_flag.add_argument(
+        "--json", action="store_true", default=argparse.SUPPRESS, help="machine-readable output"
+    )
+    parser = Parser(
+        prog=PROG,
+        description="Big goals done in small steps. With no command, opens the full-screen app.",
+        parents=[json_flag],
+    )
+    parser.add_argument("--db", metavar="PATH", help=f"database file (default: ${DB_ENV} or the user data folder)")
+    parser.add_argument("--demo", action="store_true", help="open the app on a fresh example database")
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+
+    def command(name: str, help_text: str) -> Parser:
+        return sub.add_parser(name, help=help_text, description=help_text, parents=[json_flag])
+
+    p = command("add", "add a goal")
+    p.add_argument("title")
+    p.add_argument("--parent", type=goal_id, metavar="ID")
+    p.add_argument("--minutes", type=positive_int, metavar="N", help="estimate in minutes")
+    p.add_argument("--after", type=goal_id, action="append", default=[], metavar="ID",
+                   help="a goal that must be done first (repeatable)")
+    p.add_argument("--due", metavar="YYYY-MM-DD")
+    p.add_argument("--every", metavar="SPEC", help="daily, weekdays, mon,wed,fri or 3/week")
+    p.add_argument("--notes", metavar="TEXT")
+    p.add_argument("--today", action="store_true", help="also put it on today's list")
+
+    p = command("list", "the goal tree (open goals)")
+    p.add_argument("--all", action="store_true", help="include done and dropped goals")
+
+    p = command("edit", "change a goal")
+    p.add_argument("id", type=goal_id)
+    p.add_argument("--title")
+    p.add_argument("--minutes", type=positive_int, metavar="N")
+    p.add_argument("--due", metavar="D", help="YYYY-MM-DD, today, or 'none' to clear")
+    p.add_argument("--parent", metavar="ID", help="a goal id, or 'none' for the top level")
+    p.add_argument("--notes", metavar="TEXT")
+    p.add_argument("--every", metavar="SPEC", help="recurrence, or 'none' to clear")
+
+    p = command("depend", "make a goal wait for another (cycles are refused)")
+    p.add_argument("id", type=goal_id)
+    p.add_argument("--after", type=goal_id, required=True, metavar="OTHER")
+
+    p = command("plan", "put micro-goals on a day's list")
+    p.add_argument("ids", type=goal_id, nargs="+", metavar="ID")
+    p.add_argument("--date", metavar="D", help="YYYY-MM-DD, today, yesterday (default today)")
+
+    p = command("unplan", "take a micro-goal off a day's list")
+    p.add_argument("id", type=goal_id)
+    p.add_argument("--date", metavar="D")
+
+    p = command("one", "make a micro-goal the One Thing for today")
+    p.add_argument("id", type=goal_id)
+
+    command("today", "today's list in order")
+
+    p = command("start", "start a focus block")
+    p.add_argument("id", type=goal_id)
+    p.add_argument("--minutes", type=int, metavar="N", help="5 to 90 (default 20)")
+
+    command("pause", "pause the running block")
+    command("resume", "resume the paused block")
+
+    p = command("interrupt", "log an interruption in the running block")
+    p.add_argument("note", nargs="?", default="")
+
+    p = command("stop", "end the running block")
+    outcome = p.add_mutually_exclusive_group()
+    outcome.add_argument("--done", action="store_true", help="the micro-goal is done")
+    outcome.add_argument("--abandon", action="store_true", help="abandon the block")
+    p.add_argument("--note", metavar="TEXT", help="a one-line reflection")
+
+    p = command("done", "mark a micro-goal done without a block")
+    p.add_argument("id", type=goal_id)
+
+    p = command("drop", "drop a goal and the open goals below it")
+    p.add_argument("id", type=goal_id)
+
+    command("status", "one line for a status bar")
+
+    p = command("review", "a day's review")
+    p.add_argument("--date", metavar="D")
+    p.add_argument("--format", choices=["text", "md", "json", "csv"], default=None)
+
+    command("export", "print everything as one JSON document")
+    p = command("import", "load an export into an empty database")
+    p.add_argument("file", help="a file written by 'microgoals export' ('-' for stdin)")
+
+    p = command("config", "show or change settings")
+    p.add_argument("key", nargs="?")
+    p.add_argument("value", nargs="?")
+
+    p = command("backups", "list the database's backups, or restore one")
+    p.add_argument("--restore", metavar="NAME", help="a backup's file name (or path) to restore")
+    return parser
+
+
+# -- output helpers ------------------------------------------------------------------------
+
+
+def emit_json(data: Any) -> None:
+    import orjson
+
+    sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
+
+
+def out(line: str = "") -> None:
+    sys.stdout.write(line + "\n")
+
+
+def parse_date_arg(ctx: Context, text: str | None) -> Any:
+    from tui_microgoals.core.clock import parse_date
+
+    return None if text is None else parse_date(text, ctx.store.clock)
+
+
+class Context:
+    """The parsed arguments and a lazily opened store."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.json: bool = getattr(args, "json", False)
+        self._store: Any = None
+
+    @property
+    def store(self) -> Any:
+        if self._store is None:
+            from tui_microgoals.core.store import Store
+
+            self._store = Store.open(resolve_db_path(self.args.db))
+        return self._store
+
+
+# -- commands ------------------------------------------------------------------------------
+
+
+def describe_goal(goal: Any, goals: Any, block_minutes: int) -> str:
+    from tui_microgoals.core import tree
+
+    marks = []
+    if goal.minutes:
+        marks.append(f"{goal.minutes}m")
+    if goal.due:
+        marks.append(f"due {goal.due.isoformat()}")
+    if goal.recurrence:
+        marks.append(f"every {goal.recurrence}")
+    if tree.is_blocked(goals, goal):
+        marks.append("blocked by " + ",".join(str(b.id) for b in tree.blockers(goals, goal)))
+    if tree.is_too_big(goal, block_minutes) and tree.is_leaf(goals, goal.id):
+        marks.append("too big: split it")
+    return "  ".join(marks)
+
+
+def cmd_add(ctx: Context) -> None:
+    from tui_microgoals.core.serialize import goal_json
+
+    a = ctx.args
+    goal = ctx.store.add_goal(
+        a.title,
+        parent=a.parent,
+        minutes=a.minutes,
+        after=a.after,
+        due=parse_date_arg(ctx, a.due),
+        every=a.every,
+        notes=a.notes or "",
+        today=a.today,
+    )
+    if ctx.json:
+        emit_json(goal_json(goal))
+    else:
+        out(f"added {goal.id}: {goal.title}" + (" (on today's list)" if a.today else ""))
+
+
+def cmd_list(ctx: Context) -> None:
+    from tui_microgoals.core import tree
+    from tui_microgoals.core.models import OPEN
+    from tui_microgoals.core.serialize import goal_json
+
+    goals = ctx.store.goals()
+    show_all = ctx.args.all
+    shown: list[tuple[Any, int]] = []
+    hidden: set[int] = set()
+    for goal, depth in tree.walk(goals):
+        if goal.parent in hidden or (not show_all and goal.status != OPEN):
+            hidden.add(goal.id)
+            continue
+        shown.append((goal, depth))
+    if ctx.json:
+        emit_json([goal_json(g) for g, _ in shown])
+        return
+    if not shown:
+        out("no goals yet: add one with  microgoals add \"TITLE\"")
+        return
+    progress = tree.progress_all(goals)
+    block_minutes = ctx.store.settings()["block_minutes"]
+    width = len(str(max(g.id for g, _ in shown)))
+    for goal, depth in shown:
+        box = {"open": "[ ]", "done": "[x]", "dropped": "[-]"}[goal.status]
+        p = progress[goal.id]
+        counts = f"  {p.done}/{p.total}" if p.total > 1 else ""
+        extra = describe_goal(goal, goals, block_minutes)
+        out(f"{goal.id:>{width}} {'  ' * depth}{box} {goal.title}{counts}" + (f"  {extra}" if extra else ""))
+
+
+def cmd_edit(ctx: Context) -> None:
+    from tui_microgoals.core.serialize import goal_json
+
+    a = ctx.args
+    changes: dict[str, Any] = {}
+    if a.title is not None:
+        changes["title"] = a.title
+    if a.minutes is not None:
+        changes["minutes"] = a.minutes
+    if a.notes is not None:
+        changes["notes"] = a.notes
+    if a.due is not None:
+        changes["due"] = None if a.due.lower() == "none" else parse_date_arg(ctx, a.due)
+    if a.parent is not None:
+        changes["parent"] = None if a.parent.lower() in ("none", "0", "-") else goal_id_or_error(a.parent)
+    if a.every is not None:
+        changes["every"] = None if a.every.lower() == "none" else a.every
+    if not changes:
+        raise UsageError("nothing to change: give --title, --minutes, --due, --parent, --notes or --every")
+    goal = ctx.store.edit_goal(a.id, **changes)
+    if ctx.json:
+        emit_json(goal_json(goal))
+    else:
+        out(f"changed {goal.id}: {goal.title}")
+
+
+def goal_id_or_error(text: str) -> int:
+    try:
+        return goal_id(text)
+    except argparse.ArgumentTypeError as error:
+        raise UsageError(str(error)) from None
+
+
+def cmd_depend(ctx: Context) -> None:
+    from tui_microgoals.core.serialize import goal_json
+
+    goal = ctx.store.depend(ctx.args.id, ctx.args.after)
+    if ctx.json:
+        emit_json(goal_json(goal))
+    else:
+        out(f"{goal.id} ({goal.title}) now waits for {ctx.args.after}")
+
+
+def print_day(ctx: Context, items: list[Any]) -> None:
+    from tui_microgoals.core.serialize import today_json
+
+    if ctx.json:
+        emit_json([today_json(i) for i in items])
+        return
+    if not items:
+        out("nothing planned: plan micro-goals with  microgoals plan ID...")
+        return
+    for item in items:
+        mark = "x" if item.done else ("-" if item.status == "dropped" else " ")
+        star = "★ " if item.one_thing else ""
+        notes = []
+        if item.parent_title:
+            notes.append(f"({item.parent_title})")
+        if item.carried:
+            notes.append(f"carried {item.carried}d")
+        if item.habit:
+            notes.append(f"habit: {item.goal.recurrence}")
+        if item.blocked:
+            notes.append("blocked")
+        if item.too_big:
+            notes.append("too big")
+        out(f"[{mark}] {item.goal.id:>3} {star}{item.goal.title}" + ("  " + "  ".join(notes) if notes else ""))
+
+
+def cmd_plan(ctx: Context) -> None:
+    print_day(ctx, ctx.store.plan(ctx.args.ids, parse_date_arg(ctx, ctx.args.date)))
+
+
+def cmd_unplan(ctx: Context) -> None:
+    print_day(ctx, ctx.store.unplan(ctx.args.id, parse_date_arg(ctx, ctx.args.date)))
+
+
+def cmd_one(ctx: Context) -> None:
+    ctx.store.set_one_thing(ctx.args.id)
+    print_day(ctx, ctx.store.today())
+
+
+def cmd_today(ctx: Context) -> None:
+    print_day(ctx, ctx.store.today())
+
+
+def print_block(ctx: Context, block: Any, verb: str) -> None:
+    from tui_microgoals.core import timer
+    from tui_microgoals.core.serialize import block_json
+
+    store = ctx.store
+    goals = store.goals()
+    now = store.clock.now()
+    if ctx.json:
+        emit_json(block_json(block, goals, now))
+        return
+    title = goals[block.goal].title if block.goal in goals else f"goal {block.goal}"
+    if block.running:
+        left = timer.format_clock(timer.remaining_seconds(block, now))
+        state = " (paused)" if block.paused else ""
+        out(f"{verb}: {title} · {left} left{state}")
+    else:
+        focus = timer.format_clock(timer.focus_seconds(block, now))
+        out(f"{verb}: {title} · {focus} of focus · {block.outcome}")
+
+
+def cmd_start(ctx: Context) -> None:
+    minutes = ctx.args.minutes
+    if minutes is not None:
+        from tui_microgoals.core.store import check_block_minutes
+
+        check_block_minutes(minutes)
+    print_block(ctx, ctx.store.start_block(ctx.args.id, minutes), "started")
+
+
+def cmd_pause(ctx: Context) -> None:
+    print_block(ctx, ctx.store.pause(), "paused")
+
+
+def cmd_resume(ctx: Context) -> None:
+    print_block(ctx, ctx.store.resume(), "resumed")
+
+
+def cmd_interrupt(ctx: Context) -> None:
+    block = ctx.store.interrupt(ctx.args.note)
+    print_block(ctx, block, f"interruption {len(block.interruptions)} logged")
+
+
+def cmd_stop(ctx: Context) -> None:
+    a = ctx.args
+    outcome = "done" if a.done else "abandoned" if a.abandon else "partial"
+    print_block(ctx, ctx.store.stop_block(outcome, a.note), "stopped")
+
+
+def cmd_done(ctx: Context) -> None:
+    from tui_microgoals.core.serialize import goal_json
+
+    goal = ctx.store.mark_done(ctx.args.id)
+    if ctx.json:
+        emit_json(goal_json(goal))
+    else:
+        done_today = len(ctx.store.review().done)
+        out(f"done: {goal.title} · {done_today} done today")
+
+
+def cmd_drop(ctx: Context) -> None:
+    dropped = ctx.store.drop(ctx.args.id)
+    if ctx.json:
+        emit_json({"dropped": dropped})
+    else:
+        out(f"dropped {len(dropped)} goal(s): {', '.join(map(str, dropped)) or 'none open'}")
+
+
+def cmd_status(ctx: Context) -> None:
+    from tui_microgoals.core import timer
+
+    store = ctx.store
+    block = store.running_block()
+    if block is None:
+        if ctx.json:
+            emit_json({"running": False, "goal": None, "title": None,
+                       "remaining_seconds": None, "paused": False})
+        else:
+            out("no block")
+        return
+    goal = store.goals().get(block.goal)
+    title = goal.title if goal else f"goal {block.goal}"
+    remaining = timer.remaining_seconds(block, store.clock.now())
+    if ctx.json:
+        emit_json({"running": True, "goal": block.goal, "title": title,
+                   "remaining_seconds": round(remaining, 3), "paused": block.paused})
+    else:
+        mark = "⏸ " if block.paused else ""
+        out(f"{mark}{timer.format_clock(remaining)} · {title}")
+
+
+def cmd_review(ctx: Context) -> None:
+    from tui_microgoals.core import report
+
+    store = ctx.store
+    review = store.review(parse_date_arg(ctx, ctx.args.date))
+    fmt = ctx.args.format or ("json" if ctx.json else "text")
+    sys.stdout.write(report.render(review, store.goals(), fmt, store.clock.tz))
+
+
+def cmd_export(ctx: Context) -> None:
+    emit_json(ctx.store.export())
+
+
+def cmd_import(ctx: Context) -> None:
+    import orjson
+
+    name = ctx.args.file
+    try:
+        raw = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+    except OSError as error:
+        raise InputError(f"cannot read {name}: {error.strerror}") from None
+    try:
+        doc = orjson.loads(raw)
+    except orjson.JSONDecodeError as error:
+        raise InputError(f"{name} is not JSON: {error}") from None
+    count = ctx.store.import_(doc)
+    if ctx.json:
+        emit_json({"imported_goals": count})
+    else:
+        out(f"imported {count} goal(s)")
+
+
+def cmd_config(ctx: Context) -> None:
+    store = ctx.store
+    key, value = ctx.args.key, ctx.args.value
+    if key is not None and value is None:
+        raise UsageError(f"give a value: microgoals config {key} VALUE")
+    if key is not None:
+        from tui_microgoals.core.store import DEFAULT_SETTINGS
+
+        parsed: Any = value
+        if isinstance(DEFAULT_SETTINGS.get(key), int):
+            try:
+                parsed = int(value)
+            except ValueError:
+                raise InputError(f"{key} must be a whole number, not {value!r}") from None
+        store.set_setting(key, parsed)
+    settings = store.settings()
+    if ctx.json:
+        emit_json(settings)
+    else:
+        for name, current in settings.items():
+            out(f"{name} = {current}")
+
+
+def cmd_backups(ctx: Context) -> None:
+    storage = ctx.store.storage
+    backups = storage.backups()
+    if ctx.args.restore:
+        wanted = Path(ctx.args.restore)
+        match = next((b for b in backups if b.name == wanted.name), None)
+        target = wanted if wanted.exists() else match
+        if target is None:
+            raise InputError(f"no backup named {ctx.args.restore!r}; see 'microgoals backups'")
+        storage.restore(target)
+        out(f"restored {target.name} into {storage.path}")
+        return
+    if ctx.json:
+        emit_json([str(b) for b in backups])
+        return
+    if not backups:
+        out(f"no backups yet (they are kept in {storage.backup_dir})")
+    for backup in backups:
+        out(backup.name)
+
+
+COMMANDS: dict[str, Callable[[Context], None]] = {
+    name.removeprefix("cmd_"): fn for name, fn in globals().items() if name.startswith("cmd_")
+}
+
+
+# -- the app ---------------------------------------------------------------------------------
+
+
+def run_app(ctx: Context) -> int:
+    if ctx.args.demo:
+        import tempfile
+
+        from tui_microgoals.core.demo import build_demo
+        from tui_microgoals.core.store import Store
+
+        folder = Path(tempfile.mkdtemp(prefix="microgoals-demo-"))
+        ctx._store = Store.open(folder / "microgoals.json")
+        build_demo(ctx._store)
+    store = ctx.store
+    store.goals()  # a damaged or newer file is reported before the screen opens
+    from tui_microgoals.app import MicroGoalsApp
+
+    MicroGoalsApp(store).run()
+    return 0
+
+
+# -- entry point -----------------------------------------------------------------------------
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    # A file size limit must fail the write (EFBIG), not kill us halfway.
+    if hasattr(signal, "SIGXFSZ"):
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    try:
+        args = build_parser().parse_args(argv)
+        ctx = Context(args)
+        if args.command is None:
+            return run_app(ctx)
+        COMMANDS[args.command.replace("-", "_")](ctx)
+        return 0
+    except MicrogoalsError as error:
+        print(f"{PROG}: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`): not an error worth a message.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except OSError as error:
+        print(f"{PROG}: {error.strerror or error}", file=sys.stderr)
+        return 1
+    except Exception as error:  # noqa: BLE001 - never a traceback for the user
+        if os.environ.get("MICROGOALS_DEBUG"):
+            raise
+        print(f"{PROG}: internal error: {type(error).__name__}: {error} "
+              "(set MICROGOALS_DEBUG=1 for details)", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
