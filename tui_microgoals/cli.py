@@ -80,8 +80,12 @@ def build_parser() -> Parser:
         description="Big goals done in small steps. With no command, opens the full-screen app.",
         parents=[json_flag],
     )
-    parser.add_argument("--db", metavar="PATH", help=f"database file (default: ${DB_ENV} or the user data folder)")
-    parser.add_argument("--demo", action="store_true", help="open the app on a fresh example database")
+    parser.add_argument(
+        "--db", metavar="PATH", help=f"database file (default: ${DB_ENV} or the user data folder)"
+    )
+    parser.add_argument(
+        "--demo", action="store_true", help="open the app on a fresh example database"
+    )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
@@ -92,8 +96,14 @@ def build_parser() -> Parser:
     p.add_argument("title")
     p.add_argument("--parent", type=goal_id, metavar="ID")
     p.add_argument("--minutes", type=positive_int, metavar="N", help="estimate in minutes")
-    p.add_argument("--after", type=goal_id, action="append", default=[], metavar="ID",
-                   help="a goal that must be done first (repeatable)")
+    p.add_argument(
+        "--after",
+        type=goal_id,
+        action="append",
+        default=[],
+        metavar="ID",
+        help="a goal that must be done first (repeatable)",
+    )
     p.add_argument("--due", metavar="YYYY-MM-DD")
     p.add_argument("--every", metavar="SPEC", help="daily, weekdays, mon,wed,fri or 3/week")
     p.add_argument("--notes", metavar="TEXT")
@@ -263,7 +273,7 @@ def cmd_list(ctx: Context) -> None:
         emit_json([goal_json(g) for g, _ in shown])
         return
     if not shown:
-        out("no goals yet: add one with  microgoals add \"TITLE\"")
+        out('no goals yet: add one with  microgoals add "TITLE"')
         return
     progress = tree.progress_all(goals)
     block_minutes = ctx.store.settings()["block_minutes"]
@@ -273,7 +283,10 @@ def cmd_list(ctx: Context) -> None:
         p = progress[goal.id]
         counts = f"  {p.done}/{p.total}" if p.total > 1 else ""
         extra = describe_goal(goal, goals, block_minutes)
-        out(f"{goal.id:>{width}} {'  ' * depth}{box} {goal.title}{counts}" + (f"  {extra}" if extra else ""))
+        out(
+            f"{goal.id:>{width}} {'  ' * depth}{box} {goal.title}{counts}"
+            + (f"  {extra}" if extra else "")
+        )
 
 
 def cmd_edit(ctx: Context) -> None:
@@ -290,11 +303,15 @@ def cmd_edit(ctx: Context) -> None:
     if a.due is not None:
         changes["due"] = None if a.due.lower() == "none" else parse_date_arg(ctx, a.due)
     if a.parent is not None:
-        changes["parent"] = None if a.parent.lower() in ("none", "0", "-") else goal_id_or_error(a.parent)
+        changes["parent"] = (
+            None if a.parent.lower() in ("none", "0", "-") else goal_id_or_error(a.parent)
+        )
     if a.every is not None:
         changes["every"] = None if a.every.lower() == "none" else a.every
     if not changes:
-        raise UsageError("nothing to change: give --title, --minutes, --due, --parent, --notes or --every")
+        raise UsageError(
+            "nothing to change: give --title, --minutes, --due, --parent, --notes or --every"
+        )
     goal = ctx.store.edit_goal(a.id, **changes)
     if ctx.json:
         emit_json(goal_json(goal))
@@ -342,7 +359,10 @@ def print_day(ctx: Context, items: list[Any]) -> None:
             notes.append("blocked")
         if item.too_big:
             notes.append("too big")
-        out(f"[{mark}] {item.goal.id:>3} {star}{item.goal.title}" + ("  " + "  ".join(notes) if notes else ""))
+        out(
+            f"[{mark}] {item.goal.id:>3} {star}{item.goal.title}"
+            + ("  " + "  ".join(notes) if notes else "")
+        )
 
 
 def cmd_plan(ctx: Context) -> None:
@@ -436,8 +456,15 @@ def cmd_status(ctx: Context) -> None:
     block = store.running_block()
     if block is None:
         if ctx.json:
-            emit_json({"running": False, "goal": None, "title": None,
-                       "remaining_seconds": None, "paused": False})
+            emit_json(
+                {
+                    "running": False,
+                    "goal": None,
+                    "title": None,
+                    "remaining_seconds": None,
+                    "paused": False,
+                }
+            )
         else:
             out("no block")
         return
@@ -445,8 +472,15 @@ def cmd_status(ctx: Context) -> None:
     title = goal.title if goal else f"goal {block.goal}"
     remaining = timer.remaining_seconds(block, store.clock.now())
     if ctx.json:
-        emit_json({"running": True, "goal": block.goal, "title": title,
-                   "remaining_seconds": round(remaining, 3), "paused": block.paused})
+        emit_json(
+            {
+                "running": True,
+                "goal": block.goal,
+                "title": title,
+                "remaining_seconds": round(remaining, 3),
+                "paused": block.paused,
+            }
+        )
     else:
         mark = "⏸ " if block.paused else ""
         out(f"{mark}{timer.format_clock(remaining)} · {title}")
@@ -584,8 +618,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:  # noqa: BLE001 - never a traceback for the user
         if os.environ.get("MICROGOALS_DEBUG"):
             raise
-        print(f"{PROG}: internal error: {type(error).__name__}: {error} "
-              "(set MICROGOALS_DEBUG=1 for details)", file=sys.stderr)
+        print(
+            f"{PROG}: internal error: {type(error).__name__}: {error} "
+            "(set MICROGOALS_DEBUG=1 for details)",
+            file=sys.stderr,
+        )
         return 1
 
 

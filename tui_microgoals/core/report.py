@@ -80,8 +80,13 @@ def render_md(review: Review, goals: Goals) -> str:
         lines += ["", "### Planned, not done"]
         lines += [f"- [ ] {_md_escape(i.goal.title)}" for i in review.not_done]
     if review.blocks:
-        lines += ["", "### Blocks", "", "| start | focus | outcome | goal | reflection |",
-                  "|---|---|---|---|---|"]
+        lines += [
+            "",
+            "### Blocks",
+            "",
+            "| start | focus | outcome | goal | reflection |",
+            "|---|---|---|---|---|",
+        ]
         for block in review.blocks:
             title = goals[block.goal].title if block.goal in goals else f"goal {block.goal}"
             lines.append(
@@ -99,19 +104,33 @@ def render_csv(review: Review, goals: Goals) -> str:
     """One row per block: the table a spreadsheet wants."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["date", "goal", "title", "started_at", "ended_at", "planned_seconds",
-                     "focus_seconds", "outcome", "interruptions", "reflection"])
+    writer.writerow(
+        [
+            "date",
+            "goal",
+            "title",
+            "started_at",
+            "ended_at",
+            "planned_seconds",
+            "focus_seconds",
+            "outcome",
+            "interruptions",
+            "reflection",
+        ]
+    )
     for block in review.blocks:
-        writer.writerow([
-            review.date.isoformat(),
-            block.goal,
-            goals[block.goal].title if block.goal in goals else "",
-            to_iso(block.started_at),
-            to_iso(block.ended_at) or "",
-            block.planned_seconds,
-            round(review.focus_seconds[block.id], 3),
-            block.outcome or "",
-            len(block.interruptions),
-            block.reflection,
-        ])
+        writer.writerow(
+            [
+                review.date.isoformat(),
+                block.goal,
+                goals[block.goal].title if block.goal in goals else "",
+                to_iso(block.started_at),
+                to_iso(block.ended_at) or "",
+                block.planned_seconds,
+                round(review.focus_seconds[block.id], 3),
+                block.outcome or "",
+                len(block.interruptions),
+                block.reflection,
+            ]
+        )
     return buffer.getvalue()

@@ -1,0 +1,324 @@
+"""The command line through its real entry point, in subprocesses, as scripts use it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+class CLI:
+    def __init__(self, db: Path) -> None:
+        self.db = db
+
+    def run(self, *args: str, stdin: str | None = None, env: dict[str, str] | None = None):
+        full_env = {**os.environ, "MICROGOALS_DB": str(self.db), "MICROGOALS_TZ": "Europe/Berlin"}
+        full_env.pop("MICROGOALS_DEBUG", None)
+        full_env.update(env or {})
+        return subprocess.run(
+            [sys.executable, "-m", "tui_microgoals", *args],
+            capture_output=True,
+            text=True,
+            input=stdin,
+            env=full_env,
+            timeout=60,
+        )
+
+    def ok(self, *args: str) -> str:
+        result = self.run(*args)
+        assert result.returncode == 0, result.stderr
+        assert result.stderr == ""
+        return result.stdout
+
+    def json(self, *args: str):
+        return json.loads(self.ok(*args, "--json"))
+
+    def fails(self, code: int, *args: str, match: str = "") -> str:
+        result = self.run(*args)
+        assert result.returncode == code, (result.returncode, result.stdout, result.stderr)
+        assert "Traceback" not in result.stderr
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1, result.stderr
+        assert lines[0].startswith("microgoals: ")
+        assert match.lower() in lines[0].lower(), lines[0]
+        return lines[0]
+
+
+@pytest.fixture
+def cli(tmp_path: Path) -> CLI:
+    return CLI(tmp_path / "db.json")
+
+
+def test_the_whole_days_loop(cli: CLI) -> None:
+    root = cli.json("add", "Launch a new loaf")["id"]
+    recipe = cli.json("add", "Standardize the recipe", "--parent", str(root))["id"]
+    weigh = cli.json("add", "Weigh flour", "--parent", str(recipe), "--minutes", "15")["id"]
+    card = cli.json(
+        "add",
+        "Write recipe card",
+        "--parent",
+        str(recipe),
+        "--minutes",
+        "20",
+        "--after",
+        str(weigh),
+    )
+    assert card["after"] == [weigh]
+
+    listed = cli.json("list")
+    assert [g["id"] for g in listed] == [root, recipe, weigh, card["id"]]
+    assert set(listed[0]) >= {
+        "id",
+        "title",
+        "parent",
+        "status",
+        "minutes",
+        "due",
+        "after",
+        "done_at",
+    }
+
+    items = cli.json("plan", str(weigh), str(card["id"]))
+    assert [i["id"] for i in items] == [weigh, card["id"]]
+    today = cli.json("today")
+    assert set(today[0]) >= {"id", "title", "status", "one_thing", "blocked", "carried"}
+    assert today[1]["blocked"] is True
+
+    block = cli.json("start", str(weigh), "--minutes", "15")
+    assert block["goal"] == weigh and block["planned_seconds"] == 900
+
+    status = cli.json("status")
+    assert status["running"] is True and status["goal"] == weigh
+    assert 0 < status["remaining_seconds"] <= 900
+    assert set(status) >= {"running", "goal", "title", "remaining_seconds", "paused"}
+    assert "· Weigh flour" in cli.ok("status")
+
+    assert cli.json("pause")["paused"] is True
+    assert cli.ok("status").startswith("⏸")
+    assert cli.json("resume")["paused"] is False
+    cli.ok("interrupt", "the phone rang")
+
+    stopped = cli.json("stop", "--done", "--note", "weighed twice to be sure")
+    assert stopped["outcome"] == "done" and stopped["ended_at"] is not None
+    assert cli.ok("status").strip() == "no block"
+    assert cli.json("status")["running"] is False
+
+    # The done goal unblocks the next one.
+    assert cli.json("today")[1]["blocked"] is False
+
+    review = cli.json("review")
+    assert set(review) >= {
+        "date",
+        "done",
+        "blocks",
+        "focus_minutes",
+        "planned",
+        "interruptions",
+        "streak",
+        "one_thing",
+        "suggestions",
+    }
+    assert [d["id"] for d in review["done"]] == [weigh]
+    assert review["done"][0]["path"] == "Launch a new loaf › Standardize the recipe › Weigh flour"
+    assert review["interruptions"] == 1
+    assert review["streak"] == 1
+    only = review["blocks"][0]
+    assert set(only) >= {
+        "goal",
+        "started_at",
+        "ended_at",
+        "planned_seconds",
+        "focus_seconds",
+        "outcome",
+        "interruptions",
+        "reflection",
+    }
+    assert only["reflection"] == "weighed twice to be sure"
+    assert [p["id"] for p in review["planned"]] == [weigh, card["id"]]
+
+    md = cli.ok("review", "--format", "md")
+    assert "- [x] Launch a new loaf › Standardize the recipe › Weigh flour" in md
+    assert "- [ ] Write recipe card" in md
+    csv_text = cli.ok("review", "--format", "csv")
+    assert csv_text.splitlines()[1].split(",")[1] == str(weigh)
+
+
+def test_done_without_a_block_and_one_thing(cli: CLI) -> None:
+    a = cli.json("add", "Five push-ups", "--today")["id"]
+    b = cli.json("add", "Call the mill", "--today")["id"]
+    cli.ok("one", str(b))
+    today = cli.json("today")
+    assert [i["id"] for i in today] == [b, a]
+    assert today[0]["one_thing"] is True
+    assert cli.json("done", str(b))["status"] == "done"
+    assert cli.json("review")["one_thing"] == {
+        "id": b,
+        "title": "Call the mill",
+        "path": "Call the mill",
+        "done": True,
+    }
+
+
+def test_recurring_goal_stays_open(cli: CLI) -> None:
+    habit = cli.json("add", "Write 200 words", "--every", "daily")
+    assert habit["recurrence"] == "daily"
+    assert [i["id"] for i in cli.json("today")] == [habit["id"]]
+    assert cli.json("done", str(habit["id"]))["status"] == "open"
+    assert cli.json("today")[0]["status"] == "done"
+
+
+def test_edit_and_depend(cli: CLI) -> None:
+    a = cli.json("add", "A")["id"]
+    b = cli.json("add", "B")["id"]
+    edited = cli.json(
+        "edit",
+        str(b),
+        "--title",
+        "  B two  ",
+        "--minutes",
+        "10",
+        "--due",
+        "2026-12-24",
+        "--parent",
+        str(a),
+    )
+    assert edited["title"] == "B two" and edited["minutes"] == 10
+    assert edited["due"] == "2026-12-24" and edited["parent"] == a
+    assert cli.json("edit", str(b), "--due", "none", "--parent", "none")["due"] is None
+    c = cli.json("add", "C")["id"]
+    assert cli.json("depend", str(c), "--after", str(b))["after"] == [b]
+    cli.fails(2, "depend", str(b), "--after", str(c), match="cycle")
+
+
+def test_text_is_kept_literally_and_cleaned(cli: CLI) -> None:
+    goal = cli.json("add", "[bold]x[/] \x1b[31mred\x1b[0m \x07bell\x9b")
+    assert goal["title"] == "[bold]x[/] red bell"
+    assert "[bold]x[/] red bell" in cli.ok("list")
+
+
+@pytest.mark.parametrize(
+    ("args", "match"),
+    [
+        (("add", ""), "empty"),
+        (("add", "   \t "), "empty"),
+        (("add", "x" * 201), "limit"),
+        (("add", "x", "--parent", "42"), "no goal with id 42"),
+        (("add", "x", "--after", "42"), "no goal with id 42"),
+        (("add", "x", "--due", "2026-02-30"), "bad date"),
+        (("add", "x", "--due", "soon"), "bad date"),
+        (("add", "x", "--minutes", "0"), "must be 1 or more"),
+        (("add", "x", "--minutes", "ten"), "whole number"),
+        (("add", "x", "--every", "fortnightly"), "bad recurrence"),
+        (("edit", "7", "--title", "x"), "no goal with id 7"),
+        (("edit", "abc"), "not a goal id"),
+        (("done", "7"), "no goal with id 7"),
+        (("plan", "7"), "no goal with id 7"),
+        (("start", "7"), "no goal with id 7"),
+        (("pause",), "no block is running"),
+        (("resume",), "no block is running"),
+        (("stop",), "no block is running"),
+        (("interrupt",), "no block is running"),
+        (("review", "--date", "nope"), "bad date"),
+        (("config", "capacity", "lots"), "whole number"),
+        (("config", "colour", "red"), "unknown setting"),
+        (("frobnicate",), "invalid choice"),
+        (("stop", "--done", "--abandon"), "not allowed"),
+        (("import", "/nonexistent/export.json"), "cannot read"),
+    ],
+)
+def test_user_errors_exit_2_with_one_line(cli: CLI, args: tuple[str, ...], match: str) -> None:
+    cli.fails(2, *args, match=match)
+
+
+def test_block_errors(cli: CLI) -> None:
+    a = cli.json("add", "A")["id"]
+    b = cli.json("add", "B", "--after", str(a))["id"]
+    cli.fails(2, "start", str(b), match="blocked")
+    cli.fails(2, "start", str(a), "--minutes", "3", match="5 to 90")
+    cli.ok("start", str(a))
+    cli.fails(2, "start", str(a), match="already running")
+    cli.ok("pause")
+    cli.fails(2, "pause", match="already paused")
+    cli.ok("stop", "--abandon")
+    assert cli.json("list")[0]["status"] == "open"
+
+
+def test_damaged_or_newer_database_exits_1_untouched(cli: CLI) -> None:
+    for content in (b"", b'{"goals": {"1": {"title": "x"', b"[1, 2]"):
+        cli.db.write_bytes(content)
+        cli.fails(1, "status")
+        cli.fails(1, "add", "x")
+        assert cli.db.read_bytes() == content
+    newer = b'{"schema_version": 99, "goals": {}}'
+    cli.db.write_bytes(newer)
+    cli.fails(1, "list", match="newer")
+    assert cli.db.read_bytes() == newer
+
+
+def test_missing_folder_is_one_clear_line(cli: CLI, tmp_path: Path) -> None:
+    result = CLI(tmp_path / "nowhere" / "db.json").run("add", "x")
+    assert result.returncode == 1
+    assert "does not exist" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_db_flag_beats_environment(cli: CLI, tmp_path: Path) -> None:
+    other = tmp_path / "other.json"
+    cli.ok("--db", str(other), "add", "elsewhere")
+    assert cli.json("list") == []
+    assert [g["title"] for g in cli.json("--db", str(other), "list")] == ["elsewhere"]
+
+
+def test_default_path_comes_from_platformdirs(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "MICROGOALS_DB"}
+    env["XDG_DATA_HOME"] = str(tmp_path / "xdg")
+    result = subprocess.run(
+        [sys.executable, "-m", "tui_microgoals", "add", "x"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "xdg" / "microgoals" / "microgoals.json").exists()
+
+
+def test_export_import_round_trip(cli: CLI, tmp_path: Path) -> None:
+    a = cli.json("add", "A [x]", "--today")["id"]
+    cli.ok("start", str(a))
+    cli.ok("stop", "--done")
+    exported = cli.ok("export")
+    dump = tmp_path / "export.json"
+    dump.write_text(exported)
+    fresh = CLI(tmp_path / "fresh.json")
+    fresh.ok("import", str(dump))
+    assert fresh.ok("export") == exported
+    fresh.fails(2, "import", str(dump), match="not empty")
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"hello": 1}')
+    CLI(tmp_path / "third.json").fails(2, "import", str(bad), match="not a microgoals export")
+
+
+def test_help_and_version(cli: CLI) -> None:
+    assert "status" in cli.ok("--help")
+    assert cli.ok("--version").startswith("microgoals ")
+
+
+def test_status_does_not_import_textual(cli: CLI) -> None:
+    code = (
+        "import sys\n"
+        "from tui_microgoals.cli import main\n"
+        "rc = main(['status'])\n"
+        "assert 'textual' not in sys.modules and 'rich' not in sys.modules, 'ui imported'\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "MICROGOALS_DB": str(cli.db)},
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
