@@ -7,9 +7,9 @@ so a file touched by a newer minor version loses nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from typing import Any, ClassVar
+from functools import cache
+from typing import Any
 
-import pendulum
 from pendulum import Date, DateTime
 
 from tui_microgoals.core.clock import to_instant, to_iso
@@ -22,15 +22,20 @@ MIN_BLOCK_MINUTES, MAX_BLOCK_MINUTES = 5, 90
 
 
 def _date(text: str | None) -> Date | None:
-    return None if text is None else pendulum.parse(text).date()  # type: ignore[union-attr]
+    return None if text is None else Date.fromisoformat(text)
 
 
 def _date_str(value: Date | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
+@cache
+def _known_keys(cls: type) -> frozenset[str]:
+    return frozenset(f.name for f in fields(cls))
+
+
 def _split_extra(cls: type, doc: dict[str, Any]) -> dict[str, Any]:
-    known = {f.name for f in fields(cls)} | set(getattr(cls, "DOC_ONLY", ()))
+    known = _known_keys(cls)
     return {k: v for k, v in doc.items() if k not in known}
 
 
@@ -187,8 +192,6 @@ class Day:
     #: Recurring goals whose occurrence for this day is done.
     habits_done: list[int] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
-
-    DOC_ONLY: ClassVar[tuple[str, ...]] = ()
 
     @property
     def doc_id(self) -> int:

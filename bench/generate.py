@@ -1,0 +1,113 @@
+"""Write a realistic microgoals database of a given size through the project's own storage.
+
+    python bench/generate.py --size M --out /tmp/m.json
+
+S ~ 1,000 documents, M ~ 10,000 (a year of a heavy user), L ~ 30,000 (three years).
+A heavy user finishes about a dozen micro-goals a day, each in a block, under deep goal trees,
+with a few habits and a few carried items. Seeded: the same size gives the same file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+from pathlib import Path
+
+import pendulum
+
+from tui_microgoals.core.models import Block, Day, Goal, Interruption, Pause
+from tui_microgoals.core.storage import DurableStorage
+
+SIZES = {"S": 1_000, "M": 10_000, "L": 30_000}
+DOCS_PER_DAY = 26  # ~12 goals + ~12 blocks + the day + a share of parents
+
+
+def generate(total_docs: int, seed: int = 7) -> dict[str, dict[str, dict]]:
+    rng = random.Random(seed)
+    days_count = max(7, total_docs // DOCS_PER_DAY)
+    today = pendulum.date(2026, 11, 22)
+    start = today.subtract(days=days_count)
+    goals: dict[int, Goal] = {}
+    blocks: dict[int, Block] = {}
+    days: dict[str, dict] = {}
+    next_id = iter(range(1, 10**9))
+    next_block = iter(range(1, 10**9))
+    siblings: dict[int | None, int] = {}
+
+    def add(title: str, parent: int | None, created: pendulum.DateTime, **kw) -> Goal:
+        goal = Goal(id=next(next_id), title=title, parent=parent, created_at=created, **kw)
+        goal.position = siblings.get(parent, 0)
+        siblings[parent] = goal.position + 1
+        goals[goal.id] = goal
+        return goal
+
+    created = pendulum.datetime(start.year, start.month, start.day, 8, tz="UTC")
+    habits = [
+        add("Five push-ups", None, created, recurrence="daily", minutes=5),
+        add("Write 200 words", None, created, recurrence="weekdays", minutes=15),
+        add("Stretch", None, created, recurrence="3/week", minutes=10),
+    ]
+    open_leaves: list[Goal] = []
+    for offset in range(days_count + 1):
+        date = start.add(days=offset)
+        morning = pendulum.datetime(date.year, date.month, date.day, 8, tz="UTC")
+        if offset % 2 == 0:  # a new project every other day: goal > 4 parts > 6 steps each
+            project = add(f"Project {offset // 2 + 1}", None, morning, due=date.add(days=30))
+            for p in range(4):
+                part = add(f"Part {p + 1} of project {offset // 2 + 1}", project.id, morning)
+                for s in range(6):
+                    leaf = add(f"Step {s + 1}: {rng.choice(WORDS)} {rng.choice(WORDS)}",
+                               part.id, morning, minutes=rng.choice([10, 15, 15, 20, 20, 25]))
+                    if s and rng.random() < 0.2:
+                        leaf.after = [leaf.id - 1]
+                    open_leaves.append(leaf)
+        planned = [open_leaves.pop(0) for _ in range(min(12, len(open_leaves)))]
+        day = Day(date, items=[g.id for g in planned], one_thing=planned[0].id if planned else None)
+        clock = morning.add(hours=1)
+        for goal in planned:
+            if date == today or rng.random() < 0.15:
+                continue  # not done: carried
+            minutes = 20
+            block = Block(id=next(next_block), goal=goal.id, planned_seconds=minutes * 60,
+                          started_at=clock, tz="Europe/Berlin", day=date)
+            if rng.random() < 0.3:
+                block.pauses.append(Pause(clock.add(minutes=7), clock.add(minutes=9)))
+            if rng.random() < 0.3:
+                block.interruptions.append(Interruption(clock.add(minutes=5), "slack"))
+            clock = clock.add(minutes=minutes + rng.randint(3, 15))
+            block.ended_at = clock
+            block.outcome = "done"
+            block.reflection = rng.choice(["", "", "smooth", "harder than it looked"])
+            blocks[block.id] = block
+            goal.status, goal.done_at, goal.done_on = "done", clock, date
+        day.habits_done = [h.id for h in habits if rng.random() < 0.8]
+        open_leaves.extend(g for g in planned if g.status == "open" and date != today)
+        days[str(day.doc_id)] = day.to_doc()
+    return {
+        "meta": {"1": {"next_goal": next(next_id), "next_block": next(next_block), "running": None}},
+        "goals": {str(g.id): g.to_doc() for g in goals.values()},
+        "blocks": {str(b.id): b.to_doc() for b in blocks.values()},
+        "days": days,
+    }
+
+
+WORDS = ["draft", "outline", "call", "email", "sketch", "test", "weigh", "price", "review",
+         "write", "measure", "plan", "print", "order", "bake", "photograph", "label", "post"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", choices=SIZES, default="M")
+    parser.add_argument("--out", required=True, type=Path)
+    args = parser.parse_args()
+    tables = generate(SIZES[args.size])
+    if args.out.exists():
+        args.out.unlink()
+    storage = DurableStorage(args.out)
+    storage.write(tables)
+    count = sum(len(t) for t in tables.values())
+    print(f"{args.out}: {count} documents, {args.out.stat().st_size / 1e6:.1f} MB")
+
+
+if __name__ == "__main__":
+    main()
