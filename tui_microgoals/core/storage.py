@@ -61,10 +61,6 @@ class MemoryStorage(_TinyMemoryStorage):
     path: Path | None = None
     generation = 0
 
-    def write(self, data: Tables) -> None:
-        super().write(data)
-        self.generation += 1
-
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
         snapshot = orjson.loads(orjson.dumps(self.memory)) if self.memory is not None else None
@@ -90,7 +86,8 @@ class DurableStorage(Storage):
         self._depth = 0
         self._dirty = False
         self._last_backup: float | None = None
-        #: Bumped whenever the in-memory data is replaced by what is on disk.
+        #: Bumped whenever the in-memory data is replaced by what is on disk, or dropped;
+        #: not by our own writes, so callers can keep derived caches across them.
         self.generation = 0
 
     # -- paths -------------------------------------------------------------------------
@@ -117,7 +114,6 @@ class DurableStorage(Storage):
         return self._data
 
     def write(self, data: Tables) -> None:
-        self.generation += 1
         if self._depth:
             self._data = data
             self._dirty = True

@@ -131,10 +131,11 @@ class Store:
 
     def _next_id(self, kind: str) -> int:
         meta = self._meta()
-        table = self._goals_t if kind == "goal" else self._blocks_t
         key = f"next_{kind}"
-        existing = max((int(k) for k in table._read_table()), default=0)
-        new_id = max(int(meta.get(key, 1)), existing + 1)
+        new_id = meta.get(key)
+        if not isinstance(new_id, int):  # a file without counters: start past every id
+            table = self._goals_t if kind == "goal" else self._blocks_t
+            new_id = max((int(k) for k in table._read_table()), default=0) + 1
         meta[key] = new_id + 1
         self._meta_t.upsert(Document(meta, doc_id=1))
         return new_id
@@ -160,8 +161,8 @@ class Store:
     # -- reading ----------------------------------------------------------------------
 
     def goals(self) -> dict[int, Goal]:
-        """All goals by id; parsed again only when the data changed."""
-        raw = self._goals_t._read_table()
+        """All goals by id. Parsed once per load of the file; our own writes patch the cache."""
+        raw = self._goals_t._read_table()  # reloads first if another process wrote
         generation = self.storage.generation
         if self._goals_cache is None or self._goals_cache[0] != generation:
             parsed = {int(k): Goal.from_doc(int(k), v) for k, v in raw.items()}
@@ -216,12 +217,14 @@ class Store:
         )
 
     def snapshot(self) -> Snapshot:
-        return Snapshot(self.goals(), self.days(), self.running_block(), self.settings())
+        # A copy: the store patches its own dict on later writes.
+        return Snapshot(dict(self.goals()), self.days(), self.running_block(), self.settings())
 
     # -- goals ------------------------------------------------------------------------
 
     def _save_goal(self, goal: Goal) -> Goal:
         self._goals_t.upsert(Document(goal.to_doc(), doc_id=goal.id))
+        self.goals()[goal.id] = goal
         return goal
 
     def _check_parent(self, goals: dict[int, Goal], goal_id: int | None, parent: int | None) -> None:
@@ -280,6 +283,7 @@ class Store:
                 after=after_ids,
                 recurrence=recurrence,
                 created_at=self.clock.now(),
+                created_on=self.clock.today(),
             )
             self._save_goal(goal)
             if today:
@@ -406,6 +410,8 @@ class Store:
             self._refuse_if_running(ids)
             gone = set(ids)
             self._goals_t.remove(doc_ids=ids)
+            for gone_id in ids:
+                self.goals().pop(gone_id, None)
             for other in goals.values():
                 if other.id not in gone and gone.intersection(other.after):
                     self._save_goal(replace(other, after=[a for a in other.after if a not in gone]))
@@ -591,9 +597,9 @@ class Store:
         now = self.clock.now()
         if block.paused:
             block.pauses[-1].end = max(now, block.pauses[-1].start)
-        overrun = timer.focus_seconds(block, now) - block.planned_seconds
         # A block left running past its time (app closed, laptop asleep) ends when time ran out.
-        block.ended_at = now.subtract(seconds=overrun) if overrun > 0 and not block.paused else now
+        ran_out = timer.ran_out_at(block, now)
+        block.ended_at = ran_out if ran_out is not None and ran_out < now else now
         if block.ended_at < block.started_at:
             block.ended_at = block.started_at
         block.outcome = outcome
