@@ -37,6 +37,7 @@ from tui_microgoals.core.models import (
     Interruption,
     Pause,
 )
+from tui_microgoals.core.history import DayTotals, day_totals
 from tui_microgoals.core.planner import TodayItem, day_list
 from tui_microgoals.core.recurrence import Recurrence
 from tui_microgoals.core.review import Review, review_day
@@ -45,6 +46,7 @@ from tui_microgoals.core.text import clean_line, clean_notes, clean_title
 
 MAX_ESTIMATE_MINUTES = 24 * 60
 EXPORT_FORMAT = "microgoals-export"
+DISMISS_DAYS = 7
 
 
 class _Unset:
@@ -89,6 +91,16 @@ def check_block_minutes(minutes: int) -> int:
             f"a block lasts {MIN_BLOCK_MINUTES} to {MAX_BLOCK_MINUTES} minutes, not {minutes}"
         )
     return minutes
+
+
+def _dismissal_active(dismissed_on: str | None, date: Date) -> bool:
+    if not dismissed_on:
+        return False
+    try:
+        since = Date.fromisoformat(dismissed_on)
+    except ValueError:
+        return False
+    return 0 <= (date - since).days < DISMISS_DAYS
 
 
 class Store:
@@ -187,10 +199,25 @@ class Store:
 
     def blocks_on(self, date: Date) -> list[Block]:
         """Blocks that count toward the local date ``date`` (the day each one started)."""
-        key = date.isoformat()
+        return self.blocks_between(date, date)
+
+    def blocks_between(self, start: Date, end: Date) -> list[Block]:
+        """Blocks of the local dates ``start`` to ``end``; only those are parsed."""
+        low, high = start.isoformat(), end.isoformat()
         raw = self._blocks_t._read_table()
-        found = [Block.from_doc(int(k), v) for k, v in raw.items() if v.get("day") == key]
+        found = [
+            Block.from_doc(int(k), v)
+            for k, v in raw.items()
+            if low <= (v.get("day") or "") <= high
+        ]
         return sorted(found, key=lambda b: b.started_at)
+
+    def history(self, end: Date | None = None, days: int = 14) -> list[DayTotals]:
+        """Focus minutes and done counts for each of the ``days`` days up to ``end``."""
+        end = end or self.clock.today()
+        start = end.subtract(days=days - 1)
+        blocks = self.blocks_between(start, end)
+        return day_totals(self.goals(), self.days(), blocks, start, end, self.clock.now())
 
     def running_block(self) -> Block | None:
         running_id = self._meta().get("running")
@@ -207,7 +234,7 @@ class Store:
 
     def review(self, date: Date | None = None) -> Review:
         date = date or self.clock.today()
-        return review_day(
+        review = review_day(
             self.goals(),
             self.days(),
             self.blocks_on(date),
@@ -215,6 +242,22 @@ class Store:
             self.clock.now(),
             self.settings()["block_minutes"],
         )
+        dismissed = self._meta().get("dismissed", {})
+        review.suggestions = [
+            s
+            for s in review.suggestions
+            if not _dismissal_active(dismissed.get(f"{s.id}:{s.kind}"), date)
+        ]
+        return review
+
+    def dismiss_suggestion(self, goal_id: int, kind: str) -> None:
+        """Hide a suggestion for a week; it comes back if the pattern goes on."""
+        with self._tx():
+            meta = self._meta()
+            dismissed = dict(meta.get("dismissed", {}))
+            dismissed[f"{goal_id}:{kind}"] = self.clock.today().isoformat()
+            meta["dismissed"] = dismissed
+            self._meta_t.upsert(Document(meta, doc_id=1))
 
     def snapshot(self) -> Snapshot:
         # A copy: the store patches its own dict on later writes.
