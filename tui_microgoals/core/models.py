@@ -55,11 +55,21 @@ class Goal:
     done_at: DateTime | None = None
     #: The local date the goal was finished on (the zone in force then decided it).
     done_on: Date | None = None
+    #: The local date the goal was created on (UTC and local dates differ in the evening
+    #: west of Greenwich); a habit is due from that day.
+    created_on: Date | None = None
     extra: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def is_open(self) -> bool:
         return self.status == OPEN
+
+    @property
+    def first_day(self) -> Date | None:
+        """The local creation date; for goals saved before it was recorded, the UTC date."""
+        if self.created_on is not None:
+            return self.created_on
+        return self.created_at.date() if self.created_at else None
 
     @property
     def is_habit(self) -> bool:
@@ -81,6 +91,7 @@ class Goal:
             created_at=to_instant(doc.get("created_at")),
             done_at=to_instant(doc.get("done_at")),
             done_on=_date(doc.get("done_on")),
+            created_on=_date(doc.get("created_on")),
             extra=_split_extra(cls, doc),
         )
 
@@ -99,6 +110,7 @@ class Goal:
             "created_at": to_iso(self.created_at),
             "done_at": to_iso(self.done_at),
             "done_on": _date_str(self.done_on),
+            "created_on": _date_str(self.created_on),
         }
 
 

@@ -66,7 +66,7 @@ def due_habits(goals: Goals, days: Mapping[Date, Day], date: Date) -> list[Goal]
     for goal in goals.values():
         if goal.status != OPEN or not goal.is_habit:
             continue
-        if goal.created_at is not None and goal.created_at.date() > date:
+        if goal.first_day is not None and goal.first_day > date:
             continue
         try:
             rule = Recurrence.parse(goal.recurrence or "")

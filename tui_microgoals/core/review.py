@@ -96,7 +96,7 @@ def habit_streak(goal: Goal, done: set[Date], date: Date) -> int:
         rule = Recurrence.parse(goal.recurrence or "")
     except InputError:
         return 0
-    start = goal.created_at.date() if goal.created_at else date.subtract(days=365)
+    start = goal.first_day or date.subtract(days=365)
     count, day = 0, date
     while day >= start:
         if rule.is_due(day, done):
@@ -133,7 +133,7 @@ def suggestions(
         except InputError:
             continue
         done = habit_done.get(goal.id, set())
-        created = goal.created_at.date() if goal.created_at else window[-1]
+        created = goal.first_day or window[-1]
         due = [d for d in window if d >= created and d != date and rule.is_due(d, done)]
         missed = [d for d in due if d not in done]
         if len(missed) >= SUGGEST_MIN_MISSES:

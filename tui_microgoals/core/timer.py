@@ -6,6 +6,8 @@ zero and pauses are clipped to the block's own span.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from pendulum import DateTime
 
 from tui_microgoals.core.models import Block
@@ -15,14 +17,26 @@ def _span(start: DateTime, end: DateTime) -> float:
     return max(0.0, (end - start).total_seconds())
 
 
+def _pause_spans(block: Block, end: DateTime) -> list[tuple[DateTime, DateTime]]:
+    """Pauses clipped to the block's span and merged, in order.
+
+    After a clock jump back a new pause can overlap an earlier one: that time is paused
+    once, not twice.
+    """
+    spans = sorted((max(p.start, block.started_at), min(p.end or end, end)) for p in block.pauses)
+    merged: list[tuple[DateTime, DateTime]] = []
+    for start, stop in spans:
+        if stop <= start:
+            continue
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], stop))
+        else:
+            merged.append((start, stop))
+    return merged
+
+
 def paused_seconds(block: Block, now: DateTime) -> float:
-    end = block.ended_at or now
-    total = 0.0
-    for pause in block.pauses:
-        start = max(pause.start, block.started_at)
-        stop = min(pause.end or end, end)
-        total += _span(start, stop)
-    return total
+    return sum(_span(start, stop) for start, stop in _pause_spans(block, block.ended_at or now))
 
 
 def focus_seconds(block: Block, now: DateTime) -> float:
@@ -33,6 +47,24 @@ def focus_seconds(block: Block, now: DateTime) -> float:
 
 def remaining_seconds(block: Block, now: DateTime) -> float:
     return max(0.0, block.planned_seconds - focus_seconds(block, now))
+
+
+def ran_out_at(block: Block, now: DateTime) -> DateTime | None:
+    """The instant the planned focus time was used up, or None while some is left.
+
+    Walks the focus spans between pauses, so a pause taken after time ran out does not
+    move that instant.
+    """
+    end = block.ended_at or now
+    left = timedelta(seconds=block.planned_seconds)
+    cursor = block.started_at
+    for start, stop in [*_pause_spans(block, end), (end, end)]:
+        work = max(timedelta(0), start - cursor)
+        if work >= left:
+            return cursor + left
+        left -= work
+        cursor = max(cursor, stop)
+    return None
 
 
 def is_over(block: Block, now: DateTime) -> bool:
