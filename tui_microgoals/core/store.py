@@ -695,6 +695,11 @@ class Store:
         if not isinstance(tables, dict):
             raise InputError("export has no tables")
         try:
+            tables = orjson.loads(orjson.dumps(tables))  # our own copy: later edits stay ours
+            for name, table in tables.items():  # what the file storage would refuse to load
+                docs = table.values() if isinstance(table, dict) else [None]
+                if not all(isinstance(d, dict) for d in docs):
+                    raise InputError(f"export table {name!r} is not a set of documents")
             goals = {int(k): Goal.from_doc(int(k), v) for k, v in tables.get("goals", {}).items()}
             for k, v in tables.get("blocks", {}).items():
                 Block.from_doc(int(k), v)
