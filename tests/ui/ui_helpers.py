@@ -1,0 +1,47 @@
+"""Shared helpers for the Pilot tests: a frozen clock, a small plan, and the screen's text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pendulum
+from textual.app import App
+
+from tui_microgoals.app import MicroGoalsApp
+from tui_microgoals.core.clock import FixedClock
+from tui_microgoals.core.store import Store
+
+#: A Friday morning; UTC so the times on screen are the times in the test.
+START = pendulum.datetime(2026, 11, 20, 9, 0, tz="UTC")
+SIZE = (120, 40)
+
+
+def frozen_clock() -> FixedClock:
+    return FixedClock(START, "UTC")
+
+
+@dataclass
+class Plan:
+    launch: int
+    first: int
+    second: int
+    later: int
+
+
+def small_plan(store: Store, first_title: str = "Write the intro") -> Plan:
+    """A goal with three micro-goals, two of them on today's list."""
+    launch = store.add_goal("Launch the newsletter")
+    first = store.add_goal(first_title, parent=launch.id, minutes=15, today=True)
+    second = store.add_goal("Pick a name", parent=launch.id, minutes=10, today=True)
+    later = store.add_goal("Design the logo", parent=launch.id, minutes=20)
+    return Plan(launch.id, first.id, second.id, later.id)
+
+
+def make_app(store: Store, clock: FixedClock) -> MicroGoalsApp:
+    return MicroGoalsApp(store, clock=clock, blink=False)
+
+
+def screen_text(app: App) -> str:
+    """What the top screen shows, as plain text (one line per terminal row)."""
+    strips = app.screen._compositor.render_strips()
+    return "\n".join(strip.text for strip in strips)

@@ -1,0 +1,53 @@
+"""The Textual app: wires the store and the clock into the screens, and remembers the theme."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial
+
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+
+from tui_microgoals.core.clock import Clock
+from tui_microgoals.core.errors import MicrogoalsError
+from tui_microgoals.core.store import Store
+from tui_microgoals.screens.main import MainScreen
+from tui_microgoals.session import Session
+
+
+class MicroGoalsApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "microgoals"
+
+    def __init__(self, store: Store, clock: Clock | None = None, *, blink: bool = True) -> None:
+        super().__init__()
+        self.session = Session(store, clock or store.clock, blink=blink)
+
+    def on_mount(self) -> None:
+        theme = self.session.store.settings().get("theme")
+        if theme in self.available_themes:
+            self.theme = theme
+        self.push_screen(MainScreen(self.session))
+
+    def watch_theme(self, theme: str) -> None:
+        """The theme picked in the palette is remembered in the store."""
+        session = getattr(self, "session", None)
+        if session is None:
+            return
+        store = session.store
+        try:
+            if store.settings().get("theme") != theme:
+                store.set_setting("theme", theme)
+        except MicrogoalsError as error:
+            self.notify(str(error), severity="error", markup=False)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's own commands, then the screen's: the same table its keys come from."""
+        yield from super().get_system_commands(screen)
+        for command in getattr(screen, "COMMANDS_TABLE", ()):
+            if command.palette and screen.check_action(command.action, ()) is not False:
+                yield SystemCommand(
+                    f"{command.label} ({command.display_keys})",
+                    command.help,
+                    partial(screen.run_action, command.action),
+                )

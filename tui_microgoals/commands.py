@@ -1,0 +1,159 @@
+"""Every user command defined once: its key, footer label and palette entry come from here.
+
+A screen lists its commands in ``COMMANDS_TABLE``; ``bindings()`` turns them into Textual
+``Binding``s and the app offers the same list in the command palette, so a key, its footer
+text and its palette entry can never drift apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True)
+class Command:
+    keys: str
+    action: str
+    label: str
+    help: str
+    show: bool = True
+    key_display: str | None = None
+    palette: bool = True
+
+    @property
+    def display_keys(self) -> str:
+        return self.key_display or " / ".join(self.keys.split(","))
+
+    def binding(self) -> Binding:
+        return Binding(
+            self.keys,
+            self.action,
+            self.label,
+            show=self.show,
+            key_display=self.key_display,
+            tooltip=self.help,
+        )
+
+
+def bindings(commands: tuple[Command, ...]) -> list[Binding]:
+    return [command.binding() for command in commands]
+
+
+MAIN_COMMANDS: tuple[Command, ...] = (
+    Command("s", "start_block", "Start", "Start a focus block on the highlighted micro-goal"),
+    Command(
+        "x,space",
+        "toggle_done",
+        "Done",
+        "Mark the highlighted micro-goal done (or open again); in a block: finish it as done",
+        key_display="x",
+    ),
+    Command("p", "toggle_pause", "Pause", "Pause or resume the running block"),
+    Command("i", "log_interruption", "Interrupt", "Log an interruption with an optional note"),
+    Command(
+        "plus",
+        "extend_block",
+        "+5 min",
+        "Give the running block five more minutes",
+        key_display="+",
+    ),
+    Command(
+        "X",
+        "abandon_block",
+        "Abandon",
+        "Abandon the running block (the micro-goal stays open)",
+        show=False,
+    ),
+    Command(
+        "a", "add_goal", "Add", "Add a goal under the highlighted one (in Today: add to today)"
+    ),
+    Command(
+        "e",
+        "edit_goal",
+        "Edit",
+        "Edit the highlighted goal: title, notes, estimate, due, after, repeat, parent",
+    ),
+    Command(
+        "t",
+        "toggle_today",
+        "Today",
+        "Put the highlighted micro-goal on today's list, or take it off",
+    ),
+    Command(
+        "o",
+        "set_one_thing",
+        "One thing",
+        "Make the highlighted micro-goal today's One Thing",
+        show=False,
+    ),
+    Command("d", "drop_goal", "Drop", "Drop or delete the highlighted goal (asks first)"),
+    Command("f", "focus_mode", "Focus", "Focus mode: the countdown alone, full screen"),
+    Command("r", "open_review", "Review", "Review a day: done list, blocks, focus minutes"),
+    Command("question_mark", "show_help", "Help", "Show every key", key_display="?"),
+    Command(
+        "K,shift+up",
+        "move_up",
+        "Move up",
+        "Move the highlighted goal up (in Today: earlier in the day)",
+        show=False,
+        key_display="K",
+    ),
+    Command(
+        "J,shift+down",
+        "move_down",
+        "Move down",
+        "Move the highlighted goal down (in Today: later in the day)",
+        show=False,
+        key_display="J",
+    ),
+    Command(
+        "less_than_sign",
+        "outdent_goal",
+        "Outdent",
+        "Move the highlighted goal out to its parent's level",
+        show=False,
+        key_display="<",
+    ),
+    Command(
+        "greater_than_sign",
+        "indent_goal",
+        "Indent",
+        "Move the highlighted goal under the goal above it",
+        show=False,
+        key_display=">",
+    ),
+    Command(
+        "h",
+        "toggle_done_shown",
+        "Hide done",
+        "Show or hide done and dropped goals in the tree",
+        show=False,
+    ),
+    Command(
+        "slash",
+        "filter_goals",
+        "Filter",
+        "Filter the goal tree by title",
+        show=False,
+        key_display="/",
+    ),
+    Command("tab", "next_pane", "Next pane", "Move to the next pane", show=False, palette=False),
+    Command("q", "app.quit", "Quit", "Quit (a running block keeps running)", palette=False),
+)
+
+FOCUS_COMMANDS: tuple[Command, ...] = (
+    Command("x,space", "toggle_done", "Done", "Finish the block as done", key_display="x"),
+    Command("p", "toggle_pause", "Pause", "Pause or resume the running block"),
+    Command("i", "log_interruption", "Interrupt", "Log an interruption with an optional note"),
+    Command(
+        "plus",
+        "extend_block",
+        "+5 min",
+        "Give the running block five more minutes",
+        key_display="+",
+    ),
+    Command("X", "abandon_block", "Abandon", "Abandon the running block", show=False),
+    Command("f,escape", "leave_focus", "Back", "Leave focus mode", key_display="f"),
+)

@@ -1,0 +1,189 @@
+"""Focus-block commands shared by the main screen and focus mode.
+
+Both screens bind the same keys (p, i, +, X, x) to the same actions; the logic lives here
+once. A screen using this mixin provides ``session`` and ``refresh_state()``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+
+from textual import work
+from textual.screen import Screen
+
+from tui_microgoals.core import timer, tree
+from tui_microgoals.core.errors import MicrogoalsError
+from tui_microgoals.core.models import Block, Goal
+from tui_microgoals.screens.block_end import DONE, MORE, BlockEndScreen
+from tui_microgoals.screens.break_offer import BreakOfferScreen
+from tui_microgoals.screens.note import NoteScreen
+from tui_microgoals.session import Session
+
+EXTEND_MINUTES = 5
+SHORT_BREAK, LONG_BREAK, LONG_BREAK_EVERY = 5, 15, 4
+BLOCK_ACTIONS = {"toggle_pause", "log_interruption", "extend_block", "abandon_block"}
+
+
+class BlockCommands(Screen):
+    session: Session
+
+    def refresh_state(self) -> None:
+        """Redraw from the store after a change."""
+
+    def show_error(self, error: MicrogoalsError | str) -> None:
+        self.app.notify(str(error), severity="error", markup=False)
+
+    def check_block_action(self, action: str) -> bool | None:
+        """Block keys show in the footer only while a block runs."""
+        if action in BLOCK_ACTIONS:
+            return self.session.store.running_block() is not None
+        return True
+
+    def action_toggle_pause(self) -> None:
+        try:
+            block = self.session.store.toggle_pause()
+        except MicrogoalsError as error:
+            self.show_error(error)
+            return
+        self.app.notify("Paused: p resumes" if block.paused else "Resumed")
+        self.refresh_state()
+
+    @work(group="dialog")
+    async def action_log_interruption(self) -> None:
+        if self.session.store.running_block() is None:
+            self.show_error("no block is running")
+            return
+        note = await self.app.push_screen_wait(
+            NoteScreen("Interruption", "What pulled you away?", blink=self.session.blink)
+        )
+        if note is None:
+            return
+        try:
+            block = self.session.store.interrupt(note)
+        except MicrogoalsError as error:
+            self.show_error(error)
+            return
+        self.app.notify(f"Interruption logged ({len(block.interruptions)} in this block)")
+        self.refresh_state()
+
+    def action_extend_block(self) -> None:
+        try:
+            block = self.session.store.extend(EXTEND_MINUTES)
+        except MicrogoalsError as error:
+            self.show_error(error)
+            return
+        self.session.asked.discard(block.id)
+        self.app.notify(f"{EXTEND_MINUTES} more minutes")
+        self.refresh_state()
+
+    def action_abandon_block(self) -> None:
+        try:
+            self.session.store.stop_block("abandoned")
+        except MicrogoalsError as error:
+            self.show_error(error)
+            return
+        self.app.notify("Block abandoned; the micro-goal stays open", severity="warning")
+        self.refresh_state()
+
+    def finish_running_block(self) -> None:
+        """``x`` during a block: finish it as done, celebrate, offer a break."""
+        try:
+            block = self.session.store.stop_block("done")
+        except MicrogoalsError as error:
+            self.show_error(error)
+            return
+        self.celebrate(block.goal)
+        self.refresh_state()
+        self.offer_break()
+
+    # -- celebrating and breaks -----------------------------------------------------------
+
+    def celebrate(self, goal_id: int) -> None:
+        store = self.session.store
+        goal = store.goals().get(goal_id)
+        review = store.review()
+        count = len(review.done)
+        title = goal.title if goal else f"goal {goal_id}"
+        days = "day" if review.streak == 1 else "days"
+        self.app.notify(
+            f"Done: {title}\n{count} done today · streak {review.streak} {days}",
+            title="Well done!",
+            markup=False,
+        )
+        settings = store.settings()
+        reward = settings.get("reward")
+        if reward and count and count % settings["reward_every"] == 0:
+            self.app.notify(f"Reward time: {reward}", title="You earned it", markup=False)
+
+    @work(group="dialog")
+    async def offer_break(self) -> None:
+        store = self.session.store
+        ended = [b for b in store.blocks_on(self.session.clock.today()) if not b.running]
+        count = len(ended)
+        minutes = LONG_BREAK if count and count % LONG_BREAK_EVERY == 0 else SHORT_BREAK
+        taken = await self.app.push_screen_wait(BreakOfferScreen(minutes, count))
+        if taken:
+            self.session.break_until = self.session.clock.now().add(minutes=taken)
+            self.refresh_state()
+
+    # -- the end of a block -----------------------------------------------------------------
+
+    def block_goal(self, block: Block) -> tuple[Goal | None, str]:
+        goals = self.session.store.goals()
+        goal = goals.get(block.goal)
+        return goal, tree.path(goals, block.goal) if goal else ""
+
+    def time_up(self, block: Block, *, ring: bool = True) -> None:
+        """Called once per block when its time runs out (or ran out while the app was closed)."""
+        self.session.asked.add(block.id)
+        goal, path = self.block_goal(block)
+        title = goal.title if goal else f"goal {block.goal}"
+        if ring:
+            self.app.bell()
+            self.desktop_notify(title)
+        self.ask_outcome(block, title, path)
+
+    @work(group="notify-send")
+    async def desktop_notify(self, title: str) -> None:
+        program = shutil.which("notify-send")
+        if program is None:
+            return
+        try:
+            process = await asyncio.create_subprocess_exec(
+                program,
+                "--app-name=microgoals",
+                "Time is up",
+                title,
+                stdout=asyncio.subprocess.DEVNULL,
+                stderr=asyncio.subprocess.DEVNULL,
+            )
+            await process.wait()
+        except OSError:
+            pass
+
+    @work(group="dialog")
+    async def ask_outcome(self, block: Block, title: str, path: str) -> None:
+        minutes = round(timer.focus_seconds(block, self.session.clock.now()) / 60)
+        answer = await self.app.push_screen_wait(
+            BlockEndScreen(title, path, minutes, blink=self.session.blink)
+        )
+        store = self.session.store
+        try:
+            if answer.choice == MORE:
+                store.extend(EXTEND_MINUTES)
+                self.session.asked.discard(block.id)
+                self.refresh_state()
+                return
+            outcome = "done" if answer.choice == DONE else "partial"
+            ended = store.stop_block(outcome, answer.reflection)
+        except MicrogoalsError as error:
+            self.show_error(error)
+            self.refresh_state()
+            return
+        if outcome == "done":
+            self.celebrate(ended.goal)
+        else:
+            self.app.notify("Not done yet: it stays on today's list")
+        self.refresh_state()
+        self.offer_break()

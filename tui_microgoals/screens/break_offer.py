@@ -1,0 +1,52 @@
+"""After a block: offer a short break (longer after every fourth block of the day)."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+
+class BreakOfferScreen(ModalScreen[int | None]):
+    """Dismisses with the break's minutes, or ``None`` to skip it."""
+
+    BINDINGS = [
+        Binding("escape,n", "skip", "Skip"),
+        Binding("b,y", "take", "Take the break"),
+    ]
+
+    def __init__(self, minutes: int, blocks_today: int) -> None:
+        super().__init__()
+        self.minutes = minutes
+        self.blocks_today = blocks_today
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog break-offer"):
+            yield Static(Content("Time for a break"), classes="dialog-title")
+            yield Static(
+                Content.from_markup(
+                    "That was block [b]$n[/b] today. Stand up, drink water, look far away.",
+                    n=str(self.blocks_today),
+                ),
+                classes="dialog-body",
+            )
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(
+                    f"Take {self.minutes} min (b)", id="take", variant="success", compact=True
+                )
+                yield Button("Skip (n)", id="skip", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#take", Button).focus()
+
+    @on(Button.Pressed, "#take")
+    def action_take(self) -> None:
+        self.dismiss(self.minutes)
+
+    @on(Button.Pressed, "#skip")
+    def action_skip(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,51 @@
+"""Ask before something that cannot be taken back."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+
+class ConfirmScreen(ModalScreen[str | None]):
+    """Offers a few named choices; dismisses with the chosen one or ``None``.
+
+    ``message`` is ``Content`` so the caller decides what is markup and what is user text.
+    """
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, message: Content, choices: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.message = message
+        self.choices = choices
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog confirm"):
+            yield Static(Content(self.title_text), classes="dialog-title")
+            yield Static(self.message, classes="dialog-body")
+            with Horizontal(classes="dialog-buttons"):
+                for index, (key, label) in enumerate(self.choices):
+                    yield Button(
+                        label,
+                        id=f"choice-{key}",
+                        variant="error" if index == 0 else "default",
+                        compact=True,
+                    )
+                yield Button("Cancel", id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#cancel", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        button_id = event.button.id or ""
+        self.dismiss(button_id.removeprefix("choice-") if button_id != "cancel" else None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

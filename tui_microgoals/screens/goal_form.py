@@ -1,0 +1,200 @@
+"""Add or edit a goal, with inline validation by the same rules the command line uses."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from pendulum import Date
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static, TextArea
+
+from tui_microgoals.core.clock import Clock, parse_date
+from tui_microgoals.core.errors import InputError, MicrogoalsError
+from tui_microgoals.core.recurrence import Recurrence
+from tui_microgoals.core.store import check_minutes
+from tui_microgoals.core.text import clean_title
+
+
+@dataclass(frozen=True)
+class GoalDraft:
+    """A checked form: what the store is asked to save."""
+
+    title: str
+    notes: str
+    minutes: int | None
+    due: Date | None
+    after: list[int]
+    every: str | None
+    parent: int | None
+
+
+@dataclass(frozen=True)
+class FormValues:
+    """The text in each field, as first shown."""
+
+    title: str = ""
+    notes: str = ""
+    minutes: str = ""
+    due: str = ""
+    after: str = ""
+    every: str = ""
+    parent: str = ""
+
+
+FIELDS = (
+    ("title", "Title", "what to do, e.g. Write the intro"),
+    ("minutes", "Estimate", "minutes, e.g. 15"),
+    ("due", "Due", "YYYY-MM-DD, today or tomorrow"),
+    ("after", "After", "ids that must be done first, e.g. 3, 5"),
+    ("every", "Repeats", "daily, weekdays, mon,wed,fri or 3/week"),
+    ("parent", "Parent", "id of the goal it belongs to (empty: top level)"),
+)
+
+
+def _ids(text: str, what: str) -> list[int]:
+    parts = [p for p in text.replace(",", " ").split() if p]
+    try:
+        return [int(p.lstrip("#")) for p in parts]
+    except ValueError:
+        raise InputError(f"{what}: use goal ids (numbers), e.g. 3, 5") from None
+
+
+def check_field(name: str, text: str, clock: Clock) -> object:
+    """Parse one field; raises ``InputError`` with the message to show beside it."""
+    text = text.strip()
+    if name == "title":
+        return clean_title(text)
+    if not text:
+        return [] if name == "after" else None
+    if name == "minutes":
+        if not text.isdigit():
+            raise InputError("the estimate must be a whole number of minutes")
+        return check_minutes(int(text))
+    if name == "due":
+        return parse_date(text, clock)
+    if name == "after":
+        return _ids(text, "after")
+    if name == "every":
+        return str(Recurrence.parse(text))
+    if name == "parent":
+        ids = _ids(text, "parent")
+        if len(ids) != 1:
+            raise InputError("parent: one goal id, or empty for the top level")
+        return ids[0]
+    raise KeyError(name)
+
+
+class GoalFormScreen(ModalScreen[int | None]):
+    """Dismisses with the saved goal's id, or ``None`` when cancelled.
+
+    ``save`` is handed the checked draft and raises a ``MicrogoalsError`` when the store
+    refuses it (an unknown id, a cycle): the dialog stays open and shows the reason, so
+    nothing typed is lost.
+    """
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", "Save"),
+    ]
+
+    def __init__(
+        self,
+        heading: str,
+        values: FormValues,
+        save: Callable[[GoalDraft], int],
+        clock: Clock,
+        *,
+        blink: bool = True,
+    ) -> None:
+        super().__init__()
+        self.heading = heading
+        self.values = values
+        self.save = save
+        self.clock = clock
+        self.blink = blink
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="dialog goal-form"):
+            yield Static(Content(self.heading), classes="dialog-title")
+            with Grid(id="form-grid"):
+                for name, label, placeholder in FIELDS:
+                    yield Label(label, classes="field-label")
+                    yield Input(
+                        getattr(self.values, name),
+                        placeholder=placeholder,
+                        id=f"field-{name}",
+                        compact=True,
+                    )
+                yield Label("Notes", classes="field-label")
+                yield TextArea(self.values.notes, id="field-notes", compact=True)
+            yield Static(id="form-error", classes="form-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save", id="save", variant="primary", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        for widget in self.query(Input):
+            widget.cursor_blink = self.blink
+        self.query_one(TextArea).cursor_blink = self.blink
+        self.query_one("#field-title", Input).focus()
+
+    def _problems(self) -> dict[str, str]:
+        problems = {}
+        for name, _label, _placeholder in FIELDS:
+            text = self.query_one(f"#field-{name}", Input).value
+            try:
+                check_field(name, text, self.clock)
+            except InputError as error:
+                problems[name] = str(error)
+        return problems
+
+    def _show_problems(self, problems: dict[str, str], only: str | None = None) -> None:
+        for name, _label, _placeholder in FIELDS:
+            if only is None or name == only:
+                self.query_one(f"#field-{name}", Input).set_class(name in problems, "-invalid")
+        shown = problems.get(only) if only else next(iter(problems.values()), None)
+        self.query_one("#form-error", Static).update(Content(shown or ""))
+
+    @on(Input.Changed)
+    def _check_changed(self, event: Input.Changed) -> None:
+        name = (event.input.id or "").removeprefix("field-")
+        self._show_problems(self._problems(), only=name)
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_save(self) -> None:
+        problems = self._problems()
+        if problems:
+            self._show_problems(problems)
+            self.query_one(f"#field-{next(iter(problems))}", Input).focus()
+            return
+        parsed = {
+            name: check_field(name, self.query_one(f"#field-{name}", Input).value, self.clock)
+            for name, _label, _placeholder in FIELDS
+        }
+        draft = GoalDraft(
+            notes=self.query_one(TextArea).text,
+            **parsed,  # type: ignore[arg-type]
+        )
+        try:
+            goal_id = self.save(draft)
+        except MicrogoalsError as error:
+            self.query_one("#form-error", Static).update(Content(str(error)))
+            return
+        self.dismiss(goal_id)

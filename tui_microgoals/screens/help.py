@@ -1,0 +1,47 @@
+"""Every key, from the same command table the bindings and the palette come from."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from tui_microgoals.commands import FOCUS_COMMANDS, MAIN_COMMANDS, Command
+
+INTRO = (
+    "Break a big goal into micro-goals of 15-20 minutes. Put a few on today's list, "
+    "start a block on one, and finish it. One block at a time."
+)
+
+
+def key_table(commands: tuple[Command, ...]) -> Content:
+    width = max(len(c.display_keys) for c in commands) + 2
+    lines = [
+        Content.assemble((c.display_keys.ljust(width), "bold $accent"), c.help) for c in commands
+    ]
+    return Content("\n").join(lines)
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,question_mark,q", "close", "Close")]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog help"):
+            yield Static(Content("microgoals — keys"), classes="dialog-title")
+            yield Static(Content(INTRO), classes="dialog-body")
+            yield Static(Content.styled("Main screen", "bold"), classes="help-heading")
+            yield Static(key_table(MAIN_COMMANDS))
+            extras = (
+                "tab        next pane    j / k, arrows  move    enter  open or close a goal\n"
+                "ctrl+p     command palette (every command, and themes)"
+            )
+            yield Static(Content(extras), classes="help-extra")
+            yield Static(Content.styled("Focus mode", "bold"), classes="help-heading")
+            yield Static(key_table(FOCUS_COMMANDS))
+            yield Static(Content.styled("escape or ? closes this help", "dim"))
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,500 @@
+"""The main screen: Goals, Today and Focus panes. It owns the state; panes only draw it."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.widget import Widget
+from textual.widgets import Footer, Input
+
+from tui_microgoals.commands import MAIN_COMMANDS, bindings
+from tui_microgoals.core import timer, tree
+from tui_microgoals.core.errors import MicrogoalsError
+from tui_microgoals.core.models import DONE, OPEN, Block, Goal
+from tui_microgoals.core.planner import TodayItem
+from tui_microgoals.core.store import Snapshot
+from tui_microgoals.screens.block_commands import BlockCommands
+from tui_microgoals.screens.confirm import ConfirmScreen
+from tui_microgoals.screens.focus import FocusScreen
+from tui_microgoals.screens.goal_form import FormValues, GoalDraft, GoalFormScreen
+from tui_microgoals.screens.help import HelpScreen
+from tui_microgoals.screens.review import ReviewScreen
+from tui_microgoals.session import Session
+from tui_microgoals.widgets.focus_pane import FocusPane, FocusView
+from tui_microgoals.widgets.goal_tree import GoalTree, TreeView
+from tui_microgoals.widgets.status_line import Score, StatusLine
+from tui_microgoals.widgets.today_list import DoneEntry, TodayList, TodayView
+
+#: How often the screen looks for changes made by another process, and redraws the clock.
+TICK_SECONDS = 0.5
+
+
+class MainScreen(BlockCommands):
+    BINDINGS = bindings(MAIN_COMMANDS)
+    COMMANDS_TABLE = MAIN_COMMANDS
+    AUTO_FOCUS = "#today"
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.snapshot: Snapshot | None = None
+        self.items: list[TodayItem] = []
+        self.blocks_today: list[Block] = []
+        self.selected: dict[str, int | None] = {"today": None, "goals": None}
+        self.show_done = True
+        self.filter_text = ""
+        self._break_was_on = False
+        #: Blocks seen with time left: only those ring when they run out.
+        self._watched: set[int] = set()
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="panes"):
+            with Vertical(id="goals-pane", classes="pane"):
+                yield Input(
+                    placeholder="filter goals; enter keeps it, escape clears",
+                    id="filter",
+                    compact=True,
+                )
+                yield GoalTree(id="goals")
+            with Vertical(id="right"):
+                with Vertical(id="today-pane", classes="pane"):
+                    yield TodayList(id="today")
+                yield FocusPane(id="focus", classes="pane")
+        yield StatusLine(id="status")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#goals-pane").border_title = "Goals"
+        self.query_one("#today-pane").border_title = "Today"
+        self.query_one("#focus").border_title = "Focus"
+        self.query_one("#filter", Input).cursor_blink = self.session.blink
+        self.refresh_state()
+        self.set_interval(TICK_SECONDS, self.tick)
+        self.call_after_refresh(self.tick)
+
+    # -- state --------------------------------------------------------------------------
+
+    @property
+    def store(self):  # noqa: ANN201 - the session's store, for brevity
+        return self.session.store
+
+    def refresh_state(self) -> None:
+        """Read the store once and hand each pane what it draws."""
+        store, clock = self.session.store, self.session.clock
+        snap = store.snapshot()
+        today = clock.today()
+        self.snapshot = snap
+        self.items = store.today(today)
+        self.blocks_today = store.blocks_on(today)
+        goals = snap.goals
+        running = snap.running.goal if snap.running else None
+        block_minutes = snap.settings["block_minutes"]
+        self.query_one(GoalTree).show(
+            TreeView(
+                goals=goals,
+                today=today,
+                block_minutes=block_minutes,
+                planned=frozenset(i.goal.id for i in self.items),
+                running=running,
+                show_done=self.show_done,
+                filter=self.filter_text,
+            )
+        )
+        self.query_one(TodayList).show(
+            TodayView(
+                open_items=[i for i in self.items if not i.done],
+                done=self._done_today(goals, today),
+                running=running,
+                tz=clock.tz,
+            )
+        )
+        self._show_focus()
+        self._show_score()
+        self.refresh_bindings()
+
+    def _done_today(self, goals: dict[int, Goal], today) -> list[DoneEntry]:  # noqa: ANN001
+        def parent_title(goal: Goal) -> str | None:
+            parent = goals.get(goal.parent) if goal.parent is not None else None
+            return parent.title if parent else None
+
+        done = [
+            DoneEntry(g.id, g.title, parent_title(g), g.done_at)
+            for g in goals.values()
+            if g.status == DONE and g.done_on == today
+        ]
+        done.sort(key=lambda e: e.at or self.session.clock.now())
+        done += [
+            DoneEntry(i.goal.id, i.goal.title, i.parent_title, None, habit=True)
+            for i in self.items
+            if i.done and i.habit
+        ]
+        return done
+
+    def _show_focus(self) -> None:
+        snap = self.snapshot
+        assert snap is not None
+        block = snap.running
+        goals = snap.goals
+        view_goal = block.goal if block else self.current_goal()
+        goal = goals.get(view_goal) if view_goal is not None else None
+        candidate = goal.title if goal and not block and self._startable(goal) else None
+        self.query_one(FocusPane).show(
+            FocusView(
+                block=block,
+                title=goal.title if goal else "",
+                path=tree.path(goals, goal.id) if goal and (block or candidate) else "",
+                candidate=candidate,
+                block_minutes=snap.settings["block_minutes"],
+                break_until=self.session.break_until,
+                tz=self.session.clock.tz,
+            ),
+            self.session.clock.now(),
+        )
+
+    def _startable(self, goal: Goal) -> bool:
+        assert self.snapshot is not None
+        goals = self.snapshot.goals
+        return (
+            goal.status == OPEN
+            and tree.is_leaf(goals, goal.id)
+            and not tree.is_blocked(goals, goal)
+        )
+
+    def _show_score(self) -> None:
+        assert self.snapshot is not None
+        now = self.session.clock.now()
+        store = self.session.store
+        review = store.review()
+        seconds = sum(timer.focus_seconds(b, now) for b in self.blocks_today)
+        settings = self.snapshot.settings
+        every = settings["reward_every"]
+        done = len(review.done)
+        self.query_one(StatusLine).show(
+            Score(
+                done_today=done,
+                focus_minutes=int(seconds // 60),
+                streak=review.streak,
+                next_reward=(every - done % every) if settings.get("reward") else None,
+            )
+        )
+
+    def tick(self) -> None:
+        """Redraw the clock; pick up other processes' changes; notice when time is up."""
+        store, now = self.session.store, self.session.clock.now()
+        try:
+            if store.changed():
+                self.refresh_state()
+            block = store.running_block()
+        except MicrogoalsError as error:
+            self.show_error(error)
+            return
+        cached = self.snapshot.running if self.snapshot else None
+        if block != cached:
+            self.refresh_state()
+        self.query_one(FocusPane).tick(now)
+        if block is not None:
+            self._show_score()
+        on_break = self.session.break_until is not None and now < self.session.break_until
+        if self._break_was_on and not on_break:
+            self.session.break_until = None
+            self.app.bell()
+            self.app.notify("Break over: s starts the next block")
+            self._show_focus()
+        self._break_was_on = on_break
+        if block is None or block.id in self.session.asked:
+            return
+        if timer.remaining_seconds(block, now) > 0:
+            self._watched.add(block.id)
+        elif not block.paused:
+            # A block that ran out while the app was closed asks quietly, without a bell.
+            self.time_up(block, ring=block.id in self._watched)
+
+    def on_screen_resume(self) -> None:
+        if self.snapshot is not None:
+            self.refresh_state()
+
+    # -- selection ---------------------------------------------------------------------
+
+    def pane_name(self) -> str:
+        return "goals" if isinstance(self.focused, GoalTree | Input) else "today"
+
+    def current_goal(self) -> int | None:
+        return self.selected[self.pane_name()]
+
+    def current(self) -> Goal | None:
+        goal_id = self.current_goal()
+        if goal_id is None or self.snapshot is None:
+            return None
+        return self.snapshot.goals.get(goal_id)
+
+    @on(GoalTree.GoalSelected)
+    def _goal_selected(self, event: GoalTree.GoalSelected) -> None:
+        self.selected["goals"] = event.goal_id
+        if self.snapshot is not None:
+            self._show_focus()
+
+    @on(TodayList.ItemSelected)
+    def _item_selected(self, event: TodayList.ItemSelected) -> None:
+        self.selected["today"] = event.goal_id
+        if self.snapshot is not None:
+            self._show_focus()
+
+    def on_descendant_focus(self, event) -> None:  # noqa: ANN001
+        if self.snapshot is not None:
+            self._show_focus()
+
+    def _need_goal(self) -> Goal | None:
+        goal = self.current()
+        if goal is None:
+            self.show_error("nothing highlighted: pick a goal first")
+        return goal
+
+    def _apply(self, change, *args, select: int | None = None, **kwargs):  # noqa: ANN001, ANN202
+        """Run one store change; a refusal becomes a one-line error, never a traceback."""
+        try:
+            result = change(*args, **kwargs)
+        except MicrogoalsError as error:
+            self.show_error(error)
+            return None
+        if select is not None:
+            self.selected[self.pane_name()] = select
+        self.refresh_state()
+        return result
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.check_block_action(action)
+
+    # -- actions ---------------------------------------------------------------------
+
+    def action_start_block(self) -> None:
+        goal = self._need_goal()
+        if goal is None:
+            return
+        block = self._apply(self.store.start_block, goal.id)
+        if block is not None:
+            self.session.break_until = None
+            self._show_focus()
+            self.app.notify(f"Focus: {goal.title}", title="Block started", markup=False)
+
+    def action_toggle_done(self) -> None:
+        running = self.snapshot.running if self.snapshot else None
+        goal = self.current()
+        if running is not None and (goal is None or goal.id == running.goal):
+            self.finish_running_block()
+            return
+        goal = self._need_goal()
+        if goal is None:
+            return
+        item = next((i for i in self.items if i.goal.id == goal.id), None)
+        already = item.done if item is not None and goal.is_habit else goal.status == DONE
+        if already:
+            if self._apply(self.store.reopen, goal.id) is not None:
+                self.app.notify(f"Open again: {goal.title}", markup=False)
+            return
+        if self._apply(self.store.mark_done, goal.id) is not None:
+            self.celebrate(goal.id)
+
+    def action_toggle_today(self) -> None:
+        goal = self._need_goal()
+        if goal is None:
+            return
+        on_list = any(i.goal.id == goal.id and not i.done for i in self.items)
+        if on_list:
+            if self._apply(self.store.unplan, goal.id) is not None:
+                self.app.notify(f"Off today's list: {goal.title}", markup=False)
+        elif self._apply(self.store.plan, [goal.id]) is not None:
+            self.app.notify(f"On today's list: {goal.title}", markup=False)
+
+    def action_set_one_thing(self) -> None:
+        goal = self._need_goal()
+        if goal is None:
+            return
+        is_one = any(i.one_thing and i.goal.id == goal.id for i in self.items)
+        if self._apply(self.store.set_one_thing, None if is_one else goal.id) is not None:
+            word = "No One Thing today" if is_one else f"The One Thing today: {goal.title}"
+            self.app.notify(word, markup=False)
+
+    def action_move_up(self) -> None:
+        self._move(-1)
+
+    def action_move_down(self) -> None:
+        self._move(1)
+
+    def _move(self, delta: int) -> None:
+        goal = self._need_goal()
+        if goal is None:
+            return
+        if self.pane_name() == "today":
+            self._apply(self.store.reorder_day, goal.id, delta)
+        else:
+            self._apply(self.store.move, goal.id, delta)
+
+    def action_outdent_goal(self) -> None:
+        goal = self._need_goal()
+        if goal is None or self.snapshot is None:
+            return
+        if goal.parent is None:
+            self.show_error("already at the top level")
+            return
+        parent = self.snapshot.goals.get(goal.parent)
+        self._apply(self.store.edit_goal, goal.id, parent=parent.parent if parent else None)
+
+    def action_indent_goal(self) -> None:
+        goal = self._need_goal()
+        if goal is None or self.snapshot is None:
+            return
+        siblings = tree.children_map(self.snapshot.goals).get(goal.parent, [])
+        index = next(i for i, g in enumerate(siblings) if g.id == goal.id)
+        if index == 0:
+            self.show_error("nothing above it to move under")
+            return
+        self._apply(self.store.edit_goal, goal.id, parent=siblings[index - 1].id)
+
+    def action_toggle_done_shown(self) -> None:
+        self.show_done = not self.show_done
+        self.app.notify("Showing done goals" if self.show_done else "Hiding done goals")
+        self.refresh_state()
+
+    def action_filter_goals(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.add_class("-shown")
+        box.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.filter_text = event.value.strip()
+        self.refresh_state()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self) -> None:
+        self.query_one(GoalTree).focus()
+
+    def key_escape(self) -> None:
+        box = self.query_one("#filter", Input)
+        if box.has_class("-shown"):
+            box.value = ""
+            box.remove_class("-shown")
+            self.query_one(GoalTree).focus()
+
+    def action_next_pane(self) -> None:
+        target: Widget = (
+            self.query_one(TodayList) if self.pane_name() == "goals" else self.query_one(GoalTree)
+        )
+        target.focus()
+
+    def action_focus_mode(self) -> None:
+        self.app.push_screen(FocusScreen(self.session), lambda _: self.refresh_state())
+
+    def action_open_review(self) -> None:
+        self.app.push_screen(ReviewScreen(self.session))
+
+    def action_show_help(self) -> None:
+        self.app.push_screen(HelpScreen())
+
+    @work(group="dialog")
+    async def action_add_goal(self) -> None:
+        in_today = self.pane_name() == "today"
+        here = self.current()
+        if in_today:
+            parent = here.parent if here else None
+            heading = "Add a micro-goal to today"
+        else:
+            parent = here.id if here else None
+            heading = "Add a goal"
+        values = FormValues(parent="" if parent is None else str(parent))
+
+        def save(draft: GoalDraft) -> int:
+            goal = self.store.add_goal(
+                draft.title,
+                parent=draft.parent,
+                minutes=draft.minutes,
+                after=draft.after,
+                due=draft.due,
+                every=draft.every,
+                notes=draft.notes,
+                today=in_today,
+            )
+            return goal.id
+
+        goal_id = await self.app.push_screen_wait(
+            GoalFormScreen(heading, values, save, self.session.clock, blink=self.session.blink)
+        )
+        if goal_id is not None:
+            self.selected[self.pane_name()] = goal_id
+            self.refresh_state()
+            self.app.notify("Goal added")
+
+    @work(group="dialog")
+    async def action_edit_goal(self) -> None:
+        goal = self._need_goal()
+        if goal is None:
+            return
+        values = FormValues(
+            title=goal.title,
+            notes=goal.notes,
+            minutes="" if goal.minutes is None else str(goal.minutes),
+            due=goal.due.isoformat() if goal.due else "",
+            after=", ".join(map(str, goal.after)),
+            every=goal.recurrence or "",
+            parent="" if goal.parent is None else str(goal.parent),
+        )
+
+        def save(draft: GoalDraft) -> int:
+            self.store.edit_goal(
+                goal.id,
+                title=draft.title,
+                notes=draft.notes,
+                minutes=draft.minutes,
+                due=draft.due,
+                after=draft.after,
+                every=draft.every,
+                parent=draft.parent,
+            )
+            return goal.id
+
+        heading = f"Edit goal {goal.id}"
+        saved = await self.app.push_screen_wait(
+            GoalFormScreen(heading, values, save, self.session.clock, blink=self.session.blink)
+        )
+        if saved is not None:
+            self.refresh_state()
+            self.app.notify("Goal saved")
+
+    @work(group="dialog")
+    async def action_drop_goal(self) -> None:
+        goal = self._need_goal()
+        if goal is None or self.snapshot is None:
+            return
+        goals = self.snapshot.goals
+        below = tree.descendants(goals, goal.id)
+        still_open = sum(1 for i in below if goals[i].status == OPEN)
+        if below:
+            children = Content.from_markup(
+                "\n\nIts [b]$n[/b] sub-goal(s) ($open open) go with it: drop marks the open ones "
+                "dropped too; delete removes them all.",
+                n=str(len(below)),
+                open=str(still_open),
+            )
+        else:
+            children = Content("\n\nIt has no sub-goals.")
+        message = Content.assemble(
+            Content.from_markup("Drop or delete [b]$title[/b]?", title=goal.title),
+            Content(
+                "\n\nDrop keeps it in the history, marked dropped. "
+                "Delete removes it for good, and other goals stop waiting for it."
+            ),
+            children,
+        )
+        choice = await self.app.push_screen_wait(
+            ConfirmScreen("Drop or delete", message, [("drop", "Drop"), ("delete", "Delete")])
+        )
+        if choice == "drop":
+            dropped = self._apply(self.store.drop, goal.id)
+            if dropped is not None:
+                self.app.notify(f"Dropped {len(dropped)} goal(s)")
+        elif choice == "delete":
+            gone = self._apply(self.store.delete, goal.id)
+            if gone is not None:
+                self.app.notify(f"Deleted {len(gone)} goal(s)")

@@ -1,0 +1,1 @@
+"""Panes of the main screen: each draws what it is given and posts messages up."""

@@ -1,0 +1,106 @@
+"""The Focus pane: the running block's countdown, or what ``s`` would start."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pendulum import DateTime
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widgets import Digits, ProgressBar, Static
+
+from tui_microgoals.core import timer
+from tui_microgoals.core.models import Block
+
+
+@dataclass(frozen=True)
+class FocusView:
+    block: Block | None = None
+    title: str = ""
+    path: str = ""
+    #: The micro-goal ``s`` would start on when idle.
+    candidate: str | None = None
+    block_minutes: int = 20
+    break_until: DateTime | None = None
+    tz: str = "UTC"
+
+
+class FocusPane(Vertical):
+    """Draws a ``FocusView``; ``tick(now)`` recomputes the time from stored timestamps."""
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.view = FocusView()
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="focus-state")
+        yield Digits("--:--", id="focus-clock")
+        yield Static(id="focus-title")
+        yield Static(id="focus-path")
+        yield ProgressBar(total=1, show_eta=False, id="focus-progress")
+        yield Static(id="focus-info")
+
+    def show(self, view: FocusView, now: DateTime) -> None:
+        self.view = view
+        block = view.block
+        self.set_class(block is not None, "-running")
+        self.set_class(block is not None and block.paused, "-paused")
+        title = self.query_one("#focus-title", Static)
+        path = self.query_one("#focus-path", Static)
+        if block is not None:
+            title.update(Content(view.title))
+            path.update(Content(view.path))
+        elif view.candidate is not None:
+            title.update(
+                Content.from_markup(
+                    "Press [b]s[/b] to start $minutes min on: $title",
+                    minutes=str(view.block_minutes),
+                    title=view.candidate,
+                )
+            )
+            path.update(Content(view.path))
+        else:
+            title.update(Content("Highlight a micro-goal in Today or Goals, then press s."))
+            path.update("")
+        self.tick(now)
+
+    def tick(self, now: DateTime) -> None:
+        """Refresh the countdown: the time always comes from the block's timestamps."""
+        block = self.view.block
+        clock = self.query_one("#focus-clock", Digits)
+        state = self.query_one("#focus-state", Static)
+        info = self.query_one("#focus-info", Static)
+        bar = self.query_one("#focus-progress", ProgressBar)
+        if block is None:
+            if self.view.break_until is not None and now < self.view.break_until:
+                left = (self.view.break_until - now).total_seconds()
+                clock.update(timer.format_clock(left))
+                state.update(Content.styled("Break — stand up, look away", "bold $accent"))
+            else:
+                clock.update(timer.format_clock(self.view.block_minutes * 60))
+                state.update(Content.styled("No block running", "dim"))
+            info.update("")
+            bar.update(total=1, progress=0)
+            return
+        remaining = timer.remaining_seconds(block, now)
+        focus = timer.focus_seconds(block, now)
+        clock.update(timer.format_clock(remaining))
+        bar.update(total=block.planned_seconds, progress=min(focus, block.planned_seconds))
+        if block.paused:
+            state.update(Content.styled("❚❚ Paused — p resumes", "bold $warning"))
+        elif remaining <= 0:
+            state.update(Content.styled("Time is up", "bold $error"))
+        else:
+            state.update(Content.styled("▶ Focus block running", "bold $success"))
+        count = len(block.interruptions)
+        started = block.started_at.in_timezone(self.view.tz).format("HH:mm")
+        info.update(
+            Content.from_markup(
+                "Started $started · $minutes min planned · [b]$count[/b] $word",
+                started=started,
+                minutes=str(block.planned_seconds // 60),
+                count=str(count),
+                word="interruption" if count == 1 else "interruptions",
+            )
+        )

@@ -1,0 +1,181 @@
+"""The Goals pane: the goal tree with progress, estimates, due dates and markers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from pendulum import Date
+from rich.text import Text
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from tui_microgoals.core import tree
+from tui_microgoals.core.models import DONE, DROPPED, Goal
+
+BAR_WIDTH = 6
+
+
+@dataclass(frozen=True)
+class TreeView:
+    """What the Goals pane draws; the screen builds it from a store snapshot."""
+
+    goals: Mapping[int, Goal] = field(default_factory=dict)
+    today: Date | None = None
+    block_minutes: int = 20
+    planned: frozenset[int] = frozenset()
+    running: int | None = None
+    show_done: bool = True
+    filter: str = ""
+
+
+def progress_bar(fraction: float, width: int = BAR_WIDTH) -> str:
+    filled = round(fraction * width)
+    return "█" * filled + "░" * (width - filled)
+
+
+def goal_label(goal: Goal, view: TreeView, progress: tree.Progress, leaf: bool) -> Text:
+    """One line for a goal; the title is plain text, never markup."""
+    done = goal.status == DONE
+    dropped = goal.status == DROPPED
+    if goal.id == view.running:
+        icon, icon_style = "▶ ", "bold green"
+    elif done:
+        icon, icon_style = "✔ ", "green"
+    elif dropped:
+        icon, icon_style = "✗ ", "dim"
+    else:
+        icon, icon_style = ("○ " if leaf else "◆ "), ""
+    title_style = "dim" if done else "dim strike" if dropped else "" if leaf else "bold"
+    text = Text(icon, style=icon_style)
+    text.append(Text(goal.title, style=title_style))
+    if not leaf:
+        text.append(f"  {progress.done}/{progress.total} ", style="dim" if done else "")
+        text.append(progress_bar(progress.fraction), style="green")
+    if goal.minutes is not None:
+        text.append(f"  {goal.minutes}m", style="dim")
+    if goal.due is not None and not done:
+        late = view.today is not None and goal.due < view.today
+        text.append(f"  due {goal.due.format('MMM D')}", style="bold red" if late else "yellow")
+    if goal.is_habit:
+        text.append(f"  ↻ {goal.recurrence}", style="cyan")
+    if goal.id in view.planned and not done:
+        text.append("  • today", style="cyan")
+    if leaf and not done and tree.is_blocked(view.goals, goal):
+        text.append("  ⛔ blocked", style="red")
+    if leaf and not done and tree.is_too_big(goal, view.block_minutes):
+        text.append("  ⚠ too big", style="bold yellow")
+    return text
+
+
+class GoalTree(Tree[int], inherit_bindings=False):
+    """Goals in manual order; keeps the cursor on the same goal across refreshes."""
+
+    BINDINGS = [
+        Binding("up,k", "cursor_up", "Up", show=False),
+        Binding("down,j", "cursor_down", "Down", show=False),
+        Binding("left", "collapse", "Collapse", show=False),
+        Binding("right", "expand", "Expand", show=False),
+        Binding("enter", "toggle_node", "Open/close", show=False),
+        Binding("home", "scroll_home", "First", show=False),
+        Binding("end", "scroll_end", "Last", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+    ]
+
+    class GoalSelected(Message):
+        """The cursor moved onto a goal (``None``: the tree is empty)."""
+
+        def __init__(self, goal_id: int | None) -> None:
+            super().__init__()
+            self.goal_id = goal_id
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(Text("Goals"), id=id)
+        self.show_root = False
+        self.guide_depth = 2
+        self.goal_id: int | None = None
+        self._collapsed: set[int] = set()
+        self._goal_nodes: dict[int, TreeNode[int]] = {}
+
+    def show(self, view: TreeView, select: int | None = None) -> None:
+        """Rebuild from ``view``; the cursor stays on ``select`` or the goal it was on."""
+        wanted = select if select is not None else self.goal_id
+        goals = view.goals
+        kids = tree.children_map(goals)
+        progress = tree.progress_all(goals)
+        visible = self._visible(view, kids)
+        self.clear()
+        self._goal_nodes = {}
+        parents: dict[int | None, TreeNode[int]] = {None: self.root}
+        for goal, _depth in tree.walk(goals, kids):
+            parent = goal.parent if goal.parent in goals else None
+            if goal.id not in visible or parent not in parents:
+                continue
+            leaf = tree.is_leaf(goals, goal.id, kids)
+            label = goal_label(goal, view, progress[goal.id], leaf)
+            has_kids = any(c.id in visible for c in kids.get(goal.id, []))
+            if has_kids:
+                node = parents[parent].add(
+                    label, data=goal.id, expand=goal.id not in self._collapsed or bool(view.filter)
+                )
+            else:
+                node = parents[parent].add_leaf(label, data=goal.id)
+            parents[goal.id] = node
+            self._goal_nodes[goal.id] = node
+        self.last_line  # noqa: B018 - lays the lines out so nodes know their line
+        target = self._goal_nodes.get(wanted) if wanted is not None else None
+        if target is None and self._goal_nodes:
+            target = next(iter(self._goal_nodes.values()))
+        self.move_cursor(target)
+        new_id = target.data if target is not None else None
+        if new_id != self.goal_id:
+            self.goal_id = new_id
+            self.post_message(self.GoalSelected(new_id))
+
+    def _visible(self, view: TreeView, kids: dict[int | None, list[Goal]]) -> set[int]:
+        goals = view.goals
+        shown = {g.id for g in goals.values() if view.show_done or g.status not in (DONE, DROPPED)}
+        if view.filter:
+            needle = view.filter.casefold()
+            hits = {i for i in shown if needle in goals[i].title.casefold()}
+            keep = set(hits)
+            for i in hits:
+                keep.update(a.id for a in tree.ancestors(goals, i))
+            shown &= keep
+        return shown
+
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[int]) -> None:
+        event.stop()
+        if event.node.data != self.goal_id:
+            self.goal_id = event.node.data
+            self.post_message(self.GoalSelected(self.goal_id))
+
+    def on_tree_node_expanded(self, event: Tree.NodeExpanded[int]) -> None:
+        event.stop()
+        if event.node.data is not None:
+            self._collapsed.discard(event.node.data)
+
+    def on_tree_node_collapsed(self, event: Tree.NodeCollapsed[int]) -> None:
+        event.stop()
+        if event.node.data is not None:
+            self._collapsed.add(event.node.data)
+
+    def on_tree_node_selected(self, event: Tree.NodeSelected[int]) -> None:
+        event.stop()
+
+    def action_collapse(self) -> None:
+        node = self.cursor_node
+        if node is None:
+            return
+        if node.allow_expand and node.is_expanded:
+            node.collapse()
+        elif node.parent is not None and node.parent is not self.root:
+            self.move_cursor(node.parent)
+
+    def action_expand(self) -> None:
+        node = self.cursor_node
+        if node is not None and node.allow_expand:
+            node.expand()

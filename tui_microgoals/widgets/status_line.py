@@ -1,0 +1,31 @@
+"""The status line: today's score at a glance."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.content import Content
+from textual.widgets import Static
+
+
+@dataclass(frozen=True)
+class Score:
+    done_today: int = 0
+    focus_minutes: int = 0
+    streak: int = 0
+    #: Completions until the next reward (``None``: no reward set).
+    next_reward: int | None = None
+
+
+class StatusLine(Static):
+    """One line: done today, focus minutes today, streak, next reward."""
+
+    def show(self, score: Score) -> None:
+        parts = [
+            Content.from_markup("✔ [b]$n[/b] done today", n=str(score.done_today)),
+            Content.from_markup("[b]$n[/b] focus min", n=str(score.focus_minutes)),
+            Content.from_markup("streak [b]$n[/b] d", n=str(score.streak)),
+        ]
+        if score.next_reward is not None:
+            parts.append(Content.from_markup("reward in [b]$n[/b]", n=str(score.next_reward)))
+        self.update(Content("  ·  ").join(parts))

@@ -1,0 +1,149 @@
+"""The Today pane: today's plan in order, the One Thing first, then a Done section."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pendulum import DateTime
+from rich.text import Text
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option, OptionDoesNotExist
+
+from tui_microgoals.core.planner import TodayItem
+
+DONE_HEADER = "done-header"
+
+
+@dataclass(frozen=True)
+class DoneEntry:
+    goal_id: int
+    title: str
+    parent_title: str | None
+    at: DateTime | None
+    habit: bool = False
+
+
+@dataclass(frozen=True)
+class TodayView:
+    """What the Today pane draws: open items in plan order, then what got done today."""
+
+    open_items: list[TodayItem] = field(default_factory=list)
+    done: list[DoneEntry] = field(default_factory=list)
+    running: int | None = None
+    tz: str = "UTC"
+
+
+def item_label(item: TodayItem, running: int | None) -> Text:
+    """One line per item; titles and parent names are plain text, never markup."""
+    if item.goal.id == running:
+        text = Text("▶ ", style="bold green")
+    elif item.one_thing:
+        text = Text("★ ", style="bold yellow")
+    else:
+        text = Text("○ ")
+    text.append(Text(item.goal.title, style="bold" if item.one_thing else ""))
+    if item.parent_title:
+        text.append("  · ", style="dim")
+        text.append(Text(item.parent_title, style="dim"))
+    if item.goal.minutes is not None:
+        text.append(f"  {item.goal.minutes}m", style="dim")
+    if item.habit:
+        text.append("  ↻", style="cyan")
+    if item.carried:
+        text.append(f"  ↪ carried {item.carried}d", style="magenta")
+    if item.blocked:
+        text.append("  ⛔ blocked", style="red")
+    if item.too_big:
+        text.append("  ⚠ too big", style="bold yellow")
+    return text
+
+
+def done_label(entry: DoneEntry, tz: str) -> Text:
+    when = entry.at.in_timezone(tz).format("HH:mm") if entry.at else "  ↻  "
+    text = Text(f"✔ {when} ", style="green")
+    text.append(Text(entry.title, style="dim"))
+    if entry.parent_title:
+        text.append("  · ", style="dim")
+        text.append(Text(entry.parent_title, style="dim"))
+    return text
+
+
+class TodayList(OptionList):
+    """Keeps the highlight on the same goal across refreshes."""
+
+    BINDINGS = [
+        Binding("k", "cursor_up", "Up", show=False),
+        Binding("j", "cursor_down", "Down", show=False),
+    ]
+
+    class ItemSelected(Message):
+        """The highlight moved onto a goal (``None``: nothing to highlight)."""
+
+        def __init__(self, goal_id: int | None) -> None:
+            super().__init__()
+            self.goal_id = goal_id
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.goal_id: int | None = None
+
+    def show(self, view: TodayView, select: int | None = None) -> None:
+        wanted = select if select is not None else self.goal_id
+        options: list[Option] = [
+            Option(item_label(item, view.running), id=f"goal-{item.goal.id}")
+            for item in view.open_items
+        ]
+        if not view.open_items:
+            options.append(
+                Option(
+                    Text("Nothing planned. In Goals, press t on a micro-goal.", style="dim"),
+                    id="empty",
+                    disabled=True,
+                )
+            )
+        options.append(
+            Option(
+                Text(f"── Done today ({len(view.done)}) ──", style="green"),
+                id=DONE_HEADER,
+                disabled=True,
+            )
+        )
+        options += [
+            Option(done_label(entry, view.tz), id=f"goal-{entry.goal_id}") for entry in view.done
+        ]
+        self.set_options(options)
+        index = self._index_of(wanted)
+        if index is None:
+            first = next((i for i, o in enumerate(options) if not o.disabled), None)
+            index = first
+        self.highlighted = index
+        new_id = self._goal_at(index)
+        if new_id != self.goal_id:
+            self.goal_id = new_id
+            self.post_message(self.ItemSelected(new_id))
+
+    def _index_of(self, goal_id: int | None) -> int | None:
+        if goal_id is None:
+            return None
+        try:
+            return self.get_option_index(f"goal-{goal_id}")
+        except OptionDoesNotExist:
+            return None
+
+    def _goal_at(self, index: int | None) -> int | None:
+        if index is None:
+            return None
+        option_id = self.get_option_at_index(index).id or ""
+        return int(option_id[5:]) if option_id.startswith("goal-") else None
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        goal_id = self._goal_at(event.option_index)
+        if goal_id != self.goal_id:
+            self.goal_id = goal_id
+            self.post_message(self.ItemSelected(goal_id))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
