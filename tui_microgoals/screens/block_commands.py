@@ -164,7 +164,8 @@ class BlockCommands(Screen):
 
     @work(group="dialog")
     async def ask_outcome(self, block: Block, title: str, path: str) -> None:
-        minutes = round(timer.focus_seconds(block, self.session.clock.now()) / 60)
+        focus = timer.focus_seconds(block, self.session.clock.now())
+        minutes = round(min(focus, block.planned_seconds) / 60)
         answer = await self.app.push_screen_wait(
             BlockEndScreen(title, path, minutes, blink=self.session.blink)
         )

@@ -1,0 +1,56 @@
+"""Regenerate the SVG screenshots from the real app on the demo data.
+
+Run from the repository root:  python screenshots/make.py
+The clock is frozen, so the pictures only change when the app does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pendulum
+
+from tui_microgoals.app import MicroGoalsApp
+from tui_microgoals.core.clock import FixedClock
+from tui_microgoals.core.demo import build_demo
+from tui_microgoals.core.store import Store
+
+HERE = Path(__file__).resolve().parent
+NOW = pendulum.datetime(2026, 11, 20, 10, 0, tz="UTC")
+SIZE = (120, 40)
+
+
+def demo_app(block_minutes_ago: float | None = None) -> MicroGoalsApp:
+    clock = FixedClock(NOW, "UTC")
+    store = Store.memory(clock)
+    ids = build_demo(store)
+    if block_minutes_ago is not None:
+        clock.set(NOW.subtract(seconds=int(block_minutes_ago * 60)))
+        store.start_block(ids["one_thing"])
+        store.interrupt("Phone call")
+        clock.set(NOW)
+    return MicroGoalsApp(store, clock=clock, blink=False)
+
+
+async def shoot(name: str, app: MicroGoalsApp, keys: tuple[str, ...] = ()) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        if keys:
+            await pilot.press(*keys)
+        await pilot.pause(0.3)
+        await pilot.wait_for_scheduled_animations()
+        app.save_screenshot(filename=f"{name}.svg", path=str(HERE))
+    print(f"wrote screenshots/{name}.svg")
+
+
+async def main() -> None:
+    await shoot("main", demo_app())
+    await shoot("running-block", demo_app(block_minutes_ago=7.5))
+    await shoot("focus-mode", demo_app(block_minutes_ago=7.5), ("f",))
+    await shoot("end-of-block", demo_app(block_minutes_ago=21))
+    await shoot("help", demo_app(), ("question_mark",))
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

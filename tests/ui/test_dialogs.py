@@ -1,0 +1,149 @@
+"""Add and edit through the dialogs; bad input is refused inline, the dialog stays open."""
+
+from __future__ import annotations
+
+from textual.widgets import Input, Static
+from ui_helpers import SIZE, make_app, screen_text, small_plan
+
+from tui_microgoals.screens.confirm import ConfirmScreen
+from tui_microgoals.screens.goal_form import GoalFormScreen
+from tui_microgoals.screens.main import MainScreen
+from tui_microgoals.widgets.goal_tree import GoalTree
+
+
+def form_error(app) -> str:
+    return str(app.screen.query_one("#form-error", Static).render())
+
+
+async def type_into(pilot, field: str, text: str) -> None:
+    box = pilot.app.screen.query_one(f"#field-{field}", Input)
+    box.value = ""
+    box.focus()
+    await pilot.press(*text) if text else None
+    await pilot.pause()
+
+
+async def test_add_in_today_refuses_bad_input_then_adds_to_today(store, clock):
+    plan = small_plan(store)
+    app = make_app(store, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, GoalFormScreen)
+        await pilot.press("ctrl+s")  # empty title
+        assert isinstance(app.screen, GoalFormScreen)
+        assert "title is empty" in form_error(app)
+        await type_into(pilot, "title", "Draft the first issue")
+        await type_into(pilot, "minutes", "ten")
+        assert "whole number" in form_error(app)
+        assert app.screen.query_one("#field-minutes", Input).has_class("-invalid")
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, GoalFormScreen)
+        await type_into(pilot, "minutes", "15")
+        await type_into(pilot, "due", "2026-13-45")
+        assert "bad date" in form_error(app)
+        await pilot.press("enter")
+        assert isinstance(app.screen, GoalFormScreen)
+        await type_into(pilot, "due", "tomorrow")
+        await type_into(pilot, "every", "sometimes")
+        assert "bad recurrence" in form_error(app)
+        await type_into(pilot, "every", "")
+        await type_into(pilot, "after", "999")  # the store refuses: unknown id
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, GoalFormScreen)
+        assert "no goal with id 999" in form_error(app)
+        await type_into(pilot, "after", str(plan.second))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+    added = [g for g in store.goals().values() if g.title == "Draft the first issue"]
+    assert len(added) == 1
+    goal = added[0]
+    assert goal.parent == plan.launch  # the parent of the highlighted Today item
+    assert goal.minutes == 15 and goal.due == clock.today().add(days=1)
+    assert goal.after == [plan.second]
+    assert goal.id in [i.goal.id for i in store.today()]
+
+
+async def test_add_in_goals_puts_it_under_the_highlighted_goal(store, clock):
+    plan = small_plan(store)
+    app = make_app(store, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("tab")
+        assert isinstance(app.screen.focused, GoalTree)
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press(*"Sub step", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+    goal = next(g for g in store.goals().values() if g.title == "Sub step")
+    assert goal.parent == plan.launch
+    assert goal.id not in [i.goal.id for i in store.today()]
+
+
+async def test_edit_changes_fields_and_refuses_a_cycle(store, clock):
+    plan = small_plan(store)
+    store.edit_goal(plan.second, after=[plan.first])
+    app = make_app(store, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")  # the first Today item: "Write the intro"
+        await pilot.pause()
+        assert isinstance(app.screen, GoalFormScreen)
+        assert app.screen.query_one("#field-title", Input).value == "Write the intro"
+        await type_into(pilot, "title", "   ")
+        await pilot.press("enter")
+        assert "title is empty" in form_error(app)
+        await type_into(pilot, "title", "Write the intro again")
+        await type_into(pilot, "after", str(plan.second))  # second waits for first: a cycle
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "cycle" in form_error(app)
+        await type_into(pilot, "after", "")
+        await type_into(pilot, "minutes", "12")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+    goal = store.goal(plan.first)
+    assert goal.title == "Write the intro again" and goal.minutes == 12 and goal.after == []
+
+
+async def test_escape_cancels_without_saving(store, clock):
+    small_plan(store)
+    before = dict(store.goals())
+    app = make_app(store, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("a", *"Never mind", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+    assert store.goals().keys() == before.keys()
+
+
+async def test_drop_asks_and_says_what_happens_to_children(store, clock):
+    plan = small_plan(store)
+    app = make_app(store, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("tab", "d")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        text = screen_text(app)
+        assert "3 sub-goal(s)" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert store.goal(plan.launch).status == "open"
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.click("#choice-drop")
+        await pilot.pause()
+    assert {store.goal(i).status for i in (plan.launch, plan.first, plan.later)} == {"dropped"}
+
+
+async def test_delete_removes_the_goal(store, clock):
+    plan = small_plan(store)
+    app = make_app(store, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("tab", "down", "down", "down", "d")  # "Design the logo"
+        await pilot.pause()
+        await pilot.click("#choice-delete")
+        await pilot.pause()
+    assert plan.later not in store.goals()
