@@ -108,7 +108,9 @@ def test_import_into_a_non_empty_database_is_refused(
         {
             "format": "microgoals-export",
             "schema_version": 1,
-            "tables": {"goals": {"1": {"title": "a", "parent": 2}, "2": {"title": "b", "parent": 1}}},
+            "tables": {
+                "goals": {"1": {"title": "a", "parent": 2}, "2": {"title": "b", "parent": 1}}
+            },
         },
         {
             "format": "microgoals-export",
