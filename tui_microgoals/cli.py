@@ -125,9 +125,12 @@ def build_parser() -> Parser:
     p.add_argument("id", type=goal_id)
     p.add_argument("--after", type=goal_id, required=True, metavar="OTHER")
 
-    p = command("plan", "put micro-goals on a day's list")
-    p.add_argument("ids", type=goal_id, nargs="+", metavar="ID")
+    p = command("plan", "put micro-goals on a day's list, or see a suggested plan")
+    p.add_argument("ids", type=goal_id, nargs="*", metavar="ID")
     p.add_argument("--date", metavar="D", help="YYYY-MM-DD, today, yesterday (default today)")
+    p.add_argument("--suggest", action="store_true", help="the suggested plan for the day")
+    p.add_argument("--capacity", type=positive_int, metavar="N", help="focus minutes, this once")
+    p.add_argument("--accept", action="store_true", help="with --suggest: write it")
 
     p = command("unplan", "take a micro-goal off a day's list")
     p.add_argument("id", type=goal_id)
@@ -136,7 +139,11 @@ def build_parser() -> Parser:
     p = command("one", "make a micro-goal the One Thing for today")
     p.add_argument("id", type=goal_id)
 
-    command("today", "today's list in order")
+    p = command("today", "today's list in order")
+    p.add_argument("--summary", action="store_true", help="with planned and usual minutes")
+
+    p = command("forecast", "each goal with a deadline: finish day and status")
+    p.add_argument("--capacity", type=positive_int, metavar="N", help="focus minutes a day")
 
     p = command("start", "start a focus block")
     p.add_argument("id", type=goal_id)
@@ -366,7 +373,58 @@ def print_day(ctx: Context, items: list[Any]) -> None:
 
 
 def cmd_plan(ctx: Context) -> None:
-    print_day(ctx, ctx.store.plan(ctx.args.ids, parse_date_arg(ctx, ctx.args.date)))
+    a = ctx.args
+    if a.suggest:
+        if a.ids:
+            raise UsageError("give either IDs to plan or --suggest, not both")
+        cmd_suggest(ctx)
+        return
+    if a.accept or a.capacity is not None:
+        raise UsageError("--accept and --capacity go with --suggest")
+    if not a.ids:
+        raise UsageError("give the ids to plan, or --suggest")
+    print_day(ctx, ctx.store.plan(a.ids, parse_date_arg(ctx, a.date)))
+
+
+def cmd_suggest(ctx: Context) -> None:
+    a = ctx.args
+    store = ctx.store
+    plan = store.suggest_plan(parse_date_arg(ctx, a.date), a.capacity, accept=a.accept)
+    if ctx.json:
+        emit_json(
+            {
+                "date": plan.date.isoformat(),
+                "capacity_minutes": plan.capacity,
+                "planned_minutes": plan.planned_minutes,
+                "one_thing": plan.one_thing.id if plan.one_thing else None,
+                "items": [
+                    {
+                        "id": i.goal.id,
+                        "title": i.goal.title,
+                        "minutes": i.minutes,
+                        "reason": i.reason,
+                    }
+                    for i in plan.items
+                ],
+                "split": [{"id": g.id, "title": g.title, "minutes": g.minutes} for g in plan.split],
+                "accepted": a.accept,
+            }
+        )
+        return
+    head = "Planned" if a.accept else "Suggested"
+    out(
+        f"{head} for {plan.date.isoformat()}: {plan.planned_minutes} of your usual "
+        f"{plan.capacity} min"
+    )
+    for item in plan.items:
+        star = "★ " if plan.one_thing and item.goal.id == plan.one_thing.id else ""
+        out(f"  {item.goal.id:>4} {star}{item.goal.title}  {item.minutes}m  ({item.reason})")
+    if not plan.items:
+        out("  nothing to suggest: add micro-goals with estimates")
+    for goal in plan.split:
+        out(f"  split first: {goal.id} {goal.title} ({goal.minutes}m)")
+    if not a.accept and plan.items:
+        out("accept with: microgoals plan --suggest --accept")
 
 
 def cmd_unplan(ctx: Context) -> None:
@@ -379,7 +437,58 @@ def cmd_one(ctx: Context) -> None:
 
 
 def cmd_today(ctx: Context) -> None:
-    print_day(ctx, ctx.store.today())
+    store = ctx.store
+    items = store.today()
+    if not ctx.args.summary:
+        print_day(ctx, items)
+        return
+    from tui_microgoals.core.serialize import today_json
+
+    block_minutes = store.settings()["block_minutes"]
+    planned = sum(i.goal.minutes or block_minutes for i in items if not i.done)
+    capacity = store.capacity()
+    if ctx.json:
+        emit_json(
+            {
+                "planned_minutes": planned,
+                "capacity_minutes": capacity,
+                "items": [today_json(i) for i in items],
+            }
+        )
+        return
+    over = f"; you usually focus {capacity}" if planned > capacity else ""
+    out(f"{planned} min planned{over}")
+    print_day(ctx, items)
+
+
+def cmd_forecast(ctx: Context) -> None:
+    rows = ctx.store.forecast(ctx.args.capacity)
+    if ctx.json:
+        emit_json(
+            [
+                {
+                    "id": r.goal.id,
+                    "title": r.goal.title,
+                    "due": r.due.isoformat(),
+                    "remaining_minutes": r.remaining_minutes,
+                    "finish": r.finish.isoformat() if r.finish else None,
+                    "status": r.status,
+                    "why": r.why,
+                }
+                for r in rows
+            ]
+        )
+        return
+    if not rows:
+        out("no deadlines: give a goal one with  microgoals edit ID --due YYYY-MM-DD")
+    for r in rows:
+        if r.status == "done":
+            continue
+        finish = r.finish.isoformat() if r.finish else "never"
+        out(
+            f"{r.goal.id:>4} {r.status:<8} due {r.due.isoformat()}  finish {finish}  "
+            f"{r.remaining_minutes}m left  {r.goal.title}  ({r.why})"
+        )
 
 
 def print_block(ctx: Context, block: Any, verb: str) -> None:

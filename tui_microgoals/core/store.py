@@ -18,11 +18,13 @@ from typing import Any, Final
 import orjson
 from pendulum import Date, DateTime
 from tinydb import TinyDB
-from tinydb.table import Document, Table
+from tinydb.table import Document
 
-from tui_microgoals.core import timer, tree
+from tui_microgoals.core import forecast, timer, tree
 from tui_microgoals.core.clock import Clock
 from tui_microgoals.core.errors import Conflict, InputError, NotFound
+from tui_microgoals.core.forecast import ForecastRow, Simulation, SuggestedPlan
+from tui_microgoals.core.history import DayTotals, day_totals
 from tui_microgoals.core.models import (
     DEFAULT_BLOCK_MINUTES,
     DONE,
@@ -37,7 +39,6 @@ from tui_microgoals.core.models import (
     Interruption,
     Pause,
 )
-from tui_microgoals.core.history import DayTotals, day_totals
 from tui_microgoals.core.planner import TodayItem, day_list
 from tui_microgoals.core.recurrence import Recurrence
 from tui_microgoals.core.review import Review, review_day
@@ -206,9 +207,7 @@ class Store:
         low, high = start.isoformat(), end.isoformat()
         raw = self._blocks_t._read_table()
         found = [
-            Block.from_doc(int(k), v)
-            for k, v in raw.items()
-            if low <= (v.get("day") or "") <= high
+            Block.from_doc(int(k), v) for k, v in raw.items() if low <= (v.get("day") or "") <= high
         ]
         return sorted(found, key=lambda b: b.started_at)
 
@@ -259,6 +258,66 @@ class Store:
             meta["dismissed"] = dismissed
             self._meta_t.upsert(Document(meta, doc_id=1))
 
+    # -- planning ahead -------------------------------------------------------------------
+
+    def capacity(self, date: Date | None = None, override: int | None = None) -> int:
+        """Focus minutes in a usual day: the median of the last 14 days that had a block."""
+        if override is not None:
+            if isinstance(override, bool) or not isinstance(override, int) or override < 1:
+                raise InputError("capacity must be a whole number of minutes above 0")
+            return override
+        date = date or self.clock.today()
+        totals = self.history(date.subtract(days=1), days=forecast.HISTORY_DAYS)
+        return forecast.capacity_from_history(
+            [t.focus_minutes for t in totals if t.blocks], self.settings()["capacity"]
+        )
+
+    def simulate(self, date: Date | None = None, capacity: int | None = None) -> Simulation:
+        date = date or self.clock.today()
+        return forecast.simulate(
+            self.goals(),
+            self.days(),
+            date,
+            self.capacity(date, capacity),
+            self.settings()["block_minutes"],
+        )
+
+    def suggest_plan(
+        self, date: Date | None = None, capacity: int | None = None, accept: bool = False
+    ) -> SuggestedPlan:
+        """The first day of the simulation; ``accept`` adds what is not on the list yet."""
+        date = date or self.clock.today()
+        with self._tx():
+            plan = forecast.suggested_plan(
+                self.simulate(date, capacity), self.goals(), self.days().get(date)
+            )
+            if accept:
+                self.accept_plan(plan, [i.goal.id for i in plan.items])
+        return plan
+
+    def accept_plan(self, plan: SuggestedPlan, ids: Iterable[int]) -> Day:
+        """Plan the chosen items; never removes or duplicates what the day already has."""
+        chosen = set(ids)
+        with self._tx():
+            listed = {i.goal.id for i in self.today(plan.date)}
+            new = [
+                i.goal.id
+                for i in plan.items
+                if i.goal.id in chosen and i.goal.id not in listed and not i.goal.is_habit
+            ]
+            day = self._plan(new, plan.date) if new else self.day(plan.date)
+            one = plan.one_thing
+            if day.one_thing is None and one is not None and one.id in chosen:
+                day.one_thing = one.id
+                self._save_day(day)
+        return day
+
+    def forecast(self, capacity: int | None = None) -> list[ForecastRow]:
+        today = self.clock.today()
+        return forecast.forecast(
+            self.goals(), self.simulate(today, capacity), today, self.settings()["block_minutes"]
+        )
+
     def snapshot(self) -> Snapshot:
         # A copy: the store patches its own dict on later writes.
         return Snapshot(dict(self.goals()), self.days(), self.running_block(), self.settings())
@@ -270,15 +329,21 @@ class Store:
         self.goals()[goal.id] = goal
         return goal
 
-    def _check_parent(self, goals: dict[int, Goal], goal_id: int | None, parent: int | None) -> None:
+    def _check_parent(
+        self, goals: dict[int, Goal], goal_id: int | None, parent: int | None
+    ) -> None:
         if parent is None:
             return
         if parent not in goals:
             raise NotFound(f"no goal with id {parent} (the parent)")
-        if goal_id is not None and (parent == goal_id or parent in tree.descendants(goals, goal_id)):
+        if goal_id is not None and (
+            parent == goal_id or parent in tree.descendants(goals, goal_id)
+        ):
             raise InputError(f"goal {goal_id} cannot move under itself or its own sub-goal")
 
-    def _check_after(self, goals: dict[int, Goal], goal_id: int | None, after: Iterable[int]) -> list[int]:
+    def _check_after(
+        self, goals: dict[int, Goal], goal_id: int | None, after: Iterable[int]
+    ) -> list[int]:
         result: list[int] = []
         for other in after:
             if other not in goals:
@@ -381,7 +446,9 @@ class Store:
         with self._tx():
             goals = self.goals()
             goal = self.goal(goal_id)
-            siblings = tree.children_map(goals).get(goal.parent if goal.parent in goals else None, [])
+            siblings = tree.children_map(goals).get(
+                goal.parent if goal.parent in goals else None, []
+            )
             index = next(i for i, g in enumerate(siblings) if g.id == goal_id)
             target = max(0, min(len(siblings) - 1, index + delta))
             order = [g for g in siblings if g.id != goal_id]
@@ -401,9 +468,7 @@ class Store:
             return goal
         if goal.status != OPEN:
             raise Conflict(f"goal {goal.id} is already {goal.status}")
-        open_kids = [
-            g for g in self.goals().values() if g.parent == goal.id and g.status == OPEN
-        ]
+        open_kids = [g for g in self.goals().values() if g.parent == goal.id and g.status == OPEN]
         if open_kids:
             raise Conflict(
                 f"goal {goal.id} still has {len(open_kids)} open micro-goal(s); finish those first"
@@ -682,13 +747,15 @@ class Store:
 
     def is_empty(self) -> bool:
         return not (
-            self._goals_t._read_table() or self._blocks_t._read_table() or self._days_t._read_table()
+            self._goals_t._read_table()
+            or self._blocks_t._read_table()
+            or self._days_t._read_table()
         )
 
     def import_(self, doc: Any) -> int:
         """Load an export into an empty database, ids kept; returns the number of goals."""
         if not isinstance(doc, dict) or doc.get("format") != EXPORT_FORMAT:
-            raise InputError("not a microgoals export (no \"format\": \"microgoals-export\")")
+            raise InputError('not a microgoals export (no "format": "microgoals-export")')
         if doc.get("schema_version") != SCHEMA_VERSION:
             raise InputError(f"export has schema version {doc.get('schema_version')!r}; expected 1")
         tables = doc.get("tables")
