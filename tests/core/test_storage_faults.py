@@ -286,6 +286,28 @@ def test_a_full_disk_leaves_the_old_file_intact(
     assert store.add_goal("space again").id == 21  # the failed write did not take an id
 
 
+def test_a_failed_save_leaves_store_and_file_as_they_were(
+    tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "db.json"
+    store = Store.open(path, clock)
+    store.add_goal("kept", today=True)
+    before, goals_before = path.read_bytes(), dict(store.goals())
+
+    def no_space(*args: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", no_space)
+    with pytest.raises(StorageError, match="No space left"):
+        store.add_goal("lost", today=True)
+    monkeypatch.undo()
+    assert path.read_bytes() == before
+    assert temp_files(tmp_path) == []
+    assert store.goals() == goals_before  # no cached trace of the failed write
+    assert [i.goal.title for i in store.today()] == ["kept"]
+    assert store.add_goal("next").id == 2
+
+
 # -- caching and changes by others ----------------------------------------------------------
 
 
