@@ -11,6 +11,16 @@ from dataclasses import dataclass
 
 from textual.binding import Binding
 
+KEY_NAMES = {
+    "plus": "+",
+    "question_mark": "?",
+    "less_than_sign": "<",
+    "greater_than_sign": ">",
+    "slash": "/",
+    "shift+up": "shift+↑",
+    "shift+down": "shift+↓",
+}
+
 
 @dataclass(frozen=True)
 class Command:
@@ -24,7 +34,13 @@ class Command:
 
     @property
     def display_keys(self) -> str:
-        return self.key_display or " / ".join(self.keys.split(","))
+        """The key as the footer shows it."""
+        return self.key_display or self.keys.split(",")[0]
+
+    @property
+    def all_keys(self) -> str:
+        """Every key bound, as the help screen lists them: ``x / space``."""
+        return " / ".join(KEY_NAMES.get(k, k) for k in self.keys.split(","))
 
     def binding(self) -> Binding:
         return Binding(

@@ -42,12 +42,11 @@ class BlockCommands(Screen):
 
     def action_toggle_pause(self) -> None:
         try:
-            block = self.session.store.toggle_pause()
+            self.session.store.toggle_pause()
         except MicrogoalsError as error:
             self.show_error(error)
             return
-        self.app.notify("Paused: p resumes" if block.paused else "Resumed")
-        self.refresh_state()
+        self.refresh_state()  # the Focus pane shows the paused state
 
     @work(group="dialog")
     async def action_log_interruption(self) -> None:

@@ -18,10 +18,8 @@ INTRO = (
 
 
 def key_table(commands: tuple[Command, ...]) -> Content:
-    width = max(len(c.display_keys) for c in commands) + 2
-    lines = [
-        Content.assemble((c.display_keys.ljust(width), "bold $accent"), c.help) for c in commands
-    ]
+    width = max(len(c.all_keys) for c in commands) + 2
+    lines = [Content.assemble((c.all_keys.ljust(width), "bold $accent"), c.help) for c in commands]
     return Content("\n").join(lines)
 
 

@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widget import Widget
-from textual.widgets import Footer, Input
+from textual.widgets import Footer, Input, Static
 
 from tui_microgoals.commands import MAIN_COMMANDS, bindings
 from tui_microgoals.core import timer, tree
@@ -58,6 +58,10 @@ class MainScreen(BlockCommands):
                     compact=True,
                 )
                 yield GoalTree(id="goals")
+                yield Static(
+                    Content("No goals yet. Press a to add one, or run `microgoals --demo`."),
+                    id="goals-empty",
+                )
             with Vertical(id="right"):
                 with Vertical(id="today-pane", classes="pane"):
                     yield TodayList(id="today")
@@ -110,6 +114,7 @@ class MainScreen(BlockCommands):
                 tz=clock.tz,
             )
         )
+        self.query_one("#goals-pane").set_class(not goals, "-empty")
         self._show_focus()
         self._show_score()
         self.refresh_bindings()
@@ -276,7 +281,6 @@ class MainScreen(BlockCommands):
         if block is not None:
             self.session.break_until = None
             self._show_focus()
-            self.app.notify(f"Focus: {goal.title}", title="Block started", markup=False)
 
     def action_toggle_done(self) -> None:
         running = self.snapshot.running if self.snapshot else None
