@@ -42,7 +42,12 @@ from tui_microgoals.core.models import (
 from tui_microgoals.core.planner import TodayItem, day_list
 from tui_microgoals.core.recurrence import Recurrence
 from tui_microgoals.core.review import Review, review_day
-from tui_microgoals.core.storage import SCHEMA_VERSION, DurableStorage, MemoryStorage
+from tui_microgoals.core.storage import (
+    SCHEMA_VERSION,
+    DurableStorage,
+    MemoryStorage,
+    TrackedTable,
+)
 from tui_microgoals.core.text import clean_line, clean_notes, clean_title
 
 MAX_ESTIMATE_MINUTES = 24 * 60
@@ -110,10 +115,12 @@ class Store:
         self.clock = clock or Clock()
         self.storage: DurableStorage | MemoryStorage = db.storage  # type: ignore[assignment]
         # No query cache: another process may change the file under us.
-        self._goals_t = db.table("goals", cache_size=0)
-        self._blocks_t = db.table("blocks", cache_size=0)
-        self._days_t = db.table("days", cache_size=0)
-        self._meta_t = db.table("meta", cache_size=0)
+        # Tracked tables write only the documents that changed; no query cache, because
+        # another process may change the file under us.
+        self._goals_t = TrackedTable(self.storage, "goals", cache_size=0)
+        self._blocks_t = TrackedTable(self.storage, "blocks", cache_size=0)
+        self._days_t = TrackedTable(self.storage, "days", cache_size=0)
+        self._meta_t = TrackedTable(self.storage, "meta", cache_size=0)
         self._goals_cache: tuple[int, dict[int, Goal]] | None = None
 
     @classmethod
@@ -174,13 +181,26 @@ class Store:
     # -- reading ----------------------------------------------------------------------
 
     def goals(self) -> dict[int, Goal]:
-        """All goals by id. Parsed once per load of the file; our own writes patch the cache."""
+        """All goals by id. Parsed once per load of the file; after that only the goals
+        another process changed are parsed again, and our own writes patch the cache."""
         raw = self._goals_t._read_table()  # reloads first if another process wrote
         generation = self.storage.generation
-        if self._goals_cache is None or self._goals_cache[0] != generation:
+        cache = self._goals_cache
+        if cache is not None and cache[0] != generation:
+            changes = getattr(self.storage, "changes_since", lambda _: None)(cache[0])
+            if changes is None:
+                cache = None
+            else:
+                for key in changes.get("goals", ()):
+                    if key in raw:
+                        cache[1][int(key)] = Goal.from_doc(int(key), raw[key])
+                    else:
+                        cache[1].pop(int(key), None)
+                cache = self._goals_cache = (generation, cache[1])
+        if cache is None:
             parsed = {int(k): Goal.from_doc(int(k), v) for k, v in raw.items()}
-            self._goals_cache = (generation, parsed)
-        return self._goals_cache[1]
+            cache = self._goals_cache = (generation, parsed)
+        return cache[1]
 
     def goal(self, goal_id: int) -> Goal:
         goal = self.goals().get(goal_id)
