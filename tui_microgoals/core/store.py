@@ -362,14 +362,28 @@ class Store:
             raise InputError(f"goal {goal_id} cannot move under itself or its own sub-goal")
 
     def _check_after(
-        self, goals: dict[int, Goal], goal_id: int | None, after: Iterable[int]
+        self,
+        goals: dict[int, Goal],
+        goal_id: int | None,
+        after: Iterable[int],
+        parent: int | None = None,
     ) -> list[int]:
         result: list[int] = []
+        if goal_id is not None:
+            parent = goals[goal_id].parent
+        above = (
+            {parent} | {g.id for g in tree.ancestors(goals, parent)} if parent in goals else set()
+        )
         for other in after:
             if other not in goals:
                 raise NotFound(f"no goal with id {other} (in --after)")
             if other == goal_id:
                 raise InputError(f"goal {other} cannot wait for itself")
+            if other in above:
+                raise InputError(
+                    f"a goal cannot wait for {other}, a goal above it: "
+                    f"{other} can only be done once its own steps are"
+                )
             if other not in result:
                 result.append(other)
         if goal_id is not None and tree.would_cycle(goals, goal_id, result):
@@ -378,6 +392,13 @@ class Store:
                 f"refused: goal {goal_id} waiting for {others} would make a dependency cycle"
             )
         return result
+
+    def _reopen_above(self, goals: dict[int, Goal], parent: int | None) -> None:
+        """A new open step under a finished goal means that goal is not finished after all."""
+        chain = [goals[parent], *tree.ancestors(goals, parent)] if parent in goals else []
+        for above in chain:
+            if above.status == DONE and not above.is_habit:
+                self._save_goal(replace(above, status=OPEN, done_at=None, done_on=None))
 
     def add_goal(
         self,
@@ -398,7 +419,8 @@ class Store:
         with self._tx():
             goals = self.goals()
             self._check_parent(goals, None, parent)
-            after_ids = self._check_after(goals, None, after)
+            after_ids = self._check_after(goals, None, after, parent)
+            self._reopen_above(goals, parent)
             siblings = [g for g in goals.values() if g.parent == parent]
             goal = Goal(
                 id=self._next_id("goal"),
@@ -449,6 +471,8 @@ class Store:
                 siblings = [g for g in goals.values() if g.parent == parent]
                 changes["parent"] = parent
                 changes["position"] = max((g.position for g in siblings), default=-1) + 1
+                if goal.status == OPEN:
+                    self._reopen_above(goals, parent)
             if not isinstance(after, _Unset):
                 changes["after"] = self._check_after(goals, goal_id, after)
             goal = self._save_goal(replace(goal, **changes))
