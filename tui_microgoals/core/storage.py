@@ -180,6 +180,8 @@ class DurableStorage(Storage):
         #: is dropped; not by our own writes, so callers can keep derived caches across them.
         self.generation = 0
         self._change_log: list[tuple[int, Changes | None]] = []
+        #: Makes the small summary written beside the database after each commit.
+        self.summarize: Callable[[Tables], dict[str, Any]] | None = None
 
     # -- paths -------------------------------------------------------------------------
 
@@ -201,6 +203,11 @@ class DurableStorage(Storage):
     @property
     def backup_dir(self) -> Path:
         return self.path.parent / "backups"
+
+    @property
+    def status_path(self) -> Path:
+        path = self.path
+        return path.with_name(path.name + ".status")
 
     # -- the TinyDB Storage interface ---------------------------------------------------
 
@@ -489,6 +496,30 @@ class DurableStorage(Storage):
         else:
             self._append()
         self._full, self._pending = False, {}
+        self._write_summary()
+
+    def _write_summary(self) -> None:
+        """Refresh ``<db>.status``: what ``summarize`` makes of the data, stamped with the
+        version of the files it describes, so a reader can trust it without parsing them.
+
+        A cache, not a record: no fsync, and when it cannot be made it is removed (readers
+        then take the slow path)."""
+        target = self.status_path
+        try:
+            if self.summarize is None or self._data is None:
+                raise OSError("no summary")
+            blob = orjson.dumps(
+                {"main": self._stamp, "journal": self._jstamp, **self.summarize(self._data)}
+            )
+            fd, tmp_name = tempfile.mkstemp(
+                prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
+            )
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(blob)
+            os.replace(tmp_name, target)
+        except Exception:  # noqa: BLE001 - never let the cache break a committed save
+            with contextlib.suppress(OSError):
+                target.unlink()
 
     def _append(self) -> None:
         """One fsynced line with the changed documents (None for a deleted one)."""

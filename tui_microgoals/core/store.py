@@ -21,7 +21,7 @@ from tinydb import TinyDB
 from tinydb.table import Document
 
 from tui_microgoals.core import forecast, timer, tree
-from tui_microgoals.core.clock import Clock
+from tui_microgoals.core.clock import Clock, to_iso
 from tui_microgoals.core.errors import Conflict, InputError, NotFound
 from tui_microgoals.core.forecast import ForecastRow, Simulation, SuggestedPlan
 from tui_microgoals.core.history import DayTotals, day_totals
@@ -122,6 +122,8 @@ class Store:
         self._days_t = TrackedTable(self.storage, "days", cache_size=0)
         self._meta_t = TrackedTable(self.storage, "meta", cache_size=0)
         self._goals_cache: tuple[int, dict[int, Goal]] | None = None
+        if isinstance(self.storage, DurableStorage):
+            self.storage.summarize = self._summary
 
     @classmethod
     def open(cls, path: str | os.PathLike[str], clock: Clock | None = None) -> Store:
@@ -143,6 +145,25 @@ class Store:
     def changed(self) -> bool:
         """Whether another process wrote since we last looked (one stat call)."""
         return self.storage.changed()
+
+    def _summary(self, data: dict[str, dict[str, Any]]) -> dict[str, Any]:
+        """What ``microgoals status`` needs, written beside the file after each commit."""
+        meta = data.get("meta", {}).get("1", {})
+        doc = data.get("blocks", {}).get(str(meta.get("running")))
+        if not doc or doc.get("ended_at") is not None:
+            return {"running": None}
+        block = Block.from_doc(int(meta["running"]), doc)
+        goal = data.get("goals", {}).get(str(block.goal), {})
+        now = self.clock.now()
+        running: dict[str, Any] = {"goal": block.goal, "title": goal.get("title")}
+        if block.paused:
+            running["remaining_seconds"] = timer.remaining_seconds(block, now)
+        else:
+            # While it runs, remaining = ends_at - now: the same formula as timer.py's.
+            paused = timer.paused_seconds(block, now)
+            ends = block.started_at.add(seconds=block.planned_seconds + paused)
+            running["ends_at"] = to_iso(ends)
+        return {"running": running}
 
     # -- meta: counters and settings ------------------------------------------------
 
