@@ -2,17 +2,28 @@
 
 Fields a document has that a model does not know are kept in ``extra`` and written back,
 so a file touched by a newer minor version loses nothing.
+
+A hand-edited file may hold a known field with the wrong type (a number as a title, a string
+as ``after``, a date that is not one). Reading never fails on such a field: it reads as the
+default, and the stored value is kept in ``unread`` and written back as it was unless the
+field is changed, so an edit elsewhere in the goal loses nothing. Only a value a document
+cannot do without (a block's start, a day's date) makes it ``CorruptDatabase``. Text read
+from the file has its control characters stripped, as typed text has.
 """
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field, fields
 from functools import cache
 from typing import Any
 
+import pendulum
 from pendulum import Date, DateTime
 
 from tui_microgoals.core.clock import to_instant, to_iso
+from tui_microgoals.core.errors import CorruptDatabase
+from tui_microgoals.core.text import strip_controls
 
 OPEN, DONE, DROPPED = "open", "done", "dropped"
 STATUSES = (OPEN, DONE, DROPPED)
@@ -39,6 +50,101 @@ def _split_extra(cls: type, doc: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in doc.items() if k not in known}
 
 
+#: What a field that cannot be read is read as.
+_UNREADABLE = (TypeError, ValueError, KeyError, AttributeError, OverflowError, IndexError)
+
+
+def _text(value: Any) -> str:
+    """Stored text as shown: only a string is text; control characters are stripped."""
+    if type(value) is not str:
+        raise TypeError("not text")
+    return value if value.isprintable() else strip_controls(value)
+
+
+def _int(value: Any) -> int:
+    if type(value) is not int:
+        raise TypeError("not a whole number")
+    return value
+
+
+def _opt_int(value: Any) -> int | None:
+    return None if value is None else _int(value)
+
+
+def _ids(value: Any) -> list[int]:
+    if value is None:
+        return []
+    if type(value) is not list:
+        raise TypeError("not a list of ids")
+    return [_int(v) for v in value]
+
+
+def _opt_text(value: Any) -> str | None:
+    return None if value is None else _text(value)
+
+
+def _loose_ids(value: Any) -> list[int]:
+    """The ids in a damaged list (a single id counts as a list of one)."""
+    if type(value) is int:
+        return [value]
+    return [v for v in value if type(v) is int] if type(value) is list else []
+
+
+def _loose_text(value: Any) -> str:
+    return str(value) if type(value) in (int, float) else _text(value)
+
+
+@cache
+def _zone_ok(name: str) -> bool:
+    try:
+        pendulum.timezone(name)
+    except Exception:  # noqa: BLE001 - pendulum raises several types for unknown zones
+        return False
+    return True
+
+
+def _zone(value: Any) -> str:
+    name = _text(value or "UTC")
+    if not _zone_ok(name):
+        raise ValueError(f"unknown time zone {name!r}")
+    return name
+
+
+def _instant(value: Any) -> DateTime:
+    instant = to_instant(value)
+    if instant is None:
+        raise ValueError("no instant")
+    return instant
+
+
+def _damaged(what: str, key: str, value: Any) -> CorruptDatabase:
+    return CorruptDatabase(
+        f"{what} in the database is damaged: its {key} {value!r} cannot be read; fix it by "
+        "hand or restore a backup (see `microgoals backups`)"
+    )
+
+
+def _field(doc: dict[str, Any], key: str, read: Any, default: Any) -> Any:
+    """``read(doc[key])``, or ``default`` if it is missing or cannot be read."""
+    try:
+        return read(doc.get(key))
+    except _UNREADABLE:
+        return default
+
+
+def _unread(obj: Any, doc: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """Stored values that did not survive reading: ``{key: (as read, as stored)}``."""
+    clean = obj.to_doc()
+    return {k: (clean[k], v) for k, v in doc.items() if k in clean and clean[k] != v}
+
+
+def _restore_unread(out: dict[str, Any], unread: dict[str, tuple[Any, Any]]) -> dict[str, Any]:
+    for key, (as_read, stored) in unread.items():
+        if out.get(key) == as_read:  # not changed since it was read: keep what was there
+            out[key] = stored
+    return out
+
+
 @dataclass
 class Goal:
     id: int
@@ -59,6 +165,8 @@ class Goal:
     #: west of Greenwich); a habit is due from that day.
     created_on: Date | None = None
     extra: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    #: Stored values that could not be read: ``{key: (as read, as stored)}``.
+    unread: dict[str, tuple[Any, Any]] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def is_open(self) -> bool:
@@ -77,26 +185,55 @@ class Goal:
 
     @classmethod
     def from_doc(cls, doc_id: int, doc: dict[str, Any]) -> Goal:
-        return cls(
+        try:
+            status = doc.get("status", OPEN)
+            if status not in STATUSES:
+                raise ValueError(status)
+            return cls(
+                id=int(doc_id),
+                title=_text(doc.get("title", "")),
+                notes=_text(doc.get("notes") or ""),
+                parent=_opt_int(doc.get("parent")),
+                position=_int(doc.get("position") or 0),
+                status=status,
+                minutes=_opt_int(doc.get("minutes")),
+                due=_date(doc.get("due")),
+                after=_ids(doc.get("after")),
+                recurrence=_opt_text(doc.get("recurrence")),
+                created_at=to_instant(doc.get("created_at")),
+                done_at=to_instant(doc.get("done_at")),
+                done_on=_date(doc.get("done_on")),
+                created_on=_date(doc.get("created_on")),
+                extra=_split_extra(cls, doc),
+            )
+        except _UNREADABLE:
+            return cls._read_damaged(doc_id, doc)
+
+    @classmethod
+    def _read_damaged(cls, doc_id: int, doc: dict[str, Any]) -> Goal:
+        """Field by field; what cannot be read reads as its default and is kept as stored."""
+        goal = cls(
             id=int(doc_id),
-            title=str(doc.get("title", "")),
-            notes=str(doc.get("notes") or ""),
-            parent=doc.get("parent"),
-            position=int(doc.get("position") or 0),
-            status=doc.get("status") if doc.get("status") in STATUSES else OPEN,
-            minutes=doc.get("minutes"),
-            due=_date(doc.get("due")),
-            after=[int(a) for a in doc.get("after") or []],
-            recurrence=doc.get("recurrence"),
-            created_at=to_instant(doc.get("created_at")),
-            done_at=to_instant(doc.get("done_at")),
-            done_on=_date(doc.get("done_on")),
-            created_on=_date(doc.get("created_on")),
+            title=_field(doc, "title", _loose_text, "(no title)"),
+            notes=_field(doc, "notes", lambda v: _text(v or ""), ""),
+            parent=_field(doc, "parent", _opt_int, None),
+            position=_field(doc, "position", lambda v: _int(v or 0), 0),
+            status=_field(doc, "status", lambda v: STATUSES[STATUSES.index(v or OPEN)], OPEN),
+            minutes=_field(doc, "minutes", _opt_int, None),
+            due=_field(doc, "due", _date, None),
+            after=_field(doc, "after", _loose_ids, []),
+            recurrence=_field(doc, "recurrence", _opt_text, None),
+            created_at=_field(doc, "created_at", to_instant, None),
+            done_at=_field(doc, "done_at", to_instant, None),
+            done_on=_field(doc, "done_on", _date, None),
+            created_on=_field(doc, "created_on", _date, None),
             extra=_split_extra(cls, doc),
         )
+        goal.unread = _unread(goal, doc)
+        return goal
 
     def to_doc(self) -> dict[str, Any]:
-        return {
+        doc = {
             **self.extra,
             "title": self.title,
             "notes": self.notes,
@@ -112,6 +249,7 @@ class Goal:
             "done_on": _date_str(self.done_on),
             "created_on": _date_str(self.created_on),
         }
+        return _restore_unread(doc, self.unread) if self.unread else doc
 
 
 @dataclass
@@ -141,6 +279,7 @@ class Block:
     outcome: str | None = None
     reflection: str = ""
     extra: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    unread: dict[str, tuple[Any, Any]] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def running(self) -> bool:
@@ -152,31 +291,63 @@ class Block:
 
     @classmethod
     def from_doc(cls, doc_id: int, doc: dict[str, Any]) -> Block:
-        started = to_instant(doc["started_at"])
-        assert started is not None
-        return cls(
+        try:
+            outcome = doc.get("outcome")
+            if outcome is not None and outcome not in OUTCOMES:
+                raise ValueError(outcome)
+            return cls(
+                id=int(doc_id),
+                goal=_int(doc["goal"]),
+                planned_seconds=_int(doc["planned_seconds"]),
+                started_at=_instant(doc["started_at"]),
+                tz=_zone(doc.get("tz")),
+                day=_date(doc.get("day")),
+                pauses=[_pause(p) for p in doc.get("pauses") or []],
+                interruptions=[_interruption(i) for i in doc.get("interruptions") or []],
+                ended_at=to_instant(doc.get("ended_at")),
+                outcome=outcome,
+                reflection=_text(doc.get("reflection") or ""),
+                extra=_split_extra(cls, doc),
+            )
+        except _UNREADABLE:
+            return cls._read_damaged(doc_id, doc)
+
+    @classmethod
+    def _read_damaged(cls, doc_id: int, doc: dict[str, Any]) -> Block:
+        """A block needs its goal, its start and (once ended) its end; the rest has defaults."""
+        what = f"block {doc_id}"
+        for key, read in (("goal", _int), ("started_at", _instant), ("ended_at", to_instant)):
+            try:
+                read(doc.get(key))
+            except _UNREADABLE:
+                raise _damaged(what, key, doc.get(key)) from None
+
+        def readable(read: Any, items: Any) -> list[Any]:
+            found = []
+            for item in items if type(items) is list else []:
+                with contextlib.suppress(*_UNREADABLE):
+                    found.append(read(item))
+            return found
+
+        block = cls(
             id=int(doc_id),
-            goal=int(doc["goal"]),
-            planned_seconds=int(doc["planned_seconds"]),
-            started_at=started,
-            tz=doc.get("tz") or "UTC",
-            day=_date(doc.get("day")),
-            pauses=[
-                Pause(to_instant(p[0]), to_instant(p[1]))  # type: ignore[arg-type]
-                for p in doc.get("pauses") or []
-            ],
-            interruptions=[
-                Interruption(to_instant(i["at"]), i.get("note") or "")  # type: ignore[arg-type]
-                for i in doc.get("interruptions") or []
-            ],
+            goal=doc["goal"],
+            planned_seconds=_field(doc, "planned_seconds", _int, DEFAULT_BLOCK_MINUTES * 60),
+            started_at=_instant(doc["started_at"]),
+            tz=_field(doc, "tz", _zone, "UTC"),
+            day=_field(doc, "day", _date, None),
+            pauses=readable(_pause, doc.get("pauses")),
+            interruptions=readable(_interruption, doc.get("interruptions")),
             ended_at=to_instant(doc.get("ended_at")),
-            outcome=doc.get("outcome"),
-            reflection=doc.get("reflection") or "",
+            outcome=_field(doc, "outcome", lambda v: v if v in OUTCOMES else None, None),
+            reflection=_field(doc, "reflection", lambda v: _text(v or ""), ""),
             extra=_split_extra(cls, doc),
         )
+        block.unread = _unread(block, doc)
+        return block
 
     def to_doc(self) -> dict[str, Any]:
-        return {
+        doc = {
             **self.extra,
             "goal": self.goal,
             "planned_seconds": self.planned_seconds,
@@ -189,6 +360,17 @@ class Block:
             "outcome": self.outcome,
             "reflection": self.reflection,
         }
+        return _restore_unread(doc, self.unread) if self.unread else doc
+
+
+def _pause(stored: Any) -> Pause:
+    if type(stored) is not list or len(stored) != 2:
+        raise ValueError("a pause is [start, end]")
+    return Pause(_instant(stored[0]), to_instant(stored[1]))
+
+
+def _interruption(stored: Any) -> Interruption:
+    return Interruption(_instant(stored["at"]), _text(stored.get("note") or ""))
 
 
 @dataclass
@@ -204,6 +386,7 @@ class Day:
     #: Recurring goals whose occurrence for this day is done.
     habits_done: list[int] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    unread: dict[str, tuple[Any, Any]] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def doc_id(self) -> int:
@@ -211,18 +394,36 @@ class Day:
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> Day:
-        return cls(
-            date=_date(doc["date"]),  # type: ignore[arg-type]
-            items=[int(i) for i in doc.get("items") or []],
-            one_thing=doc.get("one_thing"),
-            note=doc.get("note") or "",
-            off=[int(i) for i in doc.get("off") or []],
-            habits_done=[int(i) for i in doc.get("habits_done") or []],
+        try:
+            return cls(
+                date=Date.fromisoformat(doc["date"]),
+                items=_ids(doc.get("items")),
+                one_thing=_opt_int(doc.get("one_thing")),
+                note=_text(doc.get("note") or ""),
+                off=_ids(doc.get("off")),
+                habits_done=_ids(doc.get("habits_done")),
+                extra=_split_extra(cls, doc),
+            )
+        except _UNREADABLE:
+            pass
+        try:
+            date = Date.fromisoformat(doc.get("date"))  # type: ignore[arg-type]
+        except _UNREADABLE:
+            raise _damaged("a day plan", "date", doc.get("date")) from None
+        day = cls(
+            date=date,
+            items=_field(doc, "items", _loose_ids, []),
+            one_thing=_field(doc, "one_thing", _opt_int, None),
+            note=_field(doc, "note", lambda v: _text(v or ""), ""),
+            off=_field(doc, "off", _loose_ids, []),
+            habits_done=_field(doc, "habits_done", _loose_ids, []),
             extra=_split_extra(cls, doc),
         )
+        day.unread = _unread(day, doc)
+        return day
 
     def to_doc(self) -> dict[str, Any]:
-        return {
+        doc = {
             **self.extra,
             "date": self.date.isoformat(),
             "items": list(self.items),
@@ -231,3 +432,4 @@ class Day:
             "off": list(self.off),
             "habits_done": list(self.habits_done),
         }
+        return _restore_unread(doc, self.unread) if self.unread else doc

@@ -19,10 +19,55 @@ def children_map(goals: Goals) -> dict[int | None, list[Goal]]:
         kids[parent].append(goal)
     for siblings in kids.values():
         siblings.sort(key=lambda g: (g.position, g.id))
+    if _has_parent_loop(goals):
+        _cut_parent_loops(goals, kids)
     return kids
 
 
-def walk(goals: Goals, kids: dict[int | None, list[Goal]] | None = None) -> Iterator[tuple[Goal, int]]:
+def _has_parent_loop(goals: Goals) -> bool:
+    """Cheap: a loop of parents needs a goal whose parent has a higher id (goals are created
+    under existing ones), so only those goals' ancestor chains are walked."""
+    for goal in goals.values():
+        parent = goal.parent
+        if parent is None or parent < goal.id:
+            continue
+        seen = {goal.id}
+        while parent is not None and parent in goals:
+            if parent in seen:
+                return True
+            seen.add(parent)
+            parent = goals[parent].parent
+    return False
+
+
+def _cut_parent_loops(goals: Goals, kids: dict[int | None, list[Goal]]) -> None:
+    """A hand-edited file can hold a loop of parents, which no root reaches (and which would
+    make every walk down the tree endless). Each loop is cut at its lowest id, which shows
+    as a top-level goal; the file keeps its ``parent`` until the user moves it."""
+    reached: set[int] = set()
+    stack: list[int | None] = [None]
+    while stack:
+        for child in kids.get(stack.pop(), ()):
+            reached.add(child.id)
+            stack.append(child.id)
+    for goal_id in sorted(goals):
+        if goal_id in reached:
+            continue
+        goal = goals[goal_id]
+        kids[goal.parent].remove(goal)
+        kids[None].append(goal)
+        reached.add(goal_id)
+        stack = [goal_id]
+        while stack:
+            for child in kids.get(stack.pop(), ()):
+                reached.add(child.id)
+                stack.append(child.id)
+    kids[None].sort(key=lambda g: (g.position, g.id))
+
+
+def walk(
+    goals: Goals, kids: dict[int | None, list[Goal]] | None = None
+) -> Iterator[tuple[Goal, int]]:
     """Depth-first, in manual order: ``(goal, depth)``."""
     kids = kids if kids is not None else children_map(goals)
     stack = [(g, 0) for g in reversed(kids.get(None, []))]
@@ -68,9 +113,7 @@ def is_leaf(goals: Goals, goal_id: int, kids: dict[int | None, list[Goal]] | Non
 
 def is_blocked(goals: Goals, goal: Goal) -> bool:
     """Open, with an ``after`` goal that is neither done nor dropped."""
-    return goal.status == OPEN and any(
-        a in goals and goals[a].status == OPEN for a in goal.after
-    )
+    return goal.status == OPEN and any(a in goals and goals[a].status == OPEN for a in goal.after)
 
 
 def blockers(goals: Goals, goal: Goal) -> list[Goal]:
