@@ -1,0 +1,374 @@
+"""The benchmark: one table, each figure beside its reference measured in the same run.
+
+    python bench/run.py                 # S, M and L; about 5 minutes on 2 cores
+    python bench/run.py --sizes M --cpu-seconds 10 --runs 3    # a quick look
+
+Measures, on generated data (bench/generate.py) of each size:
+1. first painted frame of the app vs. a bare one-widget Textual app (both headless, wall
+   time from process start to exit right after the first frame);
+2. one edit committed - keystroke to saved file to updated screen - p50 and p95, vs. the same
+   change made with stock TinyDB ``JSONStorage`` on the same data;
+3. ``microgoals status`` and ``microgoals add`` wall time vs. Taskwarrior's ``task count``
+   and ``task add`` on the same number of tasks (when ``task`` is installed);
+4. CPU over N seconds with a block running (percent of one core) vs. a bare Textual app
+   with a 1 s timer, and the peak memory of each (ru_maxrss).
+Also the planning simulation and forecast (issue 8) on each size.
+Medians of several runs; see bench/README.md for the method.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PY = sys.executable
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+
+
+def wall(cmd: list[str], env: dict[str, str] | None = None, runs: int = 5) -> float:
+    """Median wall seconds of a command (after one warm-up run)."""
+    times = []
+    for i in range(runs + 1):
+        start = time.perf_counter()
+        subprocess.run(
+            cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False
+        )
+        if i:
+            times.append(time.perf_counter() - start)
+    return median(times)
+
+
+# -- subprocess entry points (python bench/run.py _paint ...) --------------------------------
+
+
+def _bare_app(timer: bool = False):  # noqa: ANN202 - built lazily so the parent never imports textual
+    from textual.app import App, ComposeResult
+    from textual.widgets import Static
+
+    class Bare(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Static("hello")
+
+        def on_mount(self) -> None:
+            if timer:
+                self.set_interval(1, lambda: self.query_one(Static).update(str(time.time())))
+
+    return Bare()
+
+
+def _real_app(db: str):  # noqa: ANN202
+    from tui_microgoals.app import MicroGoalsApp
+    from tui_microgoals.core.store import Store
+
+    return MicroGoalsApp(Store.open(db), blink=False)
+
+
+def child_paint(which: str, db: str) -> None:
+    app = _bare_app() if which == "bare" else _real_app(db)
+
+    async def first_frame(pilot) -> None:  # noqa: ANN001
+        await pilot.pause()
+        pilot.app.exit()
+
+    app.run(headless=True, size=(120, 40), auto_pilot=first_frame)
+
+
+def child_edit(db: str, presses: int) -> None:
+    """Keystroke to saved file to updated screen, for ``presses`` edits; prints ms values."""
+    app = _real_app(db)
+    journal = Path(db + ".journal")
+    results: list[float] = []
+
+    def stamp() -> tuple[int, int]:
+        paths = [Path(db), journal]
+        return tuple(p.stat().st_mtime_ns if p.exists() else 0 for p in paths)  # type: ignore[return-value]
+
+    async def drive(pilot) -> None:  # noqa: ANN001
+        await pilot.pause()
+        for _ in range(presses):
+            before = stamp()
+            start = time.perf_counter()
+            await pilot.press("o")  # make the highlighted item the One Thing: one commit
+            await pilot.pause()  # the screen has processed the change and refreshed
+            if stamp() == before:
+                raise SystemExit("the key did not save anything")
+            results.append((time.perf_counter() - start) * 1000)
+        pilot.app.exit()
+
+    app.run(headless=True, size=(120, 40), auto_pilot=drive)
+    print(json.dumps(results))
+
+
+def child_idle(which: str, db: str, seconds: float) -> None:
+    """Run for ``seconds`` with a block running; print CPU seconds and peak RSS."""
+    import resource
+
+    if which == "bare":
+        app = _bare_app(timer=True)
+    else:
+        from tui_microgoals.core.store import Store
+
+        store = Store.open(db)
+        if store.running_block() is None:
+            item = next(i for i in store.today() if not i.done and not i.blocked and not i.habit)
+            store.start_block(item.goal.id, 90)
+        app = _real_app(db)
+
+    cpu_at_start: list[float] = []
+
+    async def idle(pilot) -> None:  # noqa: ANN001
+        await pilot.pause()
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        cpu_at_start.append(usage.ru_utime + usage.ru_stime)
+        start = time.perf_counter()
+        while time.perf_counter() - start < seconds:
+            await pilot.pause(0.5)
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        cpu = usage.ru_utime + usage.ru_stime - cpu_at_start[0]
+        print(json.dumps({"cpu_percent": 100 * cpu / seconds, "peak_mib": usage.ru_maxrss / 1024}))
+        pilot.app.exit()
+
+    app.run(headless=True, size=(120, 40), auto_pilot=idle)
+
+
+# -- the measurements ---------------------------------------------------------------------------
+
+
+def make_db(size: str, folder: Path) -> Path:
+    sys.path.insert(0, str(HERE))
+    from generate import SIZES, generate
+
+    from tui_microgoals.core.storage import DurableStorage
+
+    path = folder / f"{size}.json"
+    DurableStorage(path).write(generate(SIZES[size]))
+    return path
+
+
+def fresh_copy(src: Path, folder: Path, name: str) -> Path:
+    dst = folder / name
+    for suffix in ("", ".journal", ".status", ".lock"):
+        target = Path(str(dst) + suffix)
+        if target.exists():
+            target.unlink()
+    shutil.copy(src, dst)
+    return dst
+
+
+def measure_paint(db: Path, runs: int) -> tuple[float, float]:
+    ours = wall([PY, __file__, "_paint", "app", str(db)], runs=runs)
+    bare = wall([PY, __file__, "_paint", "bare", str(db)], runs=runs)
+    return ours, bare
+
+
+def measure_edit(db: Path, presses: int) -> list[float]:
+    out = subprocess.run(
+        [PY, __file__, "_edit", str(db), str(presses)], capture_output=True, text=True, check=True
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def measure_stock_tinydb(db: Path, edits: int) -> list[float]:
+    """The same change (a day's One Thing) through stock TinyDB with JSONStorage."""
+    from tinydb import TinyDB
+    from tinydb.storages import JSONStorage
+
+    raw = json.loads(db.read_text())
+    raw.pop("schema_version", None)
+    raw.pop("journal_id", None)
+    stock_path = db.with_name(db.stem + "-stock.json")
+    stock_path.write_text(json.dumps(raw))
+    days = TinyDB(stock_path, storage=JSONStorage).table("days")
+    last = max(int(k) for k in raw["days"])
+    items = raw["days"][str(last)]["items"]
+    times = []
+    for i in range(edits):
+        start = time.perf_counter()
+        days.update({"one_thing": items[i % len(items)]}, doc_ids=[last])
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def measure_cli(db: Path, runs: int) -> tuple[float, float]:
+    env = {**os.environ, "MICROGOALS_DB": str(db)}
+    # Any commit (by the app or the CLI) leaves the summary that status reads.
+    subprocess.run(
+        [PY, "-m", "tui_microgoals", "add", "warm-up"],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    status = wall([PY, "-m", "tui_microgoals", "status"], env=env, runs=runs)
+    add = wall([PY, "-m", "tui_microgoals", "add", "benchmark task"], env=env, runs=runs)
+    return status, add
+
+
+def measure_taskwarrior(tasks: int, folder: Path, runs: int) -> tuple[float, float] | None:
+    task = shutil.which("task")
+    if task is None:
+        return None
+    data = folder / f"task-{tasks}"
+    data.mkdir(exist_ok=True)
+    rc = folder / f"taskrc-{tasks}"
+    rc.write_text(f"data.location={data}\nconfirmation=off\nverbose=nothing\nnews.version=99\n")
+    env = {**os.environ, "TASKRC": str(rc), "TASKDATA": str(data)}
+    if not (data / "pending.data").exists():
+        lines = [
+            json.dumps(
+                {
+                    "description": f"task {n}",
+                    "status": "pending",
+                    "uuid": f"00000000-0000-4000-8000-{n:012d}",
+                    "entry": "20260101T000000Z",
+                }
+            )
+            for n in range(tasks)
+        ]
+        subprocess.run(
+            [task, "import"],
+            input="\n".join(lines),
+            text=True,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=True,
+        )
+    count = wall([task, "count"], env=env, runs=runs)
+    add = wall([task, "add", "benchmark task"], env=env, runs=runs)
+    return count, add
+
+
+def measure_idle(db: Path, seconds: float) -> tuple[dict, dict]:
+    def run(which: str) -> dict:
+        out = subprocess.run(
+            [PY, __file__, "_idle", which, str(db), str(seconds)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
+    return run("app"), run("bare")
+
+
+def measure_forecast(db: Path) -> tuple[float, float]:
+    from tui_microgoals.core import forecast
+    from tui_microgoals.core.store import Store
+
+    store = Store.open(db)
+    goals, days = store.goals(), store.days()
+    today = store.clock.today()
+    start = time.perf_counter()
+    sim = forecast.simulate(goals, days, today, 120, 20)
+    middle = time.perf_counter()
+    forecast.forecast(goals, sim, today, 20)
+    return (middle - start) * 1000, (time.perf_counter() - middle) * 1000
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1].startswith("_"):
+        name, *args = sys.argv[1:]
+        if name == "_paint":
+            child_paint(*args)
+        elif name == "_edit":
+            child_edit(args[0], int(args[1]))
+        elif name == "_idle":
+            child_idle(args[0], args[1], float(args[2]))
+        return
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="S,M,L")
+    parser.add_argument("--runs", type=int, default=5, help="runs per wall-time figure")
+    parser.add_argument("--edits", type=int, default=40, help="keystrokes per edit figure")
+    parser.add_argument("--cpu-seconds", type=float, default=60.0)
+    args = parser.parse_args()
+
+    rows: list[tuple[str, str, str, str]] = []
+
+    def row(size: str, figure: str, ours: str, reference: str) -> None:
+        rows.append((size, figure, ours, reference))
+        print(f"  {size}  {figure:<34} {ours:>18}   {reference}", flush=True)
+
+    with tempfile.TemporaryDirectory(prefix="microgoals-bench-") as tmp:
+        folder = Path(tmp)
+        for size in args.sizes.split(","):
+            base = make_db(size, folder)
+            raw = json.loads(base.read_text())
+            docs = sum(len(v) for k, v in raw.items() if isinstance(v, dict))
+            goals = len(raw.get("goals", {}))
+            print(
+                f"{size}: {docs} documents, {goals} goals, {base.stat().st_size / 1e6:.1f} MB",
+                flush=True,
+            )
+
+            ours, bare = measure_paint(fresh_copy(base, folder, "paint.json"), args.runs)
+            row(
+                size,
+                "first paint",
+                f"{ours * 1000:.0f} ms",
+                f"bare Textual app {bare * 1000:.0f} ms ({ours / bare:.2f}x)",
+            )
+
+            edits = measure_edit(fresh_copy(base, folder, "edit.json"), args.edits)
+            stock = measure_stock_tinydb(
+                fresh_copy(base, folder, "stock.json"), min(args.edits, 20)
+            )
+            row(
+                size,
+                "edit committed p50 / p95",
+                f"{median(edits):.1f} / {p95(edits):.1f} ms",
+                f"stock TinyDB JSONStorage {median(stock):.0f} / {p95(stock):.0f} ms",
+            )
+
+            status, add = measure_cli(fresh_copy(base, folder, "cli.json"), args.runs)
+            tw = measure_taskwarrior(goals, folder, args.runs)
+            tw_status = f"task count {tw[0] * 1000:.0f} ms" if tw else "task not installed"
+            tw_add = f"task add {tw[1] * 1000:.0f} ms" if tw else "task not installed"
+            row(size, "microgoals status", f"{status * 1000:.0f} ms", tw_status)
+            row(size, "microgoals add", f"{add * 1000:.0f} ms", tw_add)
+
+            sim_ms, fc_ms = measure_forecast(fresh_copy(base, folder, "plan.json"))
+            row(size, "simulation / forecast", f"{sim_ms:.0f} / {fc_ms:.0f} ms", "(no peer)")
+
+            if size in ("M", "L") and args.cpu_seconds > 0:
+                app, ref = measure_idle(fresh_copy(base, folder, "idle.json"), args.cpu_seconds)
+                row(
+                    size,
+                    f"CPU over {args.cpu_seconds:.0f} s, block running",
+                    f"{app['cpu_percent']:.2f} %",
+                    f"bare app + 1 s timer {ref['cpu_percent']:.2f} %",
+                )
+                row(
+                    size,
+                    "peak memory",
+                    f"{app['peak_mib']:.0f} MiB",
+                    f"bare app {ref['peak_mib']:.0f} MiB",
+                )
+
+    print()
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    print("| size | figure | microgoals | reference |")
+    print("|---|---|---|---|")
+    for size, figure, ours, reference in rows:
+        print(f"| {size} | {figure} | {ours} | {reference} |")
+
+
+if __name__ == "__main__":
+    main()
