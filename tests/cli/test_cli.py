@@ -322,3 +322,30 @@ def test_status_does_not_import_textual(cli: CLI) -> None:
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_status_summary_is_used_only_while_current(cli: CLI) -> None:
+    goal = cli.json("add", "Weigh flour")["id"]
+    cli.ok("start", str(goal))
+    summary = Path(str(cli.db) + ".status")
+    assert summary.exists()
+    assert "· Weigh flour" in cli.ok("status")
+
+    # A summary that lies about a file version it does not describe is ignored.
+    doc = json.loads(summary.read_text())
+    doc["running"]["title"] = "stale"
+    doc["main"] = [0, 0, 0]
+    summary.write_text(json.dumps(doc))
+    assert "· Weigh flour" in cli.ok("status")
+
+    # Missing or garbage: the slow path still answers.
+    summary.write_text("not json")
+    assert cli.json("status")["goal"] == goal
+    summary.unlink()
+    assert cli.json("status")["running"] is True
+
+    cli.ok("pause")
+    paused = cli.json("status")
+    assert paused["paused"] is True and 0 < paused["remaining_seconds"] <= 1200
+    cli.ok("stop")
+    assert cli.ok("status").strip() == "no block"
