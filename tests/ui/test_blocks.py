@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from textual.widgets import Digits
-from ui_helpers import SIZE, make_app, screen_text, small_plan
+from ui_helpers import SIZE, make_app, screen_text, small_plan, tick
 
 from tui_microgoals.screens.block_end import BlockEndScreen
 from tui_microgoals.screens.break_offer import BreakOfferScreen
@@ -36,13 +36,13 @@ async def test_pause_and_resume_stop_the_countdown(store, clock):
         await pilot.press("p")
         assert store.running_block().paused
         clock.advance(minutes=10)
-        await pilot.pause(0.6)
+        await tick(pilot)
         assert app.screen.query_one("#focus-clock", Digits).value == "15:00"
         assert "Paused" in screen_text(app)
         await pilot.press("p")
         assert not store.running_block().paused
         clock.advance(minutes=1)
-        await pilot.pause(0.6)
+        await tick(pilot)
         assert app.screen.query_one("#focus-clock", Digits).value == "14:00"
 
 
@@ -78,6 +78,7 @@ async def test_x_finishes_the_block_as_done_and_the_item_moves_to_done(store, cl
         done_at = next(i for i, p in enumerate(prompts) if "Done today (1)" in p)
         assert any("Write the intro" in p for p in prompts[done_at + 1 :])
         assert not any("Write the intro" in p for p in prompts[:done_at])
+        assert today.goal_id == plan.second  # the highlight moves on to the next open item
 
 
 async def test_time_up_rings_asks_once_and_done_offers_a_break(store, clock):
@@ -87,11 +88,12 @@ async def test_time_up_rings_asks_once_and_done_offers_a_break(store, clock):
     app.bell = lambda: bells.append(1)  # type: ignore[method-assign]
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("s")
-        await pilot.pause(0.6)
+        await tick(pilot)
         clock.advance(minutes=20)
-        await pilot.pause(0.6)
+        await tick(pilot)
         assert isinstance(app.screen, BlockEndScreen)
-        await pilot.pause(1.2)  # more ticks: still one dialog, one bell
+        await tick(pilot)
+        await tick(pilot)  # more ticks: still one dialog, one bell
         assert len(bells) == 1
         assert sum(isinstance(s, BlockEndScreen) for s in app.screen_stack) == 1
         await pilot.press("shift+tab", *"good", "enter")  # reflection, then enter: done
@@ -111,15 +113,15 @@ async def test_five_more_minutes_then_not_done(store, clock):
     app = make_app(store, clock)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("s")
-        await pilot.pause(0.6)
+        await tick(pilot)
         clock.advance(minutes=20)
-        await pilot.pause(0.6)
+        await tick(pilot)
         await pilot.press("plus")
-        await pilot.pause(0.6)
+        await tick(pilot)
         assert isinstance(app.screen, MainScreen)
         assert store.running_block().planned_seconds == 25 * 60
         clock.advance(minutes=5)
-        await pilot.pause(0.6)
+        await tick(pilot)
         assert isinstance(app.screen, BlockEndScreen)  # asked again after the extra time
         await pilot.press("n")
         await pilot.pause()

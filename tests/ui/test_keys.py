@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from textual.command import CommandPalette
-from ui_helpers import SIZE, make_app, screen_text, small_plan
+from ui_helpers import SIZE, make_app, screen_text, small_plan, tick
 
 from tui_microgoals.app import MicroGoalsApp
 from tui_microgoals.commands import FOCUS_COMMANDS, MAIN_COMMANDS
@@ -193,5 +193,5 @@ async def test_usable_at_80_by_24(store, clock):
         for words in ("Goals", "Today", "Focus", "Write the intro", "done today", "s Start"):
             assert words in text
         await pilot.press("s")
-        await pilot.pause(0.6)
+        await tick(pilot)
         assert "Focus block running" in screen_text(app)

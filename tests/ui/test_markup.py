@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from ui_helpers import SIZE, make_app, screen_text
+from ui_helpers import SIZE, make_app, screen_text, tick
 
 from tui_microgoals.screens.block_end import BlockEndScreen
 from tui_microgoals.screens.confirm import ConfirmScreen
@@ -38,11 +38,11 @@ async def test_markup_titles_render_literally_everywhere(store, clock, marked, t
         assert f"P {title}" in main  # the parent's name beside the Today item
 
         await pilot.press("s")
-        await pilot.pause(0.6)
+        await tick(pilot)
         assert f"P {title} › {title}" in screen_text(app)  # the Focus pane's path
 
         await pilot.press("f")
-        await pilot.pause(0.6)
+        await tick(pilot)
         assert isinstance(app.screen, FocusScreen)
         assert title in screen_text(app)
         await pilot.press("f")
@@ -58,7 +58,7 @@ async def test_markup_titles_render_literally_everywhere(store, clock, marked, t
         await pilot.press("i", *"[b]no[/b]", "enter")
         await pilot.pause()
         clock.advance(minutes=20)
-        await pilot.pause(0.6)
+        await tick(pilot)
         assert isinstance(app.screen, BlockEndScreen)
         assert title in screen_text(app)
         await pilot.press("d")

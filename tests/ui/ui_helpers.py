@@ -45,3 +45,15 @@ def screen_text(app: App) -> str:
     """What the top screen shows, as plain text (one line per terminal row)."""
     strips = app.screen._compositor.render_strips()
     return "\n".join(strip.text for strip in strips)
+
+
+async def tick(pilot) -> None:  # noqa: ANN001
+    """Run the main screen's periodic check now instead of waiting half a second for it.
+
+    The interval itself is exercised by the tests that wait for it (see test_restart_and_live).
+    """
+    from tui_microgoals.screens.main import MainScreen
+
+    main = next(s for s in pilot.app.screen_stack if isinstance(s, MainScreen))
+    main.tick()
+    await pilot.pause()

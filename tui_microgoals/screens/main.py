@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from textual import on, work
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from pendulum import Date
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
@@ -14,7 +18,8 @@ from tui_microgoals.core import timer, tree
 from tui_microgoals.core.errors import MicrogoalsError
 from tui_microgoals.core.models import DONE, OPEN, Block, Goal
 from tui_microgoals.core.planner import TodayItem
-from tui_microgoals.core.store import Snapshot
+from tui_microgoals.core.review import done_days, streak
+from tui_microgoals.core.store import Snapshot, Store
 from tui_microgoals.screens.block_commands import BlockCommands
 from tui_microgoals.screens.confirm import ConfirmScreen
 from tui_microgoals.screens.focus import FocusScreen
@@ -26,6 +31,8 @@ from tui_microgoals.widgets.focus_pane import FocusPane, FocusView
 from tui_microgoals.widgets.goal_tree import GoalTree, TreeView
 from tui_microgoals.widgets.status_line import Score, StatusLine
 from tui_microgoals.widgets.today_list import DoneEntry, TodayList, TodayView
+
+T = TypeVar("T")
 
 #: How often the screen looks for changes made by another process, and redraws the clock.
 TICK_SECONDS = 0.5
@@ -46,6 +53,8 @@ class MainScreen(BlockCommands):
         self.show_done = True
         self.filter_text = ""
         self._break_was_on = False
+        self._done: list[DoneEntry] = []
+        self._streak = 0
         #: Blocks seen with time left: only those ring when they run out.
         self._watched: set[int] = set()
 
@@ -81,7 +90,7 @@ class MainScreen(BlockCommands):
     # -- state --------------------------------------------------------------------------
 
     @property
-    def store(self):  # noqa: ANN201 - the session's store, for brevity
+    def store(self) -> Store:
         return self.session.store
 
     def refresh_state(self) -> None:
@@ -106,10 +115,12 @@ class MainScreen(BlockCommands):
                 filter=self.filter_text,
             )
         )
+        self._done = self._done_today(goals, today)
+        self._streak = streak(done_days(goals, snap.days), today)
         self.query_one(TodayList).show(
             TodayView(
                 open_items=[i for i in self.items if not i.done],
-                done=self._done_today(goals, today),
+                done=self._done,
                 running=running,
                 tz=clock.tz,
             )
@@ -119,7 +130,7 @@ class MainScreen(BlockCommands):
         self._show_score()
         self.refresh_bindings()
 
-    def _done_today(self, goals: dict[int, Goal], today) -> list[DoneEntry]:  # noqa: ANN001
+    def _done_today(self, goals: dict[int, Goal], today: Date) -> list[DoneEntry]:
         def parent_title(goal: Goal) -> str | None:
             parent = goals.get(goal.parent) if goal.parent is not None else None
             return parent.title if parent else None
@@ -168,20 +179,20 @@ class MainScreen(BlockCommands):
         )
 
     def _show_score(self) -> None:
+        """Cheap enough for every tick: counts come from the snapshot already read."""
         assert self.snapshot is not None
-        now = self.session.clock.now()
-        store = self.session.store
-        review = store.review()
+        snap, now = self.snapshot, self.session.clock.now()
+        done = len(self._done)
         seconds = sum(timer.focus_seconds(b, now) for b in self.blocks_today)
-        settings = self.snapshot.settings
-        every = settings["reward_every"]
-        done = len(review.done)
+        if snap.running is not None and all(b.id != snap.running.id for b in self.blocks_today):
+            seconds += timer.focus_seconds(snap.running, now)
+        every = snap.settings["reward_every"]
         self.query_one(StatusLine).show(
             Score(
                 done_today=done,
                 focus_minutes=int(seconds // 60),
-                streak=review.streak,
-                next_reward=(every - done % every) if settings.get("reward") else None,
+                streak=self._streak,
+                next_reward=(every - done % every) if snap.settings.get("reward") else None,
             )
         )
 
@@ -246,7 +257,7 @@ class MainScreen(BlockCommands):
         if self.snapshot is not None:
             self._show_focus()
 
-    def on_descendant_focus(self, event) -> None:  # noqa: ANN001
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         if self.snapshot is not None:
             self._show_focus()
 
@@ -256,15 +267,13 @@ class MainScreen(BlockCommands):
             self.show_error("nothing highlighted: pick a goal first")
         return goal
 
-    def _apply(self, change, *args, select: int | None = None, **kwargs):  # noqa: ANN001, ANN202
+    def _apply(self, change: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
         """Run one store change; a refusal becomes a one-line error, never a traceback."""
         try:
             result = change(*args, **kwargs)
         except MicrogoalsError as error:
             self.show_error(error)
             return None
-        if select is not None:
-            self.selected[self.pane_name()] = select
         self.refresh_state()
         return result
 

@@ -46,8 +46,14 @@ def goal_label(goal: Goal, view: TreeView, progress: tree.Progress, leaf: bool) 
         icon, icon_style = "✔ ", "green"
     elif dropped:
         icon, icon_style = "✗ ", "dim"
+    elif not leaf:
+        icon, icon_style = "◆ ", ""
+    elif tree.is_blocked(view.goals, goal):
+        icon, icon_style = "⊘ ", "red"
+    elif tree.is_too_big(goal, view.block_minutes):
+        icon, icon_style = "⚠ ", "bold yellow"
     else:
-        icon, icon_style = ("○ " if leaf else "◆ "), ""
+        icon, icon_style = "○ ", ""
     title_style = "dim" if done else "dim strike" if dropped else "" if leaf else "bold"
     text = Text(icon, style=icon_style)
     text.append(Text(goal.title, style=title_style))

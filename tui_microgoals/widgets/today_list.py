@@ -41,6 +41,10 @@ def item_label(item: TodayItem, running: int | None) -> Text:
         text = Text("▶ ", style="bold green")
     elif item.one_thing:
         text = Text("★ ", style="bold yellow")
+    elif item.blocked:
+        text = Text("⊘ ", style="red")
+    elif item.too_big:
+        text = Text("⚠ ", style="bold yellow")
     else:
         text = Text("○ ")
     text.append(Text(item.goal.title, style="bold" if item.one_thing else ""))
@@ -88,6 +92,7 @@ class TodayList(OptionList):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.goal_id: int | None = None
+        self._open_ids: set[int] = set()
 
     def show(self, view: TodayView, select: int | None = None) -> None:
         wanted = select if select is not None else self.goal_id
@@ -114,6 +119,10 @@ class TodayList(OptionList):
             Option(done_label(entry, view.tz), id=f"goal-{entry.goal_id}") for entry in view.done
         ]
         self.set_options(options)
+        open_ids = {item.goal.id for item in view.open_items}
+        if wanted in self._open_ids and wanted not in open_ids:
+            wanted = view.open_items[0].goal.id if view.open_items else None  # it just got done
+        self._open_ids = open_ids
         index = self._index_of(wanted)
         if index is None:
             first = next((i for i, o in enumerate(options) if not o.disabled), None)
