@@ -105,12 +105,12 @@ MAIN_COMMANDS: tuple[Command, ...] = (
         show=False,
     ),
     Command("d", "drop_goal", "Drop", "Drop or delete the highlighted goal (asks first)"),
-    Command("f", "focus_mode", "Focus", "Focus mode: the countdown alone, full screen"),
+    Command("f", "open_focus_mode", "Focus", "Focus mode: the countdown alone, full screen"),
     Command("r", "open_review", "Review", "Review a day: done list, blocks, focus minutes"),
     Command("question_mark", "show_help", "Help", "Show every key", key_display="?"),
     Command(
         "K,shift+up",
-        "move_up",
+        "move_goal_up",
         "Move up",
         "Move the highlighted goal up (in Today: earlier in the day)",
         show=False,
@@ -118,7 +118,7 @@ MAIN_COMMANDS: tuple[Command, ...] = (
     ),
     Command(
         "J,shift+down",
-        "move_down",
+        "move_goal_down",
         "Move down",
         "Move the highlighted goal down (in Today: later in the day)",
         show=False,
@@ -142,7 +142,7 @@ MAIN_COMMANDS: tuple[Command, ...] = (
     ),
     Command(
         "h",
-        "toggle_done_shown",
+        "toggle_done_goals",
         "Hide done",
         "Show or hide done and dropped goals in the tree",
         show=False,
@@ -155,7 +155,7 @@ MAIN_COMMANDS: tuple[Command, ...] = (
         show=False,
         key_display="/",
     ),
-    Command("tab", "next_pane", "Next pane", "Move to the next pane", show=False, palette=False),
+    Command("tab", "switch_pane", "Next pane", "Move to the next pane", show=False, palette=False),
     Command("q", "app.quit", "Quit", "Quit (a running block keeps running)", palette=False),
 )
 
@@ -171,5 +171,5 @@ FOCUS_COMMANDS: tuple[Command, ...] = (
         key_display="+",
     ),
     Command("X", "abandon_block", "Abandon", "Abandon the running block", show=False),
-    Command("f,escape", "leave_focus", "Back", "Leave focus mode", key_display="f"),
+    Command("f,escape", "leave_focus_mode", "Back", "Leave focus mode", key_display="f"),
 )

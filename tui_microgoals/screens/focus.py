@@ -74,5 +74,5 @@ class FocusScreen(BlockCommands):
     def action_toggle_done(self) -> None:
         self.finish_running_block()
 
-    def action_leave_focus(self) -> None:
+    def action_leave_focus_mode(self) -> None:
         self.dismiss(None)

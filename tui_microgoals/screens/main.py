@@ -55,6 +55,7 @@ class MainScreen(BlockCommands):
         self._break_was_on = False
         self._done: list[DoneEntry] = []
         self._streak = 0
+        self._tick_error: str | None = None
         #: Blocks seen with time left: only those ring when they run out.
         self._watched: set[int] = set()
 
@@ -204,8 +205,11 @@ class MainScreen(BlockCommands):
                 self.refresh_state()
             block = store.running_block()
         except MicrogoalsError as error:
-            self.show_error(error)
+            if str(error) != self._tick_error:  # say it once, not twice a second
+                self._tick_error = str(error)
+                self.show_error(error)
             return
+        self._tick_error = None
         cached = self.snapshot.running if self.snapshot else None
         if block != cached:
             self.refresh_state()
@@ -329,10 +333,10 @@ class MainScreen(BlockCommands):
             word = "No One Thing today" if is_one else f"The One Thing today: {goal.title}"
             self.app.notify(word, markup=False)
 
-    def action_move_up(self) -> None:
+    def action_move_goal_up(self) -> None:
         self._move(-1)
 
-    def action_move_down(self) -> None:
+    def action_move_goal_down(self) -> None:
         self._move(1)
 
     def _move(self, delta: int) -> None:
@@ -365,7 +369,7 @@ class MainScreen(BlockCommands):
             return
         self._apply(self.store.edit_goal, goal.id, parent=siblings[index - 1].id)
 
-    def action_toggle_done_shown(self) -> None:
+    def action_toggle_done_goals(self) -> None:
         self.show_done = not self.show_done
         self.app.notify("Showing done goals" if self.show_done else "Hiding done goals")
         self.refresh_state()
@@ -391,13 +395,13 @@ class MainScreen(BlockCommands):
             box.remove_class("-shown")
             self.query_one(GoalTree).focus()
 
-    def action_next_pane(self) -> None:
+    def action_switch_pane(self) -> None:
         target: Widget = (
             self.query_one(TodayList) if self.pane_name() == "goals" else self.query_one(GoalTree)
         )
         target.focus()
 
-    def action_focus_mode(self) -> None:
+    def action_open_focus_mode(self) -> None:
         self.app.push_screen(FocusScreen(self.session), lambda _: self.refresh_state())
 
     def action_open_review(self) -> None:
