@@ -108,7 +108,7 @@ def test_a_block_across_midnight_counts_for_its_start_day() -> None:
 DST_DAYS = [
     ("Europe/Berlin", (2026, 3, 29), [(0, 30), (1, 50), (3, 10), (23, 45)], 23),
     ("America/New_York", (2026, 3, 8), [(0, 5), (1, 45), (3, 0), (23, 50)], 23),
-    ("America/New_York", (2026, 11, 1), [(0, 40), (1, 30), (1, 55), (23, 30)], 25),
+    ("America/New_York", (2026, 11, 1), [(0, 40), (1, 30), (1, 55), (23, 45)], 25),
 ]
 
 
