@@ -16,6 +16,12 @@ INTRO = (
     "start a block on one, and finish it. One block at a time."
 )
 
+LEGEND = (
+    "★ the One Thing   ▶ block running   ○ open   ✔ done   ✗ dropped   ◆ has micro-goals\n"
+    "↪2d carried 2 days   ⊘ blocked (waits for another goal)   ⚠ too big for one block\n"
+    "↻ habit   • today on today's list   3/7 ███░░ micro-goals done   45/120m minutes done"
+)
+
 
 def key_table(commands: tuple[Command, ...]) -> Content:
     width = max(len(c.all_keys) for c in commands) + 2
@@ -37,6 +43,8 @@ class HelpScreen(ModalScreen[None]):
                 "ctrl+p     command palette (every command, and themes)"
             )
             yield Static(Content(extras), classes="help-extra")
+            yield Static(Content.styled("Markers", "bold"), classes="help-heading")
+            yield Static(Content(LEGEND))
             yield Static(Content.styled("Focus mode", "bold"), classes="help-heading")
             yield Static(key_table(FOCUS_COMMANDS))
             yield Static(Content.styled("escape or ? closes this help", "dim"))

@@ -156,13 +156,15 @@ class MainScreen(BlockCommands):
         goals = snap.goals
         view_goal = block.goal if block else self.current_goal()
         goal = goals.get(view_goal) if view_goal is not None else None
-        candidate = goal.title if goal and not block and self._startable(goal) else None
+        why_not = self._why_not_startable(goal) if goal and not block else None
+        candidate = goal.title if goal and not block and why_not is None else None
         self.query_one(FocusPane).show(
             FocusView(
                 block=block,
                 title=goal.title if goal else "",
-                path=tree.path(goals, goal.id) if goal and (block or candidate) else "",
+                path=tree.path(goals, goal.id) if goal else "",
                 candidate=candidate,
+                why_not=why_not,
                 block_minutes=snap.settings["block_minutes"],
                 break_until=self.session.break_until,
                 tz=self.session.clock.tz,
@@ -170,14 +172,17 @@ class MainScreen(BlockCommands):
             self.session.clock.now(),
         )
 
-    def _startable(self, goal: Goal) -> bool:
+    def _why_not_startable(self, goal: Goal) -> str | None:
+        """Why ``s`` would be refused on ``goal``, said before the user tries."""
         assert self.snapshot is not None
         goals = self.snapshot.goals
-        return (
-            goal.status == OPEN
-            and tree.is_leaf(goals, goal.id)
-            and not tree.is_blocked(goals, goal)
-        )
+        if goal.status != OPEN:
+            return f"it is {goal.status}"
+        if not tree.is_leaf(goals, goal.id):
+            return "it has micro-goals: start one of them"
+        if blockers := tree.blockers(goals, goal):
+            return "it waits for " + ", ".join(b.title for b in blockers)
+        return None
 
     def _show_score(self) -> None:
         """Cheap enough for every tick: counts come from the snapshot already read."""

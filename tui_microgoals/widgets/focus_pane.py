@@ -21,6 +21,8 @@ class FocusView:
     path: str = ""
     #: The micro-goal ``s`` would start on when idle.
     candidate: str | None = None
+    #: Why the highlighted goal cannot be started (plain text, may hold user titles).
+    why_not: str | None = None
     block_minutes: int = 20
     break_until: DateTime | None = None
     tz: str = "UTC"
@@ -57,6 +59,15 @@ class FocusPane(Vertical):
                     "Press [b]s[/b] to start $minutes min on: $title",
                     minutes=str(view.block_minutes),
                     title=view.candidate,
+                )
+            )
+            path.update(Content(view.path))
+        elif view.why_not is not None and view.title:
+            title.update(
+                Content.from_markup(
+                    "[dim]Cannot start[/dim] $title[dim]: $why[/dim]",
+                    title=view.title,
+                    why=view.why_not,
                 )
             )
             path.update(Content(view.path))

@@ -60,7 +60,9 @@ def goal_label(goal: Goal, view: TreeView, progress: tree.Progress, leaf: bool) 
     if not leaf:
         text.append(f"  {progress.done}/{progress.total} ", style="dim" if done else "")
         text.append(progress_bar(progress.fraction), style="green")
-    if goal.minutes is not None:
+        if progress.minutes_total:
+            text.append(f"  {progress.minutes_done}/{progress.minutes_total}m", style="dim")
+    if leaf and goal.minutes is not None:
         text.append(f"  {goal.minutes}m", style="dim")
     if goal.due is not None and not done:
         late = view.today is not None and goal.due < view.today

@@ -17,6 +17,10 @@ class Score:
     next_reward: int | None = None
 
 
+def plural(count: int, word: str) -> str:
+    return word if count == 1 else word + "s"
+
+
 class StatusLine(Static):
     """One line: done today, focus minutes today, streak, next reward."""
 
@@ -24,7 +28,9 @@ class StatusLine(Static):
         parts = [
             Content.from_markup("✔ [b]$n[/b] done today", n=str(score.done_today)),
             Content.from_markup("[b]$n[/b] focus min", n=str(score.focus_minutes)),
-            Content.from_markup("streak [b]$n[/b] d", n=str(score.streak)),
+            Content.from_markup(
+                "streak [b]$n[/b] $days", n=str(score.streak), days=plural(score.streak, "day")
+            ),
         ]
         if score.next_reward is not None:
             parts.append(Content.from_markup("reward in [b]$n[/b]", n=str(score.next_reward)))

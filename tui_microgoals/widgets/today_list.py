@@ -47,20 +47,20 @@ def item_label(item: TodayItem, running: int | None) -> Text:
         text = Text("⚠ ", style="bold yellow")
     else:
         text = Text("○ ")
+    if item.carried:  # up front, so a narrow pane still shows it
+        text.append(f"↪{item.carried}d ", style="bold magenta")
     text.append(Text(item.goal.title, style="bold" if item.one_thing else ""))
-    if item.parent_title:
-        text.append("  · ", style="dim")
-        text.append(Text(item.parent_title, style="dim"))
     if item.goal.minutes is not None:
         text.append(f"  {item.goal.minutes}m", style="dim")
     if item.habit:
         text.append("  ↻", style="cyan")
-    if item.carried:
-        text.append(f"  ↪ carried {item.carried}d", style="magenta")
     if item.blocked:
         text.append("  ⛔ blocked", style="red")
     if item.too_big:
         text.append("  ⚠ too big", style="bold yellow")
+    if item.parent_title:  # last: the first thing to go when the pane is narrow
+        text.append("  · ", style="dim")
+        text.append(Text(item.parent_title, style="dim"))
     return text
 
 
