@@ -195,3 +195,21 @@ async def test_usable_at_80_by_24(store, clock):
         await pilot.press("s")
         await tick(pilot)
         assert "Focus block running" in screen_text(app)
+
+
+async def test_tree_labels_follow_changes_without_a_rebuild(store, clock):
+    plan = small_plan(store)
+    app = make_app(store, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("tab")
+        tree = app.screen.query_one(GoalTree)
+        while tree.goal_id != plan.later:
+            await pilot.press("j")
+        node = tree.cursor_node
+        await pilot.press("t")
+        assert "• today" in str(node.label)
+        await pilot.press("x")
+        await pilot.pause()
+        assert tree.cursor_node is node  # same node, relabelled
+        assert str(node.label).startswith("✔ ")
+        assert str(tree.root.children[0].label).count("1/3") == 1

@@ -17,7 +17,7 @@ from tui_microgoals.commands import MAIN_COMMANDS, bindings
 from tui_microgoals.core import timer, tree
 from tui_microgoals.core.errors import MicrogoalsError
 from tui_microgoals.core.models import DONE, OPEN, Block, Goal
-from tui_microgoals.core.planner import TodayItem
+from tui_microgoals.core.planner import TodayItem, day_list
 from tui_microgoals.core.review import done_days, streak
 from tui_microgoals.core.store import Snapshot, Store
 from tui_microgoals.screens.block_commands import BlockCommands
@@ -100,7 +100,8 @@ class MainScreen(BlockCommands):
         snap = store.snapshot()
         today = clock.today()
         self.snapshot = snap
-        self.items = store.today(today)
+        # The same list store.today() gives, built from the snapshot already read.
+        self.items = day_list(snap.goals, snap.days, today, snap.settings["block_minutes"])
         self.blocks_today = store.blocks_on(today)
         goals = snap.goals
         running = snap.running.goal if snap.running else None

@@ -107,37 +107,71 @@ class GoalTree(Tree[int], inherit_bindings=False):
         self.goal_id: int | None = None
         self._collapsed: set[int] = set()
         self._goal_nodes: dict[int, TreeNode[int]] = {}
+        self._label_keys: dict[int, tuple[object, ...]] = {}
+        self._shape: tuple[object, ...] | None = None
 
     def show(self, view: TreeView, select: int | None = None) -> None:
-        """Rebuild from ``view``; the cursor stays on ``select`` or the goal it was on."""
+        """Draw ``view``; the cursor stays on ``select`` or the goal it was on.
+
+        When the shape of the tree is unchanged (the usual case: a goal marked done, a plan
+        changed) only the labels that changed are redrawn, so a tree of thousands of goals
+        stays quick to update; otherwise it is rebuilt.
+        """
         wanted = select if select is not None else self.goal_id
         goals = view.goals
         kids = tree.children_map(goals)
         progress = tree.progress_all(goals)
         visible = self._visible(view, kids)
-        self.clear()
-        self._goal_nodes = {}
-        parents: dict[int | None, TreeNode[int]] = {None: self.root}
+        rows: list[tuple[Goal, int | None, bool, bool]] = []
+        placed: set[int] = set()
         for goal, _depth in tree.walk(goals, kids):
             parent = goal.parent if goal.parent in goals else None
-            if goal.id not in visible or parent not in parents:
+            if goal.id not in visible or (parent is not None and parent not in placed):
                 continue
+            placed.add(goal.id)
             leaf = tree.is_leaf(goals, goal.id, kids)
-            label = goal_label(goal, view, progress[goal.id], leaf)
             has_kids = any(c.id in visible for c in kids.get(goal.id, []))
+            rows.append((goal, parent, leaf, has_kids))
+        shape = (view.filter, tuple((g.id, parent, has_kids) for g, parent, _, has_kids in rows))
+        rebuild = shape != self._shape
+        if rebuild:
+            self.clear()
+            self._goal_nodes, self._label_keys = {}, {}
+        parents: dict[int | None, TreeNode[int]] = {None: self.root}
+        for goal, parent, leaf, has_kids in rows:
+            key = (
+                goal,
+                progress[goal.id],
+                leaf,
+                goal.id in view.planned,
+                goal.id == view.running,
+                tree.is_blocked(goals, goal),
+                view.today,
+                view.block_minutes,
+            )
+            if not rebuild:
+                if self._label_keys.get(goal.id) != key:
+                    self._goal_nodes[goal.id].set_label(
+                        goal_label(goal, view, progress[goal.id], leaf)
+                    )
+                    self._label_keys[goal.id] = key
+                continue
+            label = goal_label(goal, view, progress[goal.id], leaf)
             if has_kids:
-                node = parents[parent].add(
-                    label, data=goal.id, expand=goal.id not in self._collapsed or bool(view.filter)
-                )
+                expand = goal.id not in self._collapsed or bool(view.filter)
+                node = parents[parent].add(label, data=goal.id, expand=expand)
             else:
                 node = parents[parent].add_leaf(label, data=goal.id)
             parents[goal.id] = node
             self._goal_nodes[goal.id] = node
+            self._label_keys[goal.id] = key
+        self._shape = shape
         self.last_line  # noqa: B018 - lays the lines out so nodes know their line
         target = self._goal_nodes.get(wanted) if wanted is not None else None
         if target is None and self._goal_nodes:
             target = next(iter(self._goal_nodes.values()))
-        self.move_cursor(target)
+        if target is not self.cursor_node:
+            self.move_cursor(target)
         new_id = target.data if target is not None else None
         if new_id != self.goal_id:
             self.goal_id = new_id
