@@ -34,6 +34,14 @@ class FocusPane(Vertical):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.view = FocusView()
+        self._shown: dict[str, object] = {}
+
+    def _put(self, widget: Static | Digits, value: Content | str) -> None:
+        """Update only on change: an update lays the screen out again, twice a second adds up."""
+        key = widget.id or ""
+        if self._shown.get(key) != value:
+            self._shown[key] = value
+            widget.update(value)
 
     def compose(self) -> ComposeResult:
         yield Static(id="focus-state")
@@ -51,29 +59,31 @@ class FocusPane(Vertical):
         title = self.query_one("#focus-title", Static)
         path = self.query_one("#focus-path", Static)
         if block is not None:
-            title.update(Content(view.title))
-            path.update(Content(view.path))
+            self._put(title, Content(view.title))
+            self._put(path, Content(view.path))
         elif view.candidate is not None:
-            title.update(
+            self._put(
+                title,
                 Content.from_markup(
                     "Press [b]s[/b] to start $minutes min on: $title",
                     minutes=str(view.block_minutes),
                     title=view.candidate,
-                )
+                ),
             )
-            path.update(Content(view.path))
+            self._put(path, Content(view.path))
         elif view.why_not is not None and view.title:
-            title.update(
+            self._put(
+                title,
                 Content.from_markup(
                     "[dim]Cannot start[/dim] $title[dim]: $why[/dim]",
                     title=view.title,
                     why=view.why_not,
-                )
+                ),
             )
-            path.update(Content(view.path))
+            self._put(path, Content(view.path))
         else:
-            title.update(Content("Highlight a micro-goal in Today or Goals, then press s."))
-            path.update("")
+            self._put(title, Content("Highlight a micro-goal in Today or Goals, then press s."))
+            self._put(path, "")
         self.tick(now)
 
     def tick(self, now: DateTime) -> None:
@@ -86,32 +96,33 @@ class FocusPane(Vertical):
         if block is None:
             if self.view.break_until is not None and now < self.view.break_until:
                 left = (self.view.break_until - now).total_seconds()
-                clock.update(timer.format_clock(left))
-                state.update(Content.styled("Break — stand up, look away", "bold $accent"))
+                self._put(clock, timer.format_clock(left))
+                self._put(state, Content.styled("Break — stand up, look away", "bold $accent"))
             else:
-                clock.update(timer.format_clock(self.view.block_minutes * 60))
-                state.update(Content.styled("No block running", "dim"))
-            info.update("")
+                self._put(clock, timer.format_clock(self.view.block_minutes * 60))
+                self._put(state, Content.styled("No block running", "dim"))
+            self._put(info, "")
             bar.update(total=1, progress=0)
             return
         remaining = timer.remaining_seconds(block, now)
         focus = timer.focus_seconds(block, now)
-        clock.update(timer.format_clock(remaining))
+        self._put(clock, timer.format_clock(remaining))
         bar.update(total=block.planned_seconds, progress=min(focus, block.planned_seconds))
         if block.paused:
-            state.update(Content.styled("❚❚ Paused — p resumes", "bold $warning"))
+            self._put(state, Content.styled("❚❚ Paused — p resumes", "bold $warning"))
         elif remaining <= 0:
-            state.update(Content.styled("Time is up", "bold $error"))
+            self._put(state, Content.styled("Time is up", "bold $error"))
         else:
-            state.update(Content.styled("▶ Focus block running", "bold $success"))
+            self._put(state, Content.styled("▶ Focus block running", "bold $success"))
         count = len(block.interruptions)
         started = block.started_at.in_timezone(self.view.tz).format("HH:mm")
-        info.update(
+        self._put(
+            info,
             Content.from_markup(
                 "Started $started · $minutes min planned · [b]$count[/b] $word",
                 started=started,
                 minutes=str(block.planned_seconds // 60),
                 count=str(count),
                 word="interruption" if count == 1 else "interruptions",
-            )
+            ),
         )

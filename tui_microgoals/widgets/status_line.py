@@ -24,7 +24,12 @@ def plural(count: int, word: str) -> str:
 class StatusLine(Static):
     """One line: done today, focus minutes today, streak, next reward."""
 
+    _score: Score | None = None
+
     def show(self, score: Score) -> None:
+        if score == self._score:
+            return
+        self._score = score
         parts = [
             Content.from_markup("✔ [b]$n[/b] done today", n=str(score.done_today)),
             Content.from_markup("[b]$n[/b] focus min", n=str(score.focus_minutes)),
