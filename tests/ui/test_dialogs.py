@@ -77,7 +77,8 @@ async def test_add_in_goals_puts_it_under_the_highlighted_goal(store, clock):
         await pilot.press(*"Sub step", "enter")
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
-    goal = next(g for g in store.goals().values() if g.title == "Sub step")
+        goal = next(g for g in store.goals().values() if g.title == "Sub step")
+        assert app.screen.query_one(GoalTree).goal_id == goal.id  # the new goal is highlighted
     assert goal.parent == plan.launch
     assert goal.id not in [i.goal.id for i in store.today()]
 

@@ -56,6 +56,8 @@ class MainScreen(BlockCommands):
         self._done: list[DoneEntry] = []
         self._streak = 0
         self._tick_error: str | None = None
+        #: Goals the panes should highlight on their next redraw (a goal just added).
+        self._select_next: dict[str, int] = {}
         #: Blocks seen with time left: only those ring when they run out.
         self._watched: set[int] = set()
 
@@ -115,7 +117,8 @@ class MainScreen(BlockCommands):
                 running=running,
                 show_done=self.show_done,
                 filter=self.filter_text,
-            )
+            ),
+            select=self._select_next.pop("goals", None),
         )
         self._done = self._done_today(goals, today)
         self._streak = streak(done_days(goals, snap.days), today)
@@ -125,7 +128,8 @@ class MainScreen(BlockCommands):
                 done=self._done,
                 running=running,
                 tz=clock.tz,
-            )
+            ),
+            select=self._select_next.pop("today", None),
         )
         self.query_one("#goals-pane").set_class(not goals, "-empty")
         self._show_focus()
@@ -445,7 +449,9 @@ class MainScreen(BlockCommands):
             GoalFormScreen(heading, values, save, self.session.clock, blink=self.session.blink)
         )
         if goal_id is not None:
-            self.selected[self.pane_name()] = goal_id
+            self._select_next = (
+                {"goals": goal_id, "today": goal_id} if in_today else {"goals": goal_id}
+            )
             self.refresh_state()
             self.app.notify("Goal added")
 
