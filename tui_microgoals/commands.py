@@ -63,7 +63,8 @@ MAIN_COMMANDS: tuple[Command, ...] = (
         "x,space",
         "toggle_done",
         "Done",
-        "Mark the highlighted micro-goal done (or open again); in a block: finish it as done",
+        "Mark the highlighted micro-goal done (or open again); "
+        "during a block: finish the block as done",
         key_display="x",
     ),
     Command("p", "toggle_pause", "Pause", "Pause or resume the running block"),

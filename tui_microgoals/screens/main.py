@@ -307,8 +307,7 @@ class MainScreen(BlockCommands):
 
     def action_toggle_done(self) -> None:
         running = self.snapshot.running if self.snapshot else None
-        goal = self.current()
-        if running is not None and (goal is None or goal.id == running.goal):
+        if running is not None:  # in a block, x finishes the block, whatever is highlighted
             self.finish_running_block()
             return
         goal = self._need_goal()
