@@ -56,8 +56,12 @@ def generate(total_docs: int, seed: int = 7) -> dict[str, dict[str, dict]]:
             for p in range(4):
                 part = add(f"Part {p + 1} of project {offset // 2 + 1}", project.id, morning)
                 for s in range(6):
-                    leaf = add(f"Step {s + 1}: {rng.choice(WORDS)} {rng.choice(WORDS)}",
-                               part.id, morning, minutes=rng.choice([10, 15, 15, 20, 20, 25]))
+                    leaf = add(
+                        f"Step {s + 1}: {rng.choice(WORDS)} {rng.choice(WORDS)}",
+                        part.id,
+                        morning,
+                        minutes=rng.choice([10, 15, 15, 20, 20, 25]),
+                    )
                     if s and rng.random() < 0.2:
                         leaf.after = [leaf.id - 1]
                     open_leaves.append(leaf)
@@ -68,8 +72,14 @@ def generate(total_docs: int, seed: int = 7) -> dict[str, dict[str, dict]]:
             if date == today or rng.random() < 0.15:
                 continue  # not done: carried
             minutes = 20
-            block = Block(id=next(next_block), goal=goal.id, planned_seconds=minutes * 60,
-                          started_at=clock, tz="Europe/Berlin", day=date)
+            block = Block(
+                id=next(next_block),
+                goal=goal.id,
+                planned_seconds=minutes * 60,
+                started_at=clock,
+                tz="Europe/Berlin",
+                day=date,
+            )
             if rng.random() < 0.3:
                 block.pauses.append(Pause(clock.add(minutes=7), clock.add(minutes=9)))
             if rng.random() < 0.3:
@@ -84,15 +94,35 @@ def generate(total_docs: int, seed: int = 7) -> dict[str, dict[str, dict]]:
         open_leaves.extend(g for g in planned if g.status == "open" and date != today)
         days[str(day.doc_id)] = day.to_doc()
     return {
-        "meta": {"1": {"next_goal": next(next_id), "next_block": next(next_block), "running": None}},
+        "meta": {
+            "1": {"next_goal": next(next_id), "next_block": next(next_block), "running": None}
+        },
         "goals": {str(g.id): g.to_doc() for g in goals.values()},
         "blocks": {str(b.id): b.to_doc() for b in blocks.values()},
         "days": days,
     }
 
 
-WORDS = ["draft", "outline", "call", "email", "sketch", "test", "weigh", "price", "review",
-         "write", "measure", "plan", "print", "order", "bake", "photograph", "label", "post"]
+WORDS = [
+    "draft",
+    "outline",
+    "call",
+    "email",
+    "sketch",
+    "test",
+    "weigh",
+    "price",
+    "review",
+    "write",
+    "measure",
+    "plan",
+    "print",
+    "order",
+    "bake",
+    "photograph",
+    "label",
+    "post",
+]
 
 
 def main() -> None:
