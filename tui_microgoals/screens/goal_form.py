@@ -51,7 +51,7 @@ FIELDS = (
     ("title", "Title", "what to do, e.g. Write the intro"),
     ("minutes", "Estimate", "minutes, e.g. 15"),
     ("due", "Due", "YYYY-MM-DD, today or tomorrow"),
-    ("after", "After", "ids that must be done first, e.g. 3, 5"),
+    ("after", "After", "ids (#n in Goals) that must be done first, e.g. 3, 5"),
     ("every", "Repeats", "daily, weekdays, mon,wed,fri or 3/week"),
     ("parent", "Parent", "id of the goal it belongs to (empty: top level)"),
 )

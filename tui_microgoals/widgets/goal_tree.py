@@ -75,6 +75,7 @@ def goal_label(goal: Goal, view: TreeView, progress: tree.Progress, leaf: bool) 
         text.append("  ⛔ blocked", style="red")
     if leaf and not done and tree.is_too_big(goal, view.block_minutes):
         text.append("  ⚠ too big", style="bold yellow")
+    text.append(f"  #{goal.id}", style="dim")  # the id the After and Parent fields take
     return text
 
 
