@@ -965,3 +965,14 @@ def test_time_zone_changes_between_runs(server: Server, tmp_path: Path) -> None:
     on_west = json.loads(ok(server.run(*db, "review", "--json", env=west)))
     assert on_west["blocks"] == []
     assert [d["id"] for d in on_west["done"]] == [1]
+
+
+def test_a_goal_cut_out_of_a_parent_loop_can_be_moved(tmp_path: Path) -> None:
+    db = tmp_path / "db.json"
+    db.write_bytes(orjson.dumps({"schema_version": 1, "goals": BAD_GOALS["parent loop"]}))
+    store = Store.open(db)
+    store.add_goal("another root")
+    assert store.move(1, 1).id == 1  # shown at the top level, moved among the roots
+    from tui_microgoals.core import tree
+
+    assert [g.id for g, depth in tree.walk(store.goals()) if depth == 0] == [4, 1]

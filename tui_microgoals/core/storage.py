@@ -471,6 +471,12 @@ class DurableStorage(Storage):
                 raise CorruptDatabase(
                     f"{where}: table {name!r} is not a set of documents; {advice}"
                 )
+            if not all(key.isdecimal() for key in table):  # TinyDB ids are numbers
+                bad = next(key for key in table if not key.isdecimal())
+                raise CorruptDatabase(
+                    f"{where}: table {name!r} has a document id {bad!r} that is not a "
+                    f"number; {advice}"
+                )
         if version < SCHEMA_VERSION:
             self._backup(reason=f"before-v{SCHEMA_VERSION}")
             for step in range(version, SCHEMA_VERSION):

@@ -182,7 +182,20 @@ class Store:
         return new_id
 
     def settings(self) -> dict[str, Any]:
-        return {**DEFAULT_SETTINGS, **self._meta().get("settings", {})}
+        """Stored settings over the defaults; a hand-edited value of the wrong type (or one
+        ``set_setting`` would refuse) reads as the default."""
+        stored = self._meta().get("settings")
+        settings = dict(DEFAULT_SETTINGS)
+        for key, value in stored.items() if isinstance(stored, dict) else ():
+            default = DEFAULT_SETTINGS.get(key)
+            if default is None or type(value) is type(default):
+                settings[key] = value
+        if not MIN_BLOCK_MINUTES <= settings["block_minutes"] <= MAX_BLOCK_MINUTES:
+            settings["block_minutes"] = DEFAULT_SETTINGS["block_minutes"]
+        for key in ("capacity", "reward_every"):
+            if settings[key] < 1:
+                settings[key] = DEFAULT_SETTINGS[key]
+        return settings
 
     def set_setting(self, key: str, value: Any) -> dict[str, Any]:
         if key not in DEFAULT_SETTINGS:
@@ -511,9 +524,10 @@ class Store:
         with self._tx():
             goals = self.goals()
             goal = self.goal(goal_id)
-            siblings = tree.children_map(goals).get(
-                goal.parent if goal.parent in goals else None, []
-            )
+            kids = tree.children_map(goals)
+            siblings = kids.get(goal.parent if goal.parent in goals else None, [])
+            if goal_id not in {g.id for g in siblings}:  # a hand-made loop of parents, cut
+                siblings = kids[None]
             index = next(i for i, g in enumerate(siblings) if g.id == goal_id)
             target = max(0, min(len(siblings) - 1, index + delta))
             order = [g for g in siblings if g.id != goal_id]
