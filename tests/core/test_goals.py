@@ -245,9 +245,28 @@ def test_parent_cannot_be_done_while_children_are_open(store: Store) -> None:
     with pytest.raises(Conflict):
         store.mark_done(parent.id)
     store.mark_done(kid.id)
-    assert store.mark_done(parent.id).status == "done"
+    assert store.goal(parent.id).status == "done"  # its last step done: complete too
     with pytest.raises(Conflict, match="already done"):
         store.mark_done(parent.id)
+    store.reopen(kid.id)
+    assert store.goal(parent.id).status == "open"
+
+
+def test_a_goal_completes_with_its_last_open_step(store: Store) -> None:
+    root = store.add_goal("Launch")
+    part = store.add_goal("Recipe", parent=root.id)
+    a = store.add_goal("a", parent=part.id)
+    b = store.add_goal("b", parent=part.id)
+    other = store.add_goal("Price", parent=root.id)
+    waiting = store.add_goal("waits for the recipe", after=[part.id])
+    store.mark_done(a.id)
+    assert store.goal(part.id).status == "open"
+    store.drop(b.id)  # the last open step dropped: the rest is done
+    assert store.goal(part.id).status == "done"
+    assert store.goal(root.id).status == "open"  # Price is still open
+    assert not [i for i in store.today() if i.goal.id == waiting.id and i.blocked]
+    store.mark_done(other.id)
+    assert store.goal(root.id).status == "done"
 
 
 def test_mark_done_records_local_day_and_reopen_clears_it(store: Store) -> None:

@@ -76,6 +76,16 @@ class StoreMachine(RuleBasedStateMachine):
             if self.status[above] == "done":
                 self.status[above] = "open"
 
+    def complete_above(self, goal: int) -> None:
+        """A goal whose live steps are all done is done too."""
+        for above in self.ancestors(self.parent[goal]):
+            live = [c for c in self.kids(above) if self.status[c] != "dropped"]
+            if self.status[above] != "open" or not live:
+                break
+            if any(self.status[c] != "done" for c in live):
+                break
+            self.status[above] = "done"
+
     def kids(self, goal: int) -> list[int]:
         return [c for c, p in self.parent.items() if p == goal]
 
@@ -163,6 +173,7 @@ class StoreMachine(RuleBasedStateMachine):
             assert set(result) == dropped
             for i in dropped:
                 self.status[i] = "dropped"
+            self.complete_above(goal_id)  # type: ignore[arg-type]
 
     @rule(goal=pick, other=pick)
     def depend(self, goal: int, other: int) -> None:
@@ -239,6 +250,7 @@ class StoreMachine(RuleBasedStateMachine):
             assert block.ended_at >= block.started_at and block.outcome == outcome
             if outcome == "done" and self.status[goal] == "open":  # type: ignore[index]
                 self.status[goal] = "done"  # type: ignore[index]
+                self.complete_above(goal)  # type: ignore[arg-type]
             self.running, self.paused = None, False
 
     @rule(goal=pick)
@@ -255,6 +267,8 @@ class StoreMachine(RuleBasedStateMachine):
         self.expect(allowed, lambda: self.store.mark_done(goal_id), Conflict)
         if allowed:
             self.status[goal_id] = "done" if open_ else self.status[goal_id]
+            if open_:
+                self.complete_above(goal_id)
             if goal_id == self.running:
                 self.running, self.paused = None, False
 

@@ -552,9 +552,26 @@ class Store:
             raise Conflict(
                 f"goal {goal.id} still has {len(open_kids)} open micro-goal(s); finish those first"
             )
-        return self._save_goal(
+        goal = self._save_goal(
             replace(goal, status=DONE, done_at=when, done_on=self.clock.local_date(when))
         )
+        self._complete_above(goal.id, when)
+        return goal
+
+    def _complete_above(self, goal_id: int, when: DateTime) -> None:
+        """A goal whose steps are all done (none open) is done too: its progress says 5/5,
+        and whatever waits for it is no longer blocked."""
+        goals = self.goals()
+        kids = tree.children_map(goals)
+        for above in tree.ancestors(goals, goal_id):
+            live = [goals[c.id] for c in kids.get(above.id, []) if goals[c.id].status != DROPPED]
+            if above.status != OPEN or above.is_habit or not live:
+                break
+            if any(c.status != DONE for c in live):
+                break
+            self._save_goal(
+                replace(above, status=DONE, done_at=when, done_on=self.clock.local_date(when))
+            )
 
     def mark_done(self, goal_id: int) -> Goal:
         with self._tx():
@@ -574,6 +591,7 @@ class Store:
                     day.habits_done.remove(goal_id)
                     self._save_day(day)
                 return goal
+            self._reopen_above(self.goals(), goal.parent)
             return self._save_goal(replace(goal, status=OPEN, done_at=None, done_on=None))
 
     def drop(self, goal_id: int) -> list[int]:
@@ -586,6 +604,7 @@ class Store:
             dropped = [i for i in ids if goals[i].status == OPEN]
             for i in dropped:
                 self._save_goal(replace(goals[i], status=DROPPED))
+            self._complete_above(goal_id, self.clock.now())
         return dropped
 
     def delete(self, goal_id: int) -> list[int]:
