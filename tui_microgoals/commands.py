@@ -108,6 +108,19 @@ MAIN_COMMANDS: tuple[Command, ...] = (
     Command("d", "drop_goal", "Drop", "Drop or delete the highlighted goal (asks first)"),
     Command("f", "open_focus_mode", "Focus", "Focus mode: the countdown alone, full screen"),
     Command("r", "open_review", "Review", "Review a day: done list, blocks, focus minutes"),
+    Command(
+        "P",
+        "suggest_plan",
+        "Plan",
+        "Suggested plan for today, a reason on each line: check items, enter accepts",
+    ),
+    Command(
+        "c",
+        "set_capacity",
+        "Capacity",
+        "Set the focus minutes of a usual day (used until there are 3 days of blocks)",
+        show=False,
+    ),
     Command("question_mark", "show_help", "Help", "Show every key", key_display="?"),
     Command(
         "K,shift+up",

@@ -366,6 +366,18 @@ class Store:
                 self._save_day(day)
         return day
 
+    def claim_morning_nudge(self, date: Date | None = None) -> bool:
+        """True only the first time it is asked on a day, so the app offers the suggested plan
+        once a day, across restarts and every process sharing the database."""
+        day = (date or self.clock.today()).isoformat()
+        with self._tx():
+            meta = self._meta()
+            if meta.get("nudged_on") == day:
+                return False
+            meta["nudged_on"] = day
+            self._meta_t.upsert(Document(meta, doc_id=1))
+        return True
+
     def forecast(self, capacity: int | None = None) -> list[ForecastRow]:
         today = self.clock.today()
         return forecast.forecast(

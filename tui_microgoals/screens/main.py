@@ -20,11 +20,11 @@ from tui_microgoals.core.models import DONE, OPEN, Block, Goal
 from tui_microgoals.core.planner import TodayItem, day_list
 from tui_microgoals.core.review import done_days, streak
 from tui_microgoals.core.store import Snapshot, Store
-from tui_microgoals.screens.block_commands import BlockCommands
 from tui_microgoals.screens.confirm import ConfirmScreen
 from tui_microgoals.screens.focus import FocusScreen
 from tui_microgoals.screens.goal_form import FormValues, GoalDraft, GoalFormScreen
 from tui_microgoals.screens.help import HelpScreen
+from tui_microgoals.screens.plan_commands import PlanCommands
 from tui_microgoals.screens.review import ReviewScreen
 from tui_microgoals.session import Session
 from tui_microgoals.widgets.focus_pane import FocusPane, FocusView
@@ -38,7 +38,7 @@ T = TypeVar("T")
 TICK_SECONDS = 0.5
 
 
-class MainScreen(BlockCommands):
+class MainScreen(PlanCommands):
     BINDINGS = bindings(MAIN_COMMANDS)
     COMMANDS_TABLE = MAIN_COMMANDS
     AUTO_FOCUS = "#today"
@@ -89,6 +89,7 @@ class MainScreen(BlockCommands):
         self.refresh_state()
         self.set_interval(TICK_SECONDS, self.tick)
         self.call_after_refresh(self.tick)
+        self.offer_morning_plan()
 
     # -- state --------------------------------------------------------------------------
 
@@ -117,6 +118,7 @@ class MainScreen(BlockCommands):
                 running=running,
                 show_done=self.show_done,
                 filter=self.filter_text,
+                forecast=self.forecast_markers(),
             ),
             select=self._select_next.pop("goals", None),
         )
@@ -132,6 +134,7 @@ class MainScreen(BlockCommands):
             select=self._select_next.pop("today", None),
         )
         self.query_one("#goals-pane").set_class(not goals, "-empty")
+        self.update_plan_state(goals, snap.days)
         self._show_focus()
         self._show_score()
         self.refresh_bindings()

@@ -29,6 +29,16 @@ class TreeView:
     running: int | None = None
     show_done: bool = True
     filter: str = ""
+    #: Deadline forecast per goal id: ``on_track``, ``at_risk`` or ``overdue``.
+    forecast: Mapping[int, str] = field(default_factory=dict)
+
+
+#: How a forecast status shows in the tree: words and style.
+FORECAST_MARKERS = {
+    "on_track": ("on track", "green"),
+    "at_risk": ("▲ at risk", "bold yellow"),
+    "overdue": ("✗ overdue", "bold red"),
+}
 
 
 def progress_bar(fraction: float, width: int = BAR_WIDTH) -> str:
@@ -57,6 +67,9 @@ def goal_label(goal: Goal, view: TreeView, progress: tree.Progress, leaf: bool) 
     title_style = "dim" if done else "dim strike" if dropped else "" if leaf else "bold"
     text = Text(icon, style=icon_style)
     text.append(Text(goal.title, style=title_style))
+    if (status := view.forecast.get(goal.id)) in FORECAST_MARKERS:
+        words, style = FORECAST_MARKERS[status]  # near the title, so a narrow pane shows it
+        text.append(f"  {words}", style=style)
     if not leaf:
         text.append(f"  {progress.done}/{progress.total} ", style="dim" if done else "")
         text.append(progress_bar(progress.fraction), style="green")
@@ -149,6 +162,7 @@ class GoalTree(Tree[int], inherit_bindings=False):
                 tree.is_blocked(goals, goal),
                 view.today,
                 view.block_minutes,
+                view.forecast.get(goal.id),
             )
             if not rebuild:
                 if self._label_keys.get(goal.id) != key:

@@ -1,0 +1,65 @@
+"""Set the usual day's focus minutes, used until there are three days of blocks to learn from."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+
+def parse_capacity(text: str) -> int:
+    """The rule ``microgoals config capacity N`` applies: a whole number above 0."""
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise ValueError(f"capacity must be a whole number, not {text.strip()!r}") from None
+    if value < 1:
+        raise ValueError("capacity must be a whole number above 0")
+    return value
+
+
+class CapacityScreen(ModalScreen[int | None]):
+    """Dismisses with the new capacity on enter, ``None`` on escape."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, setting: int, measured: int, *, blink: bool = True) -> None:
+        super().__init__()
+        self.setting = setting
+        self.measured = measured
+        self.blink = blink
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog capacity"):
+            yield Static(Content("Capacity: focus minutes in a usual day"), classes="dialog-title")
+            yield Static(
+                Content(
+                    f"Plans and forecasts use the median of your focus minutes over the last 14 "
+                    f"days (days with a block). With fewer than 3 such days they use this "
+                    f"setting. Now: {self.measured} min a day."
+                ),
+                classes="dialog-body",
+            )
+            yield Input(str(self.setting), placeholder="minutes, e.g. 90", id="capacity")
+            yield Static("", id="capacity-error", classes="form-error")
+
+    def on_mount(self) -> None:
+        box = self.query_one(Input)
+        box.cursor_blink = self.blink
+        box.focus()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        try:
+            value = parse_capacity(event.value)
+        except ValueError as error:
+            self.query_one("#capacity-error", Static).update(Content(str(error)))
+            return
+        self.dismiss(value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

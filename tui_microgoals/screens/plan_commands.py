@@ -1,0 +1,211 @@
+"""Planning ahead on the main screen: the suggested plan (P), the morning nudge, the
+overcommitment header, deadline forecasts for the tree, and the capacity setting.
+
+A screen using this mixin provides ``session``, ``items`` (today's list), ``refresh_state()``
+(which calls ``update_plan_state`` and passes ``forecast_markers()`` to the tree), a
+``#today-pane`` and a ``#goals-pane`` holding the ``GoalTree``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pendulum import Date
+from textual import on, work
+from textual.content import Content
+
+from tui_microgoals.core import forecast
+from tui_microgoals.core.errors import MicrogoalsError
+from tui_microgoals.core.forecast import ForecastRow, SuggestedPlan
+from tui_microgoals.core.models import Day, Goal
+from tui_microgoals.core.planner import TodayItem
+from tui_microgoals.screens.block_commands import BlockCommands
+from tui_microgoals.screens.capacity import CapacityScreen
+from tui_microgoals.screens.suggest import SuggestScreen
+from tui_microgoals.widgets.goal_tree import GoalTree
+
+#: A forecast status in words.
+STATUS_WORDS = {"on_track": "on track", "at_risk": "at risk", "overdue": "overdue"}
+
+
+@dataclass(frozen=True)
+class ForecastInput:
+    """What the forecast is computed from; a new one only when the data changed."""
+
+    today: Date
+    capacity: int
+    setting: int
+    block_minutes: int
+    goals: Mapping[int, Goal]
+    days: Mapping[Date, Day]
+
+
+def tree_markers(rows: list[ForecastRow]) -> dict[int, str]:
+    """Statuses the tree shows: every goal with its own due date; a goal under one only
+    when it is not on track, so the leaves of a healthy goal stay quiet."""
+    return {
+        r.goal.id: r.status
+        for r in rows
+        if r.status in STATUS_WORDS and (r.goal.due is not None or r.status != "on_track")
+    }
+
+
+class PlanCommands(BlockCommands):
+    items: list[TodayItem]
+    forecast_rows: dict[int, ForecastRow]
+    _forecast_input: ForecastInput | None = None
+
+    def forecast_changed(self) -> None:
+        """Redraw with the new forecast; the next forecast waits for the next data change."""
+        self.refresh_state()
+        self.show_forecast_note(self.query_one(GoalTree).goal_id)
+
+    @on(GoalTree.GoalSelected)
+    def _goal_forecast(self, event: GoalTree.GoalSelected) -> None:
+        self.show_forecast_note(event.goal_id)
+
+    def show_forecast_note(self, goal_id: int | None) -> None:
+        """The highlighted goal's forecast in words on the Goals pane's lower border."""
+        self.query_one("#goals-pane").border_subtitle = self.forecast_note(goal_id)
+
+    # -- overcommitment and forecast, on every redraw ------------------------------------
+
+    def update_plan_state(self, goals: Mapping[int, Goal], days: Mapping[Date, Day]) -> None:
+        """Called from ``refresh_state``: the Today header now; the forecast only when the
+        goals, the days, the date or the settings changed (compared cheaply: the store
+        keeps the same goal objects until one changes)."""
+        store = self.session.store
+        today = self.session.clock.today()
+        settings = store.settings()
+        old = self._forecast_input
+        if (
+            old is None
+            or old.today != today
+            or old.block_minutes != settings["block_minutes"]
+            or old.goals != goals
+            or old.days != days
+            or old.setting != settings["capacity"]
+        ):
+            try:
+                capacity = store.capacity(today)
+            except MicrogoalsError as error:
+                self.show_error(error)
+                return
+            new = ForecastInput(
+                today, capacity, settings["capacity"], settings["block_minutes"], goals, days
+            )
+            self._forecast_input = new
+            self._compute_forecast(new)
+        self._show_overcommitment(settings["block_minutes"])
+
+    def _show_overcommitment(self, block_minutes: int) -> None:
+        assert self._forecast_input is not None
+        capacity = self._forecast_input.capacity
+        planned = sum(i.goal.minutes or block_minutes for i in self.items if not i.done)
+        title = "Today"
+        if planned > capacity:
+            title = f"Today · {planned} min planned; you usually focus {capacity}"
+        pane = self.query_one("#today-pane")
+        pane.border_title = Content(title)
+        pane.set_class(planned > capacity, "-overcommitted")
+
+    @work(thread=True, exclusive=True, group="forecast")
+    def _compute_forecast(self, given: ForecastInput) -> None:
+        """About 40 ms at 10k documents: kept off the event loop, on the snapshot's data."""
+        sim = forecast.simulate(
+            given.goals, given.days, given.today, given.capacity, given.block_minutes
+        )
+        rows = forecast.forecast(given.goals, sim, given.today, given.block_minutes)
+        self.app.call_from_thread(self._forecast_done, given, rows)
+
+    def _forecast_done(self, given: ForecastInput, rows: list[ForecastRow]) -> None:
+        if given is not self._forecast_input:
+            return  # the data changed meanwhile: a newer forecast is on its way
+        self.forecast_rows = {r.goal.id: r for r in rows}
+        self.forecast_changed()
+
+    def forecast_markers(self) -> dict[int, str]:
+        return tree_markers(list(getattr(self, "forecast_rows", {}).values()))
+
+    def forecast_note(self, goal_id: int | None) -> Content | None:
+        """The forecast of one goal in words, e.g. for the Goals pane's lower border."""
+        row = getattr(self, "forecast_rows", {}).get(goal_id)
+        if row is None or row.status == "done":
+            return None
+        return Content(f"{STATUS_WORDS[row.status]}: {row.why}")
+
+    # -- the suggested plan -------------------------------------------------------------
+
+    def _suggest(self) -> SuggestedPlan | None:
+        try:
+            return self.session.store.suggest_plan(self.session.clock.today())
+        except MicrogoalsError as error:
+            self.show_error(error)
+            return None
+
+    async def _offer(self, plan: SuggestedPlan, heading: str) -> None:
+        listed = {i.goal.id for i in self.items}
+        ids = await self.app.push_screen_wait(SuggestScreen(plan, listed, heading))
+        if ids is None:
+            return
+        new = [i for i in ids if i not in listed and not self.session.store.goals()[i].is_habit]
+        try:
+            self.session.store.accept_plan(plan, ids)
+        except MicrogoalsError as error:
+            self.show_error(error)
+            return
+        self.refresh_state()
+        self.app.notify(f"Planned {len(new)} more item(s) for today" if new else "Plan kept")
+
+    @work(group="dialog")
+    async def action_suggest_plan(self) -> None:
+        plan = self._suggest()
+        if plan is None:
+            return
+        if not plan.items and not plan.split:
+            self.app.notify("Nothing to suggest: add micro-goals under a goal first")
+            return
+        day = plan.date.format("ddd D MMM")
+        await self._offer(plan, f"Suggested plan for {day}")
+
+    @work(group="dialog")
+    async def offer_morning_plan(self) -> None:
+        """Once a day, when the app opens with nothing planned: offer the suggestion."""
+        if any(not i.habit for i in self.items):
+            return
+        plan = self._suggest()
+        if plan is None or not any(not i.goal.is_habit for i in plan.items):
+            return
+        try:
+            if not self.session.store.claim_morning_nudge(plan.date):
+                return
+        except MicrogoalsError as error:
+            self.show_error(error)
+            return
+        await self._offer(plan, "Nothing planned yet today. How about this?")
+
+    # -- settings -----------------------------------------------------------------------
+
+    @work(group="dialog")
+    async def action_set_capacity(self) -> None:
+        store = self.session.store
+        try:
+            setting: Any = store.settings()["capacity"]
+            measured = store.capacity()
+        except MicrogoalsError as error:
+            self.show_error(error)
+            return
+        value = await self.app.push_screen_wait(
+            CapacityScreen(setting, measured, blink=self.session.blink)
+        )
+        if value is None:
+            return
+        try:
+            store.set_setting("capacity", value)
+        except MicrogoalsError as error:
+            self.show_error(error)
+            return
+        self.refresh_state()
+        self.app.notify(f"Capacity set to {value} min a day")
