@@ -1,1 +1,1 @@
-"""The domain core: no Textual or Rich imports here (enforced by tests/core/test_import_hygiene.py)."""
+"""The domain core: never imports Textual or Rich (tests/core/test_import_hygiene.py)."""

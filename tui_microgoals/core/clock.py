@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pendulum
 from pendulum import Date, DateTime
@@ -21,7 +21,7 @@ def local_zone_name() -> str:
             except Exception:  # noqa: BLE001 - an unknown zone falls back to the system's
                 continue
     try:
-        return pendulum.local_timezone().name
+        return pendulum.local_timezone().name  # type: ignore[operator]
     except Exception:  # noqa: BLE001
         return "UTC"
 
@@ -50,7 +50,9 @@ class FixedClock(Clock):
 
     def __init__(self, start: DateTime | str, tz: str = "UTC") -> None:
         super().__init__(tz)
-        self._now = to_instant(start) if isinstance(start, str) else start.in_timezone("UTC")
+        instant = to_instant(start) if isinstance(start, str) else start.in_timezone("UTC")
+        assert instant is not None
+        self._now: DateTime = instant
 
     def now(self) -> DateTime:
         return self._now
@@ -59,7 +61,7 @@ class FixedClock(Clock):
         self._now = instant.in_timezone("UTC")
 
     def advance(self, **delta: float) -> None:
-        self._now = self._now.add(**delta)  # type: ignore[arg-type]
+        self._now = self._now.add(**delta)  # type: ignore[arg-type, assignment]
 
 
 def to_iso(instant: DateTime | None) -> str | None:
@@ -76,7 +78,7 @@ def to_instant(text: str | None) -> DateTime | None:
     parsed = datetime.fromisoformat(text)
     if parsed.tzinfo is None:
         raise ValueError(f"an instant without a zone: {text!r}")
-    d = parsed.astimezone(timezone.utc)
+    d = parsed.astimezone(UTC)
     return DateTime(
         d.year, d.month, d.day, d.hour, d.minute, d.second, d.microsecond, tzinfo=pendulum.UTC
     )
@@ -94,7 +96,5 @@ def parse_date(text: str, clock: Clock) -> Date:
     try:
         parsed = pendulum.from_format(word, "YYYY-MM-DD")
     except Exception:  # noqa: BLE001 - pendulum raises several types for bad dates
-        raise InputError(
-            f"bad date {text!r}: use YYYY-MM-DD, 'today' or 'yesterday'"
-        ) from None
+        raise InputError(f"bad date {text!r}: use YYYY-MM-DD, 'today' or 'yesterday'") from None
     return parsed.date()

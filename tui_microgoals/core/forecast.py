@@ -200,14 +200,16 @@ def simulate(
                 mark_finished(goal.id, sim_day.date)
 
         for gid in day.items if day else []:
-            goal = goals.get(gid)
-            if goal is None or gid in taken or goal.status != OPEN or gid in split_ids:
+            planned_goal = goals.get(gid)
+            if planned_goal is None or gid in taken or gid in split_ids:
                 continue
-            if goal.is_habit and gid in (day.habits_done if day else []):
+            if planned_goal.status != OPEN:
                 continue
-            if not goal.is_habit and gid not in minutes_of:
+            if planned_goal.is_habit and gid in (day.habits_done if day else []):
                 continue
-            take(goal, "planned", planned=True)
+            if not planned_goal.is_habit and gid not in minutes_of:
+                continue
+            take(planned_goal, "planned", planned=True)
         if date == start:
             for gid, first in sorted(carried.items(), key=lambda kv: (kv[1], kv[0])):
                 if gid not in taken and gid in minutes_of and gid not in split_ids:
@@ -270,8 +272,9 @@ def suggested_plan(sim: Simulation, goals: Mapping[int, Goal], day: Day | None) 
     items = first.items
     due = deadlines(goals)
     one: Goal | None = None
-    if day is not None and day.one_thing in goals and goals[day.one_thing].status == OPEN:
-        one = goals[day.one_thing]
+    kept = goals.get(day.one_thing) if day is not None and day.one_thing is not None else None
+    if kept is not None and kept.status == OPEN:
+        one = kept
     elif items:
         candidates = [i for i in items if not i.goal.is_habit] or items
         far = Date(9999, 12, 31)

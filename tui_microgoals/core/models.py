@@ -14,6 +14,7 @@ from the file has its control characters stripped, as typed text has.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from functools import cache
 from typing import Any
@@ -45,7 +46,7 @@ def _known_keys(cls: type) -> frozenset[str]:
     return frozenset(f.name for f in fields(cls))
 
 
-def _split_extra(cls: type, doc: dict[str, Any]) -> dict[str, Any]:
+def _split_extra(cls: type, doc: Mapping[str, Any]) -> dict[str, Any]:
     known = _known_keys(cls)
     return {k: v for k, v in doc.items() if k not in known}
 
@@ -124,7 +125,7 @@ def _damaged(what: str, key: str, value: Any) -> CorruptDatabase:
     )
 
 
-def _field(doc: dict[str, Any], key: str, read: Any, default: Any) -> Any:
+def _field(doc: Mapping[str, Any], key: str, read: Any, default: Any) -> Any:
     """``read(doc[key])``, or ``default`` if it is missing or cannot be read."""
     try:
         return read(doc.get(key))
@@ -132,7 +133,7 @@ def _field(doc: dict[str, Any], key: str, read: Any, default: Any) -> Any:
         return default
 
 
-def _unread(obj: Any, doc: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+def _unread(obj: Any, doc: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
     """Stored values that did not survive reading: ``{key: (as read, as stored)}``."""
     clean = obj.to_doc()
     return {k: (clean[k], v) for k, v in doc.items() if k in clean and clean[k] != v}
@@ -184,7 +185,7 @@ class Goal:
         return self.recurrence is not None
 
     @classmethod
-    def from_doc(cls, doc_id: int, doc: dict[str, Any]) -> Goal:
+    def from_doc(cls, doc_id: int, doc: Mapping[str, Any]) -> Goal:
         try:
             status = doc.get("status", OPEN)
             if status not in STATUSES:
@@ -210,7 +211,7 @@ class Goal:
             return cls._read_damaged(doc_id, doc)
 
     @classmethod
-    def _read_damaged(cls, doc_id: int, doc: dict[str, Any]) -> Goal:
+    def _read_damaged(cls, doc_id: int, doc: Mapping[str, Any]) -> Goal:
         """Field by field; what cannot be read reads as its default and is kept as stored."""
         goal = cls(
             id=int(doc_id),
@@ -290,7 +291,7 @@ class Block:
         return bool(self.pauses) and self.pauses[-1].end is None
 
     @classmethod
-    def from_doc(cls, doc_id: int, doc: dict[str, Any]) -> Block:
+    def from_doc(cls, doc_id: int, doc: Mapping[str, Any]) -> Block:
         try:
             outcome = doc.get("outcome")
             if outcome is not None and outcome not in OUTCOMES:
@@ -313,7 +314,7 @@ class Block:
             return cls._read_damaged(doc_id, doc)
 
     @classmethod
-    def _read_damaged(cls, doc_id: int, doc: dict[str, Any]) -> Block:
+    def _read_damaged(cls, doc_id: int, doc: Mapping[str, Any]) -> Block:
         """A block needs its goal, its start and (once ended) its end; the rest has defaults."""
         what = f"block {doc_id}"
         for key, read in (("goal", _int), ("started_at", _instant), ("ended_at", to_instant)):
@@ -393,7 +394,7 @@ class Day:
         return self.date.toordinal()
 
     @classmethod
-    def from_doc(cls, doc: dict[str, Any]) -> Day:
+    def from_doc(cls, doc: Mapping[str, Any]) -> Day:
         try:
             return cls(
                 date=Date.fromisoformat(doc["date"]),

@@ -1,4 +1,4 @@
-"""Recurrence specs for habit-like micro-goals: ``daily``, ``weekdays``, ``mon,wed,fri``, ``3/week``."""
+"""Recurrence of habit-like micro-goals: ``daily``, ``weekdays``, ``mon,wed,fri``, ``3/week``."""
 
 from __future__ import annotations
 
@@ -34,9 +34,7 @@ class Recurrence:
             return cls(per_week=int(match.group(1)))
         names = [part for part in text.split(",") if part]
         if not names or any(name not in _DAY_INDEX for name in names):
-            raise InputError(
-                f"bad recurrence {spec!r}: use daily, weekdays, mon,wed,fri or 3/week"
-            )
+            raise InputError(f"bad recurrence {spec!r}: use daily, weekdays, mon,wed,fri or 3/week")
         return cls(days=frozenset(_DAY_INDEX[name] for name in names))
 
     def __str__(self) -> str:

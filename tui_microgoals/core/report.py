@@ -54,9 +54,9 @@ def render_text(review: Review, goals: Goals, tz: str = "UTC") -> str:
             lines.append(f"  {start}  {focus}  {outcome:<9} {title}{extra}{note}")
     if review.not_done:
         lines.append("Planned, not done:")
-        for item in review.not_done:
-            carried = f"  (carried {item.carried}d)" if item.carried else ""
-            lines.append(f"  {item.goal.title}{carried}")
+        for planned in review.not_done:
+            carried = f"  (carried {planned.carried}d)" if planned.carried else ""
+            lines.append(f"  {planned.goal.title}{carried}")
     if review.suggestions:
         lines.append("Suggestions:")
         lines.extend(f"  {s.title}: {s.reason}" for s in review.suggestions)

@@ -109,6 +109,7 @@ class MainScreen(PlanCommands):
         goals = snap.goals
         running = snap.running.goal if snap.running else None
         block_minutes = snap.settings["block_minutes"]
+        self.update_plan_state(goals, snap.days)
         self.query_one(GoalTree).show(
             TreeView(
                 goals=goals,
@@ -134,7 +135,6 @@ class MainScreen(PlanCommands):
             select=self._select_next.pop("today", None),
         )
         self.query_one("#goals-pane").set_class(not goals, "-empty")
-        self.update_plan_state(goals, snap.days)
         self._show_focus()
         self._show_score()
         self.refresh_bindings()
