@@ -26,8 +26,8 @@ from tui_microgoals.screens.capacity import CapacityScreen
 from tui_microgoals.screens.suggest import SuggestScreen
 from tui_microgoals.widgets.goal_tree import GoalTree
 
-#: A forecast status in words.
-STATUS_WORDS = {"on_track": "on track", "at_risk": "at risk", "overdue": "overdue"}
+#: How a forecast note starts, per status (short: a pane's border has little room).
+STATUS_WORDS = {"on_track": "on track, ", "at_risk": "▲ at risk: ", "overdue": "✗ "}
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,13 @@ def tree_markers(rows: list[ForecastRow]) -> dict[int, str]:
     }
 
 
+def _forecast_rows(given: ForecastInput) -> list[ForecastRow]:
+    sim = forecast.simulate(
+        given.goals, given.days, given.today, given.capacity, given.block_minutes
+    )
+    return forecast.forecast(given.goals, sim, given.today, given.block_minutes)
+
+
 class PlanCommands(BlockCommands):
     items: list[TodayItem]
     forecast_rows: dict[int, ForecastRow]
@@ -73,7 +80,8 @@ class PlanCommands(BlockCommands):
     # -- overcommitment and forecast, on every redraw ------------------------------------
 
     def update_plan_state(self, goals: Mapping[int, Goal], days: Mapping[Date, Day]) -> None:
-        """Called from ``refresh_state``: the Today header now; the forecast only when the
+        """Called from ``refresh_state`` before the tree is drawn: the Today header now; the
+        forecast (in a thread, but at once on the first paint) only when the
         goals, the days, the date or the settings changed (compared cheaply: the store
         keeps the same goal objects until one changes)."""
         store = self.session.store
@@ -97,7 +105,10 @@ class PlanCommands(BlockCommands):
                 today, capacity, settings["capacity"], settings["block_minutes"], goals, days
             )
             self._forecast_input = new
-            self._compute_forecast(new)
+            if old is None:  # the first paint shows the markers at once
+                self.forecast_rows = {r.goal.id: r for r in _forecast_rows(new)}
+            else:
+                self._compute_forecast(new)
         self._show_overcommitment(settings["block_minutes"])
 
     def _show_overcommitment(self, block_minutes: int) -> None:
@@ -114,11 +125,7 @@ class PlanCommands(BlockCommands):
     @work(thread=True, exclusive=True, group="forecast")
     def _compute_forecast(self, given: ForecastInput) -> None:
         """About 40 ms at 10k documents: kept off the event loop, on the snapshot's data."""
-        sim = forecast.simulate(
-            given.goals, given.days, given.today, given.capacity, given.block_minutes
-        )
-        rows = forecast.forecast(given.goals, sim, given.today, given.block_minutes)
-        self.app.call_from_thread(self._forecast_done, given, rows)
+        self.app.call_from_thread(self._forecast_done, given, _forecast_rows(given))
 
     def _forecast_done(self, given: ForecastInput, rows: list[ForecastRow]) -> None:
         if given is not self._forecast_input:
@@ -134,7 +141,7 @@ class PlanCommands(BlockCommands):
         row = getattr(self, "forecast_rows", {}).get(goal_id)
         if row is None or row.status == "done":
             return None
-        return Content(f"{STATUS_WORDS[row.status]}: {row.why}")
+        return Content(STATUS_WORDS[row.status] + row.why)
 
     # -- the suggested plan -------------------------------------------------------------
 
