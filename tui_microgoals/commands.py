@@ -187,3 +187,45 @@ FOCUS_COMMANDS: tuple[Command, ...] = (
     Command("X", "abandon_block", "Abandon", "Abandon the running block", show=False),
     Command("f,escape", "leave_focus_mode", "Back", "Leave focus mode", key_display="f"),
 )
+
+REVIEW_COMMANDS: tuple[Command, ...] = (
+    Command(
+        "left_square_bracket",
+        "day(-1)",
+        "Day before",
+        "Review the day before",
+        key_display="[",
+    ),
+    Command(
+        "right_square_bracket",
+        "day(1)",
+        "Day after",
+        "Review the day after",
+        key_display="]",
+    ),
+    Command("t", "to_today", "Today", "Back to today's review"),
+    Command("w", "toggle_week", "Week", "Week view: the last 7 days summed, or back to the day"),
+    Command("n", "edit_note", "Note", "Write or edit the day's note"),
+    Command(
+        "a",
+        "act_on_suggestion",
+        "Act",
+        "Act on the highlighted suggestion: split adds a micro-goal under it, "
+        "shrink or step up edits it",
+    ),
+    Command("x", "dismiss_suggestion", "Dismiss", "Dismiss the highlighted suggestion for a week"),
+    Command(
+        "m",
+        "export_markdown",
+        "Export",
+        "Write the day (or the week) as Markdown to microgoals-DATE.md in the current folder",
+    ),
+    Command(
+        "g",
+        "set_reward",
+        "Reward",
+        "Set the reward announced after every N micro-goals done",
+        show=False,
+    ),
+    Command("escape,r,q", "close", "Close", "Back to the main screen", key_display="esc"),
+)

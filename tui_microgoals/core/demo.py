@@ -109,7 +109,7 @@ def build_demo(store: Store) -> dict[str, int]:
             "Sketch one new pastry idea", parent=habits.id, minutes=5, every="daily"
         )
 
-        # The past week: a few blocks a day, a habit kept most days, one block not finished.
+        # The past week: a few blocks a day, a habit kept every day, one block not finished.
         history: list[tuple[int, list[tuple[int, str, str, str | None]]]] = [
             (6, [(weigh.id, "done", "Scale needed a new battery", None)]),
             (5, [(card.id, "done", "", "Supplier phoned")]),
@@ -137,8 +137,8 @@ def build_demo(store: Store) -> dict[str, int]:
                     reflection=reflection,
                     interruption=interruption,
                 )
-            if days_ago != 3:
-                store.mark_done(sketch.id)
+            # Kept every day: the review suggests making it a little harder (step up).
+            store.mark_done(sketch.id)
 
         # Today: the plan, with the One Thing first. Yesterday's photo is carried.
         clock.set(_morning(real, today, hour=0, minute=1))

@@ -44,7 +44,7 @@ def day_totals(
             DayTotals(
                 date=date,
                 focus_minutes=round(sum(timer.focus_seconds(b, now) for b in todays) / 60, 1),
-                done=len(done_on(goals, days, date)),
+                done=sum(1 for i in done_on(goals, days, date) if not i.whole),
                 blocks=len(todays),
                 interruptions=sum(len(b.interruptions) for b in todays),
                 planned=len(day.items) if day else 0,

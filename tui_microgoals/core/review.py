@@ -24,6 +24,9 @@ class DoneItem:
     path: str
     at: DateTime | None
     habit: bool = False
+    #: A goal with micro-goals below it, completed with its last one: worth showing,
+    #: but not counted as one more micro-goal done.
+    whole: bool = False
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,11 @@ class Review:
         return round(sum(self.focus_seconds.values()) / 60, 1)
 
     @property
+    def micro_done(self) -> int:
+        """Micro-goals (and habit occurrences) done: goals completed with them not counted."""
+        return sum(1 for item in self.done if not item.whole)
+
+    @property
     def interruptions(self) -> int:
         return sum(len(b.interruptions) for b in self.blocks)
 
@@ -60,16 +68,18 @@ class Review:
 
 
 def done_on(goals: Mapping[int, Goal], days: Mapping[Date, Day], date: Date) -> list[DoneItem]:
+    parents = {g.parent for g in goals.values() if g.parent is not None}
     items = [
-        DoneItem(g.id, g.title, tree.path(goals, g.id), g.done_at)
+        DoneItem(g.id, g.title, tree.path(goals, g.id), g.done_at, whole=g.id in parents)
         for g in goals.values()
         if g.status == DONE and g.done_on == date
     ]
-    items.sort(key=lambda i: (i.at is None, i.at or 0))
+    items.sort(key=lambda i: (i.at is None, i.at or 0, i.whole))
     day = days.get(date)
     for goal_id in day.habits_done if day else []:
         if goal_id in goals:
-            items.append(DoneItem(goal_id, goals[goal_id].title, tree.path(goals, goal_id), None, True))
+            path = tree.path(goals, goal_id)
+            items.append(DoneItem(goal_id, goals[goal_id].title, path, None, True))
     return items
 
 
@@ -118,12 +128,42 @@ def suggestions(
     for item in day_list(goals, days, date, block_minutes):
         goal = item.goal
         if item.too_big and not item.done:
-            out.append(Suggestion(goal.id, goal.title, "split",
-                f"estimated {goal.minutes} min, longer than a {block_minutes}-min block: split it"))
+            out.append(
+                Suggestion(
+                    goal.id,
+                    goal.title,
+                    "split",
+                    f"estimated {goal.minutes} min, longer than a {block_minutes}-min block: split it",
+                )
+            )
             seen.add(goal.id)
         elif item.carried >= SUGGEST_MIN_MISSES:
-            out.append(Suggestion(goal.id, goal.title, "split",
-                f"carried {item.carried} days: split it or make it smaller"))
+            out.append(
+                Suggestion(
+                    goal.id,
+                    goal.title,
+                    "split",
+                    f"carried {item.carried} days: split it or make it smaller",
+                )
+            )
+            seen.add(goal.id)
+    parents = {g.parent for g in goals.values() if g.parent is not None}
+    for goal in goals.values():  # too big, though not on the list: split before planning it
+        if (
+            goal.id not in seen
+            and goal.status == "open"
+            and goal.id not in parents
+            and not goal.is_habit
+            and tree.is_too_big(goal, block_minutes)
+        ):
+            out.append(
+                Suggestion(
+                    goal.id,
+                    goal.title,
+                    "split",
+                    f"estimated {goal.minutes} min, longer than a {block_minutes}-min block: split it",
+                )
+            )
             seen.add(goal.id)
     for goal in goals.values():
         if goal.id in seen or not goal.is_habit or goal.status != "open":
@@ -137,11 +177,23 @@ def suggestions(
         due = [d for d in window if d >= created and d != date and rule.is_due(d, done)]
         missed = [d for d in due if d not in done]
         if len(missed) >= SUGGEST_MIN_MISSES:
-            out.append(Suggestion(goal.id, goal.title, "shrink",
-                f"missed {len(missed)} of the last {len(due)} due days: scale it back"))
+            out.append(
+                Suggestion(
+                    goal.id,
+                    goal.title,
+                    "shrink",
+                    f"missed {len(missed)} of the last {len(due)} due days: scale it back",
+                )
+            )
         elif len(due) >= SUGGEST_WINDOW_DAYS - 1 and not missed:
-            out.append(Suggestion(goal.id, goal.title, "step_up",
-                f"done on every due day for {len(due)} days: make it a little harder"))
+            out.append(
+                Suggestion(
+                    goal.id,
+                    goal.title,
+                    "step_up",
+                    f"done on every due day for {len(due)} days: make it a little harder",
+                )
+            )
     return out
 
 

@@ -14,6 +14,7 @@ from textual.screen import Screen
 
 from tui_microgoals.core import timer, tree
 from tui_microgoals.core.errors import MicrogoalsError
+from tui_microgoals.core.models import DONE as DONE_STATUS
 from tui_microgoals.core.models import Block, Goal
 from tui_microgoals.screens.block_end import DONE, MORE, BlockEndScreen
 from tui_microgoals.screens.break_offer import BreakOfferScreen
@@ -100,9 +101,10 @@ class BlockCommands(Screen):
 
     def celebrate(self, goal_id: int) -> None:
         store = self.session.store
-        goal = store.goals().get(goal_id)
+        goals = store.goals()
+        goal = goals.get(goal_id)
         review = store.review()
-        count = len(review.done)
+        count = review.micro_done  # goals completed with their last step don't count twice
         title = goal.title if goal else f"goal {goal_id}"
         days = "day" if review.streak == 1 else "days"
         self.app.notify(
@@ -110,10 +112,18 @@ class BlockCommands(Screen):
             title="Well done!",
             markup=False,
         )
+        if goal is not None and goal.done_at is not None:
+            # The core completes a goal with its last open step, at the same instant.
+            for above in tree.ancestors(goals, goal_id):
+                if above.status != DONE_STATUS or above.done_at != goal.done_at:
+                    break
+                self.app.notify(f"{above.title}: complete", title="Goal complete", markup=False)
         settings = store.settings()
         reward = settings.get("reward")
         if reward and count and count % settings["reward_every"] == 0:
-            self.app.notify(f"Reward time: {reward}", title="You earned it", markup=False)
+            self.app.notify(
+                f"{count} micro-goals done: {reward}", title="Reward time", markup=False
+            )
 
     @work(group="dialog")
     async def offer_break(self) -> None:

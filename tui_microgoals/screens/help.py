@@ -9,7 +9,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tui_microgoals.commands import FOCUS_COMMANDS, MAIN_COMMANDS, Command
+from tui_microgoals.commands import FOCUS_COMMANDS, MAIN_COMMANDS, REVIEW_COMMANDS, Command
 
 INTRO = (
     "Break a big goal into micro-goals of 15-20 minutes. Put a few on today's list, "
@@ -47,6 +47,8 @@ class HelpScreen(ModalScreen[None]):
             yield Static(Content(LEGEND))
             yield Static(Content.styled("Focus mode", "bold"), classes="help-heading")
             yield Static(key_table(FOCUS_COMMANDS))
+            yield Static(Content.styled("Review (r)", "bold"), classes="help-heading")
+            yield Static(key_table(REVIEW_COMMANDS))
             yield Static(Content.styled("escape or ? closes this help", "dim"))
 
     def action_close(self) -> None:

@@ -1,112 +1,347 @@
-"""A day's review: what got done, the blocks, focus minutes, planned against done.
+"""The review: a day's done list, blocks, focus minutes, planned against done, the note, a
+14-day chart, streaks and suggestions to act on; or the last 7 days summed (the week view).
 
-Kept simple on purpose; the full review (charts, suggestions, export) builds on this.
+The screen reads the store and hands each widget what it draws; the widgets only draw.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pendulum import Date
+from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
+from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from tui_microgoals.core.review import Review
+from tui_microgoals.commands import REVIEW_COMMANDS, bindings
+from tui_microgoals.core.errors import MicrogoalsError
+from tui_microgoals.core.history import DayTotals, week_sum
+from tui_microgoals.core.planner import habit_done_days
+from tui_microgoals.core.report import render, render_md
+from tui_microgoals.core.review import Review, Suggestion, habit_streak
+from tui_microgoals.screens import goal_dialogs
+from tui_microgoals.screens.day_note import DayNoteScreen
+from tui_microgoals.screens.reward import Reward, RewardScreen
 from tui_microgoals.session import Session
+from tui_microgoals.widgets.blocks_table import BlocksTable, BlocksView
+from tui_microgoals.widgets.done_list import DoneList, DoneView
+from tui_microgoals.widgets.history_chart import ChartView, HistoryChart
+from tui_microgoals.widgets.not_done_list import NotDoneList
+from tui_microgoals.widgets.review_summary import ReviewSummary, SummaryView
+from tui_microgoals.widgets.suggestion_list import SuggestionList
+from tui_microgoals.widgets.week_table import WeekTable
+
+CHART_DAYS = 14
+WEEK_DAYS = 7
 
 
-def review_content(review: Review, tz: str, titles: dict[int, str]) -> Content:
-    """The review as styled lines; every title goes in as plain text."""
-    lines: list[Content] = [
-        Content.from_markup(
-            "[b]$done[/b] done · [b]$minutes[/b] focus min · [b]$blocks[/b] blocks · "
-            "[b]$inter[/b] interruptions · streak [b]$streak[/b]",
-            done=str(len(review.done)),
-            minutes=str(round(review.focus_minutes)),
-            blocks=str(len(review.blocks)),
-            inter=str(review.interruptions),
-            streak=str(review.streak),
-        ),
-        Content.from_markup(
-            "Planned [b]$planned[/b], done [b]$done[/b] of them",
-            planned=str(len(review.planned)),
-            done=str(sum(1 for i in review.planned if i.done)),
-        ),
-        Content(""),
-        Content.styled("Done", "bold $success"),
-    ]
-    for item in review.done:
-        when = item.at.in_timezone(tz).format("HH:mm") if item.at else "habit"
-        lines.append(Content.assemble((f"  ✔ {when}  ", "green"), item.path))
-    if not review.done:
-        lines.append(Content.styled("  nothing yet", "dim"))
-    lines += [Content(""), Content.styled("Blocks", "bold")]
-    for block in review.blocks:
-        start = block.started_at.in_timezone(tz).format("HH:mm")
-        minutes = round(review.focus_seconds.get(block.id, 0) / 60)
-        outcome = block.outcome or "running"
-        row = Content.assemble(
-            (f"  {start}  {minutes:>3} min  {outcome:<9}  ", "dim"),
-            titles.get(block.goal, f"goal {block.goal}"),
-        )
-        if block.interruptions:
-            row = row.append(
-                Content.styled(f"  {len(block.interruptions)} interruptions", "$warning")
-            )
-        if block.reflection:
-            row = row.append(Content.styled("  “", "dim")).append(block.reflection)
-            row = row.append(Content.styled("”", "dim"))
-        lines.append(row)
-    if not review.blocks:
-        lines.append(Content.styled("  no blocks", "dim"))
-    if review.not_done:
-        lines += [Content(""), Content.styled("Planned, not done", "bold $warning")]
-        lines += [Content.assemble("  ○ ", i.goal.title) for i in review.not_done]
-    if review.suggestions:
-        lines += [Content(""), Content.styled("Suggestions", "bold")]
-        lines += [
-            Content.assemble("  • ", s.title, (f": {s.reason}", "dim")) for s in review.suggestions
-        ]
-    return Content("\n").join(lines)
+def export_name(date: Date, week: bool) -> str:
+    return f"microgoals-week-{date.isoformat()}.md" if week else f"microgoals-{date.isoformat()}.md"
 
 
-class ReviewScreen(ModalScreen[None]):
-    BINDINGS = [
-        Binding("left_square_bracket", "day(-1)", "Day before", key_display="["),
-        Binding("right_square_bracket", "day(1)", "Day after", key_display="]"),
-        Binding("escape,r,q", "close", "Close"),
-    ]
+class ReviewScreen(Screen[None]):
+    BINDINGS = bindings(REVIEW_COMMANDS)
+    COMMANDS_TABLE = REVIEW_COMMANDS
+    AUTO_FOCUS = "SuggestionList"
+    # Layout of this screen only; kept here so the shared app.tcss stays about the main screen.
+    DEFAULT_CSS = """
+    ReviewScreen #review-title {
+        dock: top;
+        height: 1;
+        padding: 0 1;
+        background: $panel;
+        text-style: bold;
+        color: $accent;
+    }
+    ReviewScreen #review-body {
+        padding: 0 1;
+    }
+    ReviewScreen #review-columns {
+        height: auto;
+        margin-top: 1;
+    }
+    ReviewScreen #review-left {
+        width: 1fr;
+        height: auto;
+        margin-right: 2;
+    }
+    ReviewScreen #review-right {
+        width: 1fr;
+        height: auto;
+    }
+    ReviewScreen .review-heading {
+        text-style: bold;
+        margin-top: 1;
+    }
+    ReviewScreen #review-charts {
+        height: auto;
+        margin-top: 1;
+    }
+    ReviewScreen #review-note.-empty {
+        color: $text-muted;
+    }
+    ReviewScreen.-week .day-only {
+        display: none;
+    }
+    ReviewScreen .week-only {
+        display: none;
+    }
+    ReviewScreen.-week .week-only {
+        display: block;
+    }
+    """
 
     def __init__(self, session: Session, date: Date | None = None) -> None:
         super().__init__()
         self.session = session
         self.date = date or session.clock.today()
+        self.week = False
+        self.review: Review | None = None
+        self.suggestion: Suggestion | None = None
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="dialog review"):
-            yield Static(id="review-title", classes="dialog-title")
-            yield Static(id="review-body")
+        yield Static(id="review-title")
+        with VerticalScroll(id="review-body"):
+            yield ReviewSummary()
+            yield Static(Content("Blocks"), classes="review-heading day-only")
+            yield BlocksTable(classes="day-only")
+            yield Static(Content("Days"), classes="review-heading week-only")
+            yield WeekTable(classes="week-only")
+            yield DoneList()
+            with Horizontal(id="review-columns"):
+                with Vertical(id="review-left"):
+                    yield NotDoneList()
+                    yield Static(Content("Note"), classes="review-heading day-only")
+                    yield Static(id="review-note", classes="day-only")
+                with Vertical(id="review-right"):
+                    yield Static(
+                        Content("Suggestions (a acts, x dismisses)"), classes="review-heading"
+                    )
+                    yield SuggestionList()
+            with Horizontal(id="review-charts"):
+                yield HistoryChart("focus", id="chart-focus")
+                yield HistoryChart("done", id="chart-done")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.show_day()
 
+    # -- state ----------------------------------------------------------------------------
+
     def show_day(self) -> None:
+        """Read the store once for the date (or the week ending on it) and hand it down."""
         store = self.session.store
-        review = store.review(self.date)
-        titles = {gid: g.title for gid, g in store.goals().items()}
-        self.query_one("#review-title", Static).update(
-            Content.from_markup("Review of $day", day=self.date.format("dddd, MMMM D, YYYY"))
+        goals = store.goals()
+        review = self.review = store.review(self.date)
+        history = store.history(self.date, days=CHART_DAYS)
+        week_days = history[-WEEK_DAYS:]
+        self.set_class(self.week, "-week")
+        if self.week:
+            first = week_days[0].date
+            title = Content.from_markup(
+                "Week review · $first – $last",
+                first=first.format("ddd MMM D"),
+                last=self.date.format("ddd MMM D, YYYY"),
+            )
+            reviews = [store.review(day.date) for day in week_days]
+            self._show_week(week_days, reviews)
+            marked = frozenset(day.date for day in week_days)
+        else:
+            when = "today" if self.date == self.session.clock.today() else ""
+            title = Content.from_markup(
+                "Review · $day $when", day=self.date.format("dddd, MMMM D, YYYY"), when=when
+            )
+            self._show_one_day(review, goals)
+            marked = frozenset({self.date})
+        self.query_one("#review-title", Static).update(title)
+        chart = ChartView(history, marked)
+        for widget in self.query(HistoryChart):
+            widget.show(chart)
+        self.query_one(SuggestionList).show(review.suggestions)
+
+    def _habits(self, date: Date) -> tuple[tuple[str, int], ...]:
+        store = self.session.store
+        done = habit_done_days(store.days())
+        return tuple(
+            (goal.title, habit_streak(goal, done.get(goal.id, set()), date))
+            for goal in store.goals().values()
+            if goal.is_habit and goal.status == "open"
         )
-        self.query_one("#review-body", Static).update(
-            review_content(review, self.session.clock.tz, titles)
+
+    def _show_one_day(self, review: Review, goals: dict) -> None:
+        one = review.one_thing
+        self.query_one(ReviewSummary).show(
+            SummaryView(
+                done=review.micro_done,
+                focus_minutes=round(review.focus_minutes),
+                blocks=len(review.blocks),
+                interruptions=review.interruptions,
+                planned=len(review.planned),
+                planned_done=sum(1 for i in review.planned if i.done),
+                streak=review.streak,
+                one_thing=(one.goal.title, one.done) if one else None,
+                habits=self._habits(review.date),
+            )
         )
+        tz = self.session.clock.tz
+        self.query_one(DoneList).show(DoneView([(review.date, review.done)], tz))
+        self.query_one(NotDoneList).show(review.not_done)
+        titles = {goal_id: goal.title for goal_id, goal in goals.items()}
+        self.query_one(BlocksTable).show(
+            BlocksView(review.blocks, review.focus_seconds, titles, tz)
+        )
+        note = self.query_one("#review-note", Static)
+        note.set_class(not review.note, "-empty")
+        note.update(Content(review.note or "no note yet: n writes one"))
+
+    def _show_week(self, days: list[DayTotals], reviews: list[Review]) -> None:
+        total = week_sum(days)
+        last = reviews[-1]
+        planned = [(sum(1 for i in r.planned if i.done), len(r.planned)) for r in reviews]
+        self.query_one(ReviewSummary).show(
+            SummaryView(
+                done=total.done,
+                focus_minutes=round(total.focus_minutes),
+                blocks=total.blocks,
+                interruptions=total.interruptions,
+                planned=sum(p[1] for p in planned),
+                planned_done=sum(p[0] for p in planned),
+                streak=last.streak,
+                habits=self._habits(last.date),
+                days=len(days),
+            )
+        )
+        self.query_one(WeekTable).show(days, planned, total)
+        tz = self.session.clock.tz
+        self.query_one(DoneList).show(DoneView([(r.date, r.done) for r in reviews], tz, True))
+        self.query_one(NotDoneList).show(last.not_done)
+
+    @on(SuggestionList.SuggestionHighlighted)
+    def _suggestion_highlighted(self, event: SuggestionList.SuggestionHighlighted) -> None:
+        self.suggestion = event.suggestion
+
+    @on(SuggestionList.SuggestionChosen)
+    def _suggestion_chosen(self, event: SuggestionList.SuggestionChosen) -> None:
+        self.suggestion = event.suggestion
+        self.action_act_on_suggestion()
+
+    def show_error(self, error: MicrogoalsError | str) -> None:
+        self.app.notify(str(error), severity="error", markup=False)
+
+    # -- actions --------------------------------------------------------------------------
 
     def action_day(self, delta: int) -> None:
         self.date = self.date.add(days=delta)
         self.show_day()
+
+    def action_to_today(self) -> None:
+        self.date = self.session.clock.today()
+        self.show_day()
+
+    def action_toggle_week(self) -> None:
+        self.week = not self.week
+        self.show_day()
+
+    @work(group="dialog")
+    async def action_edit_note(self) -> None:
+        current = self.session.store.day(self.date).note
+        heading = f"Note for {self.date.format('dddd, MMMM D')}"
+        text = await self.app.push_screen_wait(
+            DayNoteScreen(heading, current, blink=self.session.blink)
+        )
+        if text is None:
+            return
+        try:
+            self.session.store.set_day_note(text, self.date)
+        except MicrogoalsError as error:
+            self.show_error(error)
+            return
+        self.app.notify("Note saved")
+        self.show_day()
+
+    @work(group="dialog")
+    async def action_act_on_suggestion(self) -> None:
+        suggestion = self.suggestion
+        if suggestion is None:
+            self.show_error("no suggestion to act on")
+            return
+        store = self.session.store
+        goal = store.goals().get(suggestion.id)
+        if goal is None:
+            self.show_error(f"goal {suggestion.id} is gone")
+            return
+        today = self.session.clock.today()
+        if suggestion.kind == "split":
+            planned = any(i.goal.id == goal.id and not i.done for i in store.today(today))
+            form = goal_dialogs.add_under(self.session, goal, today=planned)
+        elif suggestion.kind == "shrink":
+            form = goal_dialogs.edit(
+                self.session, goal, f"Shrink goal {goal.id}: a smaller step", estimate_first=True
+            )
+        else:
+            form = goal_dialogs.edit(self.session, goal, f"Step up goal {goal.id}: a little harder")
+        saved = await self.app.push_screen_wait(form)
+        if saved is None:
+            return
+        try:  # acted on: it has done its job
+            store.dismiss_suggestion(suggestion.id, suggestion.kind)
+        except MicrogoalsError as error:
+            self.show_error(error)
+        self.app.notify("Micro-goal added" if suggestion.kind == "split" else "Goal saved")
+        self.show_day()
+
+    def action_dismiss_suggestion(self) -> None:
+        suggestion = self.suggestion
+        if suggestion is None:
+            self.show_error("no suggestion to dismiss")
+            return
+        try:
+            self.session.store.dismiss_suggestion(suggestion.id, suggestion.kind)
+        except MicrogoalsError as error:
+            self.show_error(error)
+            return
+        self.app.notify(f"Dismissed for a week: {suggestion.title}", markup=False)
+        self.show_day()
+
+    def action_export_markdown(self) -> None:
+        store, tz = self.session.store, self.session.clock.tz
+        goals = store.goals()
+        if self.week:
+            days = [self.date.subtract(days=n) for n in range(WEEK_DAYS - 1, -1, -1)]
+            head = f"# Week {days[0].isoformat()} – {self.date.isoformat()}\n\n"
+            text = head + "\n".join(render_md(store.review(day), goals) for day in days)
+        else:
+            text = render(store.review(self.date), goals, "md", tz)
+        path = Path.cwd() / export_name(self.date, self.week)
+        try:
+            path.write_text(text, encoding="utf-8")
+        except OSError as error:
+            self.show_error(f"could not write {path}: {error.strerror or error}")
+            return
+        self.app.notify(f"Markdown written to {path}", title="Exported", markup=False)
+
+    @work(group="dialog")
+    async def action_set_reward(self) -> None:
+        store = self.session.store
+        settings = store.settings()
+        current = Reward(settings["reward_every"], settings.get("reward") or "")
+        reward = await self.app.push_screen_wait(RewardScreen(current, blink=self.session.blink))
+        if reward is None:
+            return
+        try:
+            store.set_setting("reward_every", reward.every)
+            store.set_setting("reward", reward.text)
+        except MicrogoalsError as error:
+            self.show_error(error)
+            return
+        if reward.text:
+            words = f"After every {reward.every} micro-goals: {reward.text}"
+        else:
+            words = "No reward set"
+        self.app.notify(words, markup=False)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -1,0 +1,73 @@
+"""The add and edit goal dialogs, set up for a given goal, for screens other than the main one.
+
+The main screen builds its own (it also picks the parent from the highlighted pane); these
+are the same ``GoalFormScreen`` with the same save calls.
+"""
+
+from __future__ import annotations
+
+from tui_microgoals.core.models import Goal
+from tui_microgoals.screens.goal_form import FormValues, GoalDraft, GoalFormScreen
+from tui_microgoals.session import Session
+
+
+def add_under(session: Session, parent: Goal, *, today: bool) -> GoalFormScreen:
+    """Add a micro-goal under ``parent`` (on today's list when ``today``)."""
+
+    def save(draft: GoalDraft) -> int:
+        goal = session.store.add_goal(
+            draft.title,
+            parent=draft.parent,
+            minutes=draft.minutes,
+            after=draft.after,
+            due=draft.due,
+            every=draft.every,
+            notes=draft.notes,
+            today=today,
+        )
+        return goal.id
+
+    return GoalFormScreen(
+        f"Split “{parent.title}”: add a smaller micro-goal under it",
+        FormValues(parent=str(parent.id)),
+        save,
+        session.clock,
+        blink=session.blink,
+    )
+
+
+class EstimateFirstForm(GoalFormScreen):
+    """The edit dialog with the cursor in the estimate: shrinking is about minutes."""
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self.query_one("#field-minutes").focus)
+
+
+def edit(
+    session: Session, goal: Goal, heading: str, *, estimate_first: bool = False
+) -> GoalFormScreen:
+    values = FormValues(
+        title=goal.title,
+        notes=goal.notes,
+        minutes="" if goal.minutes is None else str(goal.minutes),
+        due=goal.due.isoformat() if goal.due else "",
+        after=", ".join(map(str, goal.after)),
+        every=goal.recurrence or "",
+        parent="" if goal.parent is None else str(goal.parent),
+    )
+
+    def save(draft: GoalDraft) -> int:
+        session.store.edit_goal(
+            goal.id,
+            title=draft.title,
+            notes=draft.notes,
+            minutes=draft.minutes,
+            due=draft.due,
+            after=draft.after,
+            every=draft.every,
+            parent=draft.parent,
+        )
+        return goal.id
+
+    form = EstimateFirstForm if estimate_first else GoalFormScreen
+    return form(heading, values, save, session.clock, blink=session.blink)

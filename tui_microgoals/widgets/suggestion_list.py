@@ -1,0 +1,71 @@
+"""The review's suggestions, one per line with its reason. The screen acts on them."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from tui_microgoals.core.review import Suggestion
+
+KIND_LABEL = {"split": "split", "shrink": "shrink", "step_up": "step up"}
+KIND_STYLE = {"split": "bold $warning", "shrink": "bold $warning", "step_up": "bold $success"}
+
+
+def suggestion_prompt(suggestion: Suggestion) -> Content:
+    kind = KIND_LABEL.get(suggestion.kind, suggestion.kind)
+    return Content.assemble(
+        (f"{kind:<8}", KIND_STYLE.get(suggestion.kind, "bold")),
+        Content(suggestion.title),
+        "\n",
+        (f"  {suggestion.reason}", "dim"),
+    )
+
+
+class SuggestionList(OptionList):
+    DEFAULT_CSS = """
+    SuggestionList {
+        height: auto;
+        max-height: 12;
+    }
+    """
+
+    class SuggestionHighlighted(Message):
+        def __init__(self, suggestion: Suggestion | None) -> None:
+            super().__init__()
+            self.suggestion = suggestion
+
+    class SuggestionChosen(Message):
+        def __init__(self, suggestion: Suggestion) -> None:
+            super().__init__()
+            self.suggestion = suggestion
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.suggestions: list[Suggestion] = []
+
+    def show(self, suggestions: list[Suggestion]) -> None:
+        keep = self.highlighted
+        self.suggestions = list(suggestions)
+        self.clear_options()
+        if not suggestions:
+            self.add_option(Option(Content.styled("nothing to adjust", "dim"), disabled=True))
+            self.post_message(self.SuggestionHighlighted(None))
+            return
+        self.add_options([Option(suggestion_prompt(s)) for s in suggestions])
+        self.highlighted = min(keep or 0, len(suggestions) - 1)
+        self.post_message(self.SuggestionHighlighted(self.suggestions[self.highlighted]))
+
+    @on(OptionList.OptionHighlighted)
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        if event.option_index < len(self.suggestions):
+            self.post_message(self.SuggestionHighlighted(self.suggestions[event.option_index]))
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option_index < len(self.suggestions):
+            self.post_message(self.SuggestionChosen(self.suggestions[event.option_index]))
