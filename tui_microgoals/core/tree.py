@@ -155,28 +155,31 @@ class Progress:
         return self.total > 0 and self.done == self.total
 
 
-def progress_all(goals: Goals) -> dict[int, Progress]:
+def progress_all(
+    goals: Goals, kids: dict[int | None, list[Goal]] | None = None
+) -> dict[int, Progress]:
     """Done leaves / all leaves below each goal, and minutes done / planned; dropped don't count.
 
     One bottom-up pass, so a tree of thousands costs milliseconds.
     """
-    kids = children_map(goals)
+    kids = kids if kids is not None else children_map(goals)
     result: dict[int, Progress] = {}
     order = [g for g, _ in walk(goals, kids)]
     for goal in reversed(order):
-        live = [c for c in kids.get(goal.id, []) if c.status != DROPPED]
+        live = [c for c in kids.get(goal.id, ()) if c.status != DROPPED]
         if not live:
-            done = goal.status == DONE
+            finished = goal.status == DONE
             minutes = goal.minutes or 0
-            result[goal.id] = Progress(int(done), 1, minutes if done else 0, minutes)
+            result[goal.id] = Progress(int(finished), 1, minutes if finished else 0, minutes)
             continue
-        parts = [result[c.id] for c in live]
-        result[goal.id] = Progress(
-            sum(p.done for p in parts),
-            sum(p.total for p in parts),
-            sum(p.minutes_done for p in parts),
-            sum(p.minutes_total for p in parts),
-        )
+        done = total = minutes_done = minutes_total = 0
+        for child in live:
+            part = result[child.id]
+            done += part.done
+            total += part.total
+            minutes_done += part.minutes_done
+            minutes_total += part.minutes_total
+        result[goal.id] = Progress(done, total, minutes_done, minutes_total)
     return result
 
 

@@ -14,8 +14,13 @@ from textual.widgets.tree import TreeNode
 
 from tui_microgoals.core import tree
 from tui_microgoals.core.models import DONE, DROPPED, Goal
+from tui_microgoals.core.tree_index import TreeIndex
 
 BAR_WIDTH = 6
+#: A tree of at most this many goals starts fully open, as it always did; a bigger one opens
+#: only the branches leading to today's items and the running block (the user's opening and
+#: closing is kept either way).
+SMALL_TREE = 300
 
 
 @dataclass(frozen=True)
@@ -93,7 +98,12 @@ def goal_label(goal: Goal, view: TreeView, progress: tree.Progress, leaf: bool) 
 
 
 class GoalTree(Tree[int], inherit_bindings=False):
-    """Goals in manual order; keeps the cursor on the same goal across refreshes."""
+    """Goals in manual order; keeps the cursor on the same goal across refreshes.
+
+    Built lazily: a branch's nodes exist only once it is open, so a tree of thousands of
+    goals costs what its visible lines cost. A redraw diffs the goals against the last ones
+    (``TreeIndex``) and touches only the nodes whose line or children changed.
+    """
 
     BINDINGS = [
         Binding("up,k", "cursor_up", "Up", show=False),
@@ -119,72 +129,63 @@ class GoalTree(Tree[int], inherit_bindings=False):
         self.show_root = False
         self.guide_depth = 2
         self.goal_id: int | None = None
-        self._collapsed: set[int] = set()
-        self._goal_nodes: dict[int, TreeNode[int]] = {}
-        self._label_keys: dict[int, tuple[object, ...]] = {}
-        self._shape: tuple[object, ...] | None = None
+        self._view = TreeView()
+        self._index: TreeIndex | None = None
+        self._goal_nodes: dict[int, TreeNode[int]] = {}  # the goals that have a node
+        self._keys: dict[int, tuple[object, ...]] = {}  # what each node's label was made of
+        self._filled: set[int | None] = set()  # goals whose children have nodes
+        self._collapsed: set[int] = set()  # closed by the user
+        self._opened: set[int] = set()  # opened by the user
+        self._auto: set[int] = set()  # open at start: above today's items and the block
+        self._keep: set[int] | None = None  # while filtering: the hits and their ancestors
+
+    # -- drawing -------------------------------------------------------------------------
 
     def show(self, view: TreeView, select: int | None = None) -> None:
-        """Draw ``view``; the cursor stays on ``select`` or the goal it was on.
-
-        When the shape of the tree is unchanged (the usual case: a goal marked done, a plan
-        changed) only the labels that changed are redrawn, so a tree of thousands of goals
-        stays quick to update; otherwise it is rebuilt.
-        """
+        """Draw ``view``; the cursor stays on ``select`` or the goal it was on."""
         wanted = select if select is not None else self.goal_id
-        goals = view.goals
-        kids = tree.children_map(goals)
-        progress = tree.progress_all(goals)
-        visible = self._visible(view, kids)
-        rows: list[tuple[Goal, int | None, bool, bool]] = []
-        placed: set[int] = set()
-        for goal, _depth in tree.walk(goals, kids):
-            parent = goal.parent if goal.parent in goals else None
-            if goal.id not in visible or (parent is not None and parent not in placed):
-                continue
-            placed.add(goal.id)
-            leaf = tree.is_leaf(goals, goal.id, kids)
-            has_kids = any(c.id in visible for c in kids.get(goal.id, []))
-            rows.append((goal, parent, leaf, has_kids))
-        shape = (view.filter, tuple((g.id, parent, has_kids) for g, parent, _, has_kids in rows))
-        rebuild = shape != self._shape
+        old, self._view = self._view, view
+        if self._index is None:
+            self._index = TreeIndex(view.goals)
+            touched: set[int] | None = None
+        else:
+            touched = self._index.update(view.goals)
+        index = self._index
+        self._auto = {
+            a for i in (*view.planned, view.running) if i in view.goals for a in index.ancestors(i)
+        }
+        rebuild = (
+            touched is None
+            or old.filter != view.filter
+            or old.show_done != view.show_done
+            or bool(view.filter and touched)
+        )
         if rebuild:
+            self._keep = self._filter_hits(view) if view.filter else None
             self.clear()
-            self._goal_nodes, self._label_keys = {}, {}
-        parents: dict[int | None, TreeNode[int]] = {None: self.root}
-        for goal, parent, leaf, has_kids in rows:
-            key = (
-                goal,
-                progress[goal.id],
-                leaf,
-                goal.id in view.planned,
-                goal.id == view.running,
-                tree.is_blocked(goals, goal),
-                view.today,
-                view.block_minutes,
-                view.forecast.get(goal.id),
-            )
-            if not rebuild:
-                if self._label_keys.get(goal.id) != key:
-                    self._goal_nodes[goal.id].set_label(
-                        goal_label(goal, view, progress[goal.id], leaf)
-                    )
-                    self._label_keys[goal.id] = key
-                continue
-            label = goal_label(goal, view, progress[goal.id], leaf)
-            if has_kids:
-                expand = goal.id not in self._collapsed or bool(view.filter)
-                node = parents[parent].add(label, data=goal.id, expand=expand)
+            self._goal_nodes, self._keys, self._filled = {}, {}, {None}
+            self._fill(None)
+        else:
+            assert touched is not None
+            for parent in [None, *touched]:
+                self._sync(parent)
+            if old.today != view.today or old.block_minutes != view.block_minutes:
+                relabel: set[int] | None = None
             else:
-                node = parents[parent].add_leaf(label, data=goal.id)
-            parents[goal.id] = node
-            self._goal_nodes[goal.id] = node
-            self._label_keys[goal.id] = key
-        self._shape = shape
+                relabel = set(touched)
+                relabel.update(old.planned ^ view.planned)
+                relabel.update(i for i in (old.running, view.running) if i is not None)
+                if old.forecast != view.forecast:
+                    keys = old.forecast.keys() | view.forecast.keys()
+                    relabel.update(i for i in keys if old.forecast.get(i) != view.forecast.get(i))
+            for goal_id in self._goal_nodes.keys() if relabel is None else relabel & self._goal_nodes.keys():
+                self._relabel(goal_id)
+        if wanted is not None and wanted not in self._goal_nodes:
+            self._reveal(wanted)
         self.last_line  # noqa: B018 - lays the lines out so nodes know their line
         target = self._goal_nodes.get(wanted) if wanted is not None else None
-        if target is None and self._goal_nodes:
-            target = next(iter(self._goal_nodes.values()))
+        if target is None and self.root.children:
+            target = self.root.children[0]
         if target is not self.cursor_node:
             self.move_cursor(target)
         new_id = target.data if target is not None else None
@@ -192,17 +193,147 @@ class GoalTree(Tree[int], inherit_bindings=False):
             self.goal_id = new_id
             self.post_message(self.GoalSelected(new_id))
 
-    def _visible(self, view: TreeView, kids: dict[int | None, list[Goal]]) -> set[int]:
+    def _filter_hits(self, view: TreeView) -> set[int]:
         goals = view.goals
-        shown = {g.id for g in goals.values() if view.show_done or g.status not in (DONE, DROPPED)}
-        if view.filter:
-            needle = view.filter.casefold()
-            hits = {i for i in shown if needle in goals[i].title.casefold()}
-            keep = set(hits)
-            for i in hits:
-                keep.update(a.id for a in tree.ancestors(goals, i))
-            shown &= keep
-        return shown
+        needle = view.filter.casefold()
+        keep = {i for i, g in goals.items() if needle in g.title.casefold()}
+        for i in list(keep):
+            keep.update(a.id for a in tree.ancestors(goals, i))
+        return keep
+
+    def _shown(self, goal_id: int | None) -> list[Goal]:
+        """The children of ``goal_id`` that get a line."""
+        assert self._index is not None
+        view, keep = self._view, self._keep
+        return [
+            c
+            for c in self._index.children(goal_id)
+            if (view.show_done or c.status not in (DONE, DROPPED))
+            and (keep is None or c.id in keep)
+        ]
+
+    def _opens(self, goal_id: int) -> bool:
+        """Whether a branch starts open: always while filtering; else as the user left it;
+        else open in a small tree, and in a big one only on the way to today's items."""
+        if self._keep is not None:
+            return True
+        if goal_id in self._collapsed:
+            return False
+        return (
+            goal_id in self._opened or len(self._view.goals) <= SMALL_TREE or goal_id in self._auto
+        )
+
+    def _label_key(self, goal: Goal) -> tuple[object, ...]:
+        assert self._index is not None
+        view, index = self._view, self._index
+        leaf = not any(c.status != DROPPED for c in index.children(goal.id))
+        return (
+            goal,
+            index.progress[goal.id],
+            leaf,
+            goal.id in view.planned,
+            goal.id == view.running,
+            tree.is_blocked(view.goals, goal),
+            view.today,
+            view.block_minutes,
+            view.forecast.get(goal.id),
+        )
+
+    def _label(self, goal: Goal, key: tuple[object, ...]) -> Text:
+        progress, leaf = key[1], key[2]
+        return goal_label(goal, self._view, progress, leaf)  # type: ignore[arg-type]
+
+    def _fill(self, parent: int | None) -> None:
+        """Give ``parent``'s shown children nodes; open ones get theirs too."""
+        under = self.root if parent is None else self._goal_nodes[parent]
+        self._filled.add(parent)
+        for goal in self._shown(parent):
+            key = self._label_key(goal)
+            label = self._label(goal, key)
+            if self._shown(goal.id):
+                node = under.add(label, data=goal.id, expand=self._opens(goal.id))
+            else:
+                node = under.add_leaf(label, data=goal.id)
+            self._goal_nodes[goal.id] = node
+            self._keys[goal.id] = key
+            if node.is_expanded:
+                self._fill(goal.id)
+
+    def _forget(self, node: TreeNode[int]) -> None:
+        for child in node.children:
+            if child.data is not None:
+                self._forget(child)
+                self._goal_nodes.pop(child.data, None)
+                self._keys.pop(child.data, None)
+                self._filled.discard(child.data)
+
+    def _sync(self, parent: int | None) -> None:
+        """Bring ``parent``'s children in line with the goals, if it has nodes."""
+        if parent is not None and parent not in self._goal_nodes:
+            return
+        node = self.root if parent is None else self._goal_nodes[parent]
+        shown = self._shown(parent) if parent is None or parent in self._view.goals else []
+        if parent is not None and node.allow_expand != bool(shown):
+            node.allow_expand = bool(shown)
+            if shown and self._opens(parent):
+                node.expand()
+        if parent not in self._filled:
+            if node.is_expanded and shown:
+                self._fill(parent)
+            return
+        if [g.id for g in shown] == [c.data for c in node.children]:
+            return
+        self._forget(node)
+        node.remove_children()
+        self._fill(parent)
+
+    def _relabel(self, goal_id: int) -> None:
+        goal = self._view.goals.get(goal_id)
+        if goal is None:
+            return
+        key = self._label_key(goal)
+        if self._keys.get(goal_id) != key:
+            self._keys[goal_id] = key
+            self._goal_nodes[goal_id].set_label(self._label(goal, key))
+
+    def _reveal(self, goal_id: int) -> None:
+        """Open the branches down to ``goal_id`` (a goal just added in a closed branch)."""
+        assert self._index is not None
+        if goal_id not in self._view.goals:
+            return
+        for above in reversed(self._index.ancestors(goal_id)):
+            node = self._goal_nodes.get(above)
+            if node is None:
+                return  # hidden (done, or filtered out)
+            self._open(node)
+
+    def _open(self, node: TreeNode[int]) -> None:
+        goal_id = node.data
+        if goal_id is None or not node.allow_expand:
+            return
+        self._collapsed.discard(goal_id)
+        self._opened.add(goal_id)
+        if goal_id not in self._filled:
+            self._fill(goal_id)
+        if not node.is_expanded:
+            node.expand()
+
+    # -- keys and mouse ------------------------------------------------------------------
+
+    def _toggle_node(self, node: TreeNode[int]) -> None:
+        """Every way of opening a branch (enter, click, right) builds its children first."""
+        if not node.allow_expand:
+            return
+        if node.is_expanded:
+            self._close(node)
+        else:
+            self._open(node)
+
+    def _close(self, node: TreeNode[int]) -> None:
+        if node.data is not None:
+            self._opened.discard(node.data)
+            self._collapsed.add(node.data)
+        node.collapse()
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[int]) -> None:
         event.stop()
@@ -212,13 +343,9 @@ class GoalTree(Tree[int], inherit_bindings=False):
 
     def on_tree_node_expanded(self, event: Tree.NodeExpanded[int]) -> None:
         event.stop()
-        if event.node.data is not None:
-            self._collapsed.discard(event.node.data)
 
     def on_tree_node_collapsed(self, event: Tree.NodeCollapsed[int]) -> None:
         event.stop()
-        if event.node.data is not None:
-            self._collapsed.add(event.node.data)
 
     def on_tree_node_selected(self, event: Tree.NodeSelected[int]) -> None:
         event.stop()
@@ -228,11 +355,11 @@ class GoalTree(Tree[int], inherit_bindings=False):
         if node is None:
             return
         if node.allow_expand and node.is_expanded:
-            node.collapse()
+            self._close(node)
         elif node.parent is not None and node.parent is not self.root:
             self.move_cursor(node.parent)
 
     def action_expand(self) -> None:
         node = self.cursor_node
         if node is not None and node.allow_expand:
-            node.expand()
+            self._open(node)
