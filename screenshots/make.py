@@ -50,6 +50,8 @@ async def main() -> None:
     await shoot("focus-mode", demo_app(block_minutes_ago=7.5), ("f",))
     await shoot("end-of-block", demo_app(block_minutes_ago=21))
     await shoot("help", demo_app(), ("question_mark",))
+    await shoot("review", demo_app(), ("r",))
+    await shoot("review-week", demo_app(), ("r", "w"))
 
 
 if __name__ == "__main__":
