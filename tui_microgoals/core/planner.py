@@ -106,7 +106,9 @@ def day_list(
                 status=status,
                 one_thing=goal_id == day.one_thing,
                 blocked=status == OPEN and is_blocked(goals, goal),
-                carried=(date - first).days if first and goal_id not in day.items else 0,
+                carried=date.toordinal() - first.toordinal()
+                if first and goal_id not in day.items
+                else 0,
                 habit=goal.is_habit,
                 too_big=is_too_big(goal, block_minutes),
                 parent_title=parent.title if parent else None,

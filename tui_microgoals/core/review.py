@@ -92,11 +92,14 @@ def done_days(goals: Mapping[int, Goal], days: Mapping[Date, Day]) -> set[Date]:
 def streak(active: set[Date], date: Date, *, today_pending: bool = True) -> int:
     """Consecutive days with something done, ending on ``date`` (or the day before while
     ``date`` itself has nothing yet: the streak is not broken until the day is over)."""
-    day = date if date in active or not today_pending else date.subtract(days=1)
+    days = {d.toordinal() for d in active}  # whole numbers: pendulum arithmetic is slow
+    day = date.toordinal()
+    if day not in days and today_pending:
+        day -= 1
     count = 0
-    while day in active:
+    while day in days:
         count += 1
-        day = day.subtract(days=1)
+        day -= 1
     return count
 
 

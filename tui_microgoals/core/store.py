@@ -122,6 +122,7 @@ class Store:
         self._days_t = TrackedTable(self.storage, "days", cache_size=0)
         self._meta_t = TrackedTable(self.storage, "meta", cache_size=0)
         self._goals_cache: tuple[int, dict[int, Goal]] | None = None
+        self._days_cache: tuple[int, dict[str, Day]] | None = None
         if isinstance(self.storage, DurableStorage):
             self.storage.summarize = self._summary
 
@@ -243,7 +244,28 @@ class Store:
         return goal
 
     def days(self) -> dict[Date, Day]:
-        return {day.date: day for day in map(Day.from_doc, self._days_t._read_table().values())}
+        """All day plans by date: parsed once per load of the file, like ``goals()``.
+        Treat the Day objects as read-only (the store saves changed copies)."""
+        return {day.date: day for day in self._days_by_key().values()}
+
+    def _days_by_key(self) -> dict[str, Day]:
+        raw = self._days_t._read_table()  # reloads first if another process wrote
+        generation = self.storage.generation
+        cache = self._days_cache
+        if cache is not None and cache[0] != generation:
+            changes = getattr(self.storage, "changes_since", lambda _: None)(cache[0])
+            if changes is None:
+                cache = None
+            else:
+                for key in changes.get("days", ()):
+                    if key in raw:
+                        cache[1][key] = Day.from_doc(raw[key])
+                    else:
+                        cache[1].pop(key, None)
+                cache = self._days_cache = (generation, cache[1])
+        if cache is None:
+            cache = self._days_cache = (generation, {k: Day.from_doc(v) for k, v in raw.items()})
+        return cache[1]
 
     def day(self, date: Date) -> Day:
         doc = self._days_t.get(doc_id=date.toordinal())
@@ -634,11 +656,15 @@ class Store:
                 if other.id not in gone and gone.intersection(other.after):
                     self._save_goal(replace(other, after=[a for a in other.after if a not in gone]))
             today = self.clock.today()
-            for day in self.days().values():
+            for day in list(self.days().values()):
                 if day.date >= today and (gone.intersection(day.items) or day.one_thing in gone):
-                    day.items = [i for i in day.items if i not in gone]
-                    day.one_thing = None if day.one_thing in gone else day.one_thing
-                    self._save_day(day)
+                    self._save_day(
+                        replace(
+                            day,
+                            items=[i for i in day.items if i not in gone],
+                            one_thing=None if day.one_thing in gone else day.one_thing,
+                        )
+                    )
         return ids
 
     def _refuse_if_running(self, ids: list[int]) -> None:
@@ -649,7 +675,10 @@ class Store:
     # -- day plans --------------------------------------------------------------------
 
     def _save_day(self, day: Day) -> None:
-        self._days_t.upsert(Document(day.to_doc(), doc_id=day.doc_id))
+        doc = day.to_doc()
+        self._days_t.upsert(Document(doc, doc_id=day.doc_id))
+        # A fresh copy in the cache: the caller may go on changing its own.
+        self._days_by_key()[str(day.doc_id)] = Day.from_doc(doc)
 
     def _plan(self, ids: Iterable[int], date: Date) -> Day:
         day = self.day(date)
@@ -694,9 +723,14 @@ class Store:
     def set_one_thing(self, goal_id: int | None, date: Date | None = None) -> Day:
         date = date or self.clock.today()
         with self._tx():
-            if goal_id is not None and goal_id not in [i.goal.id for i in self.today(date)]:
-                self._plan([goal_id], date)
             day = self.day(date)
+            if (
+                goal_id is not None
+                and not (goal_id in day.items and goal_id in self.goals())
+                and goal_id not in [i.goal.id for i in self.today(date)]
+            ):
+                self._plan([goal_id], date)
+                day = self.day(date)
             day.one_thing = goal_id
             self._save_day(day)
         return day
@@ -893,5 +927,5 @@ class Store:
             for name, table in tables.items():
                 data[name] = table
             self.storage.write(data)
-        self._goals_cache = None
+        self._goals_cache = self._days_cache = None
         return len(goals)
