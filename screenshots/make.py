@@ -52,6 +52,7 @@ async def main() -> None:
     await shoot("help", demo_app(), ("question_mark",))
     await shoot("review", demo_app(), ("r",))
     await shoot("review-week", demo_app(), ("r", "w"))
+    await shoot("plan", demo_app(), ("P",))
 
 
 if __name__ == "__main__":
