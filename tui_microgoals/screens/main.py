@@ -60,6 +60,10 @@ class MainScreen(PlanCommands):
         self._select_next: dict[str, int] = {}
         #: Blocks seen with time left: only those ring when they run out.
         self._watched: set[int] = set()
+        #: What the last redraw was made from: a redraw recomputes only what changed.
+        self._drawn_today: Date | None = None
+        self._today_view: TodayView | None = None
+        self._suspended = False
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
@@ -98,17 +102,30 @@ class MainScreen(PlanCommands):
         return self.session.store
 
     def refresh_state(self) -> None:
-        """Read the store once and hand each pane what it draws."""
+        """Read the store once and hand each pane what it draws.
+
+        Cheap when little changed (the usual case: one edit, or a tick that found another
+        process's write): the snapshot shares unchanged goal and day objects with the last
+        one, so comparing them is quick, and only what depends on a change is recomputed;
+        the Goals tree redraws only the nodes whose lines changed.
+        """
         store, clock = self.session.store, self.session.clock
         snap = store.snapshot()
         today = clock.today()
-        self.snapshot = snap
-        # The same list store.today() gives, built from the snapshot already read.
-        self.items = day_list(snap.goals, snap.days, today, snap.settings["block_minutes"])
-        self.blocks_today = store.blocks_on(today)
+        prev, self.snapshot = self.snapshot, snap
+        new_day = today != self._drawn_today
+        self._drawn_today = today
         goals = snap.goals
-        running = snap.running.goal if snap.running else None
+        goals_changed = prev is None or new_day or prev.goals != goals
+        days_changed = prev is None or new_day or prev.days != snap.days
+        running_changed = prev is None or prev.running != snap.running
         block_minutes = snap.settings["block_minutes"]
+        if goals_changed or days_changed or prev is None or prev.settings != snap.settings:
+            # The same list store.today() gives, built from the snapshot already read.
+            self.items = day_list(goals, snap.days, today, block_minutes)
+        if running_changed or new_day:
+            self.blocks_today = store.blocks_on(today)
+        running = snap.running.goal if snap.running else None
         self.update_plan_state(goals, snap.days)
         self.query_one(GoalTree).show(
             TreeView(
@@ -123,21 +140,26 @@ class MainScreen(PlanCommands):
             ),
             select=self._select_next.pop("goals", None),
         )
-        self._done = self._done_today(goals, today)
-        self._streak = streak(done_days(goals, snap.days), today)
-        self.query_one(TodayList).show(
-            TodayView(
-                open_items=[i for i in self.items if not i.done],
-                done=self._done,
-                running=running,
-                tz=clock.tz,
-            ),
-            select=self._select_next.pop("today", None),
+        if goals_changed or days_changed:
+            self._done = self._done_today(goals, today)
+            self._streak = streak(done_days(goals, snap.days), today)
+        view = TodayView(
+            open_items=[i for i in self.items if not i.done],
+            done=self._done,
+            running=running,
+            tz=clock.tz,
         )
+        select_today = self._select_next.pop("today", None)
+        if view != self._today_view or select_today is not None:
+            self._today_view = view
+            self.query_one(TodayList).show(view, select=select_today)
         self.query_one("#goals-pane").set_class(not goals, "-empty")
         self._show_focus()
         self._show_score()
-        self.refresh_bindings()
+        if running_changed:
+            # The block keys' footer entries depend only on whether a block runs; a
+            # refresh of the bindings rebuilds the footer, so only then.
+            self.refresh_bindings()
 
     def _done_today(self, goals: dict[int, Goal], today: Date) -> list[DoneEntry]:
         def parent_title(goal: Goal) -> str | None:
@@ -244,8 +266,14 @@ class MainScreen(PlanCommands):
             # A block that ran out while the app was closed asks quietly, without a bell.
             self.time_up(block, ring=block.id in self._watched)
 
+    def on_screen_suspend(self) -> None:
+        self._suspended = True
+
     def on_screen_resume(self) -> None:
-        if self.snapshot is not None:
+        """Back from a dialog: it may have changed things. (Not on the first show: on_mount
+        has just drawn everything.)"""
+        if self.snapshot is not None and self._suspended:
+            self._suspended = False
             self.refresh_state()
 
     # -- selection ---------------------------------------------------------------------
