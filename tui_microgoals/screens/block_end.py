@@ -12,6 +12,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
+from tui_microgoals.screens.answer_once import AnswerOnce
+
 DONE, MORE, NOT_DONE = "done", "more", "not_done"
 
 
@@ -21,7 +23,7 @@ class BlockEnd:
     reflection: str
 
 
-class BlockEndScreen(ModalScreen[BlockEnd]):
+class BlockEndScreen(AnswerOnce, ModalScreen[BlockEnd]):
     """Always answered: escape means "not done" so a block never stays in limbo."""
 
     BINDINGS = [

@@ -10,8 +10,10 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from tui_microgoals.screens.answer_once import AnswerOnce
 
-class BreakOfferScreen(ModalScreen[int | None]):
+
+class BreakOfferScreen(AnswerOnce, ModalScreen[int | None]):
     """Dismisses with the break's minutes, or ``None`` to skip it."""
 
     BINDINGS = [

@@ -10,6 +10,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from tui_microgoals.screens.answer_once import AnswerOnce
+
 
 def parse_capacity(text: str) -> int:
     """The rule ``microgoals config capacity N`` applies: a whole number above 0."""
@@ -22,7 +24,7 @@ def parse_capacity(text: str) -> int:
     return value
 
 
-class CapacityScreen(ModalScreen[int | None]):
+class CapacityScreen(AnswerOnce, ModalScreen[int | None]):
     """Dismisses with the new capacity on enter, ``None`` on escape."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]

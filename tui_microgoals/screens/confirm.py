@@ -10,8 +10,10 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from tui_microgoals.screens.answer_once import AnswerOnce
 
-class ConfirmScreen(ModalScreen[str | None]):
+
+class ConfirmScreen(AnswerOnce, ModalScreen[str | None]):
     """Offers a few named choices; dismisses with the chosen one or ``None``.
 
     ``message`` is ``Content`` so the caller decides what is markup and what is user text.

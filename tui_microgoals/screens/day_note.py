@@ -10,8 +10,10 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static, TextArea
 
+from tui_microgoals.screens.answer_once import AnswerOnce
 
-class DayNoteScreen(ModalScreen[str | None]):
+
+class DayNoteScreen(AnswerOnce, ModalScreen[str | None]):
     """Dismisses with the text on ctrl+s (or Save), ``None`` on escape."""
 
     DEFAULT_CSS = """

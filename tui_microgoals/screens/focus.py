@@ -8,6 +8,7 @@ from textual.widgets import Footer
 from tui_microgoals.commands import FOCUS_COMMANDS, bindings
 from tui_microgoals.core import tree
 from tui_microgoals.core.errors import MicrogoalsError
+from tui_microgoals.screens.answer_once import AnswerOnce
 from tui_microgoals.screens.block_commands import BlockCommands
 from tui_microgoals.session import Session
 from tui_microgoals.widgets.focus_pane import FocusPane, FocusView
@@ -15,7 +16,7 @@ from tui_microgoals.widgets.focus_pane import FocusPane, FocusView
 TICK_SECONDS = 0.5
 
 
-class FocusScreen(BlockCommands):
+class FocusScreen(AnswerOnce, BlockCommands):
     """The main screen keeps watching for the end of the block; this one only shows it."""
 
     BINDINGS = bindings(FOCUS_COMMANDS)

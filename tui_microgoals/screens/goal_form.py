@@ -19,6 +19,7 @@ from tui_microgoals.core.errors import InputError, MicrogoalsError
 from tui_microgoals.core.recurrence import Recurrence
 from tui_microgoals.core.store import check_minutes
 from tui_microgoals.core.text import clean_title
+from tui_microgoals.screens.answer_once import AnswerOnce
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ def check_field(name: str, text: str, clock: Clock) -> object:
     raise KeyError(name)
 
 
-class GoalFormScreen(ModalScreen[int | None]):
+class GoalFormScreen(AnswerOnce, ModalScreen[int | None]):
     """Dismisses with the saved goal's id, or ``None`` when cancelled.
 
     ``save`` is handed the checked draft and raises a ``MicrogoalsError`` when the store

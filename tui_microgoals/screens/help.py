@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui_microgoals.commands import FOCUS_COMMANDS, MAIN_COMMANDS, REVIEW_COMMANDS, Command
+from tui_microgoals.screens.answer_once import AnswerOnce
 
 INTRO = (
     "Break a big goal into micro-goals of 15-20 minutes. Put a few on today's list, "
@@ -29,7 +30,7 @@ def key_table(commands: tuple[Command, ...]) -> Content:
     return Content("\n").join(lines)
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(AnswerOnce, ModalScreen[None]):
     BINDINGS = [Binding("escape,question_mark,q", "close", "Close")]
 
     def compose(self) -> ComposeResult:

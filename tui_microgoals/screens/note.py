@@ -10,8 +10,10 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from tui_microgoals.screens.answer_once import AnswerOnce
 
-class NoteScreen(ModalScreen[str | None]):
+
+class NoteScreen(AnswerOnce, ModalScreen[str | None]):
     """Dismisses with the text (maybe empty) on enter, ``None`` on escape."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]

@@ -23,6 +23,7 @@ from tui_microgoals.core.planner import habit_done_days
 from tui_microgoals.core.report import render, render_md
 from tui_microgoals.core.review import Review, Suggestion, habit_streak
 from tui_microgoals.screens import goal_dialogs
+from tui_microgoals.screens.answer_once import AnswerOnce
 from tui_microgoals.screens.day_note import DayNoteScreen
 from tui_microgoals.screens.reward import Reward, RewardScreen
 from tui_microgoals.session import Session
@@ -42,7 +43,7 @@ def export_name(date: Date, week: bool) -> str:
     return f"microgoals-week-{date.isoformat()}.md" if week else f"microgoals-{date.isoformat()}.md"
 
 
-class ReviewScreen(Screen[None]):
+class ReviewScreen(AnswerOnce, Screen[None]):
     BINDINGS = bindings(REVIEW_COMMANDS)
     COMMANDS_TABLE = REVIEW_COMMANDS
     AUTO_FOCUS = "SuggestionList"

@@ -12,6 +12,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
+from tui_microgoals.screens.answer_once import AnswerOnce
+
 
 @dataclass(frozen=True)
 class Reward:
@@ -19,7 +21,7 @@ class Reward:
     text: str
 
 
-class RewardScreen(ModalScreen[Reward | None]):
+class RewardScreen(AnswerOnce, ModalScreen[Reward | None]):
     """Dismisses with the new reward on enter (empty text: no reward), ``None`` on escape."""
 
     DEFAULT_CSS = """

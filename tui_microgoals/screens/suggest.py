@@ -20,6 +20,7 @@ from textual.widgets import SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from tui_microgoals.core.forecast import PlanItem, SuggestedPlan
+from tui_microgoals.screens.answer_once import AnswerOnce
 
 
 def item_prompt(item: PlanItem, one_thing: bool) -> Text:
@@ -39,7 +40,7 @@ def minutes_line(minutes: int, capacity: int) -> Content:
     return Content(f"{minutes} min checked, {word} {capacity} min of focus")
 
 
-class SuggestScreen(ModalScreen[list[int] | None]):
+class SuggestScreen(AnswerOnce, ModalScreen[list[int] | None]):
     """Dismisses with the checked goal ids on enter, ``None`` on escape."""
 
     BINDINGS = [

@@ -141,6 +141,12 @@ class TodayList(OptionList):
         except OptionDoesNotExist:
             return None
 
+    def _is_stale(self, event: OptionList.OptionMessage) -> bool:
+        """A message queued before ``show`` rebuilt the list names an option that is gone
+        (its index may be past the end); ``show`` already said what is highlighted now."""
+        index = event.option_index
+        return index >= self.option_count or self.get_option_at_index(index) is not event.option
+
     def _goal_at(self, index: int | None) -> int | None:
         if index is None:
             return None
@@ -149,6 +155,8 @@ class TodayList(OptionList):
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
+        if self._is_stale(event):
+            return
         goal_id = self._goal_at(event.option_index)
         if goal_id != self.goal_id:
             self.goal_id = goal_id

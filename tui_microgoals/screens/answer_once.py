@@ -1,0 +1,23 @@
+"""A screen closes once: a second answer queued before it closed is ignored."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.await_complete import AwaitComplete
+from textual.screen import Screen
+
+
+class AnswerOnce(Screen[Any]):
+    """Mixed in before ``ModalScreen``/``Screen`` by every screen that dismisses itself.
+
+    Two keys typed fast (enter then ``d`` in the end-of-block dialog, ``f f`` in focus
+    mode) can both reach a screen before it is gone. Textual's ``dismiss`` pops whatever
+    screen is on top, so the second answer closed the screen *below*, down to the main
+    screen, and the app died ("Can't pop screen"). Found by tests/ui/test_fuzz_keys.py.
+    """
+
+    def dismiss(self, result: Any = None) -> AwaitComplete:
+        if self.app.screen is not self:
+            return AwaitComplete.nothing()
+        return super().dismiss(result)
