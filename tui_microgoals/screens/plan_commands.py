@@ -42,13 +42,16 @@ class ForecastInput:
     days: Mapping[Date, Day]
 
 
-def tree_markers(rows: list[ForecastRow]) -> dict[int, str]:
+def tree_markers(rows: list[ForecastRow], block_minutes: int) -> dict[int, str]:
     """Statuses the tree shows: every goal with its own due date; a goal under one only
-    when it is not on track, so the leaves of a healthy goal stay quiet."""
+    when it is not on track, so the leaves of a healthy goal stay quiet. A too-big step
+    already says "too big" (its reason for being at risk), so it gets no second marker."""
     return {
         r.goal.id: r.status
         for r in rows
-        if r.status in STATUS_WORDS and (r.goal.due is not None or r.status != "on_track")
+        if r.status in STATUS_WORDS
+        and (r.goal.due is not None or r.status != "on_track")
+        and not (r.remaining_minutes > block_minutes and r.goal.minutes == r.remaining_minutes)
     }
 
 
@@ -134,7 +137,9 @@ class PlanCommands(BlockCommands):
         self.forecast_changed()
 
     def forecast_markers(self) -> dict[int, str]:
-        return tree_markers(list(getattr(self, "forecast_rows", {}).values()))
+        given = self._forecast_input
+        rows = list(getattr(self, "forecast_rows", {}).values())
+        return tree_markers(rows, given.block_minutes) if given else {}
 
     def forecast_note(self, goal_id: int | None) -> Content | None:
         """The forecast of one goal in words, e.g. for the Goals pane's lower border."""
