@@ -56,6 +56,8 @@ class MainScreen(PlanCommands):
         self._done: list[DoneEntry] = []
         self._streak = 0
         self._tick_error: str | None = None
+        #: The storage generation the panes were last drawn from (see ``tick``).
+        self._drawn_generation = -1
         #: Goals the panes should highlight on their next redraw (a goal just added).
         self._select_next: dict[str, int] = {}
         #: Blocks seen with time left: only those ring when they run out.
@@ -236,8 +238,12 @@ class MainScreen(PlanCommands):
         """Redraw the clock; pick up other processes' changes; notice when time is up."""
         store, now = self.session.store, self.session.clock.now()
         try:
-            if store.changed():
+            # Another process's change may already have been read in by one of our own
+            # reads or writes (each starts from the newest file) and not drawn yet:
+            # the storage's generation counts every change read in from outside.
+            if store.changed() or store.storage.generation != self._drawn_generation:
                 self.refresh_state()
+                self._drawn_generation = store.storage.generation
             block = store.running_block()
         except MicrogoalsError as error:
             if str(error) != self._tick_error:  # say it once, not twice a second
