@@ -80,7 +80,7 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_write(
     acknowledged: set[int] = set()
     writes: list[int] = []
     temp_seen = 0
-    deadline = time.monotonic() + 40
+    deadline = time.monotonic() + 180  # ~8 s on an idle machine; generous under load
     try:
         for _ in range(KILL_ROUNDS):
             assert time.monotonic() < deadline, "the kill rounds are too slow"
