@@ -188,7 +188,9 @@ class BlockCommands(Screen):
             outcome = "done" if answer.choice == DONE else "partial"
             ended = store.stop_block(outcome, answer.reflection)
         except MicrogoalsError as error:
-            self.show_error(error)
+            # Not kept (a full disk, say): say so, and ask again on the next tick.
+            self.session.asked.discard(block.id)
+            self.show_error(f"The end of the block was not saved and will be asked again: {error}")
             self.refresh_state()
             return
         if outcome == "done":
