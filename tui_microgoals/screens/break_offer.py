@@ -20,6 +20,8 @@ class BreakOfferScreen(AnswerOnce, ModalScreen[int | None]):
         Binding("escape,n", "skip", "Skip"),
         Binding("b,y", "take", "Take the break"),
     ]
+    #: Not focused in ``on_mount``: a key typed fast can close the dialog before it mounts.
+    AUTO_FOCUS = "#take"
 
     def __init__(self, minutes: int, blocks_today: int) -> None:
         super().__init__()
@@ -41,9 +43,6 @@ class BreakOfferScreen(AnswerOnce, ModalScreen[int | None]):
                     f"Take {self.minutes} min (b)", id="take", variant="success", compact=True
                 )
                 yield Button("Skip (n)", id="skip", compact=True)
-
-    def on_mount(self) -> None:
-        self.query_one("#take", Button).focus()
 
     @on(Button.Pressed, "#take")
     def action_take(self) -> None:

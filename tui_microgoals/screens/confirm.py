@@ -20,6 +20,8 @@ class ConfirmScreen(AnswerOnce, ModalScreen[str | None]):
     """
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    #: Not focused in ``on_mount``: a key typed fast can close the dialog before it mounts.
+    AUTO_FOCUS = "#cancel"
 
     def __init__(self, title: str, message: Content, choices: list[tuple[str, str]]) -> None:
         super().__init__()
@@ -40,9 +42,6 @@ class ConfirmScreen(AnswerOnce, ModalScreen[str | None]):
                         compact=True,
                     )
                 yield Button("Cancel", id="cancel", compact=True)
-
-    def on_mount(self) -> None:
-        self.query_one("#cancel", Button).focus()
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
