@@ -177,7 +177,8 @@ async def fuzz(seed: int, store: Store, clock: FixedClock, keys: int) -> dict[st
 
 
 @pytest.mark.parametrize("seed", SEEDS, ids=lambda s: f"seed-{s}")
-async def test_random_keys_never_crash_and_keep_the_store_sound(seed, tmp_path, clock):
+async def test_random_keys_never_crash_and_keep_the_store_sound(seed, tmp_path, clock, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the review's export key writes into the working folder
     # Half the seeds on the real file storage, half in memory.
     store = Store.open(tmp_path / "db.json", clock) if seed % 2 else Store.memory(clock)
     small_plan(store)
