@@ -5,19 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 from textual.await_complete import AwaitComplete
-from textual.screen import Screen
 
 
-class AnswerOnce(Screen[Any]):
+class AnswerOnce:
     """Mixed in before ``ModalScreen``/``Screen`` by every screen that dismisses itself.
 
     Two keys typed fast (enter then ``d`` in the end-of-block dialog, ``f f`` in focus
     mode) can both reach a screen before it is gone. Textual's ``dismiss`` pops whatever
     screen is on top, so the second answer closed the screen *below*, down to the main
     screen, and the app died ("Can't pop screen"). Found by tests/ui/test_fuzz_keys.py.
+
+    A plain mixin, not a ``Screen`` subclass: as a ``Screen`` ahead of ``ModalScreen`` in
+    the MRO, Screen's default CSS (an opaque background) won over ModalScreen's, and the
+    screen below a dialog was no longer drawn.
     """
 
     def dismiss(self, result: Any = None) -> AwaitComplete:
-        if self.app.screen is not self:
+        if self.app.screen is not self:  # type: ignore[attr-defined]
             return AwaitComplete.nothing()
-        return super().dismiss(result)
+        return super().dismiss(result)  # type: ignore[misc]
