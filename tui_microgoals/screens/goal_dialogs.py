@@ -1,8 +1,5 @@
-"""The add and edit goal dialogs, set up for a given goal, for screens other than the main one.
-
-The main screen builds its own (it also picks the parent from the highlighted pane); these
-are the same ``GoalFormScreen`` with the same save calls.
-"""
+"""The add and edit goal dialogs, set up for a given goal: the one place the main screen and
+the review build them from, so both save the same way."""
 
 from __future__ import annotations
 
@@ -11,8 +8,8 @@ from tui_microgoals.screens.goal_form import FormValues, GoalDraft, GoalFormScre
 from tui_microgoals.session import Session
 
 
-def add_under(session: Session, parent: Goal, *, today: bool) -> GoalFormScreen:
-    """Add a micro-goal under ``parent`` (on today's list when ``today``)."""
+def add(session: Session, heading: str, parent: int | None, *, today: bool) -> GoalFormScreen:
+    """Add a goal under ``parent`` (on today's list when ``today``)."""
 
     def save(draft: GoalDraft) -> int:
         goal = session.store.add_goal(
@@ -27,13 +24,14 @@ def add_under(session: Session, parent: Goal, *, today: bool) -> GoalFormScreen:
         )
         return goal.id
 
-    return GoalFormScreen(
-        f"Split “{parent.title}”: add a smaller micro-goal under it",
-        FormValues(parent=str(parent.id)),
-        save,
-        session.clock,
-        blink=session.blink,
-    )
+    values = FormValues(parent="" if parent is None else str(parent))
+    return GoalFormScreen(heading, values, save, session.clock, blink=session.blink)
+
+
+def add_under(session: Session, parent: Goal, *, today: bool) -> GoalFormScreen:
+    """Split: add a smaller micro-goal under ``parent``."""
+    heading = f"Split “{parent.title}”: add a smaller micro-goal under it"
+    return add(session, heading, parent.id, today=today)
 
 
 class EstimateFirstForm(GoalFormScreen):

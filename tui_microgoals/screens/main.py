@@ -20,9 +20,9 @@ from tui_microgoals.core.models import DONE, OPEN, Block, Goal
 from tui_microgoals.core.planner import TodayItem, day_list
 from tui_microgoals.core.review import done_days, streak
 from tui_microgoals.core.store import Snapshot, Store
+from tui_microgoals.screens import goal_dialogs
 from tui_microgoals.screens.confirm import ConfirmScreen
 from tui_microgoals.screens.focus import FocusScreen
-from tui_microgoals.screens.goal_form import FormValues, GoalDraft, GoalFormScreen
 from tui_microgoals.screens.help import HelpScreen
 from tui_microgoals.screens.plan_commands import PlanCommands
 from tui_microgoals.screens.review import ReviewScreen
@@ -466,23 +466,8 @@ class MainScreen(PlanCommands):
         else:
             parent = here.id if here else None
             heading = "Add a goal"
-        values = FormValues(parent="" if parent is None else str(parent))
-
-        def save(draft: GoalDraft) -> int:
-            goal = self.store.add_goal(
-                draft.title,
-                parent=draft.parent,
-                minutes=draft.minutes,
-                after=draft.after,
-                due=draft.due,
-                every=draft.every,
-                notes=draft.notes,
-                today=in_today,
-            )
-            return goal.id
-
         goal_id = await self.app.push_screen_wait(
-            GoalFormScreen(heading, values, save, self.session.clock, blink=self.session.blink)
+            goal_dialogs.add(self.session, heading, parent, today=in_today)
         )
         if goal_id is not None:
             self._select_next = (
@@ -496,32 +481,8 @@ class MainScreen(PlanCommands):
         goal = self._need_goal()
         if goal is None:
             return
-        values = FormValues(
-            title=goal.title,
-            notes=goal.notes,
-            minutes="" if goal.minutes is None else str(goal.minutes),
-            due=goal.due.isoformat() if goal.due else "",
-            after=", ".join(map(str, goal.after)),
-            every=goal.recurrence or "",
-            parent="" if goal.parent is None else str(goal.parent),
-        )
-
-        def save(draft: GoalDraft) -> int:
-            self.store.edit_goal(
-                goal.id,
-                title=draft.title,
-                notes=draft.notes,
-                minutes=draft.minutes,
-                due=draft.due,
-                after=draft.after,
-                every=draft.every,
-                parent=draft.parent,
-            )
-            return goal.id
-
-        heading = f"Edit goal {goal.id}"
         saved = await self.app.push_screen_wait(
-            GoalFormScreen(heading, values, save, self.session.clock, blink=self.session.blink)
+            goal_dialogs.edit(self.session, goal, f"Edit goal {goal.id}")
         )
         if saved is not None:
             self.refresh_state()
