@@ -57,6 +57,19 @@ def bindings(commands: tuple[Command, ...]) -> list[Binding]:
     return [command.binding() for command in commands]
 
 
+# The running block's commands: the same on the main screen and in focus mode.
+BLOCK_COMMANDS: tuple[Command, ...] = (
+    Command("p", "toggle_pause", "Pause", "Pause or resume the running block"),
+    Command("i", "log_interruption", "Interrupt", "Log an interruption with an optional note"),
+    Command(
+        "plus",
+        "extend_block",
+        "+5 min",
+        "Give the running block five more minutes",
+        key_display="+",
+    ),
+)
+
 MAIN_COMMANDS: tuple[Command, ...] = (
     Command("s", "start_block", "Start", "Start a focus block on the highlighted micro-goal"),
     Command(
@@ -67,15 +80,7 @@ MAIN_COMMANDS: tuple[Command, ...] = (
         "during a block: finish the block as done",
         key_display="x",
     ),
-    Command("p", "toggle_pause", "Pause", "Pause or resume the running block"),
-    Command("i", "log_interruption", "Interrupt", "Log an interruption with an optional note"),
-    Command(
-        "plus",
-        "extend_block",
-        "+5 min",
-        "Give the running block five more minutes",
-        key_display="+",
-    ),
+    *BLOCK_COMMANDS,
     Command(
         "X",
         "abandon_block",
@@ -175,15 +180,7 @@ MAIN_COMMANDS: tuple[Command, ...] = (
 
 FOCUS_COMMANDS: tuple[Command, ...] = (
     Command("x,space", "toggle_done", "Done", "Finish the block as done", key_display="x"),
-    Command("p", "toggle_pause", "Pause", "Pause or resume the running block"),
-    Command("i", "log_interruption", "Interrupt", "Log an interruption with an optional note"),
-    Command(
-        "plus",
-        "extend_block",
-        "+5 min",
-        "Give the running block five more minutes",
-        key_display="+",
-    ),
+    *BLOCK_COMMANDS,
     Command("X", "abandon_block", "Abandon", "Abandon the running block", show=False),
     Command("f,escape", "leave_focus_mode", "Back", "Leave focus mode", key_display="f"),
 )
