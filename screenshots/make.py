@@ -7,30 +7,15 @@ The clock is frozen, so the pictures only change when the app does.
 from __future__ import annotations
 
 import asyncio
+import sys
 from pathlib import Path
 
-import pendulum
-
 from tui_microgoals.app import MicroGoalsApp
-from tui_microgoals.core.clock import FixedClock
-from tui_microgoals.core.demo import build_demo
-from tui_microgoals.core.store import Store
 
 HERE = Path(__file__).resolve().parent
-NOW = pendulum.datetime(2026, 11, 20, 10, 0, tz="UTC")
-SIZE = (120, 40)
-
-
-def demo_app(block_minutes_ago: float | None = None) -> MicroGoalsApp:
-    clock = FixedClock(NOW, "UTC")
-    store = Store.memory(clock)
-    ids = build_demo(store)
-    if block_minutes_ago is not None:
-        clock.set(NOW.subtract(seconds=int(block_minutes_ago * 60)))
-        store.start_block(ids["one_thing"])
-        store.interrupt("Phone call")
-        clock.set(NOW)
-    return MicroGoalsApp(store, clock=clock, blink=False)
+# The same scenes the snapshot tests pin: the demo data at a frozen moment.
+sys.path.insert(0, str(HERE.parent / "tests" / "ui"))
+from test_snapshots import SIZE, demo_app  # noqa: E402
 
 
 async def shoot(name: str, app: MicroGoalsApp, keys: tuple[str, ...] = ()) -> None:
