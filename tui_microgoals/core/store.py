@@ -9,7 +9,7 @@ counters kept in the file: they are never reused, even after a delete.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -107,6 +107,28 @@ def _dismissal_active(dismissed_on: str | None, date: Date) -> bool:
     except ValueError:
         return False
     return 0 <= (date - since).days < DISMISS_DAYS
+
+
+class _LazyGoals(Mapping[int, Goal]):
+    """Goals parsed from raw documents only when asked for."""
+
+    def __init__(self, raw: Mapping[str, Any]) -> None:
+        self.raw = raw
+        self.parsed: dict[int, Goal] = {}
+
+    def __getitem__(self, goal_id: int) -> Goal:
+        if goal_id not in self.parsed:
+            self.parsed[goal_id] = Goal.from_doc(goal_id, self.raw[str(goal_id)])
+        return self.parsed[goal_id]
+
+    def __contains__(self, goal_id: object) -> bool:
+        return str(goal_id) in self.raw
+
+    def __iter__(self) -> Iterator[int]:
+        return (int(k) for k in self.raw)
+
+    def __len__(self) -> int:
+        return len(self.raw)
 
 
 class Store:
@@ -414,11 +436,20 @@ class Store:
 
     def _save_goal(self, goal: Goal) -> Goal:
         self._goals_t.upsert(Document(goal.to_doc(), doc_id=goal.id))
-        self.goals()[goal.id] = goal
+        if self._goals_cache is not None:  # else the next goals() parses the table anyway
+            self.goals()[goal.id] = goal
         return goal
 
+    def _goal_view(self) -> Mapping[int, Goal]:
+        """The goals for a check that looks at a few of them: the parsed cache when there is
+        one, else a view that parses only the goals asked for (``microgoals add`` in a fresh
+        process need not parse 10k goals)."""
+        if self._goals_cache is not None:
+            return self.goals()
+        return _LazyGoals(self._goals_t._read_table())
+
     def _check_parent(
-        self, goals: dict[int, Goal], goal_id: int | None, parent: int | None
+        self, goals: Mapping[int, Goal], goal_id: int | None, parent: int | None
     ) -> None:
         if parent is None:
             return
@@ -431,7 +462,7 @@ class Store:
 
     def _check_after(
         self,
-        goals: dict[int, Goal],
+        goals: Mapping[int, Goal],
         goal_id: int | None,
         after: Iterable[int],
         parent: int | None = None,
@@ -440,7 +471,9 @@ class Store:
         if goal_id is not None:
             parent = goals[goal_id].parent
         above = (
-            {parent} | {g.id for g in tree.ancestors(goals, parent)} if parent in goals else set()
+            {parent} | {g.id for g in tree.ancestors(goals, parent)}
+            if parent is not None and parent in goals
+            else set()
         )
         for other in after:
             if other not in goals:
@@ -461,9 +494,11 @@ class Store:
             )
         return result
 
-    def _reopen_above(self, goals: dict[int, Goal], parent: int | None) -> None:
+    def _reopen_above(self, goals: Mapping[int, Goal], parent: int | None) -> None:
         """A new open step under a finished goal means that goal is not finished after all."""
-        chain = [goals[parent], *tree.ancestors(goals, parent)] if parent in goals else []
+        if parent is None or parent not in goals:
+            return
+        chain = [goals[parent], *tree.ancestors(goals, parent)]
         for above in chain:
             if above.status == DONE and not above.is_habit:
                 self._save_goal(replace(above, status=OPEN, done_at=None, done_on=None))
@@ -485,17 +520,22 @@ class Store:
         check_minutes(minutes)
         recurrence = str(Recurrence.parse(every)) if every else None
         with self._tx():
-            goals = self.goals()
+            goals = self._goal_view()
             self._check_parent(goals, None, parent)
             after_ids = self._check_after(goals, None, after, parent)
             self._reopen_above(goals, parent)
-            siblings = [g for g in goals.values() if g.parent == parent]
+            raw = self._goals_t._read_table()
+            positions = [d.get("position") for d in raw.values() if d.get("parent") == parent]
             goal = Goal(
                 id=self._next_id("goal"),
                 title=title,
                 notes=notes,
                 parent=parent,
-                position=max((g.position for g in siblings), default=-1) + 1,
+                position=max(
+                    (p for p in positions if isinstance(p, int) and not isinstance(p, bool)),
+                    default=-1,
+                )
+                + 1,
                 minutes=minutes,
                 due=due,
                 after=after_ids,
