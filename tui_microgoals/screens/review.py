@@ -172,6 +172,21 @@ class ReviewScreen(AnswerOnce, Screen[None]):
             if goal.is_habit and goal.status == "open"
         )
 
+    def _deadlines(self, date: Date) -> tuple[tuple[str, str, str], ...]:
+        """Today's review says which deadlines are not on track (the forecast is from now)."""
+        store = self.session.store
+        if date != self.session.clock.today():
+            return ()
+        try:
+            rows = store.forecast()
+        except MicrogoalsError:
+            return ()
+        return tuple(
+            (r.goal.title, r.status, r.why)
+            for r in rows
+            if r.goal.due is not None and r.status in ("at_risk", "overdue")
+        )
+
     def _show_one_day(self, review: Review, goals: dict) -> None:
         one = review.one_thing
         self.query_one(ReviewSummary).show(
@@ -185,6 +200,7 @@ class ReviewScreen(AnswerOnce, Screen[None]):
                 streak=review.streak,
                 one_thing=(one.goal.title, one.done) if one else None,
                 habits=self._habits(review.date),
+                deadlines=self._deadlines(review.date),
             )
         )
         tz = self.session.clock.tz

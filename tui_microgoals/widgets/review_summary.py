@@ -27,6 +27,8 @@ class SummaryView:
     habits: tuple[tuple[str, int], ...] = ()
     #: The week view: several days summed.
     days: int = 1
+    #: Deadlines not on track, from today's forecast: (title, status, why).
+    deadlines: tuple[tuple[str, str, str], ...] = ()
 
 
 def summary_content(view: SummaryView) -> Content:
@@ -65,6 +67,11 @@ def summary_content(view: SummaryView) -> Content:
                 Content(title),
                 (f"  {count} due {plural(count, 'day')} in a row", "dim"),
             )
+        )
+    for title, status, why in view.deadlines:
+        mark = ("✗ overdue", "bold $error") if status == "overdue" else ("▲ at risk", "bold $warning")
+        lines.append(
+            Content.assemble(("⚑ ", "bold"), Content(title), "  ", mark, (f"  {why}", "dim"))
         )
     return Content("\n").join(lines)
 
