@@ -66,9 +66,16 @@ async def test_three_shell_writers_lose_nothing_and_the_app_shows_them_all(tmp_p
             for role in ("add", "plan", "done")
         ]
         # The app writes too while they run: each key is a save racing three processes.
+        # In the Goals pane the highlight stays on the app's own goal (the first one, kept
+        # by id across redraws), so only that goal goes on and off today's list; in Today
+        # the highlight would move on to the shell's items and take them off.
+        await pilot.press("tab")
+        await pilot.pause()
+        assert app.screen.current_goal() == mine.id
         while any(w.poll() is None for w in writers):
             await pilot.press("t")  # on and off today's list, over and over
             await pilot.pause(0.05)
+        assert app.screen.current_goal() == mine.id
         for w in writers:
             assert w.wait(timeout=60) == 0, w.stderr.read() if w.stderr else ""
         await pilot.pause(1.2)  # the periodic check (every 0.5 s), no help from tick()
