@@ -621,9 +621,9 @@ def cmd_status(ctx: Context) -> None:
     elif not running or remaining is None:
         out("no block")
     else:
-        whole = int(-(-remaining // 1))
-        minutes, seconds = divmod(whole, 60)
-        out(f"{'⏸ ' if paused else ''}{minutes:02d}:{seconds:02d} · {title}")
+        from tui_microgoals.core.timer import format_clock
+
+        out(f"{'⏸ ' if paused else ''}{format_clock(remaining)} · {title}")
 
 
 def cmd_review(ctx: Context) -> None:

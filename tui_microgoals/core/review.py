@@ -121,6 +121,11 @@ def habit_streak(goal: Goal, done: set[Date], date: Date) -> int:
     return count
 
 
+def _too_big(goal: Goal, block_minutes: int) -> Suggestion:
+    reason = f"estimated {goal.minutes} min, longer than a {block_minutes}-min block: split it"
+    return Suggestion(goal.id, goal.title, "split", reason)
+
+
 def suggestions(
     goals: Mapping[int, Goal], days: Mapping[Date, Day], date: Date, block_minutes: int
 ) -> list[Suggestion]:
@@ -131,14 +136,7 @@ def suggestions(
     for item in day_list(goals, days, date, block_minutes):
         goal = item.goal
         if item.too_big and not item.done:
-            out.append(
-                Suggestion(
-                    goal.id,
-                    goal.title,
-                    "split",
-                    f"estimated {goal.minutes} min, longer than a {block_minutes}-min block: split it",
-                )
-            )
+            out.append(_too_big(goal, block_minutes))
             seen.add(goal.id)
         elif item.carried >= SUGGEST_MIN_MISSES:
             out.append(
@@ -159,14 +157,7 @@ def suggestions(
             and not goal.is_habit
             and tree.is_too_big(goal, block_minutes)
         ):
-            out.append(
-                Suggestion(
-                    goal.id,
-                    goal.title,
-                    "split",
-                    f"estimated {goal.minutes} min, longer than a {block_minutes}-min block: split it",
-                )
-            )
+            out.append(_too_big(goal, block_minutes))
             seen.add(goal.id)
     for goal in goals.values():
         if goal.id in seen or not goal.is_habit or goal.status != "open":

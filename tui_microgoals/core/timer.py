@@ -7,10 +7,12 @@ zero and pauses are clipped to the block's own span.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
-from pendulum import DateTime
+if TYPE_CHECKING:  # type-only: ``format_clock`` stays importable without pendulum (status)
+    from pendulum import DateTime
 
-from tui_microgoals.core.models import Block
+    from tui_microgoals.core.models import Block
 
 
 def _span(start: DateTime, end: DateTime) -> float:
