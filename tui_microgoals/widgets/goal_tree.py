@@ -178,7 +178,9 @@ class GoalTree(Tree[int], inherit_bindings=False):
                 if old.forecast != view.forecast:
                     keys = old.forecast.keys() | view.forecast.keys()
                     relabel.update(i for i in keys if old.forecast.get(i) != view.forecast.get(i))
-            for goal_id in self._goal_nodes.keys() if relabel is None else relabel & self._goal_nodes.keys():
+            for goal_id in (
+                self._goal_nodes.keys() if relabel is None else relabel & self._goal_nodes.keys()
+            ):
                 self._relabel(goal_id)
         if wanted is not None and wanted not in self._goal_nodes:
             self._reveal(wanted)

@@ -69,7 +69,9 @@ def summary_content(view: SummaryView) -> Content:
             )
         )
     for title, status, why in view.deadlines:
-        mark = ("✗ overdue", "bold $error") if status == "overdue" else ("▲ at risk", "bold $warning")
+        mark = (
+            ("✗ overdue", "bold $error") if status == "overdue" else ("▲ at risk", "bold $warning")
+        )
         lines.append(
             Content.assemble(("⚑ ", "bold"), Content(title), "  ", mark, (f"  {why}", "dim"))
         )
