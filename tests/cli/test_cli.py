@@ -349,3 +349,11 @@ def test_status_summary_is_used_only_while_current(cli: CLI) -> None:
     assert paused["paused"] is True and 0 < paused["remaining_seconds"] <= 1200
     cli.ok("stop")
     assert cli.ok("status").strip() == "no block"
+
+
+def test_status_shows_hours_the_same_way_on_both_paths(cli: CLI) -> None:
+    goal = cli.json("add", "Long block")["id"]
+    cli.ok("start", str(goal), "--minutes", "90")
+    assert cli.ok("status").startswith("1:29:")  # from the summary beside the database
+    Path(str(cli.db) + ".status").unlink()
+    assert cli.ok("status").startswith("1:29:")  # from the database itself
