@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -354,6 +355,7 @@ def test_status_summary_is_used_only_while_current(cli: CLI) -> None:
 def test_status_shows_hours_the_same_way_on_both_paths(cli: CLI) -> None:
     goal = cli.json("add", "Long block")["id"]
     cli.ok("start", str(goal), "--minutes", "90")
-    assert cli.ok("status").startswith("1:29:")  # from the summary beside the database
+    shape = re.compile(r"^1:(29:\d\d|30:00) · Long block$")
+    assert shape.match(cli.ok("status").strip())  # from the summary beside the database
     Path(str(cli.db) + ".status").unlink()
-    assert cli.ok("status").startswith("1:29:")  # from the database itself
+    assert shape.match(cli.ok("status").strip())  # from the database itself
