@@ -12,6 +12,7 @@ from tui_microgoals.core.clock import FixedClock
 from tui_microgoals.core.store import Store
 from tui_microgoals.screens.capacity import CapacityScreen
 from tui_microgoals.screens.main import MainScreen
+from tui_microgoals.screens.plan_commands import FORECAST_DELAY
 from tui_microgoals.screens.suggest import SuggestScreen
 
 
@@ -178,6 +179,7 @@ async def test_forecast_markers_and_why(store: Store, clock: FixedClock) -> None
             if goal.parent == soon.id and goal.title in ("Page 0", "Page 1", "Page 2"):
                 store.mark_done(goal.id)
         pilot.app.screen.refresh_state()
+        await pilot.pause(FORECAST_DELAY + 0.1)  # the forecast waits for a pause in edits
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
         assert "Ship the zine  on track" in screen_text(pilot.app)

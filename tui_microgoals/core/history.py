@@ -54,6 +54,14 @@ def day_totals(
     return out
 
 
+def focus_minutes_by_day(blocks: Iterable[Block], now: DateTime) -> list[float]:
+    """Focus minutes of each day that had a block (as ``day_totals`` counts them)."""
+    seconds: dict[Date | None, float] = {}
+    for block in blocks:
+        seconds[block.day] = seconds.get(block.day, 0.0) + timer.focus_seconds(block, now)
+    return [round(s / 60, 1) for day, s in seconds.items() if day is not None]
+
+
 def week_sum(totals: list[DayTotals]) -> DayTotals:
     """The sum of a run of days, dated by its last day."""
     return DayTotals(

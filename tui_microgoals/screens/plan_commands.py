@@ -15,6 +15,7 @@ from typing import Any
 from pendulum import Date
 from textual import on, work
 from textual.content import Content
+from textual.timer import Timer
 
 from tui_microgoals.core import forecast
 from tui_microgoals.core.errors import MicrogoalsError
@@ -25,6 +26,9 @@ from tui_microgoals.screens.block_commands import BlockCommands
 from tui_microgoals.screens.capacity import CapacityScreen
 from tui_microgoals.screens.suggest import SuggestScreen
 from tui_microgoals.widgets.goal_tree import GoalTree
+
+#: Seconds the forecast waits after a change, so a burst of edits costs one forecast.
+FORECAST_DELAY = 0.4
 
 #: How a forecast note starts, per status (short: a pane's border has little room).
 STATUS_WORDS = {"on_track": "on track, ", "at_risk": "▲ at risk: ", "overdue": "✗ "}
@@ -66,6 +70,7 @@ class PlanCommands(BlockCommands):
     items: list[TodayItem]
     forecast_rows: dict[int, ForecastRow]
     _forecast_input: ForecastInput | None = None
+    _forecast_timer: Timer | None = None
 
     def forecast_changed(self) -> None:
         """Redraw with the new forecast; the next forecast waits for the next data change."""
@@ -111,7 +116,13 @@ class PlanCommands(BlockCommands):
             if old is None:  # the first paint shows the markers at once
                 self.forecast_rows = {r.goal.id: r for r in _forecast_rows(new)}
             else:
-                self._compute_forecast(new)
+                # Later and off the event loop: a forecast costs ~40 ms at 10k documents,
+                # more than a keystroke may take.
+                if self._forecast_timer is not None:
+                    self._forecast_timer.stop()
+                self._forecast_timer = self.set_timer(
+                    FORECAST_DELAY, lambda: self._compute_forecast(new)
+                )
         self._show_overcommitment(settings["block_minutes"])
 
     def _show_overcommitment(self, block_minutes: int) -> None:
@@ -125,7 +136,9 @@ class PlanCommands(BlockCommands):
         pane.border_title = Content(title)
         pane.set_class(planned > capacity, "-overcommitted")
 
-    @work(thread=True, exclusive=True, group="forecast")
+    # A description of its own: by default a worker's is the repr of its arguments, here
+    # every goal and day (~80 ms at 10k documents, on the event loop).
+    @work(thread=True, exclusive=True, group="forecast", description="forecast")
     def _compute_forecast(self, given: ForecastInput) -> None:
         """About 40 ms at 10k documents: kept off the event loop, on the snapshot's data."""
         self.app.call_from_thread(self._forecast_done, given, _forecast_rows(given))
@@ -133,7 +146,10 @@ class PlanCommands(BlockCommands):
     def _forecast_done(self, given: ForecastInput, rows: list[ForecastRow]) -> None:
         if given is not self._forecast_input:
             return  # the data changed meanwhile: a newer forecast is on its way
-        self.forecast_rows = {r.goal.id: r for r in rows}
+        rows_by_id = {r.goal.id: r for r in rows}
+        if rows_by_id == getattr(self, "forecast_rows", None):
+            return  # nothing to redraw
+        self.forecast_rows = rows_by_id
         self.forecast_changed()
 
     def forecast_markers(self) -> dict[int, str]:
