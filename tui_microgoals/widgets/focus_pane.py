@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pendulum import DateTime
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
@@ -28,6 +29,33 @@ class FocusView:
     tz: str = "UTC"
 
 
+class BlockProgress(ProgressBar):
+    """A ``ProgressBar`` that redraws only when what it shows moves.
+
+    The stock one redraws on every ``update`` (its percentage is a float) and once a second
+    for its ETA, which is not shown here: idle, with a block running, that was most of the
+    app's CPU. A 90-minute block moves this bar by one half cell every ~80 s.
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(total=1, show_eta=False, id=id)
+        self._drawn: tuple[int, int, int] | None = None
+
+    @on(events.Mount)
+    def _without_eta_timer(self, event: events.Mount) -> None:
+        event.prevent_default()  # ProgressBar.on_mount would start the 1 s ETA timer
+        self.update()
+
+    def show(self, progress: float, total: float) -> None:
+        fraction = min(1.0, max(0.0, progress / total)) if total > 0 else 1.0
+        # What the bar (half cells) and the percentage label (whole percent) can show.
+        cells = self.query_one("#bar").size.width * 2  # the bar part ProgressBar composes
+        drawn = (cells, int(fraction * cells), round(fraction * 100))
+        if drawn != self._drawn:
+            self._drawn = drawn
+            self.update(total=total, progress=progress)
+
+
 class FocusPane(Vertical):
     """Draws a ``FocusView``; ``tick(now)`` recomputes the time from stored timestamps."""
 
@@ -48,7 +76,7 @@ class FocusPane(Vertical):
         yield Digits("--:--", id="focus-clock")
         yield Static(id="focus-title")
         yield Static(id="focus-path")
-        yield ProgressBar(total=1, show_eta=False, id="focus-progress")
+        yield BlockProgress(id="focus-progress")
         yield Static(id="focus-info")
 
     def show(self, view: FocusView, now: DateTime) -> None:
@@ -87,12 +115,14 @@ class FocusPane(Vertical):
         self.tick(now)
 
     def tick(self, now: DateTime) -> None:
-        """Refresh the countdown: the time always comes from the block's timestamps."""
+        """Refresh the countdown: the time always comes from the block's timestamps.
+
+        Called twice a second; each widget is touched only when what it shows changes.
+        """
         block = self.view.block
         clock = self.query_one("#focus-clock", Digits)
         state = self.query_one("#focus-state", Static)
-        info = self.query_one("#focus-info", Static)
-        bar = self.query_one("#focus-progress", ProgressBar)
+        bar = self.query_one(BlockProgress)
         if block is None:
             if self.view.break_until is not None and now < self.view.break_until:
                 left = (self.view.break_until - now).total_seconds()
@@ -101,23 +131,32 @@ class FocusPane(Vertical):
             else:
                 self._put(clock, timer.format_clock(self.view.block_minutes * 60))
                 self._put(state, Content.styled("No block running", "dim"))
-            self._put(info, "")
-            bar.update(total=1, progress=0)
+            self._shown.pop("info-of", None)
+            self._put(self.query_one("#focus-info", Static), "")
+            bar.show(0, 1)
             return
         remaining = timer.remaining_seconds(block, now)
         focus = timer.focus_seconds(block, now)
         self._put(clock, timer.format_clock(remaining))
-        bar.update(total=block.planned_seconds, progress=min(focus, block.planned_seconds))
+        bar.show(min(focus, block.planned_seconds), block.planned_seconds)
         if block.paused:
             self._put(state, Content.styled("❚❚ Paused — p resumes", "bold $warning"))
         elif remaining <= 0:
             self._put(state, Content.styled("Time is up", "bold $error"))
         else:
             self._put(state, Content.styled("▶ Focus block running", "bold $success"))
+        self._show_info(block)
+
+    def _show_info(self, block: Block) -> None:
+        """The block's start, plan and interruptions: they change only with the block."""
         count = len(block.interruptions)
+        key = (block.id, block.started_at, block.planned_seconds, count, self.view.tz)
+        if self._shown.get("info-of") == key:
+            return
+        self._shown["info-of"] = key
         started = block.started_at.in_timezone(self.view.tz).format("HH:mm")
         self._put(
-            info,
+            self.query_one("#focus-info", Static),
             Content.from_markup(
                 "Started $started · $minutes min planned · [b]$count[/b] $word",
                 started=started,
