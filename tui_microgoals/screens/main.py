@@ -254,7 +254,13 @@ class MainScreen(PlanCommands):
         cached = self.snapshot.running if self.snapshot else None
         if block != cached:
             self.refresh_state()
-        self.query_one(FocusPane).tick(now)
+        stack = self.app.screen_stack
+        above = stack[stack.index(self) + 1 :] if self in stack else []
+        if all(screen.styles.background.a < 1 for screen in above):
+            # Only while this screen shows (on top, or under see-through dialogs): hidden
+            # under focus mode, a redrawn clock would still make Textual repaint the screen
+            # on top. The pane is redrawn in full when this screen comes back.
+            self.query_one(FocusPane).tick(now)
         if block is not None:
             self._show_score()
         on_break = self.session.break_until is not None and now < self.session.break_until
