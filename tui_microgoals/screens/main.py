@@ -210,7 +210,7 @@ class MainScreen(PlanCommands):
         goals = self.snapshot.goals
         if goal.status != OPEN:
             return f"it is {goal.status}"
-        if not tree.is_leaf(goals, goal.id):
+        if not tree.is_leaf(goals, goal.id, self.query_one(GoalTree).children_map(goals)):
             return "it has micro-goals: start one of them"
         if blockers := tree.blockers(goals, goal):
             return "it waits for " + ", ".join(b.title for b in blockers)
@@ -381,9 +381,9 @@ class MainScreen(PlanCommands):
         if goal is None:
             return
         is_one = any(i.one_thing and i.goal.id == goal.id for i in self.items)
-        if self._apply(self.store.set_one_thing, None if is_one else goal.id) is not None:
-            word = "No One Thing today" if is_one else f"The One Thing today: {goal.title}"
-            self.app.notify(word, markup=False)
+        # No toast: the ★ moving to the top of Today says it (and a toast would double the
+        # time this key takes to show, for its layout).
+        self._apply(self.store.set_one_thing, None if is_one else goal.id)
 
     def action_move_goal_up(self) -> None:
         self._move(-1)

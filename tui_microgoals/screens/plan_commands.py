@@ -27,8 +27,9 @@ from tui_microgoals.screens.capacity import CapacityScreen
 from tui_microgoals.screens.suggest import SuggestScreen
 from tui_microgoals.widgets.goal_tree import GoalTree
 
-#: Seconds the forecast waits after a change, so a burst of edits costs one forecast.
-FORECAST_DELAY = 0.4
+#: Seconds the forecast waits after a change: a burst of edits costs one forecast, run
+#: while the user reads rather than types (it slows a key pressed meanwhile: one interpreter).
+FORECAST_DELAY = 1.0
 
 #: How a forecast note starts, per status (short: a pane's border has little room).
 STATUS_WORDS = {"on_track": "on track, ", "at_risk": "▲ at risk: ", "overdue": "✗ "}
