@@ -145,6 +145,9 @@ class Store:
         self._meta_t = TrackedTable(self.storage, "meta", cache_size=0)
         self._goals_cache: tuple[int, dict[int, Goal]] | None = None
         self._days_cache: tuple[int, dict[str, Day]] | None = None
+        #: The last capacity worked out, and what it was worked out from.
+        self._capacity_cache: tuple[tuple[Any, ...], int] | None = None
+        self._block_saves = 0
         if isinstance(self.storage, DurableStorage):
             self.storage.summarize = self._summary
 
@@ -365,13 +368,21 @@ class Store:
                 raise InputError("capacity must be a whole number of minutes above 0")
             return override
         date = date or self.clock.today()
+        setting = self.settings()["capacity"]
+        raw = self._blocks_t._read_table()  # reloads first if another process wrote
+        # The app asks on every redraw; only a block (ours or another process's) changes it.
+        key = (date, setting, self.storage.generation, self._block_saves, id(raw), len(raw))
+        if self._capacity_cache is not None and self._capacity_cache[0] == key:
+            return self._capacity_cache[1]
         # Only the blocks count here: the day totals' done counts would walk every goal for
-        # each of the 14 days (~60 ms at 10k documents, on each redraw of the app).
+        # each of the 14 days (~60 ms at 10k documents).
         end = date.subtract(days=1)
         blocks = self.blocks_between(end.subtract(days=forecast.HISTORY_DAYS - 1), end)
-        return forecast.capacity_from_history(
-            focus_minutes_by_day(blocks, self.clock.now()), self.settings()["capacity"]
+        capacity = forecast.capacity_from_history(
+            focus_minutes_by_day(blocks, self.clock.now()), setting
         )
+        self._capacity_cache = (key, capacity)
+        return capacity
 
     def simulate(self, date: Date | None = None, capacity: int | None = None) -> Simulation:
         date = date or self.clock.today()
@@ -803,6 +814,7 @@ class Store:
 
     def _save_block(self, block: Block) -> Block:
         self._blocks_t.upsert(Document(block.to_doc(), doc_id=block.id))
+        self._block_saves += 1
         return block
 
     def _require_running(self) -> Block:
