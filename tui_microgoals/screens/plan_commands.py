@@ -23,13 +23,14 @@ from tui_microgoals.core.forecast import ForecastRow, SuggestedPlan
 from tui_microgoals.core.models import Day, Goal
 from tui_microgoals.core.planner import TodayItem
 from tui_microgoals.screens.block_commands import BlockCommands
-from tui_microgoals.screens.capacity import CapacityScreen
-from tui_microgoals.screens.suggest import SuggestScreen
 from tui_microgoals.widgets.goal_tree import GoalTree
 
 #: Seconds the forecast waits after a change: a burst of edits costs one forecast, run
 #: while the user reads rather than types (it slows a key pressed meanwhile: one interpreter).
 FORECAST_DELAY = 1.0
+
+#: Up to this many goals the first paint waits for the forecast (the demo's tree: ~25).
+SMALL_FORECAST = 300
 
 #: How a forecast note starts, per status (short: a pane's border has little room).
 STATUS_WORDS = {"on_track": "on track, ", "at_risk": "▲ at risk: ", "overdue": "✗ "}
@@ -90,9 +91,9 @@ class PlanCommands(BlockCommands):
 
     def update_plan_state(self, goals: Mapping[int, Goal], days: Mapping[Date, Day]) -> None:
         """Called from ``refresh_state`` before the tree is drawn: the Today header now; the
-        forecast (in a thread, but at once on the first paint) only when the
-        goals, the days, the date or the settings changed (compared cheaply: the store
-        keeps the same goal objects until one changes)."""
+        forecast (in a thread, a second after the last change; at once on a small plan's
+        first paint) only when the goals, the days, the date or the settings changed
+        (compared cheaply: the store keeps the same goal objects until one changes)."""
         store = self.session.store
         today = self.session.clock.today()
         settings = store.settings()
@@ -114,8 +115,12 @@ class PlanCommands(BlockCommands):
                 today, capacity, settings["capacity"], settings["block_minutes"], goals, days
             )
             self._forecast_input = new
-            if old is None:  # the first paint shows the markers at once
+            if old is None and len(goals) <= SMALL_FORECAST:
+                # A small plan's first paint shows the markers at once (a few ms).
                 self.forecast_rows = {r.goal.id: r for r in _forecast_rows(new)}
+            elif old is None:
+                # A big one's first paint doesn't wait for them (~150 ms at 5,000 goals).
+                self.call_after_refresh(self._compute_forecast, new)
             else:
                 # Later and off the event loop: a forecast costs ~40 ms at 10k documents,
                 # more than a keystroke may take.
@@ -176,6 +181,8 @@ class PlanCommands(BlockCommands):
 
     async def _offer(self, plan: SuggestedPlan, heading: str) -> None:
         listed = {i.goal.id for i in self.items}
+        from tui_microgoals.screens.suggest import SuggestScreen  # loaded when first used
+
         ids = await self.app.push_screen_wait(SuggestScreen(plan, listed, heading))
         if ids is None:
             return
@@ -219,6 +226,8 @@ class PlanCommands(BlockCommands):
 
     @work(group="dialog")
     async def action_set_capacity(self) -> None:
+        from tui_microgoals.screens.capacity import CapacityScreen  # loaded when first used
+
         store = self.session.store
         try:
             setting: Any = store.settings()["capacity"]

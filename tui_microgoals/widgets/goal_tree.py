@@ -31,6 +31,8 @@ class TreeView:
     today: Date | None = None
     block_minutes: int = 20
     planned: frozenset[int] = frozenset()
+    #: Goals whose branches a big tree opens at start: the block's, the first of today's.
+    reveal: tuple[int, ...] = ()
     running: int | None = None
     show_done: bool = True
     filter: str = ""
@@ -158,7 +160,7 @@ class GoalTree(Tree[int], inherit_bindings=False):
             touched = self._index.update(view.goals)
         index = self._index
         self._auto = {
-            a for i in (*view.planned, view.running) if i in view.goals for a in index.ancestors(i)
+            a for i in (*view.reveal, view.running) if i in view.goals for a in index.ancestors(i)
         }
         rebuild = (
             touched is None

@@ -1,0 +1,63 @@
+"""A big plan (over 300 goals) starts fast: only the branches above the block and the first of
+today's items are open, and the deadline markers follow the first frame instead of delaying it."""
+
+from __future__ import annotations
+
+from ui_helpers import SIZE, make_app
+
+from tui_microgoals.core.clock import FixedClock
+from tui_microgoals.core.store import Store
+from tui_microgoals.screens.main import REVEAL_ITEMS
+from tui_microgoals.screens.plan_commands import SMALL_FORECAST
+from tui_microgoals.widgets.goal_tree import GoalTree
+
+
+def big_plan(store: Store, clock: FixedClock) -> tuple[list[int], list[int]]:
+    """Projects of 10 steps each; the first step of each project is planned for today."""
+    projects, firsts = [], []
+    for n in range(40):
+        project = store.add_goal(f"Project {n}")
+        steps = [store.add_goal(f"Step {n}.{k}", parent=project.id, minutes=15) for k in range(9)]
+        projects.append(project.id)
+        firsts.append(steps[0].id)
+    store.add_goal("Ship it all", due=clock.today().add(days=2))
+    store.plan(firsts)
+    return projects, firsts
+
+
+async def test_big_tree_opens_only_above_the_first_items(store: Store, clock: FixedClock) -> None:
+    projects, firsts = big_plan(store, clock)
+    assert len(store.goals()) > SMALL_FORECAST
+    app = make_app(store, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        tree = app.screen.query_one(GoalTree)
+        nodes = tree._goal_nodes
+        opened = [p for p in projects if nodes[p].is_expanded]
+        assert opened == projects[:REVEAL_ITEMS]
+        assert firsts[0] in nodes and firsts[REVEAL_ITEMS] not in nodes  # closed: not built
+        # Opening a closed one builds it then.
+        await pilot.press("tab")
+        while tree.goal_id != projects[REVEAL_ITEMS]:
+            await pilot.press("j")
+        await pilot.press("right")
+        assert nodes[projects[REVEAL_ITEMS]].is_expanded and firsts[REVEAL_ITEMS] in nodes
+
+
+async def test_big_plan_gets_its_forecast_after_the_first_frame(
+    store: Store, clock: FixedClock
+) -> None:
+    big_plan(store, clock)
+    app = make_app(store, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        main = app.screen
+        ship = max(store.goals())
+        for _ in range(100):  # bounded: the forecast thread takes milliseconds here
+            await pilot.pause(0.02)
+            await app.workers.wait_for_complete()
+            if ship in getattr(main, "forecast_rows", {}):
+                break
+        await pilot.pause()
+        assert main.forecast_rows[ship].status == "on_track"
+        label = str(main.query_one(GoalTree)._goal_nodes[ship].label)
+        assert "Ship it all  on track" in label
