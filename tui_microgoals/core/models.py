@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import pendulum
@@ -34,7 +34,13 @@ MIN_BLOCK_MINUTES, MAX_BLOCK_MINUTES = 5, 90
 
 
 def _date(text: str | None) -> Date | None:
-    return None if text is None else Date.fromisoformat(text)
+    return None if text is None else _parse_date(text)
+
+
+@lru_cache(maxsize=4096)
+def _parse_date(text: str) -> Date:
+    """Dates repeat (a year has 365): parsed once each, shared (a Date is immutable)."""
+    return Date.fromisoformat(text)
 
 
 def _date_str(value: Date | None) -> str | None:
@@ -48,6 +54,8 @@ def _known_keys(cls: type) -> frozenset[str]:
 
 def _split_extra(cls: type, doc: Mapping[str, Any]) -> dict[str, Any]:
     known = _known_keys(cls)
+    if doc.keys() <= known:  # the usual case, checked in C
+        return {}
     return {k: v for k, v in doc.items() if k not in known}
 
 
