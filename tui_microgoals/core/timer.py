@@ -6,10 +6,8 @@ zero and pauses are clipped to the block's own span.
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:  # type-only: ``format_clock`` stays importable without pendulum (status)
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # type-only: ``format_clock`` imports nothing (``microgoals status``)
     from pendulum import DateTime
 
     from tui_microgoals.core.models import Block
@@ -57,6 +55,8 @@ def ran_out_at(block: Block, now: DateTime) -> DateTime | None:
     Walks the focus spans between pauses, so a pause taken after time ran out does not
     move that instant.
     """
+    from datetime import timedelta
+
     end = block.ended_at or now
     left = timedelta(seconds=block.planned_seconds)
     cursor = block.started_at
