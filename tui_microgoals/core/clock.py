@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 from datetime import UTC, datetime
+from typing import Any
 
 import pendulum
 from pendulum import Date, DateTime
 
 from tui_microgoals.core.errors import InputError
+from tui_microgoals.core.localday import zone_key
 
 
 def local_zone_name() -> str:
@@ -30,6 +32,8 @@ class Clock:
     """Wall-clock time in UTC plus the zone that decides local dates."""
 
     def __init__(self, tz: str | None = None) -> None:
+        #: What the zone was resolved from (None: given, not resolved); see ``day_hint``.
+        self.zone_key = None if tz else zone_key()
         self.tz = tz or local_zone_name()
 
     def now(self) -> DateTime:
@@ -43,6 +47,23 @@ class Clock:
 
     def local_date(self, instant: DateTime) -> Date:
         return instant.in_timezone(self.tz).date()
+
+    def day_hint(self) -> dict[str, Any] | None:
+        """Today's date and the instants it spans, for a process that has no pendulum
+        (``localday.date_from_hint``); None on a day the UTC offset changes, and for a clock
+        whose zone was given rather than resolved from the environment."""
+        if self.zone_key is None or type(self).now is not Clock.now:
+            return None
+        start = self.local_now().start_of("day")
+        end = start.add(days=1)
+        if start.utcoffset() != end.subtract(microseconds=1).utcoffset():
+            return None
+        return {
+            "key": self.zone_key,
+            "date": start.date().isoformat(),
+            "from": start.timestamp(),
+            "until": end.timestamp(),
+        }
 
 
 class FixedClock(Clock):

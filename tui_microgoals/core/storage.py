@@ -24,8 +24,6 @@ re-parses the whole file on every query and lets two processes overwrite each ot
 from __future__ import annotations
 
 import contextlib
-import errno
-import fcntl
 import os
 import secrets
 import shutil
@@ -40,17 +38,24 @@ from tinydb.storages import MemoryStorage as _TinyMemoryStorage
 from tinydb.storages import Storage
 from tinydb.table import Table
 
+from tui_microgoals.core import journal
 from tui_microgoals.core.errors import CorruptDatabase, LockTimeout, NewerSchema, StorageError
+from tui_microgoals.core.journal import (
+    BACKUPS_KEPT,
+    JOURNAL_KEY,
+    SCHEMA_KEY,
+    SCHEMA_VERSION,
+    SUMMARY_FORMAT,
+)
 
-SCHEMA_VERSION = 1
-SCHEMA_KEY = "schema_version"
-JOURNAL_KEY = "journal_id"
-JOURNAL_MAX_ENTRIES = 2000
-JOURNAL_MAX_BYTES = 4_000_000
+# The limits are defined in ``journal``, where the fast path reads them. Tests set them on
+# this module; ``journal.limit`` then reads them from here, so both paths see the same.
+JOURNAL_MAX_ENTRIES = journal.JOURNAL_MAX_ENTRIES
+JOURNAL_MAX_BYTES = journal.JOURNAL_MAX_BYTES
+BACKUP_EVERY_SECONDS = journal.BACKUP_EVERY_SECONDS
+LOCK_TIMEOUT_SECONDS = journal.LOCK_TIMEOUT_SECONDS
+
 CHANGE_LOG_LENGTH = 32
-BACKUP_EVERY_SECONDS = 6 * 3600
-BACKUPS_KEPT = 10
-LOCK_TIMEOUT_SECONDS = 10.0
 
 Tables = dict[str, dict[str, Any]]
 Changes = dict[str, set[str]]
@@ -133,8 +138,7 @@ def _migrate_0_to_1(tables: Tables) -> Tables:
 MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {0: _migrate_0_to_1}
 
 
-def _describe(error: OSError) -> str:
-    return error.strerror or errno.errorcode.get(error.errno or 0, str(error))
+_describe = journal.describe
 
 
 class MemoryStorage(_TinyMemoryStorage):
@@ -180,8 +184,9 @@ class DurableStorage(Storage):
         #: is dropped; not by our own writes, so callers can keep derived caches across them.
         self.generation = 0
         self._change_log: list[tuple[int, Changes | None]] = []
-        #: Makes the small summary written beside the database after each commit.
-        self.summarize: Callable[[Tables], dict[str, Any]] | None = None
+        #: Makes the small summary written beside the database after each commit, from the
+        #: data and the documents the commit changed (None: unknown, a whole-file write).
+        self.summarize: Callable[[Tables, Changes | None], dict[str, Any]] | None = None
 
     # -- paths -------------------------------------------------------------------------
 
@@ -300,45 +305,14 @@ class DurableStorage(Storage):
         self._data, self._stamp, self._jstamp = None, None, None
         self._bump(None)
 
-    @contextlib.contextmanager
-    def _locked(self) -> Iterator[None]:
-        folder = self.path.parent
-        if not folder.is_dir():
-            raise StorageError(f"the folder of the database does not exist: {folder}")
-        try:
-            fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-        except OSError as error:
-            raise StorageError(
-                f"cannot write in {folder}: {_describe(error)}; the database was not changed"
-            ) from None
-        try:
-            deadline = time.monotonic() + LOCK_TIMEOUT_SECONDS
-            while True:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() > deadline:
-                        raise LockTimeout(
-                            f"another microgoals process has held {self.path} for "
-                            f"{LOCK_TIMEOUT_SECONDS:.0f} s; try again"
-                        ) from None
-                    time.sleep(0.005)
-            yield
-        finally:
-            os.close(fd)  # closing releases the flock
+    def _locked(self) -> contextlib.AbstractContextManager[None]:
+        return journal.locked(str(self.path), journal.limit("LOCK_TIMEOUT_SECONDS"))
 
     # -- loading ------------------------------------------------------------------------
 
     @staticmethod
     def _stat(path: Path) -> tuple[int, int, int] | None:
-        try:
-            st = os.stat(path)
-        except FileNotFoundError:
-            return None
-        except OSError as error:
-            raise StorageError(f"cannot read {path}: {_describe(error)}") from None
-        return (st.st_ino, st.st_mtime_ns, st.st_size)
+        return journal.stat(str(path))
 
     def _refresh(self) -> None:
         stamp = self._stat(self.path)
@@ -488,44 +462,49 @@ class DurableStorage(Storage):
 
     def _commit(self) -> None:
         assert self._data is not None
-        torn = self._jstamp is not None and self._jstamp[2] != self._jpos
-        if (
-            self._full
-            or torn
-            or self._jstale
-            or self._journal_id is None
-            or self._jentries >= JOURNAL_MAX_ENTRIES
-            or self._jpos >= JOURNAL_MAX_BYTES
-            or self._backup_due()
-        ):
+        changes = None if self._full else self._pending
+        if self._must_compact():
             self._compact()
         else:
             self._append()
         self._full, self._pending = False, {}
-        self._write_summary()
+        self._write_summary(changes)
 
-    def _write_summary(self) -> None:
+    def _must_compact(self) -> bool:
+        """The rule the fast path of ``microgoals add`` follows too, from the summary."""
+        return journal.must_compact(
+            {**self.journal_state(), "full": self._full}, self._last_backup_time
+        )
+
+    def journal_state(self) -> dict[str, Any]:
+        """What the choice between appending to the journal and compacting depends on; in
+        the summary after each commit, for the fast path."""
+        return {
+            "format": SUMMARY_FORMAT,
+            "main": self._stamp,
+            "journal": self._jstamp,
+            "schema": SCHEMA_VERSION,
+            "journal_id": self._journal_id,
+            "stale": self._jstale,
+            "entries": self._jentries,
+            "jpos": self._jpos,
+        }
+
+    def _write_summary(self, changes: Changes | None) -> None:
         """Refresh ``<db>.status``: what ``summarize`` makes of the data, stamped with the
         version of the files it describes, so a reader can trust it without parsing them.
 
         A cache, not a record: no fsync, and when it cannot be made it is removed (readers
         then take the slow path)."""
-        target = self.status_path
+        path = str(self.path)
         try:
             if self.summarize is None or self._data is None:
-                raise OSError("no summary")
-            blob = orjson.dumps(
-                {"main": self._stamp, "journal": self._jstamp, **self.summarize(self._data)}
-            )
-            fd, tmp_name = tempfile.mkstemp(
-                prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
-            )
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(blob)
-            os.replace(tmp_name, target)
+                raise ValueError("no summary")
+            doc = {**self.journal_state(), **self.summarize(self._data, changes)}
         except Exception:  # noqa: BLE001 - never let the cache break a committed save
-            with contextlib.suppress(OSError):
-                target.unlink()
+            journal.drop_summary(path)
+            return
+        journal.write_summary(path, doc)
 
     def _append(self) -> None:
         """One fsynced line with the changed documents (None for a deleted one)."""
@@ -537,37 +516,17 @@ class DurableStorage(Storage):
                 if keys
             }
         }
-        path = self.journal_path
         new = self._jstamp is None
         blob = orjson.dumps(entry) + b"\n"
         if new:
-            blob = orjson.dumps({"base": self._journal_id}) + b"\n" + blob
+            blob = journal.header(self._journal_id) + blob
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-            try:
-                size_before = os.fstat(fd).st_size
-                try:
-                    written = os.write(fd, blob)
-                    if written != len(blob):
-                        raise OSError(errno.ENOSPC, "No space left on device (short write)")
-                    os.fsync(fd)
-                except OSError:
-                    # Not acknowledged, so not kept: a whole line must not survive a failure.
-                    with contextlib.suppress(OSError):
-                        os.ftruncate(fd, size_before)
-                    raise
-                st = os.fstat(fd)
-            finally:
-                os.close(fd)
-            if new:
-                self._fsync_folder(path.parent)
-        except OSError as error:
+            stamp = journal.append(str(self.path), blob, new=new)
+        except StorageError:
             self._forget()  # the next transaction reloads, sees any torn line, and compacts
-            raise StorageError(
-                f"could not save {self.path}: {_describe(error)}; nothing was changed"
-            ) from None
+            raise
         self._jpos += len(blob)
-        self._jstamp = (st.st_ino, st.st_mtime_ns, st.st_size)
+        self._jstamp = stamp
         self._jentries += 1
 
     def _compact(self, data: Tables | None = None) -> None:
@@ -617,11 +576,7 @@ class DurableStorage(Storage):
 
     @staticmethod
     def _fsync_folder(folder: Path) -> None:
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        journal.fsync_folder(str(folder))
 
     def _clean_temp_files(self) -> None:
         """Temp files left by a writer that was killed; safe to remove while we hold the lock."""
@@ -634,15 +589,15 @@ class DurableStorage(Storage):
 
     def backups(self) -> list[Path]:
         """Backups of this database, oldest first."""
-        if not self.backup_dir.is_dir():
-            return []
-        return sorted(self.backup_dir.glob(f"{self.path.stem}-*.json"))
+        return [self.backup_dir / name for name in journal.backup_names(str(self.path))]
+
+    def _last_backup_time(self) -> float:
+        if self._last_backup is None:
+            self._last_backup = journal.last_backup_time(str(self.path))
+        return self._last_backup
 
     def _backup_due(self) -> bool:
-        if self._last_backup is None:
-            existing = self.backups()
-            self._last_backup = existing[-1].stat().st_mtime if existing else 0.0
-        return time.time() - self._last_backup >= BACKUP_EVERY_SECONDS
+        return journal.backup_due(self._last_backup_time())
 
     def _backup(self, reason: str) -> Path | None:
         """Keep the main file under ``backups/``: a hard link when the filesystem allows.

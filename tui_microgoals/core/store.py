@@ -21,7 +21,7 @@ from tinydb import TinyDB
 from tinydb.table import Document
 
 from tui_microgoals.core import forecast, timer, tree
-from tui_microgoals.core.clock import Clock, to_iso
+from tui_microgoals.core.clock import Clock
 from tui_microgoals.core.errors import Conflict, InputError, NotFound
 from tui_microgoals.core.forecast import ForecastRow, Simulation, SuggestedPlan
 from tui_microgoals.core.history import DayTotals, day_totals, focus_minutes_by_day
@@ -48,9 +48,16 @@ from tui_microgoals.core.storage import (
     MemoryStorage,
     TrackedTable,
 )
-from tui_microgoals.core.text import clean_line, clean_notes, clean_title
+from tui_microgoals.core.text import (
+    MAX_ESTIMATE_MINUTES as MAX_ESTIMATE_MINUTES,
+)
+from tui_microgoals.core.text import (
+    check_minutes,
+    clean_line,
+    clean_notes,
+    clean_title,
+)
 
-MAX_ESTIMATE_MINUTES = 24 * 60
 EXPORT_FORMAT = "microgoals-export"
 DISMISS_DAYS = 7
 
@@ -79,16 +86,6 @@ class Snapshot:
     days: dict[Date, Day]
     running: Block | None
     settings: dict[str, Any]
-
-
-def check_minutes(minutes: int | None, *, what: str = "estimate") -> int | None:
-    if minutes is None:
-        return None
-    if isinstance(minutes, bool) or not isinstance(minutes, int):
-        raise InputError(f"the {what} must be a whole number of minutes")
-    if not 1 <= minutes <= MAX_ESTIMATE_MINUTES:
-        raise InputError(f"the {what} must be between 1 and {MAX_ESTIMATE_MINUTES} minutes")
-    return minutes
 
 
 def check_block_minutes(minutes: int) -> int:
@@ -145,6 +142,8 @@ class Store:
         self._meta_t = TrackedTable(self.storage, "meta", cache_size=0)
         self._goals_cache: tuple[int, dict[int, Goal]] | None = None
         self._days_cache: tuple[int, dict[str, Day]] | None = None
+        #: For the summary: (storage generation, top-level goal -> position, id bound).
+        self._roots: tuple[int, dict[str, Any], int] | None = None
         #: The last capacity worked out, and what it was worked out from.
         self._capacity_cache: tuple[tuple[Any, ...], int] | None = None
         self._block_saves = 0
@@ -172,24 +171,75 @@ class Store:
         """Whether another process wrote since we last looked (one stat call)."""
         return self.storage.changed()
 
-    def _summary(self, data: dict[str, dict[str, Any]]) -> dict[str, Any]:
-        """What ``microgoals status`` needs, written beside the file after each commit."""
+    def _summary(
+        self, data: dict[str, dict[str, Any]], changes: dict[str, set[str]] | None
+    ) -> dict[str, Any]:
+        """What the fast paths of ``microgoals status`` and ``microgoals add`` need (see
+        ``fastpath.py``), written beside the file after each commit."""
+        try:
+            return {
+                "running": self._running_summary(data),
+                "add": self._add_summary(data, changes),
+                "day": self.clock.day_hint(),
+            }
+        except BaseException:
+            self._roots = None  # maybe half updated: the next summary starts afresh
+            raise
+
+    def _running_summary(self, data: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
         meta = data.get("meta", {}).get("1", {})
         doc = data.get("blocks", {}).get(str(meta.get("running")))
         if not doc or doc.get("ended_at") is not None:
-            return {"running": None}
+            return None
         block = Block.from_doc(int(meta["running"]), doc)
-        goal = data.get("goals", {}).get(str(block.goal), {})
+        goal = data.get("goals", {}).get(str(block.goal))
+        title = Goal.from_doc(block.goal, goal).title if goal else f"goal {block.goal}"
         now = self.clock.now()
-        running: dict[str, Any] = {"goal": block.goal, "title": goal.get("title")}
+        running: dict[str, Any] = {"goal": block.goal, "title": title}
         if block.paused:
             running["remaining_seconds"] = timer.remaining_seconds(block, now)
         else:
-            # While it runs, remaining = ends_at - now: the same formula as timer.py's.
+            # While it runs, remaining = ends - now: the same formula as timer.py's.
             paused = timer.paused_seconds(block, now)
             ends = block.started_at.add(seconds=block.planned_seconds + paused)
-            running["ends_at"] = to_iso(ends)
-        return {"running": running}
+            running["ends"] = ends.timestamp()
+        return running
+
+    def _add_summary(
+        self, data: dict[str, dict[str, Any]], changes: dict[str, set[str]] | None
+    ) -> dict[str, Any]:
+        """What ``add_goal`` reads for a top-level goal: the meta document (the id counter)
+        and the top-level goals' highest position; plus a bound on the goal ids in use.
+
+        Kept up to date from the goals each commit changed (and those other processes
+        changed, as far as the storage knows them), so a commit does not scan every goal.
+        """
+        goals = data.get("goals", {})
+        keys: set[str] | None = None
+        if self._roots is not None and changes is not None:
+            foreign = self.storage.changes_since(self._roots[0])  # type: ignore[union-attr]
+            if foreign is not None:
+                keys = changes.get("goals", set()) | foreign.get("goals", set())
+        if keys is None:
+            positions = {k: d.get("position") for k, d in goals.items() if d.get("parent") is None}
+            bound = max(map(int, goals), default=0)
+        else:
+            assert self._roots is not None
+            _, positions, bound = self._roots
+            for key in keys:
+                doc = goals.get(key)
+                if doc is not None and doc.get("parent") is None:
+                    positions[key] = doc.get("position")
+                else:
+                    positions.pop(key, None)
+                if doc is not None:
+                    bound = max(bound, int(key))
+        self._roots = (self.storage.generation, positions, bound)
+        return {
+            "meta": data.get("meta", {}).get("1"),
+            "top": max((p for p in positions.values() if type(p) is int), default=-1),
+            "bound": bound,
+        }
 
     # -- meta: counters and settings ------------------------------------------------
 

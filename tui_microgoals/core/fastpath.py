@@ -1,0 +1,141 @@
+"""``microgoals status`` and a plain ``microgoals add`` without TinyDB, pendulum or orjson,
+and without parsing the database: from the summary the storage keeps beside it.
+
+After each commit ``DurableStorage`` writes ``<db>.status``: the stamps of the files it
+describes and the journal's state (``journal_state``), and what ``Store._summary`` adds:
+the running block, the meta document, the top-level goals' highest position, a bound on
+the goal ids, and today's date for the zone settings in force. While the stamps match the
+files, that is what loading them would find.
+
+``add_goal`` makes the commit ``Store.add_goal`` would make for a top-level goal with at
+most an estimate and notes (same id, same documents, one journal line), and only when that
+commit would be a journal append (``must_compact``); ``None`` otherwise, and the caller
+takes the full path, which also produces every error message.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+from tui_microgoals.core import journal, lightjson, localday
+from tui_microgoals.core.errors import InputError
+from tui_microgoals.core.text import check_minutes, clean_notes, clean_title
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # (``typing`` costs a few ms to import)
+    from typing import Any
+
+    #: running, goal title, goal id, remaining seconds, paused.
+    Status = tuple[bool, str | None, int | None, float | None, bool]
+
+NO_BLOCK: Status = (False, None, None, None, False)
+
+
+def status(db: str) -> Status | None:
+    """The running block as the summary has it; None when there is no current summary."""
+    summary = journal.read_summary(os.path.realpath(db))
+    if summary is None:
+        return None
+    running = summary.get("running")
+    if running is None:
+        return NO_BLOCK
+    try:
+        title, goal = running["title"], running["goal"]
+        if type(title) is not str or type(goal) is not int:
+            return None
+        if "remaining_seconds" in running:
+            return (True, title, goal, float(running["remaining_seconds"]), True)
+        remaining = max(0.0, float(running["ends"]) - time.time())
+        return (True, title, goal, remaining, False)
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _whole(value: Any) -> bool:
+    return type(value) is int and value >= 0
+
+
+def must_compact(summary: dict[str, Any], path: str) -> bool | None:
+    """Whether the next commit would rewrite the main file (``journal.must_compact``, the
+    storage's rule), from the journal's state in the summary; None if it cannot say."""
+    if summary.get("schema") != journal.SCHEMA_VERSION or summary.get("stale") is not False:
+        return None
+    if not (_whole(summary.get("entries")) and _whole(summary.get("jpos"))):
+        return None
+    if "journal" not in summary or "journal_id" not in summary:
+        return None
+    return journal.must_compact(summary, lambda: journal.last_backup_time(path))
+
+
+def add_goal(
+    db: str, title: str, *, minutes: int | None = None, notes: str = ""
+) -> tuple[int, dict[str, Any]] | None:
+    """Add a top-level goal as ``Store.add_goal`` would: its id and document, or None when
+    only the full path can (or the input is refused: the full path says why)."""
+    try:
+        title, notes = clean_title(title), clean_notes(notes)
+        check_minutes(minutes)
+    except InputError:  # the full path says why
+        return None
+    path = os.path.realpath(db)
+    if not os.path.isfile(path):
+        return None
+    with journal.locked(path, journal.limit("LOCK_TIMEOUT_SECONDS")):
+        summary = journal.read_summary(path)
+        if summary is None or must_compact(summary, path) is not False:
+            return None
+        hint = summary.get("add")
+        if not isinstance(hint, dict) or not isinstance(hint.get("meta"), dict):
+            return None
+        meta, top, bound = hint["meta"], hint.get("top"), hint.get("bound")
+        goal_id = meta.get("next_goal")
+        if type(goal_id) is not int or type(top) is not int or type(bound) is not int:
+            return None
+        if goal_id <= bound or top < -1:  # an id in use, or a counter the full path fixes
+            return None
+        now = time.time_ns()
+        created_on = localday.date_from_hint(summary.get("day"), now / 1e9)
+        if created_on is None:
+            return None
+        doc: dict[str, Any] = {  # Goal.to_doc's fields, in its order
+            "title": title,
+            "notes": notes,
+            "parent": None,
+            "position": top + 1,
+            "status": "open",
+            "minutes": minutes,
+            "due": None,
+            "after": [],
+            "recurrence": None,
+            "created_at": _iso(now),
+            "done_at": None,
+            "done_on": None,
+            "created_on": created_on,
+        }
+        meta = {**meta, "next_goal": goal_id + 1}
+        # What DurableStorage._append writes for this commit: the meta document (the
+        # counter), then the goal.
+        entry = {"tables": {"meta": {"1": meta}, "goals": {str(goal_id): doc}}}
+        new = summary["journal"] is None
+        blob = (lightjson.dumps(entry) + "\n").encode()
+        if new:
+            blob = journal.header(summary["journal_id"]) + blob
+        stamp = journal.append(path, blob, new=new)
+        journal.write_summary(
+            path,
+            {
+                **summary,
+                "journal": stamp,
+                "entries": summary["entries"] + 1,
+                "jpos": summary["jpos"] + len(blob),
+                "add": {"meta": meta, "top": top + 1, "bound": goal_id},
+            },
+        )
+    return goal_id, doc
+
+
+def _iso(ns: int) -> str:
+    """``clock.to_iso`` of an instant in nanoseconds since the epoch."""
+    seconds, rest = divmod(ns, 1_000_000_000)
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds)) + f".{rest // 1000:06d}Z"
