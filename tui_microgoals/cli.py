@@ -1,34 +1,41 @@
 """The command line: a stable contract for scripts and status bars (see PRODUCT.md).
 
-Imports only the core, so ``microgoals status`` stays fast; Textual is imported only when
-the full-screen app opens. Every user error ends as one line on stderr and exit code 2;
-a damaged or newer database, a full disk and the like as one line and exit code 1.
+Imports only the core, and that only as each command needs it: ``status`` and a plain
+``add`` are answered by ``fastcli`` before this module parses anything, and importing this
+module costs next to nothing (argparse, pathlib and typing are imported when used).
+Textual is imported only when the full-screen app opens. Every user error ends as one line
+on stderr and exit code 2; a damaged or newer database, a full disk and the like as one
+line and exit code 1.
 """
 
 from __future__ import annotations
 
-import argparse
-import os
-import signal
 import sys
-from collections.abc import Callable, Sequence
-from pathlib import Path
-from typing import Any, NoReturn
 
 from tui_microgoals import __version__
-from tui_microgoals.core.errors import InputError, MicrogoalsError
+from tui_microgoals.core.errors import InputError
+from tui_microgoals.fastcli import (
+    DB_ENV,
+    PROG,
+    added_line,
+    given_db,
+    guarded,
+    ignore_file_size_signal,
+    out,
+    status_json,
+    status_line,
+)
 
-PROG = "microgoals"
-DB_ENV = "MICROGOALS_DB"
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # (each costs a few ms to import, and most commands need none of them)
+    import argparse
+    from collections.abc import Callable, Sequence
+    from pathlib import Path
+    from typing import Any
 
 
 class UsageError(InputError):
     """argparse's complaints, kept to one line."""
-
-
-class Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{message} (see '{self.prog} --help')")
 
 
 def default_db_path() -> Path:
@@ -38,10 +45,11 @@ def default_db_path() -> Path:
 
 
 def resolve_db_path(arg: str | None) -> Path:
-    if arg:
-        return Path(arg).expanduser()
-    if os.environ.get(DB_ENV):
-        return Path(os.environ[DB_ENV]).expanduser()
+    from pathlib import Path
+
+    given = given_db(arg)
+    if given is not None:
+        return Path(given)
     path = default_db_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     return path
@@ -51,6 +59,8 @@ def resolve_db_path(arg: str | None) -> Path:
 
 
 def positive_int(text: str) -> int:
+    import argparse
+
     try:
         value = int(text)
     except ValueError:
@@ -61,6 +71,8 @@ def positive_int(text: str) -> int:
 
 
 def goal_id(text: str) -> int:
+    import argparse
+
     try:
         value = int(text.lstrip("#"))
     except ValueError:
@@ -70,7 +82,14 @@ def goal_id(text: str) -> int:
     return value
 
 
-def build_parser() -> Parser:
+def build_parser() -> argparse.ArgumentParser:
+    import argparse
+    from typing import NoReturn
+
+    class Parser(argparse.ArgumentParser):
+        def error(self, message: str) -> NoReturn:
+            raise UsageError(f"{message} (see '{self.prog} --help')")
+
     json_flag = Parser(add_help=False)
     json_flag.add_argument(
         "--json", action="store_true", default=argparse.SUPPRESS, help="machine-readable output"
@@ -89,7 +108,7 @@ def build_parser() -> Parser:
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
-    def command(name: str, help_text: str) -> Parser:
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
         return sub.add_parser(name, help=help_text, description=help_text, parents=[json_flag])
 
     p = command("add", "add a goal")
@@ -195,10 +214,6 @@ def emit_json(data: Any) -> None:
     sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
 
 
-def out(line: str = "") -> None:
-    sys.stdout.write(line + "\n")
-
-
 def parse_date_arg(ctx: Context, text: str | None) -> Any:
     from tui_microgoals.core.clock import parse_date
 
@@ -259,7 +274,7 @@ def cmd_add(ctx: Context) -> None:
     if ctx.json:
         emit_json(goal_json(goal))
     else:
-        out(f"added {goal.id}: {goal.title}" + (" (on today's list)" if a.today else ""))
+        out(added_line(goal.id, goal.title, a.today))
 
 
 def cmd_list(ctx: Context) -> None:
@@ -327,6 +342,8 @@ def cmd_edit(ctx: Context) -> None:
 
 
 def goal_id_or_error(text: str) -> int:
+    import argparse
+
     try:
         return goal_id(text)
     except argparse.ArgumentTypeError as error:
@@ -558,72 +575,21 @@ def cmd_drop(ctx: Context) -> None:
         out(f"dropped {len(dropped)} goal(s): {', '.join(map(str, dropped)) or 'none open'}")
 
 
-def quick_status(db: Path) -> tuple[bool, str | None, int | None, float | None, bool] | None:
-    """Status from the summary the storage keeps beside the database, if it is current.
-
-    Reads a few hundred bytes and two stats instead of parsing the whole file: status bars
-    call this every few seconds. None when the summary is missing or stale.
-    """
-    import json  # a few hundred bytes: the stdlib loads faster than orjson imports
-
-    path = Path(os.path.realpath(db))
-    try:
-        summary = json.loads(path.with_name(path.name + ".status").read_bytes())
-        stamps = []
-        for name in (path.name, path.name + ".journal"):
-            try:
-                st = os.stat(path.with_name(name))
-                stamps.append([st.st_ino, st.st_mtime_ns, st.st_size])
-            except FileNotFoundError:
-                stamps.append(None)
-        if [summary["main"], summary["journal"]] != stamps:
-            return None
-        running = summary["running"]
-        if running is None:
-            return (False, None, None, None, False)
-        if "remaining_seconds" in running:
-            remaining, paused = float(running["remaining_seconds"]), True
-        else:
-            from datetime import UTC, datetime
-
-            ends = datetime.fromisoformat(running["ends_at"])
-            remaining, paused = max(0.0, (ends - datetime.now(UTC)).total_seconds()), False
-        return (True, running["title"], int(running["goal"]), remaining, paused)
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-
-
 def cmd_status(ctx: Context) -> None:
-    found = quick_status(resolve_db_path(ctx.args.db))
-    if found is None:
-        from tui_microgoals.core import timer
+    from tui_microgoals.core import fastpath, timer
 
+    found = fastpath.status(str(resolve_db_path(ctx.args.db)))
+    if found is None:  # no current summary: from the database itself
         store = ctx.store
         block = store.running_block()
         if block is None:
-            found = (False, None, None, None, False)
+            found = fastpath.NO_BLOCK
         else:
             goal = store.goals().get(block.goal)
             remaining = timer.remaining_seconds(block, store.clock.now())
             title = goal.title if goal else f"goal {block.goal}"
             found = (True, title, block.goal, remaining, block.paused)
-    running, title, goal_id, remaining, paused = found
-    if ctx.json:
-        emit_json(
-            {
-                "running": running,
-                "goal": goal_id,
-                "title": title,
-                "remaining_seconds": None if remaining is None else round(remaining, 3),
-                "paused": paused,
-            }
-        )
-    elif not running or remaining is None:
-        out("no block")
-    else:
-        from tui_microgoals.core.timer import format_clock
-
-        out(f"{'⏸ ' if paused else ''}{format_clock(remaining)} · {title}")
+    out(status_json(found) if ctx.json else status_line(found))
 
 
 def cmd_review(ctx: Context) -> None:
@@ -640,6 +606,8 @@ def cmd_export(ctx: Context) -> None:
 
 
 def cmd_import(ctx: Context) -> None:
+    from pathlib import Path
+
     import orjson
 
     name = ctx.args.file
@@ -682,6 +650,8 @@ def cmd_config(ctx: Context) -> None:
 
 
 def cmd_backups(ctx: Context) -> None:
+    from pathlib import Path
+
     storage = ctx.store.storage
     backups = storage.backups()
     if ctx.args.restore:
@@ -713,6 +683,7 @@ COMMANDS: dict[str, Callable[[Context], None]] = {
 def run_app(ctx: Context) -> int:
     if ctx.args.demo:
         import tempfile
+        from pathlib import Path
 
         from tui_microgoals.core.demo import build_demo
         from tui_microgoals.core.store import Store
@@ -732,38 +703,25 @@ def run_app(ctx: Context) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    # A file size limit must fail the write (EFBIG), not kill us halfway.
-    if hasattr(signal, "SIGXFSZ"):
-        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-    try:
+    """The console script: the fast path when it can answer, else the full command line."""
+    from tui_microgoals.fastcli import run
+
+    code = run(argv)
+    return main_full(argv) if code is None else code
+
+
+def main_full(argv: Sequence[str] | None = None) -> int:
+    ignore_file_size_signal()
+
+    def command() -> int:
         args = build_parser().parse_args(argv)
         ctx = Context(args)
         if args.command is None:
             return run_app(ctx)
         COMMANDS[args.command.replace("-", "_")](ctx)
         return 0
-    except MicrogoalsError as error:
-        print(f"{PROG}: {error}", file=sys.stderr)
-        return error.exit_code
-    except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:
-        # The reader went away (e.g. `| head`): not an error worth a message.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return 0
-    except OSError as error:
-        print(f"{PROG}: {error.strerror or error}", file=sys.stderr)
-        return 1
-    except Exception as error:  # noqa: BLE001 - never a traceback for the user
-        if os.environ.get("MICROGOALS_DEBUG"):
-            raise
-        print(
-            f"{PROG}: internal error: {type(error).__name__}: {error} "
-            "(set MICROGOALS_DEBUG=1 for details)",
-            file=sys.stderr,
-        )
-        return 1
+
+    return guarded(command)
 
 
 if __name__ == "__main__":

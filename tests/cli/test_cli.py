@@ -359,3 +359,109 @@ def test_status_shows_hours_the_same_way_on_both_paths(cli: CLI) -> None:
     assert shape.match(cli.ok("status").strip())  # from the summary beside the database
     Path(str(cli.db) + ".status").unlink()
     assert shape.match(cli.ok("status").strip())  # from the database itself
+
+
+# -- the fast path: status and a plain add before the full command line loads ----------------
+
+HEAVY = ("pendulum", "tinydb", "orjson", "textual", "rich", "argparse", "tui_microgoals.cli")
+
+
+def run_traced(cli: CLI, *args: str) -> tuple[str, set[str]]:
+    """stdout, and the modules the command imported."""
+    full_env = {**os.environ, "MICROGOALS_DB": str(cli.db), "MICROGOALS_TZ": "Europe/Berlin"}
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "tui_microgoals", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = [ln for ln in result.stderr.splitlines() if ln.startswith("import time:")]
+    assert len(lines) == len(result.stderr.splitlines()), result.stderr
+    return result.stdout, {ln.rsplit("|", 1)[1].strip() for ln in lines}
+
+
+def heavy(modules: set[str]) -> list[str]:
+    return sorted(m for m in modules if m.split(".")[0] in HEAVY or m in HEAVY)
+
+
+def test_status_and_a_plain_add_import_nothing_heavy(cli: CLI) -> None:
+    cli.ok("add", "first")  # a new database goes the full way and leaves the summary
+    for args in (
+        ("status",),
+        ("status", "--json"),
+        ("--json", "status"),
+        ("add", "second"),
+        ("add", "third", "--minutes", "15", "--notes", "n", "--json"),
+        ("--db", str(cli.db), "add", "--minutes=5", "fourth"),
+    ):
+        out, modules = run_traced(cli, *args)
+        assert heavy(modules) == [], (args, heavy(modules))
+        assert out
+    cli.ok("start", "1")
+    out, modules = run_traced(cli, "status")
+    assert out.endswith(" · first\n") and heavy(modules) == []
+    # Without a current summary the full path answers (and imports what it needs).
+    Path(str(cli.db) + ".status").unlink()
+    out, modules = run_traced(cli, "status")
+    assert out.endswith(" · first\n") and "pendulum" in modules
+    assert [g["title"] for g in cli.json("list")] == ["first", "second", "third", "fourth"]
+
+
+def test_the_fast_and_the_full_path_print_the_same(cli: CLI) -> None:
+    summary = Path(str(cli.db) + ".status")
+    cli.ok("add", "setup")
+
+    def both(*args: str) -> tuple[str, str]:
+        cli.ok("config", "reward", "a commit: the summary is current again")
+        fast, modules = run_traced(cli, *args)
+        assert heavy(modules) == [], heavy(modules)
+        summary.unlink()
+        full, modules = run_traced(cli, *args)
+        assert "pendulum" in modules
+        return fast, full
+
+    for args in (("status",), ("status", "--json")):
+        fast, full = both(*args)
+        assert fast == full
+    cli.ok("start", "1", "--minutes", "90")
+    cli.ok("pause")
+    for args in (("status",), ("status", "--json")):
+        fast, full = both(*args)
+        assert fast == full and "⏸ 1:" in cli.ok("status")
+    cli.ok("stop")
+
+    fast, full = both("add", 'Ünïcödé "quoted" \\ title', "--minutes", "20", "--json")
+    first, second = json.loads(fast), json.loads(full)
+    assert list(first) == list(second)  # the same fields in the same order
+    assert second["id"] == first["id"] + 1 and second["position"] == first["position"] + 1
+    for doc in (first, second):
+        del doc["id"], doc["position"], doc["created_at"]
+    assert first == second
+    assert fast == json.dumps(json.loads(fast), indent=2, ensure_ascii=False) + "\n"
+    fast, full = both("add", "plain text", "--notes", "a note")
+    assert re.fullmatch(r"added (\d+): plain text\n", fast)
+    assert re.fullmatch(r"added (\d+): plain text\n", full)
+    goals = cli.json("list")
+    assert [g["notes"] for g in goals[-2:]] == ["a note", "a note"]
+
+
+def test_add_forms_the_fast_path_leaves_to_argparse(cli: CLI) -> None:
+    cli.ok("add", "setup")
+    line = cli.fails(2, "add", "x", "--minutes", "0")
+    assert line.endswith("must be 1 or more: '0' (see 'microgoals add --help')")
+    cli.fails(2, "add", "   ", match="the title is empty")
+    cli.fails(2, "add", "x", "--minutes", "1441", match="between 1 and 1440")
+    cli.fails(2, "add", "x", "--db", "other.json", match="unrecognized arguments")
+    cli.fails(2, "add", "x", "y", match="unrecognized arguments")
+    cli.fails(2, "add", "--minutes", "5", match="required: title")
+    cli.fails(2, "add", "x", "--minutes", "-5", match="must be 1 or more")
+    assert cli.ok("add", "x", "--min", "5") == "added 2: x\n"  # an abbreviation: argparse
+    assert cli.ok("add", "--", "-dash") == "added 3: -dash\n"
+    assert cli.ok("add", "y", "--minutes", " 7") == "added 4: y\n"
+    assert cli.ok("add", "z", "--today") == "added 5: z (on today's list)\n"
+    assert cli.ok("add", "w", "--minutes", "7", "--minutes", "8") == "added 6: w\n"
+    minutes = {g["title"]: g["minutes"] for g in cli.json("list")}
+    assert (minutes["x"], minutes["y"], minutes["w"]) == (5, 7, 8)
+    assert cli.ok("add", "after the errors") == "added 7: after the errors\n"

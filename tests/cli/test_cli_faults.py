@@ -66,6 +66,8 @@ def child(req):
         with open(req["result"], "w") as handle:
             json.dump({"rc": rc, "out": out.getvalue(), "err": err.getvalue()}, handle)
         return
+    if req["kind"] == "adds":
+        run_adds(req)
     run_loop(req)
 
 def quiet(argv):
@@ -79,6 +81,28 @@ def quiet(argv):
 
 def ack(*words):
     os.write(1, (" ".join(map(str, words)) + "\n").encode())
+
+def run_adds(req):
+    # Plain adds, forever: most take the fast path (a journal append from the summary),
+    # every few the full one (the journal is folded). Acknowledged with the path taken.
+    from tui_microgoals.core import fastpath
+    real_add, fast = fastpath.add_goal, [0]
+    def counting(*args, **kwargs):
+        added = real_add(*args, **kwargs)
+        fast[0] += added is not None
+        return added
+    fastpath.add_goal = counting
+    n = 0
+    while True:
+        n += 1
+        before = fast[0]
+        argv = ["--db", req["db"], "add", f"a{req['seed']}-{n}", "--json"]
+        rc, out, err = quiet(argv)
+        if rc != 0:
+            ack("fail", rc, json.dumps(argv), json.dumps(err))
+            continue
+        data = json.loads(out)
+        ack("fastadd" if fast[0] > before else "fulladd", data["id"], data["title"])
 
 def run_loop(req):
     # A day of shell use, forever: add (to today), plan, start, stop, done. Each command
@@ -249,7 +273,9 @@ class Model:
     def apply(self, words: list[str]) -> None:
         kind = words[0]
         assert kind != "fail", f"a command failed: {words}"
-        if kind == "add":
+        if kind in ("fastadd", "fulladd"):
+            self.titles[int(words[1])] = words[2]
+        elif kind == "add":
             self.titles[int(words[1])] = words[2]
             self.planned.add(int(words[1]))
         elif kind == "plan":
@@ -339,6 +365,46 @@ def test_cli_killed_at_random_moments_loses_no_acknowledged_change(
         f"{len(model.blocks)} blocks acknowledged; {kills_in_commit} kills left a temp file "
         f"or a torn journal line"
     )
+
+
+def test_cli_killed_during_fast_adds_loses_no_acknowledged_goal(
+    server: Server, tmp_path: Path
+) -> None:
+    """Kills land in fast journal appends, in summary writes and in the full path's folds of
+    the journal (every third commit here): no acknowledged goal is lost, no id is skipped or
+    given twice, and the fast path is taken again once a commit leaves a current summary."""
+    db = tmp_path / "data" / "db.json"
+    db.parent.mkdir()
+    ok(server.run("--db", str(db), "add", "first"))
+    rng = random.Random(6_2026)
+    model = Model()
+    model.titles[1] = "first"
+    clock = FixedClock(pendulum.now("UTC"), "Europe/Berlin")
+    paths = {"fastadd": 0, "fulladd": 0}
+    deadline = time.monotonic() + 240
+    assert server.proc.stdout is not None
+    for round_no in range(KILL_ROUNDS // 2):
+        assert time.monotonic() < deadline, f"too slow: {round_no} rounds in 240 s"
+        storage = {"JOURNAL_MAX_ENTRIES": 3}
+        pid = server.send({"kind": "adds", "seed": round_no, "db": str(db), "storage": storage})
+        first = server.proc.stdout.readline().rstrip("\n").split(" ", 2)
+        model.apply(first)
+        time.sleep(rng.uniform(0, 0.02))
+        os.kill(pid, signal.SIGKILL)
+        for line in iter(server.proc.stdout.readline, ""):
+            if line.startswith("exit "):
+                status = int(line.split()[1])
+                break
+            words = line.rstrip("\n").split(" ", 2)
+            model.apply(words)
+            paths[words[0]] = paths.get(words[0], 0) + 1
+        paths[first[0]] = paths.get(first[0], 0) + 1
+        assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL, status
+        assert len(temp_files(db.parent)) <= 2
+        model.check(db, clock)
+    print(f"{KILL_ROUNDS // 2} kills during adds: {paths}")
+    assert paths["fastadd"] > paths["fulladd"] > 0, paths
+    model.check(db, clock)
 
 
 # -- 2. three processes at once -------------------------------------------------------------------

@@ -1,0 +1,227 @@
+"""The two commands scripts and status bars run most, answered before the full command line
+(argparse, and through the store TinyDB, pendulum and orjson: ~100 ms) is imported:
+
+* ``status``, from the summary beside the database;
+* ``add TITLE`` with at most ``--minutes``, ``--notes`` and ``--json``, as one journal
+  append (``core/fastpath.py``).
+
+``run`` answers only argument lists it understands completely, for a database given by
+``--db`` or ``$MICROGOALS_DB``, and only while the summary is current. Otherwise it returns
+None and ``cli.main`` parses and runs the command as usual; refused input goes that way too,
+so every error message comes from one place. Output is the same either way: the full
+command line prints ``status`` and ``add --json`` with the functions here.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # (``typing`` and ``collections.abc`` cost a few ms to import)
+    from collections.abc import Callable, Sequence
+    from typing import Any
+
+    from tui_microgoals.core.fastpath import Status
+
+PROG = "microgoals"
+DB_ENV = "MICROGOALS_DB"
+
+
+def given_db(arg: str | None) -> str | None:
+    """``--db`` or ``$MICROGOALS_DB``, as typed; None means the default location."""
+    if arg:
+        return os.path.expanduser(arg)
+    if os.environ.get(DB_ENV):
+        return os.path.expanduser(os.environ[DB_ENV])
+    return None
+
+
+# -- output shared with the full command line ------------------------------------------------
+
+
+def out(line: str = "") -> None:
+    sys.stdout.write(line + "\n")
+
+
+def status_line(found: Status) -> str:
+    from tui_microgoals.core.timer import format_clock
+
+    running, title, _, remaining, paused = found
+    if not running or remaining is None:
+        return "no block"
+    return f"{'⏸ ' if paused else ''}{format_clock(remaining)} · {title}"
+
+
+def status_json(found: Status) -> str:
+    from tui_microgoals.core.lightjson import dumps_indented
+
+    running, title, goal_id, remaining, paused = found
+    return dumps_indented(
+        {
+            "running": running,
+            "goal": goal_id,
+            "title": title,
+            "remaining_seconds": None if remaining is None else round(remaining, 3),
+            "paused": paused,
+        }
+    )
+
+
+def added_line(goal_id: int, title: str, today: bool) -> str:
+    return f"added {goal_id}: {title}" + (" (on today's list)" if today else "")
+
+
+# -- the exit codes, for both paths ------------------------------------------------------------
+
+
+def guarded(command: Callable[[], int]) -> int:
+    """Run ``command``; a user error, a damaged database or a full disk ends as one line on
+    stderr and its exit code, never as a traceback."""
+    from tui_microgoals.core.errors import MicrogoalsError
+
+    try:
+        return command()
+    except MicrogoalsError as error:
+        print(f"{PROG}: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`): not an error worth a message.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except OSError as error:
+        print(f"{PROG}: {error.strerror or error}", file=sys.stderr)
+        return 1
+    except Exception as error:  # noqa: BLE001 - never a traceback for the user
+        if os.environ.get("MICROGOALS_DEBUG"):
+            raise
+        print(
+            f"{PROG}: internal error: {type(error).__name__}: {error} "
+            "(set MICROGOALS_DEBUG=1 for details)",
+            file=sys.stderr,
+        )
+        return 1
+
+
+def ignore_file_size_signal() -> None:
+    """A file size limit must fail the write (EFBIG), not kill us halfway."""
+    try:  # the builtin under ``signal``, which costs a few ms more to import (enum)
+        import _signal as signal
+    except ImportError:  # pragma: no cover - not CPython
+        import signal  # type: ignore[no-redef]
+    if hasattr(signal, "SIGXFSZ"):
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+
+
+# -- the fast path ---------------------------------------------------------------------------
+
+
+def _parse(argv: Sequence[str]) -> tuple[str, dict[str, Any]] | None:
+    """The command and its options, for the argument lists ``run`` answers; None for any
+    other (argparse then decides, abbreviations and all)."""
+    opts: dict[str, Any] = {"db": None, "json": False, "title": None}
+    command = None
+    allowed = {None: {"--db"}, "status": set(), "add": {"--minutes", "--notes"}}
+    args = list(argv)
+    while args:
+        word = args.pop(0)
+        name, eq, value = word.partition("=")
+        if word == "--json":
+            opts["json"] = True
+        elif name.startswith("-"):
+            if name not in allowed[command] or opts.get(name[2:]) is not None:
+                return None
+            if not eq:
+                if not args:
+                    return None
+                value = args.pop(0)
+            if value.startswith("-"):
+                return None
+            opts[name[2:]] = value
+        elif command is None and word in ("status", "add"):
+            command = word
+        elif command == "add" and opts["title"] is None:
+            opts["title"] = word
+        else:
+            return None
+    if command is None or (command == "add" and opts["title"] is None):
+        return None
+    return command, opts
+
+
+def run(argv: Sequence[str] | None = None) -> int | None:
+    """The exit code when answered here; None: use ``cli.main``."""
+    parsed = _parse(sys.argv[1:] if argv is None else argv)
+    if parsed is None:
+        return None
+    command, opts = parsed
+    db = given_db(opts["db"])
+    if db is None:  # the default location needs platformdirs, ~30 ms: the full path
+        return None
+    if command == "status":
+        return _status(db, opts["json"])
+    return _add(db, opts)
+
+
+def _status(db: str, as_json: bool) -> int | None:
+    from tui_microgoals.core.fastpath import status
+
+    found = status(db)
+    if found is None:
+        return None
+
+    def show() -> int:
+        out(status_json(found) if as_json else status_line(found))
+        return 0
+
+    return guarded(show)
+
+
+def _add(db: str, opts: dict[str, Any]) -> int | None:
+    minutes = opts.get("minutes")
+    if minutes is not None:
+        if not (minutes.isascii() and minutes.isdigit() and len(minutes) < 10):
+            return None  # argparse says what is wrong with it
+        minutes = int(minutes)
+    added: tuple[int, dict[str, Any]] | None = None
+
+    def add() -> int:
+        nonlocal added
+        from tui_microgoals.core.fastpath import add_goal
+
+        ignore_file_size_signal()
+        added = add_goal(db, opts["title"], minutes=minutes, notes=opts.get("notes") or "")
+        if added is None:
+            return -1
+        goal_id, doc = added
+        if opts["json"]:
+            from tui_microgoals.core.lightjson import dumps_indented
+
+            out(dumps_indented(goal_json(goal_id, doc)))
+        else:
+            out(added_line(goal_id, doc["title"], False))
+        return 0
+
+    code = guarded(add)
+    return None if code == -1 else code
+
+
+def goal_json(goal_id: int, doc: dict[str, Any]) -> dict[str, Any]:
+    """``serialize.goal_json`` of a goal as stored (the fast path has no ``Goal``)."""
+    return {
+        "id": goal_id,
+        "title": doc["title"],
+        "parent": doc["parent"],
+        "status": doc["status"],
+        "minutes": doc["minutes"],
+        "due": doc["due"],
+        "after": list(doc["after"]),
+        "done_at": doc["done_at"],
+        "notes": doc["notes"],
+        "recurrence": doc["recurrence"],
+        "position": doc["position"],
+        "created_at": doc["created_at"],
+    }
