@@ -18,9 +18,7 @@ from __future__ import annotations
 import os
 import time
 
-from tui_microgoals.core import journal, lightjson, localday
-from tui_microgoals.core.errors import InputError
-from tui_microgoals.core.text import check_minutes, clean_notes, clean_title
+from tui_microgoals.core import journal, lightjson
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # (``typing`` costs a few ms to import)
@@ -73,6 +71,10 @@ def add_goal(
 ) -> tuple[int, dict[str, Any]] | None:
     """Add a top-level goal as ``Store.add_goal`` would: its id and document, or None when
     only the full path can (or the input is refused: the full path says why)."""
+    from tui_microgoals.core import localday  # (not needed by status)
+    from tui_microgoals.core.errors import InputError
+    from tui_microgoals.core.text import check_minutes, clean_notes, clean_title
+
     try:
         title, notes = clean_title(title), clean_notes(notes)
         check_minutes(minutes)
