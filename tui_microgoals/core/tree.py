@@ -139,7 +139,7 @@ def is_too_big(goal: Goal, block_minutes: int) -> bool:
     return goal.minutes is not None and goal.minutes > block_minutes
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per goal: 16k at 30k documents
 class Progress:
     done: int
     total: int
