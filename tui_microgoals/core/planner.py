@@ -61,11 +61,12 @@ def carried_since(days: Mapping[Date, Day], goals: Goals, date: Date) -> dict[in
 
 
 def due_habits(goals: Goals, days: Mapping[Date, Day], date: Date) -> list[Goal]:
+    habits = [g for g in goals.values() if g.recurrence is not None and g.status == OPEN]
+    if not habits:
+        return []
     done = habit_done_days(days)
     due = []
-    for goal in goals.values():
-        if goal.status != OPEN or not goal.is_habit:
-            continue
+    for goal in habits:
         if goal.first_day is not None and goal.first_day > date:
             continue
         try:

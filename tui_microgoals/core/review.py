@@ -84,9 +84,16 @@ def done_on(goals: Mapping[int, Goal], days: Mapping[Date, Day], date: Date) -> 
 
 
 def done_days(goals: Mapping[int, Goal], days: Mapping[Date, Day]) -> set[Date]:
-    found = {g.done_on for g in goals.values() if g.status == DONE and g.done_on}
-    found |= {d.date for d in days.values() if d.habits_done}
-    return found  # type: ignore[return-value]
+    """Days with a goal finished or a habit done."""
+    return goal_done_days(goals) | habit_days(days)
+
+
+def goal_done_days(goals: Mapping[int, Goal]) -> set[Date]:
+    return {g.done_on for g in goals.values() if g.status == DONE and g.done_on}  # type: ignore[misc]
+
+
+def habit_days(days: Mapping[Date, Day]) -> set[Date]:
+    return {d.date for d in days.values() if d.habits_done}
 
 
 def streak(active: set[Date], date: Date, *, today_pending: bool = True) -> int:

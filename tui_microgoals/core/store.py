@@ -141,6 +141,9 @@ class Store:
         self._days_t = TrackedTable(self.storage, "days", cache_size=0)
         self._meta_t = TrackedTable(self.storage, "meta", cache_size=0)
         self._goals_cache: tuple[int, dict[int, Goal]] | None = None
+        #: Changes to the goals cache by our own writes and parses (see ``snapshot``).
+        self._goal_edits = 0
+        self._goals_copy: tuple[tuple[int, int], dict[int, Goal]] | None = None
         self._days_cache: tuple[int, dict[str, Day]] | None = None
         #: For the summary: (storage generation, top-level goal -> position, id bound).
         self._roots: tuple[int, dict[str, Any], int] | None = None
@@ -310,6 +313,7 @@ class Store:
         if cache is None:
             parsed = {int(k): Goal.from_doc(int(k), v) for k, v in raw.items()}
             cache = self._goals_cache = (generation, parsed)
+            self._goal_edits += 1
         return cache[1]
 
     def goal(self, goal_id: int) -> Goal:
@@ -493,8 +497,13 @@ class Store:
         )
 
     def snapshot(self) -> Snapshot:
-        # A copy: the store patches its own dict on later writes.
-        return Snapshot(dict(self.goals()), self.days(), self.running_block(), self.settings())
+        """A copy of the goals (the store patches its own dict on later writes): the same
+        copy while no goal changed, so a screen can tell "nothing changed" by identity."""
+        goals = self.goals()
+        key = (self.storage.generation, self._goal_edits)
+        if self._goals_copy is None or self._goals_copy[0] != key:
+            self._goals_copy = (key, dict(goals))
+        return Snapshot(self._goals_copy[1], self.days(), self.running_block(), self.settings())
 
     # -- goals ------------------------------------------------------------------------
 
@@ -502,6 +511,7 @@ class Store:
         self._goals_t.upsert(Document(goal.to_doc(), doc_id=goal.id))
         if self._goals_cache is not None:  # else the next goals() parses the table anyway
             self.goals()[goal.id] = goal
+            self._goal_edits += 1
         return goal
 
     def _goal_view(self) -> Mapping[int, Goal]:
@@ -756,6 +766,7 @@ class Store:
             self._goals_t.remove(doc_ids=ids)
             for gone_id in ids:
                 self.goals().pop(gone_id, None)
+            self._goal_edits += 1
             for other in goals.values():
                 if other.id not in gone and gone.intersection(other.after):
                     self._save_goal(replace(other, after=[a for a in other.after if a not in gone]))

@@ -47,6 +47,8 @@ class TreeIndex:
         """Adopt ``goals``; the ids whose progress, leafness, blocking or own fields may have
         changed (None: everything was recomputed)."""
         old = self.goals
+        if goals is old:
+            return set()
         changed = {i for i, g in goals.items() if old.get(i) is not g}
         added = sum(1 for i in changed if i not in old)
         removed = {i for i in old if i not in goals} if len(old) + added != len(goals) else set()

@@ -22,7 +22,7 @@ from tui_microgoals.core import timer, tree
 from tui_microgoals.core.errors import MicrogoalsError
 from tui_microgoals.core.models import DONE, OPEN, Block, Goal
 from tui_microgoals.core.planner import TodayItem, day_list
-from tui_microgoals.core.review import done_days, streak
+from tui_microgoals.core.review import goal_done_days, habit_days, streak
 from tui_microgoals.core.store import Snapshot, Store
 from tui_microgoals.screens.plan_commands import PlanCommands
 from tui_microgoals.session import Session
@@ -57,6 +57,8 @@ class MainScreen(PlanCommands):
         self.filter_text = ""
         self._break_was_on = False
         self._done: list[DoneEntry] = []
+        self._done_goals: list[DoneEntry] = []  # goals finished today, in order
+        self._goal_days: set[Date] = set()  # days a goal was finished on
         self._streak = 0
         self._tick_error: str | None = None
         #: The storage generation the panes were last drawn from (see ``tick``).
@@ -121,7 +123,8 @@ class MainScreen(PlanCommands):
         new_day = today != self._drawn_today
         self._drawn_today = today
         goals = snap.goals
-        goals_changed = prev is None or new_day or prev.goals != goals
+        # The store hands out the same goals dict until a goal changes.
+        goals_changed = prev is None or new_day or prev.goals is not goals
         days_changed = prev is None or new_day or prev.days != snap.days
         running_changed = prev is None or prev.running != snap.running
         block_minutes = snap.settings["block_minutes"]
@@ -146,9 +149,16 @@ class MainScreen(PlanCommands):
             ),
             select=self._select_next.pop("goals", None),
         )
+        if goals_changed:  # a pass over every goal: not when only a day plan changed
+            self._done_goals = self._done_goals_today(goals, today)
+            self._goal_days = goal_done_days(goals)
         if goals_changed or days_changed:
-            self._done = self._done_today(goals, today)
-            self._streak = streak(done_days(goals, snap.days), today)
+            self._done = self._done_goals + [
+                DoneEntry(i.goal.id, i.goal.title, i.parent_title, None, habit=True)
+                for i in self.items
+                if i.done and i.habit
+            ]
+            self._streak = streak(self._goal_days | habit_days(snap.days), today)
         view = TodayView(
             open_items=[i for i in self.items if not i.done],
             done=self._done,
@@ -167,7 +177,7 @@ class MainScreen(PlanCommands):
             # refresh of the bindings rebuilds the footer, so only then.
             self.refresh_bindings()
 
-    def _done_today(self, goals: dict[int, Goal], today: Date) -> list[DoneEntry]:
+    def _done_goals_today(self, goals: dict[int, Goal], today: Date) -> list[DoneEntry]:
         def parent_title(goal: Goal) -> str | None:
             parent = goals.get(goal.parent) if goal.parent is not None else None
             return parent.title if parent else None
@@ -178,11 +188,6 @@ class MainScreen(PlanCommands):
             if g.status == DONE and g.done_on == today
         ]
         done.sort(key=lambda e: e.at or self.session.clock.now())
-        done += [
-            DoneEntry(i.goal.id, i.goal.title, i.parent_title, None, habit=True)
-            for i in self.items
-            if i.done and i.habit
-        ]
         return done
 
     def _show_focus(self) -> None:

@@ -73,6 +73,8 @@ class PlanCommands(BlockCommands):
     forecast_rows: dict[int, ForecastRow]
     _forecast_input: ForecastInput | None = None
     _forecast_timer: Timer | None = None
+    #: The tree's markers, and the forecast (by identity) they were made from.
+    _markers: tuple[dict[int, ForecastRow], int, dict[int, str]] | None = None
 
     def forecast_changed(self) -> None:
         """Redraw with the new forecast; the next forecast waits for the next data change."""
@@ -102,7 +104,7 @@ class PlanCommands(BlockCommands):
             old is None
             or old.today != today
             or old.block_minutes != settings["block_minutes"]
-            or old.goals != goals
+            or old.goals is not goals  # the store's snapshot: a new dict when one changed
             or old.days != days
             or old.setting != settings["capacity"]
         ):
@@ -159,9 +161,16 @@ class PlanCommands(BlockCommands):
         self.forecast_changed()
 
     def forecast_markers(self) -> dict[int, str]:
+        """Worked out once per forecast (every redraw asks; a pass over every row)."""
         given = self._forecast_input
-        rows = list(getattr(self, "forecast_rows", {}).values())
-        return tree_markers(rows, given.block_minutes) if given else {}
+        if given is None:
+            return {}
+        rows = getattr(self, "forecast_rows", {})
+        cached = self._markers
+        if cached is None or cached[0] is not rows or cached[1] != given.block_minutes:
+            markers = tree_markers(list(rows.values()), given.block_minutes)
+            cached = self._markers = (rows, given.block_minutes, markers)
+        return cached[2]
 
     def forecast_note(self, goal_id: int | None) -> Content | None:
         """The forecast of one goal in words, e.g. for the Goals pane's lower border."""
