@@ -290,7 +290,7 @@ def suggested_plan(sim: Simulation, goals: Mapping[int, Goal], day: Day | None) 
     return SuggestedPlan(sim.start, sim.capacity, list(items), one, list(sim.split))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # the app keeps one per goal with a due date
 class ForecastRow:
     goal: Goal
     due: Date
