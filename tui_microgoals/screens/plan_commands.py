@@ -61,11 +61,14 @@ def tree_markers(rows: list[ForecastRow], block_minutes: int) -> dict[int, str]:
     }
 
 
-def _forecast_rows(given: ForecastInput) -> list[ForecastRow]:
+def _forecast_rows(given: ForecastInput) -> dict[int, ForecastRow]:
+    """The forecast of each goal still to finish (the screen shows nothing for done ones:
+    after three years they are most of the rows)."""
     sim = forecast.simulate(
         given.goals, given.days, given.today, given.capacity, given.block_minutes
     )
-    return forecast.forecast(given.goals, sim, given.today, given.block_minutes)
+    rows = forecast.forecast(given.goals, sim, given.today, given.block_minutes)
+    return {r.goal.id: r for r in rows if r.status != "done"}
 
 
 class PlanCommands(BlockCommands):
@@ -119,7 +122,7 @@ class PlanCommands(BlockCommands):
             self._forecast_input = new
             if old is None and len(goals) <= SMALL_FORECAST:
                 # A small plan's first paint shows the markers at once (a few ms).
-                self.forecast_rows = {r.goal.id: r for r in _forecast_rows(new)}
+                self.forecast_rows = _forecast_rows(new)
             elif old is None:
                 # A big one's first paint doesn't wait for them (~150 ms at 5,000 goals).
                 self.call_after_refresh(self._compute_forecast, new)
@@ -151,13 +154,12 @@ class PlanCommands(BlockCommands):
         """About 40 ms at 10k documents: kept off the event loop, on the snapshot's data."""
         self.app.call_from_thread(self._forecast_done, given, _forecast_rows(given))
 
-    def _forecast_done(self, given: ForecastInput, rows: list[ForecastRow]) -> None:
+    def _forecast_done(self, given: ForecastInput, rows: dict[int, ForecastRow]) -> None:
         if given is not self._forecast_input:
             return  # the data changed meanwhile: a newer forecast is on its way
-        rows_by_id = {r.goal.id: r for r in rows}
-        if rows_by_id == getattr(self, "forecast_rows", None):
+        if rows == getattr(self, "forecast_rows", None):
             return  # nothing to redraw
-        self.forecast_rows = rows_by_id
+        self.forecast_rows = rows
         self.forecast_changed()
 
     def forecast_markers(self) -> dict[int, str]:
