@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import pendulum
 import pytest
 from hypothesis import given
@@ -248,10 +250,8 @@ def build(specs: list, clock: FixedClock) -> Store:
         if status == "dropped":
             store.drop(goal.id)
         elif status == DONE:
-            try:
+            with contextlib.suppress(InputError):
                 store.mark_done(goal.id)
-            except InputError:
-                pass
     return store
 
 
