@@ -3,11 +3,14 @@ today's items are open, and the deadline markers follow the first frame instead 
 
 from __future__ import annotations
 
+import gc
+
 from ui_helpers import SIZE, make_app
 
 from tui_microgoals.core.clock import FixedClock
+from tui_microgoals.core.models import Goal
 from tui_microgoals.core.store import Store
-from tui_microgoals.screens.main import REVEAL_ITEMS
+from tui_microgoals.screens.main import FREEZE_GOALS, REVEAL_ITEMS
 from tui_microgoals.screens.plan_commands import SMALL_FORECAST
 from tui_microgoals.widgets.goal_tree import GoalTree
 
@@ -38,8 +41,7 @@ async def test_big_tree_opens_only_above_the_first_items(store: Store, clock: Fi
         assert firsts[0] in nodes and firsts[REVEAL_ITEMS] not in nodes  # closed: not built
         # Opening a closed one builds it then.
         await pilot.press("tab")
-        while tree.goal_id != projects[REVEAL_ITEMS]:
-            await pilot.press("j")
+        tree.move_cursor(nodes[projects[REVEAL_ITEMS]])
         await pilot.press("right")
         assert nodes[projects[REVEAL_ITEMS]].is_expanded and firsts[REVEAL_ITEMS] in nodes
 
@@ -61,3 +63,37 @@ async def test_big_plan_gets_its_forecast_after_the_first_frame(
         assert main.forecast_rows[ship].status == "on_track"
         label = str(main.query_one(GoalTree)._goal_nodes[ship].label)
         assert "Ship it all  on track" in label
+
+
+async def test_a_big_load_is_kept_out_of_garbage_collection(
+    store: Store, clock: FixedClock
+) -> None:
+    # Written as a file would hold them (2,000 adds one by one take seconds).
+    goals, next_id = {}, 1
+    for n in range(FREEZE_GOALS // 10):
+        project = next_id
+        goals[str(project)] = Goal(id=project, title=f"Project {n}", position=n).to_doc()
+        for k in range(9):
+            next_id += 1
+            step = Goal(id=next_id, title=f"Step {n}.{k}", parent=project, position=k)
+            goals[str(next_id)] = step.to_doc()
+        next_id += 1
+    store.storage.write({**(store.storage.read() or {}), "goals": goals})
+    assert len(store.goals()) == FREEZE_GOALS
+    gc.unfreeze()
+    try:
+        async with make_app(store, clock).run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            assert gc.isenabled()
+            assert gc.get_freeze_count() > len(store.goals())
+    finally:
+        gc.unfreeze()  # the test process goes on: don't keep its garbage forever
+
+
+async def test_a_small_load_is_not_frozen(store: Store, clock: FixedClock) -> None:
+    store.add_goal("Write")
+    gc.unfreeze()
+    async with make_app(store, clock).run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert gc.isenabled()
+        assert gc.get_freeze_count() == 0
