@@ -18,6 +18,7 @@ from tui_microgoals.fastcli import (
     DB_ENV,
     PROG,
     added_line,
+    default_db,
     given_db,
     guarded,
     ignore_file_size_signal,
@@ -39,9 +40,9 @@ class UsageError(InputError):
 
 
 def default_db_path() -> Path:
-    from platformdirs import user_data_path
+    from pathlib import Path
 
-    return user_data_path("microgoals", appauthor=False) / "microgoals.json"
+    return Path(default_db())
 
 
 def resolve_db_path(arg: str | None) -> Path:

@@ -37,6 +37,14 @@ def given_db(arg: str | None) -> str | None:
     return None
 
 
+def default_db() -> str:
+    """The default database, in platformdirs' data folder for microgoals (~7 ms to import:
+    a status bar asking every few seconds usually relies on this location)."""
+    from platformdirs import user_data_path
+
+    return str(user_data_path("microgoals", appauthor=False) / "microgoals.json")
+
+
 # -- output shared with the full command line ------------------------------------------------
 
 
@@ -158,9 +166,7 @@ def run(argv: Sequence[str] | None = None) -> int | None:
     if parsed is None:
         return None
     command, opts = parsed
-    db = given_db(opts["db"])
-    if db is None:  # the default location needs platformdirs, ~30 ms: the full path
-        return None
+    db = given_db(opts["db"]) or default_db()
     if command == "status":
         return _status(db, opts["json"])
     return _add(db, opts)

@@ -284,7 +284,28 @@ def test_default_path_comes_from_platformdirs(tmp_path: Path) -> None:
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
-    assert (tmp_path / "xdg" / "microgoals" / "microgoals.json").exists()
+    db = tmp_path / "xdg" / "microgoals" / "microgoals.json"
+    assert db.exists()
+    # Once the file is there, status and a plain add at the default location take the fast
+    # path too (no TinyDB, no pendulum), and write where the full path does.
+    for args, expected in ((["add", "y"], "added 2: y"), (["status"], "no block")):
+        fast = subprocess.run(
+            [sys.executable, "-X", "importtime", "-m", "tui_microgoals", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+        )
+        assert fast.returncode == 0, fast.stderr
+        assert fast.stdout.strip() == expected
+        assert "tinydb" not in fast.stderr and "pendulum" not in fast.stderr
+    listed = subprocess.run(
+        [sys.executable, "-m", "tui_microgoals", "--db", str(db), "--json", "list"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert [g["title"] for g in json.loads(listed.stdout)] == ["x", "y"]
 
 
 def test_export_import_round_trip(cli: CLI, tmp_path: Path) -> None:
