@@ -50,3 +50,19 @@ def test_capacity_sees_another_process_block(tmp_path, clock: FixedClock) -> Non
     work(shell, clock, goal, 20, 90)
     clock.set(pendulum.datetime(2026, 11, 22, 8, tz="UTC"))
     assert app.capacity() == 50
+
+
+def test_a_block_still_running_from_yesterday_keeps_counting(
+    store: Store, clock: FixedClock
+) -> None:
+    goal = store.add_goal("Write", every="daily").id
+    for day, minutes in ((18, 20), (19, 60)):
+        work(store, clock, goal, day, minutes)
+    # 23:30 on the 21st in Berlin (the test zone), still running after local midnight.
+    clock.set(pendulum.datetime(2026, 11, 21, 22, 30, tz="UTC"))
+    store.start_block(goal, 90)
+    clock.advance(minutes=40)
+    assert clock.today() == pendulum.date(2026, 11, 22)
+    assert store.capacity() == 40  # 20, 60 and the running block's 40 so far
+    clock.advance(minutes=30)
+    assert store.capacity() == 60  # 20, 60, 70: the median moved with the clock

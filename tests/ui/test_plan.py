@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import SelectionList
 from ui_helpers import SIZE, make_app, screen_text
 
 from tui_microgoals.core.clock import FixedClock
 from tui_microgoals.core.store import Store
+from tui_microgoals.screens import plan_commands
 from tui_microgoals.screens.capacity import CapacityScreen
 from tui_microgoals.screens.main import MainScreen
-from tui_microgoals.screens.plan_commands import FORECAST_DELAY
 from tui_microgoals.screens.suggest import SuggestScreen
 
 
@@ -154,7 +155,9 @@ async def test_overcommitted_header(store: Store, clock: FixedClock) -> None:
         assert "─ Today ─" in text
 
 
-async def test_forecast_markers_and_why(store: Store, clock: FixedClock) -> None:
+async def test_forecast_markers_and_why(
+    store: Store, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     today = clock.today()
     soon = store.add_goal("Ship the zine", due=today.add(days=1))
     for n in range(6):
@@ -178,10 +181,13 @@ async def test_forecast_markers_and_why(store: Store, clock: FixedClock) -> None
         for goal in list(store.goals().values()):
             if goal.parent == soon.id and goal.title in ("Page 0", "Page 1", "Page 2"):
                 store.mark_done(goal.id)
+        monkeypatch.setattr(plan_commands, "FORECAST_DELAY", 0.01)  # no pause to wait for
         pilot.app.screen.refresh_state()
-        await pilot.pause(FORECAST_DELAY + 0.1)  # the forecast waits for a pause in edits
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        for _ in range(100):  # bounded: the forecast is a thread of a few ms here
+            await pilot.pause(0.02)
+            await pilot.app.workers.wait_for_complete()
+            if "Ship the zine  on track" in screen_text(pilot.app):
+                break
         assert "Ship the zine  on track" in screen_text(pilot.app)
         await pilot.press("tab")  # to the goals pane
         await pilot.press(*["down"] * 9)

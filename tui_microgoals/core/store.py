@@ -435,7 +435,8 @@ class Store:
         capacity = forecast.capacity_from_history(
             focus_minutes_by_day(blocks, self.clock.now()), setting
         )
-        self._capacity_cache = (key, capacity)
+        if all(b.ended_at is not None for b in blocks):  # one still running grows by the minute
+            self._capacity_cache = (key, capacity)
         return capacity
 
     def simulate(self, date: Date | None = None, capacity: int | None = None) -> Simulation:

@@ -106,11 +106,17 @@ class MainScreen(PlanCommands):
         # read and every so often after it, took 20-110 ms each, in whatever key they hit.
         gc.disable()
         try:
+            try:
+                loaded = len(self.store.snapshot().goals)  # parsed now, kept for the redraw
+            except MicrogoalsError:
+                loaded = 0  # refresh_state says what is wrong
+            if loaded >= FREEZE_GOALS:
+                # The data lives as long as the app: exempt from the collector's passes.
+                # (Frozen before the panes are drawn: a tree rebuilt later must be freed.)
+                gc.freeze()
             self.refresh_state()
         finally:
             gc.enable()
-        if self.snapshot is not None and len(self.snapshot.goals) >= FREEZE_GOALS:
-            gc.freeze()  # what is loaded now lives as long as the app: not scanned again
         self.set_interval(TICK_SECONDS, self.tick)
         self.call_after_refresh(self.tick)
         self.offer_morning_plan()
@@ -299,6 +305,9 @@ class MainScreen(PlanCommands):
         elif not block.paused:
             # A block that ran out while the app was closed asks quietly, without a bell.
             self.time_up(block, ring=block.id in self._watched)
+
+    def on_unmount(self) -> None:
+        gc.unfreeze()  # the app is done with its data (and a test process goes on)
 
     def on_screen_suspend(self) -> None:
         self._suspended = True
