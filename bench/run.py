@@ -284,17 +284,17 @@ def measure_stock_tinydb(db: Path, edits: int) -> list[float]:
     return times
 
 
-def measure_cli(db: Path, runs: int) -> tuple[float, float]:
+def measure_cli(db: Path, runs: int, python: str = PY) -> tuple[float, float]:
     env = {**os.environ, "MICROGOALS_DB": str(db)}
     # Any commit (by the app or the CLI) leaves the summary that status reads.
     subprocess.run(
-        [PY, "-m", "tui_microgoals", "add", "warm-up"],
+        [python, "-m", "tui_microgoals", "add", "warm-up"],
         env=env,
         check=True,
         stdout=subprocess.DEVNULL,
     )
-    status = wall([PY, "-m", "tui_microgoals", "status"], env=env, runs=runs)
-    add = wall([PY, "-m", "tui_microgoals", "add", "benchmark task"], env=env, runs=runs)
+    status = wall([python, "-m", "tui_microgoals", "status"], env=env, runs=runs)
+    add = wall([python, "-m", "tui_microgoals", "add", "benchmark task"], env=env, runs=runs)
     return status, add
 
 
@@ -376,6 +376,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="runs per wall-time figure")
     parser.add_argument("--edits", type=int, default=40, help="keystrokes per edit figure")
     parser.add_argument("--cpu-seconds", type=float, default=60.0)
+    parser.add_argument(
+        "--cli-python",
+        default=PY,
+        help="the Python of another install of microgoals to time status and add with "
+        "(e.g. a virtualenv made with `pip install .`: an editable install's import hook "
+        "costs every command ~15 ms); default: this one",
+    )
     args = parser.parse_args()
 
     rows: list[tuple[str, str, str, str]] = []
@@ -423,7 +430,9 @@ def main() -> None:
                 f"a key's redraw in a bare Textual app {median(floor):.1f} / {p95(floor):.1f} ms",
             )
 
-            status, add = measure_cli(fresh_copy(base, folder, "cli.json"), args.runs)
+            status, add = measure_cli(
+                fresh_copy(base, folder, "cli.json"), args.runs, args.cli_python
+            )
             tw = measure_taskwarrior(goals, folder, args.runs)
             tw_status = f"task count {tw[0] * 1000:.0f} ms" if tw else "task not installed"
             tw_add = f"task add {tw[1] * 1000:.0f} ms" if tw else "task not installed"
