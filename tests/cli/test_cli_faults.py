@@ -39,7 +39,7 @@ CONTROL_CHARS = {chr(c) for c in [*range(0x00, 0x09), *range(0x0B, 0x20), *range
 # commands until it is killed, acknowledging each success on stdout ("ack ...").
 SERVER = r"""
 import json, os, random, resource, sys, io, traceback
-from tui_microgoals.core import storage
+from tui_microgoals.core import journal
 from tui_microgoals import cli
 # What the commands import lazily, imported once here rather than in every child.
 import tui_microgoals.core.store, tui_microgoals.core.report, tui_microgoals.core.serialize
@@ -51,7 +51,7 @@ def child(req):
     for key in req.get("unset") or []:
         os.environ.pop(key, None)
     for name, value in (req.get("storage") or {}).items():
-        setattr(storage, name, value)
+        setattr(journal, name, value)
     if req.get("fsize") is not None:
         resource.setrlimit(resource.RLIMIT_FSIZE, (req["fsize"], req["fsize"]))
     if req["kind"] == "run":
@@ -602,7 +602,7 @@ def test_read_only_data_folder_simulated(
                 patch.setattr(os, "open", guarded_open)
             elif where == "replace":
                 patch.setattr(os, "replace", refuse)
-                patch.setattr("tui_microgoals.core.storage.JOURNAL_MAX_ENTRIES", 0)
+                patch.setattr("tui_microgoals.core.journal.JOURNAL_MAX_ENTRIES", 0)
             else:
                 patch.setattr(os, "fsync", refuse)
             rc = cli.main(["--db", str(db), *argv])

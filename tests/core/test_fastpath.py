@@ -20,7 +20,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tui_microgoals.core import fastpath, journal, lightjson, localday, text
-from tui_microgoals.core import storage as storage_module
 from tui_microgoals.core.clock import Clock, FixedClock
 from tui_microgoals.core.errors import StorageError
 from tui_microgoals.core.store import Store
@@ -213,7 +212,7 @@ def test_a_summary_from_a_fixed_clock_gives_no_date(tmp_path: Path) -> None:
 def test_the_journal_is_folded_when_the_full_path_would(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(storage_module, "JOURNAL_MAX_ENTRIES", 3)
+    monkeypatch.setattr(journal, "JOURNAL_MAX_ENTRIES", 3)
     path = tmp_path / "db.json"
     real_store(path).add_goal("first")  # a new file: written whole
     fast = full = 0
@@ -241,6 +240,32 @@ def test_a_due_backup_goes_the_full_way(tmp_path: Path, monkeypatch: pytest.Monk
     assert not Path(str(path) + ".journal").exists()
     assert max(p.stat().st_mtime for p in backups.iterdir()) > time.time() - 60
     assert fastpath.add_goal(str(path), "four") is not None
+
+
+def unreadable_backups(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Listing ``backups/`` fails as it does for a folder without read permission (the tests
+    run as root, where ``chmod 000`` changes nothing)."""
+    real_listdir = os.listdir
+
+    def listdir(folder: Any = ".") -> list[str]:
+        if os.path.basename(os.fspath(folder)) == "backups":
+            raise PermissionError(13, "Permission denied", os.fspath(folder))
+        return real_listdir(folder)
+
+    monkeypatch.setattr(os, "listdir", listdir)
+
+
+def test_an_unreadable_backup_folder_does_not_stop_a_fast_add(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "db.json"
+    real_store(path).add_goal("one")
+    unreadable_backups(monkeypatch)
+    # No backup can be seen, so one is due: the full path (which tries to make it) saves.
+    assert fastpath.add_goal(str(path), "two") is None
+    real_store(path).add_goal("two")
+    monkeypatch.undo()
+    assert [g.title for g in real_store(path).goals().values()] == ["one", "two"]
 
 
 def test_a_failed_append_leaves_the_files_as_they_were(
@@ -273,7 +298,7 @@ def test_a_lock_held_by_another_writer_is_waited_for(
 
     path = tmp_path / "db.json"
     real_store(path).add_goal("one")
-    monkeypatch.setattr(storage_module, "LOCK_TIMEOUT_SECONDS", 0.2)
+    monkeypatch.setattr(journal, "LOCK_TIMEOUT_SECONDS", 0.2)
     fd = os.open(str(path) + ".lock", os.O_RDWR)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
@@ -390,8 +415,3 @@ def test_no_day_hint_on_a_day_the_offset_changes(
         assert hint is not None and hint["date"] == day
         assert hint["until"] - hint["from"] == hours * 3600
 
-
-def test_the_limits_are_read_where_the_tests_set_them(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert journal.limit("JOURNAL_MAX_ENTRIES") == journal.JOURNAL_MAX_ENTRIES
-    monkeypatch.setattr(storage_module, "JOURNAL_MAX_ENTRIES", 3)
-    assert journal.limit("JOURNAL_MAX_ENTRIES") == 3

@@ -18,6 +18,7 @@ import orjson
 import pytest
 from tinydb import TinyDB
 
+from tui_microgoals.core import journal
 from tui_microgoals.core import storage as storage_module
 from tui_microgoals.core.clock import FixedClock
 from tui_microgoals.core.errors import CorruptDatabase, LockTimeout, NewerSchema, StorageError
@@ -47,13 +48,13 @@ def python(code: str, *args: str, **kwargs: Any) -> subprocess.Popen[str]:
 # goals in a loop and acknowledges each committed one on stdout; the test kills it.
 FORK_SERVER = """
     import os, sys
-    from tui_microgoals.core import storage
+    from tui_microgoals.core import journal
     from tui_microgoals.core.clock import FixedClock
     from tui_microgoals.core.store import Store
 
     # Fold the journal into the main file every few commits, so kills land in both kinds
     # of commit: a journal append and a whole-file replace.
-    storage.JOURNAL_MAX_ENTRIES = 4
+    journal.JOURNAL_MAX_ENTRIES = 4
     path = sys.argv[1]
     for _ in sys.stdin:
         pid = os.fork()
@@ -396,7 +397,7 @@ def test_a_lock_held_too_long_times_out_without_writing(
     store = Store.open(path, clock)
     store.add_goal("one")
     before = path.read_bytes()
-    monkeypatch.setattr(storage_module, "LOCK_TIMEOUT_SECONDS", 0.2)
+    monkeypatch.setattr(journal, "LOCK_TIMEOUT_SECONDS", 0.2)
     fd = os.open(store.storage.lock_path, os.O_RDWR)  # type: ignore[union-attr]
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)  # as another process would
@@ -408,6 +409,26 @@ def test_a_lock_held_too_long_times_out_without_writing(
     assert store.add_goal("two").id == 2
 
 
+def test_an_unreadable_backup_folder_does_not_stop_a_save(
+    tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "db.json"
+    Store.open(path, clock).add_goal("one")
+    real_listdir = os.listdir
+
+    def listdir(folder: Any = ".") -> list[str]:  # as for a folder we may not read (EACCES)
+        if os.path.basename(os.fspath(folder)) == "backups":
+            raise PermissionError(13, "Permission denied", os.fspath(folder))
+        return real_listdir(folder)
+
+    monkeypatch.setattr(os, "listdir", listdir)
+    store = Store.open(path, clock)
+    store.add_goal("two")
+    store.add_goal("three")
+    monkeypatch.undo()
+    assert [g.title for g in Store.open(path, clock).goals().values()] == ["one", "two", "three"]
+
+
 def test_replaced_versions_are_kept_as_backups(
     tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -415,7 +436,7 @@ def test_replaced_versions_are_kept_as_backups(
     store = Store.open(path, clock)
     store.add_goal("one")
     first = path.read_bytes()
-    monkeypatch.setattr(storage_module, "BACKUP_EVERY_SECONDS", 0)
+    monkeypatch.setattr(journal, "BACKUP_EVERY_SECONDS", 0)
     store.add_goal("two")
     backups = store.storage.backups()  # type: ignore[union-attr]
     assert [b.read_bytes() for b in backups] == [first]

@@ -83,7 +83,7 @@ def add_goal(
     path = os.path.realpath(db)
     if not os.path.isfile(path):
         return None
-    with journal.locked(path, journal.limit("LOCK_TIMEOUT_SECONDS")):
+    with journal.locked(path, journal.LOCK_TIMEOUT_SECONDS):
         summary = journal.read_summary(path)
         if summary is None or must_compact(summary, path) is not False:
             return None

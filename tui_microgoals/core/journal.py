@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import sys
 import time
 
 from tui_microgoals.core import lightjson
@@ -35,13 +34,6 @@ LOCK_TIMEOUT_SECONDS = 10.0
 SUMMARY_FORMAT = 2
 
 Stamp = tuple[int, int, int]
-
-
-def limit(name: str) -> Any:
-    """A limit above as ``storage`` has it: tests set them on that module (a journal of 3
-    entries), and the fast path must then fold the journal when the full path would."""
-    full = sys.modules.get("tui_microgoals.core.storage")
-    return getattr(full if full is not None else sys.modules[__name__], name)
 
 
 def describe(error: OSError) -> str:
@@ -148,23 +140,27 @@ def backup_folder(path: str) -> str:
 
 
 def backup_names(path: str) -> list[str]:
-    """The backups of the database at ``path`` (``<stem>-*.json``), oldest first."""
+    """The backups of the database at ``path`` (``<stem>-*.json``), oldest first; none when
+    the folder cannot be listed (a backup that cannot be made must not stop a save)."""
     stem = os.path.splitext(os.path.basename(path))[0] + "-"
     try:
         names = os.listdir(backup_folder(path))
-    except (FileNotFoundError, NotADirectoryError):
+    except OSError:
         return []
     return sorted(n for n in names if n.startswith(stem) and n.endswith(".json"))
 
 
 def last_backup_time(path: str) -> float:
-    """When the newest backup was made; 0 when there is none."""
+    """When the newest backup was made; 0 when there is none (or it cannot be read)."""
     names = backup_names(path)
-    return os.stat(os.path.join(backup_folder(path), names[-1])).st_mtime if names else 0.0
+    try:
+        return os.stat(os.path.join(backup_folder(path), names[-1])).st_mtime if names else 0.0
+    except OSError:
+        return 0.0
 
 
 def backup_due(last_backup: float) -> bool:
-    return time.time() - last_backup >= limit("BACKUP_EVERY_SECONDS")
+    return time.time() - last_backup >= BACKUP_EVERY_SECONDS
 
 
 def must_compact(state: dict[str, Any], last_backup: Callable[[], float]) -> bool:
@@ -178,8 +174,8 @@ def must_compact(state: dict[str, Any], last_backup: Callable[[], float]) -> boo
         or (stamp is not None and stamp[2] != state["jpos"])
         or state["stale"]
         or not isinstance(state["journal_id"], str)
-        or state["entries"] >= limit("JOURNAL_MAX_ENTRIES")
-        or state["jpos"] >= limit("JOURNAL_MAX_BYTES")
+        or state["entries"] >= JOURNAL_MAX_ENTRIES
+        or state["jpos"] >= JOURNAL_MAX_BYTES
         or backup_due(last_backup())
     )
 

@@ -48,12 +48,8 @@ from tui_microgoals.core.journal import (
     SUMMARY_FORMAT,
 )
 
-# The limits are defined in ``journal``, where the fast path reads them. Tests set them on
-# this module; ``journal.limit`` then reads them from here, so both paths see the same.
-JOURNAL_MAX_ENTRIES = journal.JOURNAL_MAX_ENTRIES
-JOURNAL_MAX_BYTES = journal.JOURNAL_MAX_BYTES
-BACKUP_EVERY_SECONDS = journal.BACKUP_EVERY_SECONDS
-LOCK_TIMEOUT_SECONDS = journal.LOCK_TIMEOUT_SECONDS
+# The limits (journal length, backup interval, lock timeout) are ``journal``'s, which the
+# fast path shares: tests set them there.
 
 CHANGE_LOG_LENGTH = 32
 
@@ -209,11 +205,6 @@ class DurableStorage(Storage):
     def backup_dir(self) -> Path:
         return self.path.parent / "backups"
 
-    @property
-    def status_path(self) -> Path:
-        path = self.path
-        return path.with_name(path.name + ".status")
-
     # -- the TinyDB Storage interface ---------------------------------------------------
 
     def read(self) -> Tables | None:
@@ -306,7 +297,7 @@ class DurableStorage(Storage):
         self._bump(None)
 
     def _locked(self) -> contextlib.AbstractContextManager[None]:
-        return journal.locked(str(self.path), journal.limit("LOCK_TIMEOUT_SECONDS"))
+        return journal.locked(str(self.path), journal.LOCK_TIMEOUT_SECONDS)
 
     # -- loading ------------------------------------------------------------------------
 
