@@ -414,4 +414,3 @@ def test_no_day_hint_on_a_day_the_offset_changes(
     else:
         assert hint is not None and hint["date"] == day
         assert hint["until"] - hint["from"] == hours * 3600
-
