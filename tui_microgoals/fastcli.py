@@ -173,14 +173,20 @@ def run(argv: Sequence[str] | None = None) -> int | None:
 
 
 def _status(db: str, as_json: bool) -> int | None:
-    from tui_microgoals.core.fastpath import status
+    try:
+        from tui_microgoals.core.fastpath import status
 
-    found = status(db)
-    if found is None:
+        found = status(db)
+        if found is None:
+            return None
+        text = status_json(found) if as_json else status_line(found)
+    except KeyboardInterrupt:
+        return 130
+    except Exception:  # noqa: BLE001 - a summary that cannot be read: ask the database
         return None
 
     def show() -> int:
-        out(status_json(found) if as_json else status_line(found))
+        out(text)
         return 0
 
     return guarded(show)

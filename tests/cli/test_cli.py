@@ -468,6 +468,69 @@ def test_the_fast_and_the_full_path_print_the_same(cli: CLI) -> None:
     assert [g["notes"] for g in goals[-2:]] == ["a note", "a note"]
 
 
+def stamp(path: Path) -> list[int] | None:
+    if not path.exists():
+        return None
+    st = path.stat()
+    return [st.st_ino, st.st_mtime_ns, st.st_size]
+
+
+def test_a_damaged_summary_is_never_a_traceback(cli: CLI) -> None:
+    """A summary that describes the files as they are (its stamps match) but has damaged
+    content: the full path answers instead, from the database."""
+    summary = Path(str(cli.db) + ".status")
+    goal = cli.json("add", "Knead")["id"]
+    cli.ok("start", str(goal))
+    good = json.loads(summary.read_text())
+    nested = "[" * 100_000 + "]" * 100_000
+    for running in (
+        '{"title": "Knead", "goal": 1, "ends": 1' + "0" * 400 + "}",  # OverflowError
+        '{"title": "Knead", "goal": 1, "ends": 1e999}',  # infinity
+        '{"title": "Knead", "goal": 1, "remaining_seconds": -5}',
+        '{"title": "Knead", "goal": 1, "ends": "soon"}',
+        '{"title": ["Knead"], "goal": 1, "ends": 1}',
+        "[1, 2]",
+        "7",
+        nested,  # RecursionError
+    ):
+        text = json.dumps(good).replace(json.dumps(good["running"]), running)
+        assert running in text
+        summary.write_text(text)
+        assert cli.ok("status").endswith(" · Knead\n"), running
+        status = cli.json("status")
+        assert status["running"] is True and status["goal"] == goal, running
+
+
+def test_a_newer_schema_goes_to_the_full_path_which_refuses_it(cli: CLI) -> None:
+    summary = Path(str(cli.db) + ".status")
+    cli.ok("add", "Knead")  # a new database: written whole, no journal
+    doc = json.loads(cli.db.read_text())
+    doc["schema_version"] = 99
+    cli.db.write_text(json.dumps(doc))
+    good = json.loads(summary.read_text())
+    journal = Path(str(cli.db) + ".journal")
+    summary.write_text(
+        json.dumps({**good, "schema": 99, "main": stamp(cli.db), "journal": stamp(journal)})
+    )
+    cli.fails(1, "status", match="upgrade microgoals")
+    cli.fails(1, "status", "--json", match="upgrade microgoals")
+    cli.fails(1, "add", "more", match="upgrade microgoals")
+
+
+def test_ctrl_c_during_a_fast_status_is_exit_130_without_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tui_microgoals import fastcli
+    from tui_microgoals.core import fastpath
+
+    def interrupted(db: str) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(fastpath, "status", interrupted)
+    assert fastcli.run(["--db", str(tmp_path / "db.json"), "status"]) == 130
+    assert capsys.readouterr() == ("", "")
+
+
 def test_add_forms_the_fast_path_leaves_to_argparse(cli: CLI) -> None:
     cli.ok("add", "setup")
     line = cli.fails(2, "add", "x", "--minutes", "0")

@@ -33,7 +33,9 @@ NO_BLOCK: Status = (False, None, None, None, False)
 def status(db: str) -> Status | None:
     """The running block as the summary has it; None when there is no current summary."""
     summary = journal.read_summary(os.path.realpath(db))
-    if summary is None:
+    # Another schema: the full path says whether it can read the database (a newer one it
+    # refuses, with its message).
+    if summary is None or summary.get("schema") != journal.SCHEMA_VERSION:
         return None
     running = summary.get("running")
     if running is None:
@@ -42,12 +44,16 @@ def status(db: str) -> Status | None:
         title, goal = running["title"], running["goal"]
         if type(title) is not str or type(goal) is not int:
             return None
-        if "remaining_seconds" in running:
-            return (True, title, goal, float(running["remaining_seconds"]), True)
-        remaining = max(0.0, float(running["ends"]) - time.time())
-        return (True, title, goal, remaining, False)
-    except (KeyError, TypeError, ValueError):
+        paused = "remaining_seconds" in running
+        if paused:
+            remaining = float(running["remaining_seconds"])
+        else:
+            remaining = max(0.0, float(running["ends"]) - time.time())
+    except (KeyError, TypeError, ValueError, ArithmeticError):
         return None
+    if not 0 <= remaining < 1e9:  # (NaN and infinity fail too) a damaged summary
+        return None
+    return (True, title, goal, remaining, paused)
 
 
 def _whole(value: Any) -> bool:

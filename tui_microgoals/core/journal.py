@@ -216,7 +216,7 @@ def read_summary(path: str) -> dict[str, Any] | None:
         if not isinstance(doc, dict) or doc.get("format") != SUMMARY_FORMAT:
             return None
         now = [stat(path), stat(sidecar(path, ".journal"))]
-    except (OSError, ValueError, StorageError):
+    except (OSError, ValueError, RecursionError, StorageError):  # (RecursionError: deep nesting)
         return None
     stamps = [doc.get("main"), doc.get("journal")]
     return doc if stamps == [list(s) if s else None for s in now] else None
