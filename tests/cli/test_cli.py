@@ -531,6 +531,36 @@ def test_ctrl_c_during_a_fast_status_is_exit_130_without_a_traceback(
     assert capsys.readouterr() == ("", "")
 
 
+def test_bytes_that_are_not_utf8_are_an_input_error_on_both_paths(cli: CLI) -> None:
+    """``microgoals add $'\\xff'``: Python decodes the byte to a lone surrogate, which can be
+    neither stored nor printed. The same one line on the fast and the full path, exit 2."""
+    env = {**os.environ, "MICROGOALS_DB": str(cli.db), "MICROGOALS_TZ": "UTC"}
+    env.pop("MICROGOALS_DEBUG", None)
+
+    def add(*args: str | bytes) -> tuple[int, str, str]:
+        result = subprocess.run(
+            [sys.executable, "-m", "tui_microgoals", "add", *args],
+            capture_output=True,
+            env=env,
+            timeout=60,
+        )
+        return result.returncode, result.stdout.decode(), result.stderr.decode()
+
+    summary = Path(str(cli.db) + ".status")
+    assert add("setup")[0] == 0
+    for args, message in (
+        ((b"\xff",), "microgoals: the title is not valid text (bad bytes)\n"),
+        ((b"ok \xc3(", "--minutes", "5"), "microgoals: the title is not valid text (bad bytes)\n"),
+        (("ok", "--notes", b"\xfe\xff"), "microgoals: the notes are not valid text (bad bytes)\n"),
+    ):
+        assert summary.exists()  # the fast path would answer
+        assert add(*args) == (2, "", message), args
+        summary.unlink()  # the full path answers
+        assert add(*args) == (2, "", message), args
+        assert add("a commit leaves the summary again")[0] == 0
+    assert b"\\udc" not in cli.db.read_bytes()
+
+
 def test_add_forms_the_fast_path_leaves_to_argparse(cli: CLI) -> None:
     cli.ok("add", "setup")
     line = cli.fails(2, "add", "x", "--minutes", "0")

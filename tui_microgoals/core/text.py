@@ -50,6 +50,16 @@ def strip_controls(text: str) -> str:
     return controls.sub("", escapes.sub("", text))
 
 
+def check_valid(text: str, subject: str) -> None:
+    """Refuse lone surrogates: bytes that were not UTF-8 (Python decodes ``\\xff`` in argv to
+    ``\\udcff``); they cannot be stored or printed."""
+    if not text.isascii():
+        try:
+            text.encode()
+        except UnicodeEncodeError:
+            raise InputError(f"{subject} not valid text (bad bytes)") from None
+
+
 def draws_nothing(text: str) -> bool:
     """Only whitespace and invisible characters (zero-width spaces, joiners...)."""
     return all(ch.isspace() or ch in _INVISIBLE for ch in text)
@@ -57,6 +67,7 @@ def draws_nothing(text: str) -> bool:
 
 def clean_title(text: str, *, what: str = "title") -> str:
     """A one-line title: controls stripped, whitespace collapsed to single spaces, trimmed."""
+    check_valid(text, f"the {what} is")
     text = " ".join(strip_controls(text).split())
     if draws_nothing(text):
         raise InputError(f"the {what} is empty")
@@ -69,6 +80,7 @@ def clean_line(text: str | None, *, what: str = "note", limit: int = LINE_MAX) -
     """An optional one-line text (an interruption note, a reflection)."""
     if text is None:
         return ""
+    check_valid(text, f"the {what} is")
     text = " ".join(strip_controls(text).split())
     if len(text) > limit:
         raise InputError(f"the {what} is {len(text)} characters long; the limit is {limit}")
@@ -79,6 +91,7 @@ def clean_notes(text: str | None) -> str:
     """Free multi-line notes: controls stripped, trailing space trimmed."""
     if text is None:
         return ""
+    check_valid(text, "the notes are")
     text = strip_controls(text).strip()
     if len(text) > NOTE_MAX:
         raise InputError(f"the notes are {len(text)} characters long; the limit is {NOTE_MAX}")
