@@ -7,17 +7,36 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 
+def clear_of_midnight(margin: float = 60.0) -> None:
+    """Wait out the last ``margin`` seconds of a UTC day: the summary's day hint, which the
+    fast add needs, is for one day only."""
+    left = 86400 - time.time() % 86400
+    if left < margin:
+        time.sleep(left + 0.1)
+
+
 class CLI:
+    #: Tests that expect the fast add set a zone without DST (``Clock.day_hint`` gives no
+    #: hint on a day the UTC offset changes, and the add then takes the full path).
+    tz = "Europe/Berlin"
+
     def __init__(self, db: Path) -> None:
         self.db = db
 
+    def fast(self) -> CLI:
+        """Settings under which the fast add is taken whatever the date."""
+        self.tz = "UTC"
+        clear_of_midnight()
+        return self
+
     def run(self, *args: str, stdin: str | None = None, env: dict[str, str] | None = None):
-        full_env = {**os.environ, "MICROGOALS_DB": str(self.db), "MICROGOALS_TZ": "Europe/Berlin"}
+        full_env = {**os.environ, "MICROGOALS_DB": str(self.db), "MICROGOALS_TZ": self.tz}
         full_env.pop("MICROGOALS_DEBUG", None)
         full_env.update(env or {})
         return subprocess.run(
@@ -276,6 +295,8 @@ def test_db_flag_beats_environment(cli: CLI, tmp_path: Path) -> None:
 def test_default_path_comes_from_platformdirs(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "MICROGOALS_DB"}
     env["XDG_DATA_HOME"] = str(tmp_path / "xdg")
+    env["MICROGOALS_TZ"] = "UTC"  # the fast add below needs a day hint: no DST
+    clear_of_midnight()
     result = subprocess.run(
         [sys.executable, "-m", "tui_microgoals", "add", "x"],
         capture_output=True,
@@ -389,7 +410,7 @@ HEAVY = ("pendulum", "tinydb", "orjson", "textual", "rich", "argparse", "tui_mic
 
 def run_traced(cli: CLI, *args: str) -> tuple[str, set[str]]:
     """stdout, and the modules the command imported."""
-    full_env = {**os.environ, "MICROGOALS_DB": str(cli.db), "MICROGOALS_TZ": "Europe/Berlin"}
+    full_env = {**os.environ, "MICROGOALS_DB": str(cli.db), "MICROGOALS_TZ": cli.tz}
     result = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "tui_microgoals", *args],
         capture_output=True,
@@ -408,6 +429,7 @@ def heavy(modules: set[str]) -> list[str]:
 
 
 def test_status_and_a_plain_add_import_nothing_heavy(cli: CLI) -> None:
+    cli.fast()
     cli.ok("add", "first")  # a new database goes the full way and leaves the summary
     for args in (
         ("status",),
@@ -431,6 +453,7 @@ def test_status_and_a_plain_add_import_nothing_heavy(cli: CLI) -> None:
 
 
 def test_the_fast_and_the_full_path_print_the_same(cli: CLI) -> None:
+    cli.fast()
     summary = Path(str(cli.db) + ".status")
     cli.ok("add", "setup")
 

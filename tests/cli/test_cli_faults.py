@@ -375,18 +375,22 @@ def test_cli_killed_during_fast_adds_loses_no_acknowledged_goal(
     given twice, and the fast path is taken again once a commit leaves a current summary."""
     db = tmp_path / "data" / "db.json"
     db.parent.mkdir()
-    ok(server.run("--db", str(db), "add", "first"))
+    # A zone without DST: on a day the UTC offset changes there is no day hint, and every
+    # add would take the full path.
+    utc = {"MICROGOALS_TZ": "UTC"}
+    ok(server.run("--db", str(db), "add", "first", env=utc))
     rng = random.Random(6_2026)
     model = Model()
     model.titles[1] = "first"
-    clock = FixedClock(pendulum.now("UTC"), "Europe/Berlin")
+    clock = FixedClock(pendulum.now("UTC"), "UTC")
     paths = {"fastadd": 0, "fulladd": 0}
     deadline = time.monotonic() + 240
     assert server.proc.stdout is not None
     for round_no in range(KILL_ROUNDS // 2):
         assert time.monotonic() < deadline, f"too slow: {round_no} rounds in 240 s"
         storage = {"JOURNAL_MAX_ENTRIES": 3}
-        pid = server.send({"kind": "adds", "seed": round_no, "db": str(db), "storage": storage})
+        request = {"kind": "adds", "seed": round_no, "db": str(db), "storage": storage}
+        pid = server.send({**request, "env": utc})
         first = server.proc.stdout.readline().rstrip("\n").split(" ", 2)
         model.apply(first)
         time.sleep(rng.uniform(0, 0.02))
@@ -403,7 +407,9 @@ def test_cli_killed_during_fast_adds_loses_no_acknowledged_goal(
         assert len(temp_files(db.parent)) <= 2
         model.check(db, clock)
     print(f"{KILL_ROUNDS // 2} kills during adds: {paths}")
-    assert paths["fastadd"] > paths["fulladd"] > 0, paths
+    # How many of each depends on the disk's fsync time against the kill delays: both
+    # happen (every fourth commit folds the journal), in no promised ratio.
+    assert paths["fastadd"] > 0 and paths["fulladd"] > 0, paths
     model.check(db, clock)
 
 
