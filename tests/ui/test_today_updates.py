@@ -77,3 +77,21 @@ async def test_a_changed_title_is_replaced_in_place(store: Store, clock: FixedCl
         assert lines[1] == "── Done today (1) ──"
         assert "Write the [b]intro[/b] again" in lines[2]
         assert isinstance(today, OptionList) and today.get_option_at_index(1).disabled
+
+
+async def test_a_key_right_after_a_move_acts_on_the_new_item(
+    store: Store, clock: FixedClock
+) -> None:
+    """j then o typed faster than the screen hears that the highlight moved."""
+    from textual import events
+
+    plan = small_plan(store)
+    app = make_app(store, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.screen.query_one(TodayList).goal_id == plan.first
+        for key in ("j", "o"):  # both queued before either is handled
+            app._driver.send_message(events.Key(key, key))
+        await pilot.pause()
+        one = [i for i in store.today() if i.one_thing]
+        assert [i.goal.id for i in one] == [plan.second]

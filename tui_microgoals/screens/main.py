@@ -325,7 +325,12 @@ class MainScreen(PlanCommands):
         return "goals" if isinstance(self.focused, GoalTree | Input) else "today"
 
     def current_goal(self) -> int | None:
-        return self.selected[self.pane_name()]
+        # From the pane itself, not from its last "selected" message: a key typed right
+        # after a move (j then o) is handled before that message arrives.
+        if self.pane_name() == "goals":
+            node = self.query_one(GoalTree).cursor_node
+            return node.data if node is not None else self.selected["goals"]
+        return self.query_one(TodayList).highlighted_goal()
 
     def current(self) -> Goal | None:
         goal_id = self.current_goal()

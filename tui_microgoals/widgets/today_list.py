@@ -144,6 +144,13 @@ class TodayList(OptionList):
         self.set_options(options)
         return options
 
+    def highlighted_goal(self) -> int | None:
+        """The goal under the highlight now (``goal_id`` follows it by a message)."""
+        index = self.highlighted
+        if index is None or index >= self.option_count:
+            return None
+        return self._goal_at(index)
+
     def _index_of(self, goal_id: int | None) -> int | None:
         if goal_id is None:
             return None
