@@ -24,10 +24,10 @@ ROUNDS = 25
 SERVER = r"""
 import os, sys
 from tui_microgoals.app import MicroGoalsApp
-from tui_microgoals.core import storage
+from tui_microgoals.core import journal
 from tui_microgoals.core.store import Store
 
-storage.JOURNAL_MAX_ENTRIES = 3  # whole-file replaces as well as journal appends
+journal.JOURNAL_MAX_ENTRIES = 3  # whole-file replaces as well as journal appends
 path = sys.argv[1]
 for line in sys.stdin:
     round_no = int(line)
