@@ -43,13 +43,20 @@ def p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
 
 
-def wall(cmd: list[str], env: dict[str, str] | None = None, runs: int = 5) -> float:
+def wall(
+    cmd: list[str], env: dict[str, str] | None = None, runs: int = 5, cwd: Path | None = None
+) -> float:
     """Median wall seconds of a command (after one warm-up run)."""
     times = []
     for i in range(runs + 1):
         start = time.perf_counter()
         subprocess.run(
-            cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False
+            cmd,
+            env=env,
+            cwd=cwd,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=False,
         )
         if i:
             times.append(time.perf_counter() - start)
@@ -290,11 +297,17 @@ def measure_cli(db: Path, runs: int, python: str = PY) -> tuple[float, float]:
     subprocess.run(
         [python, "-m", "tui_microgoals", "add", "warm-up"],
         env=env,
+        cwd=db.parent,
         check=True,
         stdout=subprocess.DEVNULL,
     )
-    status = wall([python, "-m", "tui_microgoals", "status"], env=env, runs=runs)
-    add = wall([python, "-m", "tui_microgoals", "add", "benchmark task"], env=env, runs=runs)
+    # Run from the data's folder, as a status bar would: from a checkout, `-m` would import
+    # the source tree there instead of the install (~8 ms more).
+    here = db.parent
+    status = wall([python, "-m", "tui_microgoals", "status"], env=env, runs=runs, cwd=here)
+    add = wall(
+        [python, "-m", "tui_microgoals", "add", "benchmark task"], env=env, runs=runs, cwd=here
+    )
     return status, add
 
 
