@@ -310,16 +310,9 @@ def test_default_path_comes_from_platformdirs(tmp_path: Path) -> None:
     # Once the file is there, status and a plain add at the default location take the fast
     # path too (no TinyDB, no pendulum), and write where the full path does.
     for args, expected in ((["add", "y"], "added 2: y"), (["status"], "no block")):
-        fast = subprocess.run(
-            [sys.executable, "-X", "importtime", "-m", "tui_microgoals", *args],
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=60,
-        )
-        assert fast.returncode == 0, fast.stderr
-        assert fast.stdout.strip() == expected
-        assert "tinydb" not in fast.stderr and "pendulum" not in fast.stderr
+        out, modules = traced(env, *args)
+        assert out.strip() == expected
+        assert not modules & set(HEAVY)
     listed = subprocess.run(
         [sys.executable, "-m", "tui_microgoals", "--db", str(db), "--json", "list"],
         capture_output=True,
@@ -411,11 +404,15 @@ HEAVY = ("pendulum", "tinydb", "orjson", "textual", "rich", "argparse", "tui_mic
 def run_traced(cli: CLI, *args: str) -> tuple[str, set[str]]:
     """stdout, and the modules the command imported."""
     full_env = {**os.environ, "MICROGOALS_DB": str(cli.db), "MICROGOALS_TZ": cli.tz}
+    return traced(full_env, *args)
+
+
+def traced(env: dict[str, str], *args: str) -> tuple[str, set[str]]:
     result = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "tui_microgoals", *args],
         capture_output=True,
         text=True,
-        env=full_env,
+        env=env,
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
