@@ -310,6 +310,31 @@ class Model:
         assert running is None or running.id == max(blocks)
 
 
+def words_of(line: str) -> list[str]:
+    """An acknowledgement's words; an add's title (the last) may hold spaces."""
+    line = line.rstrip("\n")
+    adds = ("add", "fastadd", "fulladd")
+    return line.split(" ", 2) if line.split(" ", 1)[0] in adds else line.split()
+
+
+def kill_and_drain(
+    server: Server, pid: int, model: Model, delay: float
+) -> tuple[int, list[list[str]]]:
+    """Kill the child after ``delay`` seconds; the model takes what it acknowledged
+    meanwhile. Its wait status, and those acknowledgements."""
+    assert server.proc.stdout is not None
+    time.sleep(delay)
+    os.kill(pid, signal.SIGKILL)
+    acked = []
+    for line in iter(server.proc.stdout.readline, ""):
+        if line.startswith("exit "):
+            return int(line.split()[1]), acked
+        words = words_of(line)
+        model.apply(words)
+        acked.append(words)
+    raise AssertionError("the server stopped before the child's exit status")
+
+
 def test_cli_killed_at_random_moments_loses_no_acknowledged_change(
     server: Server, tmp_path: Path
 ) -> None:
@@ -333,15 +358,8 @@ def test_cli_killed_at_random_moments_loses_no_acknowledged_change(
                 "storage": {"JOURNAL_MAX_ENTRIES": 3},
             }
         )
-        first = server.proc.stdout.readline().rstrip("\n")
-        model.apply(first.split(" ", 2) if first.startswith("add") else first.split())
-        time.sleep(rng.uniform(0, 0.03))
-        os.kill(pid, signal.SIGKILL)
-        for line in iter(server.proc.stdout.readline, ""):
-            if line.startswith("exit "):
-                status = int(line.split()[1])
-                break
-            model.apply(line.rstrip("\n").split(" ", 2) if line.startswith("add") else line.split())
+        model.apply(words_of(server.proc.stdout.readline()))
+        status, _ = kill_and_drain(server, pid, model, rng.uniform(0, 0.03))
         assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL, status
         left = temp_files(db.parent)
         journal = db.with_name(db.name + ".journal")
@@ -391,18 +409,11 @@ def test_cli_killed_during_fast_adds_loses_no_acknowledged_goal(
         storage = {"JOURNAL_MAX_ENTRIES": 3}
         request = {"kind": "adds", "seed": round_no, "db": str(db), "storage": storage}
         pid = server.send({**request, "env": utc})
-        first = server.proc.stdout.readline().rstrip("\n").split(" ", 2)
+        first = words_of(server.proc.stdout.readline())
         model.apply(first)
-        time.sleep(rng.uniform(0, 0.02))
-        os.kill(pid, signal.SIGKILL)
-        for line in iter(server.proc.stdout.readline, ""):
-            if line.startswith("exit "):
-                status = int(line.split()[1])
-                break
-            words = line.rstrip("\n").split(" ", 2)
-            model.apply(words)
+        status, acked = kill_and_drain(server, pid, model, rng.uniform(0, 0.02))
+        for words in [first, *acked]:
             paths[words[0]] = paths.get(words[0], 0) + 1
-        paths[first[0]] = paths.get(first[0], 0) + 1
         assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL, status
         assert len(temp_files(db.parent)) <= 2
         model.check(db, clock)
