@@ -599,3 +599,16 @@ def test_add_forms_the_fast_path_leaves_to_argparse(cli: CLI) -> None:
     minutes = {g["title"]: g["minutes"] for g in cli.json("list")}
     assert (minutes["x"], minutes["y"], minutes["w"]) == (5, 7, 8)
     assert cli.ok("add", "after the errors") == "added 7: after the errors\n"
+
+
+def test_status_after_the_clock_went_back_shows_no_more_than_the_block(cli: CLI) -> None:
+    """Issue 13, finding 15: the clock set back two days mid-block showed 48:20:00."""
+    import pendulum
+
+    from tui_microgoals.core.clock import FixedClock
+    from tui_microgoals.core.store import Store
+
+    store = Store.open(cli.db, FixedClock(pendulum.now("UTC").add(days=2)))
+    store.start_block(store.add_goal("Weigh flour").id, 20)
+    assert cli.ok("status") == "20:00 · Weigh flour\n"
+    assert cli.json("status")["remaining_seconds"] == 1200

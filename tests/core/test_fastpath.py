@@ -426,3 +426,20 @@ def test_no_day_hint_on_a_day_the_offset_changes(
     else:
         assert hint is not None and hint["date"] == day
         assert hint["until"] - hint["from"] == hours * 3600
+
+
+def test_status_never_shows_more_than_the_block_has_after_the_clock_went_back(
+    tmp_path: Path,
+) -> None:
+    """Issue 13, finding 15: a block started, then the clock set back two days: status said
+    48:20:00 for a 20-minute block. Time left never exceeds the planned length (+ extensions)."""
+    path = tmp_path / "db.json"
+    later = pendulum.now("UTC").add(days=2)
+    store = Store.open(path, FixedClock(later))
+    store.start_block(store.add_goal("Weigh flour").id, 20)
+    found = fastpath.status(str(path))
+    assert found is not None and found[0] is True
+    assert found[3] == 20 * 60
+    store.extend(5)
+    found = fastpath.status(str(path))
+    assert found is not None and found[3] == 25 * 60

@@ -48,7 +48,9 @@ def status(db: str) -> Status | None:
         if paused:
             remaining = float(running["remaining_seconds"])
         else:
-            remaining = max(0.0, float(running["ends"]) - time.time())
+            # Never more than the block's length: the clock may have been set back.
+            left = float(running["ends"]) - time.time()
+            remaining = min(float(running["planned"]), max(0.0, left))
     except (KeyError, TypeError, ValueError, ArithmeticError):
         return None
     if not 0 <= remaining < 1e9:  # (NaN and infinity fail too) a damaged summary

@@ -202,10 +202,12 @@ class Store:
         if block.paused:
             running["remaining_seconds"] = timer.remaining_seconds(block, now)
         else:
-            # While it runs, remaining = ends - now: the same formula as timer.py's.
+            # While it runs, remaining = ends - now: the same formula as timer.py's, and
+            # like it never more than the block's length (the clock may be set back).
             paused = timer.paused_seconds(block, now)
             ends = block.started_at.add(seconds=block.planned_seconds + paused)
             running["ends"] = ends.timestamp()
+            running["planned"] = block.planned_seconds
         return running
 
     def _add_summary(
