@@ -711,10 +711,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     return main_full(argv) if code is None else code
 
 
+def import_native_modules() -> None:
+    """Import the compiled dependencies with Ctrl-C held back until they are loaded.
+
+    A KeyboardInterrupt raised inside orjson's module init (it imports Python modules as it
+    starts) crashes the interpreter with SIGSEGV. Held back, the interrupt arrives right
+    after the import as an ordinary KeyboardInterrupt: exit code 130.
+    """
+    import signal
+
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        import orjson  # noqa: F401
+        import pendulum  # noqa: F401
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
 def main_full(argv: Sequence[str] | None = None) -> int:
     ignore_file_size_signal()
 
     def command() -> int:
+        import_native_modules()
         args = build_parser().parse_args(argv)
         ctx = Context(args)
         if args.command is None:

@@ -1064,3 +1064,36 @@ def test_a_goal_cut_out_of_a_parent_loop_can_be_moved(tmp_path: Path) -> None:
     from tui_microgoals.core import tree
 
     assert [g.id for g, depth in tree.walk(store.goals()) if depth == 0] == [4, 1]
+
+
+# Issue 13, finding 17: Ctrl-C while orjson's module init runs (it imports Python modules as
+# it starts) crashed the interpreter with SIGSEGV. The interrupt is sent from inside that
+# init, at the import of a module orjson loads, so the crash point is hit every time.
+CTRL_C_INSIDE_ORJSON = """
+import os, runpy, signal, sys
+
+class CtrlCInsideOrjson:
+    def find_spec(self, name, path, target=None):
+        if "orjson" in sys.modules and name in {"dataclasses", "json", "json.decoder"}:
+            sys.meta_path.remove(self)
+            os.kill(os.getpid(), signal.SIGINT)
+        return None
+
+sys.meta_path.insert(0, CtrlCInsideOrjson())
+sys.argv = ["microgoals", *sys.argv[1:]]
+runpy.run_module("tui_microgoals", run_name="__main__")
+"""
+
+
+@pytest.mark.parametrize("command", [["list"], ["add", "x", "--due", "today"], ["review"]])
+def test_ctrl_c_while_the_dependencies_load_exits_130(tmp_path: Path, command: list[str]) -> None:
+    env = {**os.environ, "MICROGOALS_DB": str(tmp_path / "db.json")}
+    result = subprocess.run(
+        [sys.executable, "-c", CTRL_C_INSIDE_ORJSON, *command],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert (result.returncode, result.stderr) == (130, "")
+    assert not (tmp_path / "db.json").exists()  # interrupted before anything was written
