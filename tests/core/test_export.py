@@ -127,3 +127,39 @@ def test_bad_exports_are_refused(store: Store, doc: Any, reopen: Reopen) -> None
         store.import_(doc)
     assert store.is_empty()
     assert reopen(store).export()["tables"] in ({}, store.export()["tables"])
+
+
+def export_with(**tables: Any) -> dict[str, Any]:
+    return {"format": "microgoals-export", "schema_version": 1, "tables": tables}
+
+
+GOAL = {"title": "a", "status": "open"}
+
+
+@pytest.mark.parametrize(
+    ("doc", "says"),
+    [
+        # Issue 13, finding 10: an id of 2**64 was imported, and every later write failed
+        # ("Integer exceeds 64-bit range").
+        (export_with(goals={str(2**64): GOAL}), "goal id"),
+        (export_with(goals={"0": GOAL}), "goal id"),
+        (export_with(goals={"-1": GOAL}), "goal id"),
+        (export_with(goals={"1": GOAL}, meta={"1": {"next_goal": 2**64 + 1}}), "out of range"),
+        (export_with(goals={"1": GOAL}, meta={"1": {"next_goal": 1.8e19}}), "out of range"),
+        (export_with(goals={"1": GOAL}, meta={"1": {"next_goal": 0}}), "next_goal"),
+        (export_with(goals={"1": {**GOAL, "position": -(10**25)}}), "out of range"),
+        (export_with(goals={"1": {**GOAL, "minutes": 10**30}}), "out of range"),
+        (export_with(goals={"1": {**GOAL, "minutes": 100_000}}), "estimate"),
+        (export_with(goals={"1": {**GOAL, "minutes": 0}}), "estimate"),
+        (export_with(goals={"1": {**GOAL, "after": [2**70]}}), "out of range"),
+        (export_with(meta={"1": {"capacity": 1e300}}), "out of range"),
+    ],
+)
+def test_numbers_out_of_range_are_refused_at_import(
+    store: Store, doc: dict[str, Any], says: str, reopen: Reopen
+) -> None:
+    with pytest.raises(InputError, match=says):
+        store.import_(doc)
+    assert store.is_empty()
+    store.add_goal("still writable")
+    assert [g.title for g in reopen(store).goals().values()] == ["still writable"]

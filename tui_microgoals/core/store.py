@@ -20,7 +20,7 @@ from pendulum import Date, DateTime
 from tinydb import TinyDB
 from tinydb.table import Document
 
-from tui_microgoals.core import forecast, timer, tree
+from tui_microgoals.core import bounds, forecast, timer, tree
 from tui_microgoals.core.clock import Clock
 from tui_microgoals.core.errors import Conflict, InputError, NotFound
 from tui_microgoals.core.forecast import ForecastRow, Simulation, SuggestedPlan
@@ -1025,11 +1025,12 @@ class Store:
         if not isinstance(tables, dict):
             raise InputError("export has no tables")
         try:
-            tables = orjson.loads(orjson.dumps(tables))  # our own copy: later edits stay ours
             for name, table in tables.items():  # what the file storage would refuse to load
                 docs = table.values() if isinstance(table, dict) else [None]
                 if not all(isinstance(d, dict) for d in docs):
                     raise InputError(f"export table {name!r} is not a set of documents")
+            bounds.check_tables(tables)  # (before orjson meets a number it cannot write)
+            tables = orjson.loads(orjson.dumps(tables))  # our own copy: later edits stay ours
             goals = {int(k): Goal.from_doc(int(k), v) for k, v in tables.get("goals", {}).items()}
             for k, v in tables.get("blocks", {}).items():
                 Block.from_doc(int(k), v)
