@@ -220,3 +220,24 @@ async def test_a_block_across_midnight_counts_for_its_start_day(store, clock):
         await pilot.pause()
     assert [b.goal for b in store.blocks_on(start_day)] == [plan.first]
     assert store.blocks_on(clock.today()) == []
+
+
+# -- a hand-edited tree deeper than any way in allows ----------------------------------------
+
+
+async def test_a_tree_1500_levels_deep_opens(tmp_path, clock):
+    """Issue 13, finding 9: a blank screen, deaf to q (RecursionError drawing the tree)."""
+    import orjson
+
+    goals = {
+        str(i): {"title": f"level {i}", "status": "open", "parent": i - 1 if i > 1 else None}
+        for i in range(1, 1501)
+    }
+    path = tmp_path / "db.json"
+    path.write_bytes(orjson.dumps({"schema_version": 1, "goals": goals}))
+    app = make_app(Store.open(path, clock), clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert "level 1 " in text and "level 101 " in text  # deeper goals start at the top
+        await pilot.press("q")

@@ -536,6 +536,9 @@ class Store:
             parent == goal_id or parent in tree.descendants(goals, goal_id)
         ):
             raise InputError(f"goal {goal_id} cannot move under itself or its own sub-goal")
+        below = 1 if goal_id is None else tree.height(goals, goal_id)
+        if tree.depth(goals, parent) + below > tree.MAX_DEPTH:
+            raise InputError(f"goals nest at most {tree.MAX_DEPTH} levels deep")
 
     def _check_after(
         self,

@@ -10,6 +10,10 @@ from tui_microgoals.core.models import DONE, DROPPED, OPEN, Goal
 
 Goals = Mapping[int, Goal]
 
+#: How deep goals nest: a top-level goal is level 1. Deeper is refused where a goal comes in
+#: (add, move, import); a hand-edited file's deeper goals show at the top level.
+MAX_DEPTH = 100
+
 
 def children_map(goals: Goals) -> dict[int | None, list[Goal]]:
     """Children of every goal (``None`` for the roots), in manual order."""
@@ -21,7 +25,57 @@ def children_map(goals: Goals) -> dict[int | None, list[Goal]]:
         siblings.sort(key=lambda g: (g.position, g.id))
     if _has_parent_loop(goals):
         _cut_parent_loops(goals, kids)
+    if len(goals) > MAX_DEPTH and _too_deep(kids):
+        _cut_too_deep(kids)
     return kids
+
+
+def _too_deep(kids: dict[int | None, list[Goal]]) -> bool:
+    """Cheap: one comprehension per level, and trees are a few levels deep."""
+    level = kids.get(None, [])
+    for _ in range(MAX_DEPTH - 1):
+        level = [child for goal in level for child in kids.get(goal.id, ())]
+        if not level:
+            return False
+    return any(goal.id in kids for goal in level)
+
+
+def _cut_too_deep(kids: dict[int | None, list[Goal]]) -> None:
+    """Goals below ``MAX_DEPTH`` levels (only a hand-edited file has them) show at the top
+    level, so nothing that draws or walks the tree goes deeper; the file keeps ``parent``."""
+    stack = [(goal.id, 1) for goal in kids.get(None, ())]
+    moved: list[Goal] = []
+    while stack:
+        goal_id, level = stack.pop()
+        children = kids.get(goal_id)
+        if not children:
+            continue
+        if level < MAX_DEPTH:
+            stack.extend((child.id, level + 1) for child in children)
+        else:
+            moved.extend(children)
+            del kids[goal_id]
+            stack.extend((child.id, 1) for child in children)
+    if moved:
+        kids[None].extend(moved)
+        kids[None].sort(key=lambda g: (g.position, g.id))
+
+
+def depth(goals: Goals, goal_id: int | None) -> int:
+    """The level of ``goal_id`` (1 at the top; 0 for None, the level above the top)."""
+    return 0 if goal_id is None else 1 + len(ancestors(goals, goal_id))
+
+
+def height(goals: Goals, goal_id: int) -> int:
+    """Levels from ``goal_id`` down to its deepest goal (1 for a leaf)."""
+    kids = children_map(goals)
+    deepest = 0
+    stack = [(goal_id, 1)]
+    while stack:
+        current, level = stack.pop()
+        deepest = max(deepest, level)
+        stack.extend((child.id, level + 1) for child in kids.get(current, ()))
+    return deepest
 
 
 def _has_parent_loop(goals: Goals) -> bool:
@@ -197,6 +251,8 @@ def find_tree_problems(goals: Goals) -> list[str]:
                 break
             seen.add(parent)
             parent = goals[parent].parent
+        if len(seen) > MAX_DEPTH:
+            problems.append(f"goal {goal.id} is more than {MAX_DEPTH} levels deep")
         for a in goal.after:
             if a not in goals:
                 problems.append(f"goal {goal.id} waits for a missing goal {a}")
