@@ -486,7 +486,8 @@ def cmd_one(ctx: Context) -> None:
 
 def cmd_today(ctx: Context) -> None:
     store = ctx.store
-    items = store.today(parse_date_arg(ctx, ctx.args.date))
+    date = parse_date_arg(ctx, ctx.args.date)
+    items = store.today(date)
     if not ctx.args.summary:
         print_day(ctx, items)
         return
@@ -494,7 +495,7 @@ def cmd_today(ctx: Context) -> None:
 
     block_minutes = store.settings()["block_minutes"]
     planned = sum(i.goal.minutes or block_minutes for i in items if not i.done)
-    capacity = store.capacity()
+    capacity = store.capacity(date)
     if ctx.json:
         emit_json(
             {

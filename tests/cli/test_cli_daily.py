@@ -96,6 +96,15 @@ def test_reopen_a_habit_undoes_todays_occurrence(cli: CLI) -> None:
     assert cli.json("today")[0]["status"] == "open"
 
 
+def test_reopen_a_dropped_habit_and_refuse_one_not_done_today(cli: CLI) -> None:
+    habit = cli.json("add", "Push-ups", "--every", "daily")["id"]
+    cli.fails(2, "reopen", str(habit), match=f"habit {habit} is not done today")
+    cli.ok("drop", str(habit))
+    assert cli.json("today") == []
+    assert cli.json("reopen", str(habit))["status"] == "open"
+    assert [i["id"] for i in cli.json("today")] == [habit]
+
+
 def test_depend_remove(cli: CLI) -> None:
     a = cli.json("add", "A")["id"]
     b = cli.json("add", "B", "--after", str(a))["id"]

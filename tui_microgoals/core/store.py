@@ -744,11 +744,12 @@ class Store:
         habit: today's occurrence is not done after all)."""
         with self._tx():
             goal = self.goal(goal_id)
-            if goal.is_habit:
+            if goal.is_habit and goal.status == OPEN:
                 day = self.day(self.clock.today())
-                if goal_id in day.habits_done:
-                    day.habits_done.remove(goal_id)
-                    self._save_day(day)
+                if goal_id not in day.habits_done:
+                    raise Conflict(f"habit {goal_id} is not done today")
+                day.habits_done.remove(goal_id)
+                self._save_day(day)
                 return goal
             if goal.status == OPEN:
                 raise Conflict(f"goal {goal_id} is already open")
