@@ -83,6 +83,10 @@ def goal_id(text: str) -> int:
     return value
 
 
+#: The shells ``completion`` writes a script for (shtab's).
+SHELLS = ("bash", "zsh", "fish")
+
+
 def estimate(text: str) -> int | str:
     """``--minutes`` of ``edit``: a whole number, or ``none`` (kept as "none") to clear it."""
     return "none" if text.strip().lower() == "none" else positive_int(text)
@@ -147,7 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id", type=goal_id)
     p.add_argument("--title")
     p.add_argument("--minutes", type=estimate, metavar="N", help="the estimate, or 'none' to clear")
-    date_option(p, "--due", "the deadline, or 'none' to clear it")
+    date_option(p, "--due", "the deadline ('none' clears it)")
     p.add_argument("--parent", metavar="ID", help="a goal id, or 'none' for the top level")
     p.add_argument("--notes", metavar="TEXT")
     p.add_argument("--every", metavar="SPEC", help="recurrence, or 'none' to clear")
@@ -224,9 +228,6 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("completion", "print a shell completion script")
     p.add_argument("shell", choices=SHELLS)
     return parser
-
-
-SHELLS = ("bash", "zsh", "fish")
 
 
 # -- output helpers ------------------------------------------------------------------------
