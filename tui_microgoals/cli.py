@@ -83,9 +83,20 @@ def goal_id(text: str) -> int:
     return value
 
 
+#: The shells ``completion`` writes a script for (shtab's).
+SHELLS = ("bash", "zsh", "fish")
+
+
+def estimate(text: str) -> int | str:
+    """``--minutes`` of ``edit``: a whole number, or ``none`` (kept as "none") to clear it."""
+    return "none" if text.strip().lower() == "none" else positive_int(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     import argparse
     from typing import NoReturn
+
+    from tui_microgoals.core.dates import DATE_FORMS
 
     class Parser(argparse.ArgumentParser):
         def error(self, message: str) -> NoReturn:
@@ -98,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog=PROG,
         description="Big goals done in small steps. With no command, opens the full-screen app.",
+        epilog=f"Dates (D): {DATE_FORMS}.",
         parents=[json_flag],
     )
     parser.add_argument(
@@ -112,6 +124,9 @@ def build_parser() -> argparse.ArgumentParser:
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
         return sub.add_parser(name, help=help_text, description=help_text, parents=[json_flag])
 
+    def date_option(p: argparse.ArgumentParser, flag: str, what: str) -> None:
+        p.add_argument(flag, metavar="D", help=f"{what}: {DATE_FORMS}")
+
     p = command("add", "add a goal")
     p.add_argument("title")
     p.add_argument("--parent", type=goal_id, metavar="ID")
@@ -124,7 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ID",
         help="a goal that must be done first (repeatable)",
     )
-    p.add_argument("--due", metavar="YYYY-MM-DD")
+    date_option(p, "--due", "the deadline")
     p.add_argument("--every", metavar="SPEC", help="daily, weekdays, mon,wed,fri or 3/week")
     p.add_argument("--notes", metavar="TEXT")
     p.add_argument("--today", action="store_true", help="also put it on today's list")
@@ -135,32 +150,35 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("edit", "change a goal")
     p.add_argument("id", type=goal_id)
     p.add_argument("--title")
-    p.add_argument("--minutes", type=positive_int, metavar="N")
-    p.add_argument("--due", metavar="D", help="YYYY-MM-DD, today, or 'none' to clear")
+    p.add_argument("--minutes", type=estimate, metavar="N", help="the estimate, or 'none' to clear")
+    date_option(p, "--due", "the deadline ('none' clears it)")
     p.add_argument("--parent", metavar="ID", help="a goal id, or 'none' for the top level")
     p.add_argument("--notes", metavar="TEXT")
     p.add_argument("--every", metavar="SPEC", help="recurrence, or 'none' to clear")
 
-    p = command("depend", "make a goal wait for another (cycles are refused)")
+    p = command("depend", "make a goal wait for another (cycles are refused), or stop waiting")
     p.add_argument("id", type=goal_id)
-    p.add_argument("--after", type=goal_id, required=True, metavar="OTHER")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--after", type=goal_id, metavar="OTHER", help="wait for OTHER")
+    which.add_argument("--remove", type=goal_id, metavar="OTHER", help="stop waiting for OTHER")
 
     p = command("plan", "put micro-goals on a day's list, or see a suggested plan")
     p.add_argument("ids", type=goal_id, nargs="*", metavar="ID")
-    p.add_argument("--date", metavar="D", help="YYYY-MM-DD, today, yesterday (default today)")
+    date_option(p, "--date", "the day (default today)")
     p.add_argument("--suggest", action="store_true", help="the suggested plan for the day")
     p.add_argument("--capacity", type=positive_int, metavar="N", help="focus minutes, this once")
     p.add_argument("--accept", action="store_true", help="with --suggest: write it")
 
     p = command("unplan", "take a micro-goal off a day's list")
     p.add_argument("id", type=goal_id)
-    p.add_argument("--date", metavar="D")
+    date_option(p, "--date", "the day (default today)")
 
     p = command("one", "make a micro-goal the One Thing for today")
     p.add_argument("id", type=goal_id)
 
-    p = command("today", "today's list in order")
+    p = command("today", "today's list in order (or another day's)")
     p.add_argument("--summary", action="store_true", help="with planned and usual minutes")
+    date_option(p, "--date", "the day (default today)")
 
     p = command("forecast", "each goal with a deadline: finish day and status")
     p.add_argument("--capacity", type=positive_int, metavar="N", help="focus minutes a day")
@@ -187,10 +205,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("drop", "drop a goal and the open goals below it")
     p.add_argument("id", type=goal_id)
 
+    p = command("reopen", "open a done or dropped goal again (a habit: today's occurrence)")
+    p.add_argument("id", type=goal_id)
+
     command("status", "one line for a status bar")
 
     p = command("review", "a day's review")
-    p.add_argument("--date", metavar="D")
+    date_option(p, "--date", "the day (default today)")
     p.add_argument("--format", choices=["text", "md", "json", "csv"], default=None)
 
     command("export", "print everything as one JSON document")
@@ -203,6 +224,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("backups", "list the database's backups, or restore one")
     p.add_argument("--restore", metavar="NAME", help="a backup's file name (or path) to restore")
+
+    p = command("completion", "print a shell completion script")
+    p.add_argument("shell", choices=SHELLS)
     return parser
 
 
@@ -216,9 +240,9 @@ def emit_json(data: Any) -> None:
 
 
 def parse_date_arg(ctx: Context, text: str | None) -> Any:
-    from tui_microgoals.core.clock import parse_date
+    from tui_microgoals.core.dates import parse_day
 
-    return None if text is None else parse_date(text, ctx.store.clock)
+    return None if text is None else parse_day(text, ctx.store.clock.today())
 
 
 class Context:
@@ -320,7 +344,7 @@ def cmd_edit(ctx: Context) -> None:
     if a.title is not None:
         changes["title"] = a.title
     if a.minutes is not None:
-        changes["minutes"] = a.minutes
+        changes["minutes"] = None if a.minutes == "none" else a.minutes
     if a.notes is not None:
         changes["notes"] = a.notes
     if a.due is not None:
@@ -354,11 +378,17 @@ def goal_id_or_error(text: str) -> int:
 def cmd_depend(ctx: Context) -> None:
     from tui_microgoals.core.serialize import goal_json
 
-    goal = ctx.store.depend(ctx.args.id, ctx.args.after)
+    a = ctx.args
+    if a.remove is not None:
+        goal = ctx.store.undepend(a.id, a.remove)
+        line = f"{goal.id} ({goal.title}) no longer waits for {a.remove}"
+    else:
+        goal = ctx.store.depend(a.id, a.after)
+        line = f"{goal.id} ({goal.title}) now waits for {a.after}"
     if ctx.json:
         emit_json(goal_json(goal))
     else:
-        out(f"{goal.id} ({goal.title}) now waits for {ctx.args.after}")
+        out(line)
 
 
 def print_day(ctx: Context, items: list[Any]) -> None:
@@ -442,7 +472,8 @@ def cmd_suggest(ctx: Context) -> None:
     for goal in plan.split:
         out(f"  split first: {goal.id} {goal.title} ({goal.minutes}m)")
     if not a.accept and plan.items:
-        out("accept with: microgoals plan --suggest --accept")
+        day = "" if a.date is None else f" --date {plan.date.isoformat()}"
+        out(f"accept with: microgoals plan --suggest{day} --accept")
 
 
 def cmd_unplan(ctx: Context) -> None:
@@ -456,7 +487,8 @@ def cmd_one(ctx: Context) -> None:
 
 def cmd_today(ctx: Context) -> None:
     store = ctx.store
-    items = store.today()
+    date = parse_date_arg(ctx, ctx.args.date)
+    items = store.today(date)
     if not ctx.args.summary:
         print_day(ctx, items)
         return
@@ -464,7 +496,7 @@ def cmd_today(ctx: Context) -> None:
 
     block_minutes = store.settings()["block_minutes"]
     planned = sum(i.goal.minutes or block_minutes for i in items if not i.done)
-    capacity = store.capacity()
+    capacity = store.capacity(date)
     if ctx.json:
         emit_json(
             {
@@ -503,9 +535,10 @@ def cmd_forecast(ctx: Context) -> None:
         if r.status == "done":
             continue
         finish = r.finish.isoformat() if r.finish else "never"
+        why = "" if r.status == "on_track" else f"  ({r.why})"  # on track: "finishes <finish>"
         out(
             f"{r.goal.id:>4} {r.status:<8} due {r.due.isoformat()}  finish {finish}  "
-            f"{r.remaining_minutes}m left  {r.goal.title}  ({r.why})"
+            f"{r.remaining_minutes}m left  {r.goal.title}{why}"
         )
 
 
@@ -574,6 +607,16 @@ def cmd_drop(ctx: Context) -> None:
         emit_json({"dropped": dropped})
     else:
         out(f"dropped {len(dropped)} goal(s): {', '.join(map(str, dropped)) or 'none open'}")
+
+
+def cmd_reopen(ctx: Context) -> None:
+    from tui_microgoals.core.serialize import goal_json
+
+    goal = ctx.store.reopen(ctx.args.id)
+    if ctx.json:
+        emit_json(goal_json(goal))
+    else:
+        out(f"open again: {goal.id} {goal.title}")
 
 
 def cmd_status(ctx: Context) -> None:
@@ -671,6 +714,16 @@ def cmd_backups(ctx: Context) -> None:
         out(f"no backups yet (they are kept in {storage.backup_dir})")
     for backup in backups:
         out(backup.name)
+
+
+def cmd_completion(ctx: Context) -> None:
+    import shtab  # only here: it costs nothing to any other command
+
+    script = shtab.complete(build_parser(), shell=ctx.args.shell)
+    if ctx.json:
+        emit_json({"shell": ctx.args.shell, "script": script})
+    else:
+        sys.stdout.write(script if script.endswith("\n") else script + "\n")
 
 
 COMMANDS: dict[str, Callable[[Context], None]] = {

@@ -1017,7 +1017,9 @@ def test_hostile_titles_are_stored_and_shown_literally(server: Server, tmp_path:
     assert review["done"][0]["title"] == expected[5]
     assert review["blocks"][0]["reflection"] == "[i]refl/i] ✓ שלום"  # \x9b[ is a CSI
     rows = list(csv.reader(io.StringIO(outputs[("review", "--format", "csv")])))
-    assert [r[2] for r in rows[1:]] == [expected[5], expected[10]]
+    assert [r[2] for r in rows[1:] if r[10] == "block"] == [expected[5], expected[10]]
+    assert [r[12] for r in rows[1:] if r[10] == "interruption"] == ["[red]note[/]"]
+    assert [r[2] for r in rows[1:] if r[10] == "done"] == [expected[5]]
     md = outputs[("review", "--format", "md")]
     assert "\\[bold\\]x\\[/\\]" in md  # markdown-escaped, never interpreted
 

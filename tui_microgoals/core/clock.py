@@ -9,7 +9,6 @@ from typing import Any
 import pendulum
 from pendulum import Date, DateTime
 
-from tui_microgoals.core.errors import InputError
 from tui_microgoals.core.localday import zone_key
 
 
@@ -103,19 +102,3 @@ def to_instant(text: str | None) -> DateTime | None:
     return DateTime(
         d.year, d.month, d.day, d.hour, d.minute, d.second, d.microsecond, tzinfo=pendulum.UTC
     )
-
-
-def parse_date(text: str, clock: Clock) -> Date:
-    """``YYYY-MM-DD``, ``today`` or ``yesterday``; anything else is a clear InputError."""
-    word = text.strip().lower()
-    if word == "today":
-        return clock.today()
-    if word == "yesterday":
-        return clock.today().subtract(days=1)
-    if word == "tomorrow":
-        return clock.today().add(days=1)
-    try:
-        parsed = pendulum.from_format(word, "YYYY-MM-DD")
-    except Exception:  # noqa: BLE001 - pendulum raises several types for bad dates
-        raise InputError(f"bad date {text!r}: use YYYY-MM-DD, 'today' or 'yesterday'") from None
-    return parsed.date()

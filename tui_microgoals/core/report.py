@@ -7,8 +7,9 @@ import io
 
 import orjson
 
-from tui_microgoals.core import timer
+from tui_microgoals.core import timer, tree
 from tui_microgoals.core.clock import to_iso
+from tui_microgoals.core.models import Block
 from tui_microgoals.core.review import Review
 from tui_microgoals.core.serialize import review_json
 from tui_microgoals.core.tree import Goals
@@ -52,6 +53,7 @@ def render_text(review: Review, goals: Goals, tz: str = "UTC") -> str:
             extra = f"  {len(block.interruptions)} interruption(s)" if block.interruptions else ""
             note = f"  “{block.reflection}”" if block.reflection else ""
             lines.append(f"  {start}  {focus}  {outcome:<9} {title}{extra}{note}")
+            lines.extend(f"         {line}" for line in _interruption_lines(block))
     if review.not_done:
         lines.append("Planned, not done:")
         for planned in review.not_done:
@@ -63,6 +65,15 @@ def render_text(review: Review, goals: Goals, tz: str = "UTC") -> str:
     if review.note:
         lines.extend(["Note:", *(f"  {line}" for line in review.note.splitlines())])
     return "\n".join(lines) + "\n"
+
+
+def _interruption_lines(block: Block) -> list[str]:
+    """``09:05 interrupted: the phone rang``, one per interruption, in the block's zone."""
+    return [
+        f"{i.at.in_timezone(block.tz).format('HH:mm')} interrupted"
+        + (f": {i.note}" if i.note else "")
+        for i in block.interruptions
+    ]
 
 
 def _md_escape(text: str) -> str:
@@ -80,50 +91,59 @@ def render_md(review: Review, goals: Goals) -> str:
         lines += ["", "### Planned, not done"]
         lines += [f"- [ ] {_md_escape(i.goal.title)}" for i in review.not_done]
     if review.blocks:
-        lines += [
-            "",
-            "### Blocks",
-            "",
-            "| start | focus | outcome | goal | reflection |",
-            "|---|---|---|---|---|",
-        ]
+        lines += ["", "### Blocks", ""]
         for block in review.blocks:
             title = goals[block.goal].title if block.goal in goals else f"goal {block.goal}"
+            reflection = f" · “{_md_escape(block.reflection)}”" if block.reflection else ""
             lines.append(
-                f"| {block.started_at.in_timezone(block.tz).format('HH:mm')} "
-                f"| {timer.format_clock(review.focus_seconds[block.id])} "
-                f"| {block.outcome or 'running'} | {_md_escape(title)} "
-                f"| {_md_escape(block.reflection)} |"
+                f"- {block.started_at.in_timezone(block.tz).format('HH:mm')} · "
+                f"{timer.format_clock(review.focus_seconds[block.id])} of focus · "
+                f"{block.outcome or 'running'} · {_md_escape(title)}{reflection}"
             )
+            lines += [f"  - {_md_escape(line)}" for line in _interruption_lines(block)]
     if review.note:
         lines += ["", "### Note", "", review.note]
     return "\n".join(lines) + "\n"
 
 
+#: The columns of ``review --format csv`` (README: "The review as CSV"). One row per
+#: block, then one per interruption in it, then one per micro-goal done that day (with a
+#: block or without); ``kind`` says which. The first ten columns are the block's.
+CSV_COLUMNS = (
+    "date",
+    "goal",
+    "title",
+    "started_at",
+    "ended_at",
+    "planned_seconds",
+    "focus_seconds",
+    "outcome",
+    "interruptions",
+    "reflection",
+    "kind",  # block, interruption or done
+    "at",  # interruption: when; done: when it was marked done (empty for a habit)
+    "note",  # interruption: its note; done: "habit" for a habit's occurrence
+    "path",  # the goal's path in the tree
+)
+
+
 def render_csv(review: Review, goals: Goals) -> str:
-    """One row per block: the table a spreadsheet wants."""
+    """The day as one table a spreadsheet filters by ``kind``."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(
-        [
-            "date",
-            "goal",
-            "title",
-            "started_at",
-            "ended_at",
-            "planned_seconds",
-            "focus_seconds",
-            "outcome",
-            "interruptions",
-            "reflection",
-        ]
-    )
+    writer.writerow(CSV_COLUMNS)
+    date = review.date.isoformat()
+
+    def path(goal_id: int, title: str) -> str:
+        return tree.path(goals, goal_id) if goal_id in goals else title
+
     for block in review.blocks:
+        title = goals[block.goal].title if block.goal in goals else ""
         writer.writerow(
             [
-                review.date.isoformat(),
+                date,
                 block.goal,
-                goals[block.goal].title if block.goal in goals else "",
+                title,
                 to_iso(block.started_at),
                 to_iso(block.ended_at) or "",
                 block.planned_seconds,
@@ -131,6 +151,20 @@ def render_csv(review: Review, goals: Goals) -> str:
                 block.outcome or "",
                 len(block.interruptions),
                 block.reflection,
+                "block",
+                "",
+                "",
+                path(block.goal, title),
             ]
+        )
+        for interruption in block.interruptions:
+            writer.writerow(
+                [date, block.goal, title, *[""] * 7, "interruption"]
+                + [to_iso(interruption.at), interruption.note, path(block.goal, title)]
+            )
+    for item in review.done:
+        writer.writerow(
+            [date, item.id, item.title, *[""] * 7, "done"]
+            + [to_iso(item.at) or "", "habit" if item.habit else "", item.path]
         )
     return buffer.getvalue()

@@ -84,6 +84,9 @@ def review_json(review: Review, goals: Goals) -> dict[str, Any]:
                 "focus_seconds": round(review.focus_seconds[b.id], 3),
                 "outcome": b.outcome,
                 "interruptions": len(b.interruptions),
+                "interruption_notes": [
+                    {"at": to_iso(i.at), "note": i.note} for i in b.interruptions
+                ],
                 "reflection": b.reflection,
             }
             for b in review.blocks

@@ -673,6 +673,14 @@ class Store:
                 return goal
             return self.edit_goal(goal_id, after=[*goal.after, after])
 
+    def undepend(self, goal_id: int, after: int) -> Goal:
+        """Stop ``goal_id`` waiting for ``after`` (taking a wait away never makes a cycle)."""
+        with self._tx():
+            goal = self.goal(goal_id)
+            if after not in goal.after:
+                raise InputError(f"goal {goal_id} does not wait for {after}")
+            return self._save_goal(replace(goal, after=[a for a in goal.after if a != after]))
+
     def move(self, goal_id: int, delta: int) -> Goal:
         """Move a goal ``delta`` places among its siblings (manual order is priority)."""
         with self._tx():
@@ -737,14 +745,23 @@ class Store:
             return self._finish_goal(goal, self.clock.now())
 
     def reopen(self, goal_id: int) -> Goal:
+        """Open a done or dropped goal again, and the goals above it that were closed (a
+        habit: today's occurrence is not done after all)."""
         with self._tx():
             goal = self.goal(goal_id)
-            if goal.is_habit:
+            if goal.is_habit and goal.status == OPEN:
                 day = self.day(self.clock.today())
-                if goal_id in day.habits_done:
-                    day.habits_done.remove(goal_id)
-                    self._save_day(day)
+                if goal_id not in day.habits_done:
+                    raise Conflict(f"habit {goal_id} is not done today")
+                day.habits_done.remove(goal_id)
+                self._save_day(day)
                 return goal
+            if goal.status == OPEN:
+                raise Conflict(f"goal {goal_id} is already open")
+            goals = self.goals()
+            for above in tree.ancestors(goals, goal_id):
+                if above.status == DROPPED:
+                    self._save_goal(replace(above, status=OPEN))
             self._reopen_above(self.goals(), goal.parent)
             return self._save_goal(replace(goal, status=OPEN, done_at=None, done_on=None))
 

@@ -14,7 +14,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static, TextArea
 
-from tui_microgoals.core.clock import Clock, parse_date
+from tui_microgoals.core.clock import Clock
+from tui_microgoals.core.dates import parse_day
 from tui_microgoals.core.errors import InputError, MicrogoalsError
 from tui_microgoals.core.recurrence import Recurrence
 from tui_microgoals.core.store import check_minutes
@@ -78,7 +79,7 @@ def check_field(name: str, text: str, clock: Clock) -> object:
             raise InputError("the estimate must be a whole number of minutes")
         return check_minutes(int(text))
     if name == "due":
-        return parse_date(text, clock)
+        return parse_day(text, clock.today())
     if name == "after":
         return _ids(text, "after")
     if name == "every":
