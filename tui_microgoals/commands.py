@@ -11,15 +11,32 @@ from dataclasses import dataclass
 
 from textual.binding import Binding
 
+#: How a key is shown in the help, the footer and the palette, where Textual's name for it
+#: is not what a user types (a test walks every screen's keys: no name keeps a "_").
 KEY_NAMES = {
     "plus": "+",
+    "minus": "-",
     "question_mark": "?",
     "less_than_sign": "<",
     "greater_than_sign": ">",
     "slash": "/",
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
+    "escape": "esc",
+    "up": "↑",
+    "down": "↓",
+    "left": "←",
+    "right": "→",
     "shift+up": "shift+↑",
     "shift+down": "shift+↓",
+    "pageup": "pgup",
+    "pagedown": "pgdn",
 }
+
+
+def key_name(key: str) -> str:
+    """A key as a user reads it: ``left_square_bracket`` is ``[``."""
+    return KEY_NAMES.get(key, key)
 
 
 @dataclass(frozen=True)
@@ -35,12 +52,12 @@ class Command:
     @property
     def display_keys(self) -> str:
         """The key as the footer shows it."""
-        return self.key_display or self.keys.split(",")[0]
+        return self.key_display or key_name(self.keys.split(",")[0])
 
     @property
     def all_keys(self) -> str:
         """Every key bound, as the help screen lists them: ``x / space``."""
-        return " / ".join(KEY_NAMES.get(k, k) for k in self.keys.split(","))
+        return " / ".join(key_name(k) for k in self.keys.split(","))
 
     def binding(self) -> Binding:
         return Binding(
@@ -48,7 +65,7 @@ class Command:
             self.action,
             self.label,
             show=self.show,
-            key_display=self.key_display,
+            key_display=self.display_keys,
             tooltip=self.help,
         )
 
