@@ -196,6 +196,7 @@ MAIN_COMMANDS: tuple[Command, ...] = (
 )
 
 FOCUS_COMMANDS: tuple[Command, ...] = (
+    Command("s", "start_block", "Start", "Start a focus block on the goal highlighted before"),
     Command("x,space", "toggle_done", "Done", "Finish the block as done", key_display="x"),
     *BLOCK_COMMANDS,
     Command("X", "abandon_block", "Abandon", "Abandon the running block", show=False),
