@@ -183,6 +183,7 @@ class MainScreen(PlanCommands):
             done=self._done,
             running=running,
             tz=clock.tz,
+            today=today,
         )
         select_today = self._select_next.pop("today", None)
         if view != self._today_view or select_today is not None:
