@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.widgets import Footer
 
 from tui_microgoals.commands import FOCUS_COMMANDS, bindings
 from tui_microgoals.core.errors import MicrogoalsError
@@ -11,6 +10,7 @@ from tui_microgoals.screens.answer_once import AnswerOnce
 from tui_microgoals.screens.block_commands import BlockCommands
 from tui_microgoals.session import Session
 from tui_microgoals.widgets.focus_pane import FocusPane, focus_view
+from tui_microgoals.widgets.key_footer import KeyFooter
 
 TICK_SECONDS = 0.5
 
@@ -31,7 +31,7 @@ class FocusScreen(AnswerOnce, BlockCommands):
 
     def compose(self) -> ComposeResult:
         yield FocusPane(id="focus-mode", classes="pane", grow=True)
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(FocusPane).border_title = "Focus mode"

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from tui_microgoals.commands import MAIN_COMMANDS, bindings
 from tui_microgoals.core import timer, tree
@@ -29,6 +29,7 @@ from tui_microgoals.screens.plan_commands import PlanCommands
 from tui_microgoals.session import Session
 from tui_microgoals.widgets.focus_pane import FocusPane, focus_view
 from tui_microgoals.widgets.goal_tree import GoalTree, TreeView
+from tui_microgoals.widgets.key_footer import KeyFooter
 from tui_microgoals.widgets.status_line import Score, StatusLine
 from tui_microgoals.widgets.today_list import DoneEntry, TodayList, TodayView
 
@@ -94,7 +95,7 @@ class MainScreen(PlanCommands):
                     yield TodayList(id="today")
                 yield FocusPane(id="focus", classes="pane")
         yield StatusLine(id="status")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#goals-pane").border_title = "Goals"
