@@ -11,15 +11,32 @@ from dataclasses import dataclass
 
 from textual.binding import Binding
 
+#: How a key is shown in the help, the footer and the palette, where Textual's name for it
+#: is not what a user types (a test walks every screen's keys: no name keeps a "_").
 KEY_NAMES = {
     "plus": "+",
+    "minus": "-",
     "question_mark": "?",
     "less_than_sign": "<",
     "greater_than_sign": ">",
     "slash": "/",
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
+    "escape": "esc",
+    "up": "↑",
+    "down": "↓",
+    "left": "←",
+    "right": "→",
     "shift+up": "shift+↑",
     "shift+down": "shift+↓",
+    "pageup": "pgup",
+    "pagedown": "pgdn",
 }
+
+
+def key_name(key: str) -> str:
+    """A key as a user reads it: ``left_square_bracket`` is ``[``."""
+    return KEY_NAMES.get(key, key)
 
 
 @dataclass(frozen=True)
@@ -31,16 +48,18 @@ class Command:
     show: bool = True
     key_display: str | None = None
     palette: bool = True
+    #: Where the footer is short, keys of a higher rank are left out first (0: always shown).
+    rank: int = 2
 
     @property
     def display_keys(self) -> str:
         """The key as the footer shows it."""
-        return self.key_display or self.keys.split(",")[0]
+        return self.key_display or key_name(self.keys.split(",")[0])
 
     @property
     def all_keys(self) -> str:
         """Every key bound, as the help screen lists them: ``x / space``."""
-        return " / ".join(KEY_NAMES.get(k, k) for k in self.keys.split(","))
+        return " / ".join(key_name(k) for k in self.keys.split(","))
 
     def binding(self) -> Binding:
         return Binding(
@@ -48,7 +67,7 @@ class Command:
             self.action,
             self.label,
             show=self.show,
-            key_display=self.key_display,
+            key_display=self.display_keys,
             tooltip=self.help,
         )
 
@@ -59,8 +78,10 @@ def bindings(commands: tuple[Command, ...]) -> list[Binding]:
 
 # The running block's commands: the same on the main screen and in focus mode.
 BLOCK_COMMANDS: tuple[Command, ...] = (
-    Command("p", "toggle_pause", "Pause", "Pause or resume the running block"),
-    Command("i", "log_interruption", "Interrupt", "Log an interruption with an optional note"),
+    Command("p", "toggle_pause", "Pause", "Pause or resume the running block", rank=0),
+    Command(
+        "i", "log_interruption", "Interrupt", "Log an interruption with an optional note", rank=1
+    ),
     Command(
         "plus",
         "extend_block",
@@ -71,7 +92,9 @@ BLOCK_COMMANDS: tuple[Command, ...] = (
 )
 
 MAIN_COMMANDS: tuple[Command, ...] = (
-    Command("s", "start_block", "Start", "Start a focus block on the highlighted micro-goal"),
+    Command(
+        "s", "start_block", "Start", "Start a focus block on the highlighted micro-goal", rank=0
+    ),
     Command(
         "x,space",
         "toggle_done",
@@ -79,6 +102,7 @@ MAIN_COMMANDS: tuple[Command, ...] = (
         "Mark the highlighted micro-goal done (or open again); "
         "during a block: finish the block as done",
         key_display="x",
+        rank=0,
     ),
     *BLOCK_COMMANDS,
     Command(
@@ -89,7 +113,11 @@ MAIN_COMMANDS: tuple[Command, ...] = (
         show=False,
     ),
     Command(
-        "a", "add_goal", "Add", "Add a goal under the highlighted one (in Today: add to today)"
+        "a",
+        "add_goal",
+        "Add",
+        "Add a goal under the highlighted one (in Today: add to today)",
+        rank=1,
     ),
     Command(
         "e",
@@ -102,6 +130,7 @@ MAIN_COMMANDS: tuple[Command, ...] = (
         "toggle_today",
         "Today",
         "Put the highlighted micro-goal on today's list, or take it off",
+        rank=1,
     ),
     Command(
         "o",
@@ -110,9 +139,11 @@ MAIN_COMMANDS: tuple[Command, ...] = (
         "Make the highlighted micro-goal today's One Thing",
         show=False,
     ),
-    Command("d", "drop_goal", "Drop", "Drop or delete the highlighted goal (asks first)"),
-    Command("f", "open_focus_mode", "Focus", "Focus mode: the countdown alone, full screen"),
-    Command("r", "open_review", "Review", "Review a day: done list, blocks, focus minutes"),
+    Command("d", "drop_goal", "Drop", "Drop or delete the highlighted goal (asks first)", rank=3),
+    Command(
+        "f", "open_focus_mode", "Focus", "Focus mode: the countdown alone, full screen", rank=1
+    ),
+    Command("r", "open_review", "Review", "Review a day: done list, blocks, focus minutes", rank=1),
     Command(
         "P",
         "suggest_plan",
@@ -126,7 +157,7 @@ MAIN_COMMANDS: tuple[Command, ...] = (
         "Set the focus minutes of a usual day (used until there are 3 days of blocks)",
         show=False,
     ),
-    Command("question_mark", "show_help", "Help", "Show every key", key_display="?"),
+    Command("question_mark", "show_help", "Help", "Show every key", key_display="?", rank=0),
     Command(
         "K,shift+up",
         "move_goal_up",
@@ -175,14 +206,17 @@ MAIN_COMMANDS: tuple[Command, ...] = (
         key_display="/",
     ),
     Command("tab", "switch_pane", "Next pane", "Move to the next pane", show=False, palette=False),
-    Command("q", "app.quit", "Quit", "Quit (a running block keeps running)", palette=False),
+    Command("q", "app.quit", "Quit", "Quit (a running block keeps running)", palette=False, rank=3),
 )
 
 FOCUS_COMMANDS: tuple[Command, ...] = (
-    Command("x,space", "toggle_done", "Done", "Finish the block as done", key_display="x"),
+    Command(
+        "s", "start_block", "Start", "Start a focus block on the goal highlighted before", rank=0
+    ),
+    Command("x,space", "toggle_done", "Done", "Finish the block as done", key_display="x", rank=0),
     *BLOCK_COMMANDS,
     Command("X", "abandon_block", "Abandon", "Abandon the running block", show=False),
-    Command("f,escape", "leave_focus_mode", "Back", "Leave focus mode", key_display="f"),
+    Command("f,escape", "leave_focus_mode", "Back", "Leave focus mode", key_display="f", rank=0),
 )
 
 REVIEW_COMMANDS: tuple[Command, ...] = (
@@ -192,6 +226,7 @@ REVIEW_COMMANDS: tuple[Command, ...] = (
         "Day before",
         "Review the day before",
         key_display="[",
+        rank=0,
     ),
     Command(
         "right_square_bracket",
@@ -199,10 +234,13 @@ REVIEW_COMMANDS: tuple[Command, ...] = (
         "Day after",
         "Review the day after",
         key_display="]",
+        rank=0,
     ),
-    Command("t", "to_today", "Today", "Back to today's review"),
-    Command("w", "toggle_week", "Week", "Week view: the last 7 days summed, or back to the day"),
-    Command("n", "edit_note", "Note", "Write or edit the day's note"),
+    Command("t", "to_today", "Today", "Back to today's review", rank=1),
+    Command(
+        "w", "toggle_week", "Week", "Week view: the last 7 days summed, or back to the day", rank=1
+    ),
+    Command("n", "edit_note", "Note", "Write or edit the day's note", rank=1),
     Command(
         "a",
         "act_on_suggestion",
@@ -216,6 +254,7 @@ REVIEW_COMMANDS: tuple[Command, ...] = (
         "export_markdown",
         "Export",
         "Write the day (or the week) as Markdown to microgoals-DATE.md in the current folder",
+        rank=1,
     ),
     Command(
         "g",
@@ -224,5 +263,5 @@ REVIEW_COMMANDS: tuple[Command, ...] = (
         "Set the reward announced after every N micro-goals done",
         show=False,
     ),
-    Command("escape,r,q", "close", "Close", "Back to the main screen", key_display="esc"),
+    Command("escape,r,q", "close", "Close", "Back to the main screen", key_display="esc", rank=0),
 )

@@ -3,32 +3,35 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.widgets import Footer
 
 from tui_microgoals.commands import FOCUS_COMMANDS, bindings
-from tui_microgoals.core import tree
 from tui_microgoals.core.errors import MicrogoalsError
 from tui_microgoals.screens.answer_once import AnswerOnce
 from tui_microgoals.screens.block_commands import BlockCommands
 from tui_microgoals.session import Session
-from tui_microgoals.widgets.focus_pane import FocusPane, FocusView
+from tui_microgoals.widgets.focus_pane import FocusPane, focus_view
+from tui_microgoals.widgets.key_footer import KeyFooter
 
 TICK_SECONDS = 0.5
 
 
 class FocusScreen(AnswerOnce, BlockCommands):
-    """The main screen keeps watching for the end of the block; this one only shows it."""
+    """The main screen keeps watching for the end of the block; this one only shows it.
+
+    Idle, it offers a block on ``goal_id``: the goal highlighted when focus mode opened.
+    """
 
     BINDINGS = bindings(FOCUS_COMMANDS)
     COMMANDS_TABLE = FOCUS_COMMANDS
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, goal_id: int | None = None) -> None:
         super().__init__()
         self.session = session
+        self.goal_id = goal_id
 
     def compose(self) -> ComposeResult:
-        yield FocusPane(id="focus-mode", classes="pane")
-        yield Footer(compact=True)
+        yield FocusPane(id="focus-mode", classes="pane", grow=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(FocusPane).border_title = "Focus mode"
@@ -44,12 +47,11 @@ class FocusScreen(AnswerOnce, BlockCommands):
         except MicrogoalsError as error:
             self.show_error(error)
             return
-        goal = goals.get(block.goal) if block else None
         self.query_one(FocusPane).show(
-            FocusView(
-                block=block,
-                title=goal.title if goal else "",
-                path=tree.path(goals, goal.id) if goal else "",
+            focus_view(
+                goals,
+                block,
+                self.goal_id,
                 block_minutes=minutes,
                 break_until=self.session.break_until,
                 tz=self.session.clock.tz,
@@ -70,7 +72,21 @@ class FocusScreen(AnswerOnce, BlockCommands):
             pane.tick(self.session.clock.now())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "start_block":
+            return self.session.store.running_block() is None
         return self.check_block_action(action)
+
+    def action_start_block(self) -> None:
+        if self.goal_id is None:
+            self.show_error("nothing to start: highlight a micro-goal on the main screen first")
+            return
+        try:
+            self.session.store.start_block(self.goal_id)
+        except MicrogoalsError as error:
+            self.show_error(error)
+            return
+        self.session.break_until = None
+        self.refresh_state()
 
     def action_toggle_done(self) -> None:
         self.finish_running_block()

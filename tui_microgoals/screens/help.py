@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Grid, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
@@ -20,14 +20,20 @@ INTRO = (
 LEGEND = (
     "★ the One Thing   ▶ block running   ○ open   ✔ done   ✗ dropped   ◆ has micro-goals\n"
     "↪2d carried 2 days   ⊘ blocked (waits for another goal)   ⚠ too big for one block\n"
-    "↻ habit   • today on today's list   3/7 ███░░ micro-goals done   45/120m minutes done"
+    "↻ habit   • today on today's list   3/7 ███░░ micro-goals done   45/120m minutes done\n"
+    "▲ at risk / ✗ overdue: its deadline's forecast   #12 the goal's id (for After, Parent)\n"
+    "Where a pane is narrow, titles are cut (…) and markers shrink: the id, the due date\n"
+    "and the figures always show. The footer shows the keys that fit; this list has them all."
 )
 
 
-def key_table(commands: tuple[Command, ...]) -> Content:
-    width = max(len(c.all_keys) for c in commands) + 2
-    lines = [Content.assemble((c.all_keys.ljust(width), "bold $accent"), c.help) for c in commands]
-    return Content("\n").join(lines)
+def key_table(commands: tuple[Command, ...]) -> Grid:
+    """Keys and what they do, in two columns: a long line wraps under its own column."""
+    cells = []
+    for command in commands:
+        cells.append(Static(Content(command.all_keys), classes="help-key"))
+        cells.append(Static(Content(command.help)))
+    return Grid(*cells, classes="help-keys")
 
 
 class HelpScreen(AnswerOnce, ModalScreen[None]):
@@ -38,7 +44,7 @@ class HelpScreen(AnswerOnce, ModalScreen[None]):
             yield Static(Content("microgoals — keys"), classes="dialog-title")
             yield Static(Content(INTRO), classes="dialog-body")
             yield Static(Content.styled("Main screen", "bold"), classes="help-heading")
-            yield Static(key_table(MAIN_COMMANDS))
+            yield key_table(MAIN_COMMANDS)
             extras = (
                 "tab        next pane    j / k, arrows  move    enter  open or close a goal\n"
                 "ctrl+p     command palette (every command, and themes)"
@@ -47,9 +53,9 @@ class HelpScreen(AnswerOnce, ModalScreen[None]):
             yield Static(Content.styled("Markers", "bold"), classes="help-heading")
             yield Static(Content(LEGEND))
             yield Static(Content.styled("Focus mode", "bold"), classes="help-heading")
-            yield Static(key_table(FOCUS_COMMANDS))
+            yield key_table(FOCUS_COMMANDS)
             yield Static(Content.styled("Review (r)", "bold"), classes="help-heading")
-            yield Static(key_table(REVIEW_COMMANDS))
+            yield key_table(REVIEW_COMMANDS)
             yield Static(Content.styled("escape or ? closes this help", "dim"))
 
     def action_close(self) -> None:

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from tui_microgoals.commands import MAIN_COMMANDS, bindings
 from tui_microgoals.core import timer, tree
@@ -27,8 +27,9 @@ from tui_microgoals.core.review import goal_done_days, habit_days, streak
 from tui_microgoals.core.store import Snapshot, Store
 from tui_microgoals.screens.plan_commands import PlanCommands
 from tui_microgoals.session import Session
-from tui_microgoals.widgets.focus_pane import FocusPane, FocusView
+from tui_microgoals.widgets.focus_pane import FocusPane, focus_view
 from tui_microgoals.widgets.goal_tree import GoalTree, TreeView
+from tui_microgoals.widgets.key_footer import KeyFooter
 from tui_microgoals.widgets.status_line import Score, StatusLine
 from tui_microgoals.widgets.today_list import DoneEntry, TodayList, TodayView
 
@@ -94,7 +95,7 @@ class MainScreen(PlanCommands):
                     yield TodayList(id="today")
                 yield FocusPane(id="focus", classes="pane")
         yield StatusLine(id="status")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#goals-pane").border_title = "Goals"
@@ -183,6 +184,7 @@ class MainScreen(PlanCommands):
             done=self._done,
             running=running,
             tz=clock.tz,
+            today=today,
         )
         select_today = self._select_next.pop("today", None)
         if view != self._today_view or select_today is not None:
@@ -212,37 +214,18 @@ class MainScreen(PlanCommands):
     def _show_focus(self) -> None:
         snap = self.snapshot
         assert snap is not None
-        block = snap.running
-        goals = snap.goals
-        view_goal = block.goal if block else self.current_goal()
-        goal = goals.get(view_goal) if view_goal is not None else None
-        why_not = self._why_not_startable(goal) if goal and not block else None
-        candidate = goal.title if goal and not block and why_not is None else None
         self.query_one(FocusPane).show(
-            FocusView(
-                block=block,
-                title=goal.title if goal else "",
-                path=tree.path(goals, goal.id) if goal else "",
-                candidate=candidate,
-                why_not=why_not,
+            focus_view(
+                snap.goals,
+                snap.running,
+                self.current_goal(),
                 block_minutes=snap.settings["block_minutes"],
                 break_until=self.session.break_until,
                 tz=self.session.clock.tz,
+                kids=self.query_one(GoalTree).children_map(snap.goals),
             ),
             self.session.clock.now(),
         )
-
-    def _why_not_startable(self, goal: Goal) -> str | None:
-        """Why ``s`` would be refused on ``goal``, said before the user tries."""
-        assert self.snapshot is not None
-        goals = self.snapshot.goals
-        if goal.status != OPEN:
-            return f"it is {goal.status}"
-        if not tree.is_leaf(goals, goal.id, self.query_one(GoalTree).children_map(goals)):
-            return "it has micro-goals: start one of them"
-        if blockers := tree.blockers(goals, goal):
-            return "it waits for " + ", ".join(b.title for b in blockers)
-        return None
 
     def _show_score(self) -> None:
         """Cheap enough for every tick: counts come from the snapshot already read."""
@@ -492,7 +475,9 @@ class MainScreen(PlanCommands):
     def action_open_focus_mode(self) -> None:
         from tui_microgoals.screens.focus import FocusScreen
 
-        self.app.push_screen(FocusScreen(self.session), lambda _: self.refresh_state())
+        self.app.push_screen(
+            FocusScreen(self.session, self.current_goal()), lambda _: self.refresh_state()
+        )
 
     def action_open_review(self) -> None:
         from tui_microgoals.screens.review import ReviewScreen

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tui_microgoals.commands import REVIEW_COMMANDS, bindings
 from tui_microgoals.core.errors import MicrogoalsError
@@ -30,6 +30,7 @@ from tui_microgoals.session import Session
 from tui_microgoals.widgets.blocks_table import BlocksTable, BlocksView
 from tui_microgoals.widgets.done_list import DoneList, DoneView
 from tui_microgoals.widgets.history_chart import ChartView, HistoryChart
+from tui_microgoals.widgets.key_footer import KeyFooter
 from tui_microgoals.widgets.not_done_list import NotDoneList
 from tui_microgoals.widgets.review_summary import ReviewSummary, SummaryView
 from tui_microgoals.widgets.suggestion_list import SuggestionList
@@ -125,7 +126,7 @@ class ReviewScreen(AnswerOnce, Screen[None]):
             with Horizontal(id="review-charts"):
                 yield HistoryChart("focus", id="chart-focus")
                 yield HistoryChart("done", id="chart-done")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.show_day()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from pendulum import DateTime
@@ -11,8 +12,12 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Digits, ProgressBar, Static
 
-from tui_microgoals.core import timer
-from tui_microgoals.core.models import Block
+from tui_microgoals.core import timer, tree
+from tui_microgoals.core.models import OPEN, Block, Goal
+from tui_microgoals.widgets.countdown import Countdown
+
+#: Lines of the micro-goal's notes the pane shows; focus mode shows more.
+NOTE_LINES, NOTE_LINES_FOCUS_MODE = 3, 6
 
 
 @dataclass(frozen=True)
@@ -20,6 +25,8 @@ class FocusView:
     block: Block | None = None
     title: str = ""
     path: str = ""
+    #: The shown micro-goal's notes (plain text, shown literally).
+    notes: str = ""
     #: The micro-goal ``s`` would start on when idle.
     candidate: str | None = None
     #: Why the highlighted goal cannot be started (plain text, may hold user titles).
@@ -27,6 +34,55 @@ class FocusView:
     block_minutes: int = 20
     break_until: DateTime | None = None
     tz: str = "UTC"
+
+
+def why_not_startable(
+    goals: Mapping[int, Goal], goal: Goal, kids: dict[int | None, list[Goal]] | None = None
+) -> str | None:
+    """Why ``s`` would be refused on ``goal``, said before the user tries."""
+    if goal.status != OPEN:
+        return f"it is {goal.status}"
+    if not tree.is_leaf(goals, goal.id, kids):
+        return "it has micro-goals: start one of them"
+    if blockers := tree.blockers(goals, goal):
+        return "it waits for " + ", ".join(b.title for b in blockers)
+    return None
+
+
+def focus_view(
+    goals: Mapping[int, Goal],
+    block: Block | None,
+    highlighted: int | None,
+    *,
+    block_minutes: int,
+    break_until: DateTime | None,
+    tz: str,
+    kids: dict[int | None, list[Goal]] | None = None,
+) -> FocusView:
+    """The running block's goal; idle, the highlighted goal and whether ``s`` starts it."""
+    shown = block.goal if block else highlighted
+    goal = goals.get(shown) if shown is not None else None
+    why_not = why_not_startable(goals, goal, kids) if goal and not block else None
+    return FocusView(
+        block=block,
+        title=goal.title if goal else "",
+        path=tree.path(goals, goal.id) if goal else "",
+        notes=goal.notes if goal else "",
+        candidate=goal.title if goal and not block and why_not is None else None,
+        why_not=why_not,
+        block_minutes=block_minutes,
+        break_until=break_until,
+        tz=tz,
+    )
+
+
+def note_lines(notes: str, limit: int) -> str:
+    """At most ``limit`` non-blank lines of ``notes``; an ellipsis says there is more."""
+    lines = [line.rstrip() for line in notes.splitlines() if line.strip()]
+    if len(lines) > limit:
+        lines = lines[:limit]
+        lines[-1] += " …"
+    return "\n".join(lines)
 
 
 class BlockProgress(ProgressBar):
@@ -59,8 +115,12 @@ class BlockProgress(ProgressBar):
 class FocusPane(Vertical):
     """Draws a ``FocusView``; ``tick(now)`` recomputes the time from stored timestamps."""
 
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(
+        self, *, id: str | None = None, classes: str | None = None, grow: bool = False
+    ) -> None:
         super().__init__(id=id, classes=classes)
+        #: Focus mode: the countdown as big as the screen allows, more lines of notes.
+        self.grow = grow
         self.view = FocusView()
         self._shown: dict[str, object] = {}
 
@@ -73,9 +133,10 @@ class FocusPane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(id="focus-state")
-        yield Digits("--:--", id="focus-clock")
+        yield Countdown("--:--", grow=self.grow, id="focus-clock")
         yield Static(id="focus-title")
         yield Static(id="focus-path")
+        yield Static(id="focus-notes")
         yield BlockProgress(id="focus-progress")
         yield Static(id="focus-info")
 
@@ -86,6 +147,11 @@ class FocusPane(Vertical):
         self.set_class(block is not None and block.paused, "-paused")
         title = self.query_one("#focus-title", Static)
         path = self.query_one("#focus-path", Static)
+        notes = self.query_one("#focus-notes", Static)
+        limit = NOTE_LINES_FOCUS_MODE if self.grow else NOTE_LINES
+        shown_notes = note_lines(view.notes, limit) if view.title else ""
+        self._put(notes, Content(shown_notes))
+        notes.display = bool(shown_notes)
         if block is not None:
             self._put(title, Content(view.title))
             self._put(path, Content(view.path))

@@ -6,15 +6,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from pendulum import Date
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
+from textual.geometry import Region
 from textual.message import Message
+from textual.strip import Strip
 from textual.widgets import Tree
+from textual.widgets._tree import TOGGLE_STYLE
 from textual.widgets.tree import TreeNode
 
 from tui_microgoals.core import tree
 from tui_microgoals.core.models import DONE, DROPPED, Goal
 from tui_microgoals.core.tree_index import TreeIndex
+from tui_microgoals.widgets.row import ICON_SAYS_IT, MARKER, WORDS, Part, Row, due_part
 
 BAR_WIDTH = 6
 #: A tree of at most this many goals starts fully open, as it always did; a bigger one opens
@@ -53,8 +58,16 @@ def progress_bar(fraction: float, width: int = BAR_WIDTH) -> str:
     return "█" * filled + "░" * (width - filled)
 
 
-def goal_label(goal: Goal, view: TreeView, progress: tree.Progress, leaf: bool) -> Text:
-    """One line for a goal; the title is plain text, never markup."""
+#: How a forecast status shows where the pane is narrow.
+FORECAST_SHORT = {"on_track": "", "at_risk": "▲", "overdue": "✗"}
+
+
+def goal_label(goal: Goal, view: TreeView, progress: tree.Progress, leaf: bool) -> Row:
+    """One line for a goal; the title is plain text, never markup.
+
+    Where the pane is narrow the title gives way (see ``Row``): the #id, the due date and
+    the progress figures always show.
+    """
     done = goal.status == DONE
     dropped = goal.status == DROPPED
     if goal.id == view.running:
@@ -72,31 +85,31 @@ def goal_label(goal: Goal, view: TreeView, progress: tree.Progress, leaf: bool) 
     else:
         icon, icon_style = "○ ", ""
     title_style = "dim" if done else "dim strike" if dropped else "" if leaf else "bold"
-    text = Text(icon, style=icon_style)
-    text.append(Text(goal.title, style=title_style))
+    parts: list[Part] = []
     if (status := view.forecast.get(goal.id)) in FORECAST_MARKERS:
         words, style = FORECAST_MARKERS[status]  # near the title, so a narrow pane shows it
-        text.append(f"  {words}", style=style)
+        parts.append(Part(words, style, short=FORECAST_SHORT[status], step=WORDS))
     if not leaf:
-        text.append(f"  {progress.done}/{progress.total} ", style="dim" if done else "")
-        text.append(progress_bar(progress.fraction), style="green")
+        figure_style = "dim" if done else ""
+        parts.append(Part(f"{progress.done}/{progress.total}", figure_style, keep=True))
+        parts.append(Part(progress_bar(progress.fraction), "green", short="", sep=" "))
         if progress.minutes_total:
-            text.append(f"  {progress.minutes_done}/{progress.minutes_total}m", style="dim")
+            minutes = f"{progress.minutes_done}/{progress.minutes_total}m"
+            parts.append(Part(minutes, "dim", keep=True))
     if leaf and goal.minutes is not None:
-        text.append(f"  {goal.minutes}m", style="dim")
-    if goal.due is not None and not done:
-        late = view.today is not None and goal.due < view.today
-        text.append(f"  due {goal.due.format('MMM D')}", style="bold red" if late else "yellow")
+        parts.append(Part(f"{goal.minutes}m", "dim"))
+    if not done:
+        parts += due_part(goal.due, view.today)
     if goal.is_habit:
-        text.append(f"  ↻ {goal.recurrence}", style="cyan")
+        parts.append(Part(f"↻ {goal.recurrence}", "cyan", short="↻", step=MARKER))
     if goal.id in view.planned and not done:
-        text.append("  • today", style="cyan")
-    if leaf and not done and tree.is_blocked(view.goals, goal):
-        text.append("  ⛔ blocked", style="red")
+        parts.append(Part("• today", "cyan", short="•", step=MARKER))
+    if leaf and not done and tree.is_blocked(view.goals, goal):  # narrow: the ⊘ icon says it
+        parts.append(Part("⛔ blocked", "red", short="", step=ICON_SAYS_IT))
     if leaf and not done and tree.is_too_big(goal, view.block_minutes):
-        text.append("  ⚠ too big", style="bold yellow")
-    text.append(f"  #{goal.id}", style="dim")  # the id the After and Parent fields take
-    return text
+        parts.append(Part("⚠ too big", "bold yellow", short="", step=ICON_SAYS_IT))
+    parts.append(Part(f"#{goal.id}", "dim", keep=True))  # the id After and Parent take
+    return Row(Text(icon, style=icon_style), Text(goal.title, style=title_style), tuple(parts))
 
 
 class GoalTree(Tree[int], inherit_bindings=False):
@@ -119,6 +132,9 @@ class GoalTree(Tree[int], inherit_bindings=False):
         Binding("pagedown", "page_down", "Page down", show=False),
     ]
 
+    #: The room the drawn lines were fitted to (set on the first draw).
+    _width = 0
+
     class GoalSelected(Message):
         """The cursor moved onto a goal (``None``: the tree is empty)."""
 
@@ -135,6 +151,7 @@ class GoalTree(Tree[int], inherit_bindings=False):
         self._index: TreeIndex | None = None
         self._goal_nodes: dict[int, TreeNode[int]] = {}  # the goals that have a node
         self._keys: dict[int, tuple[object, ...]] = {}  # what each node's label was made of
+        self._rows: dict[int, Row] = {}  # each node's line, fitted to the width when drawn
         self._filled: set[int | None] = set()  # goals whose children have nodes
         self._collapsed: set[int] = set()  # closed by the user
         self._opened: set[int] = set()  # opened by the user
@@ -171,7 +188,7 @@ class GoalTree(Tree[int], inherit_bindings=False):
         if rebuild:
             self._keep = self._filter_hits(view) if view.filter else None
             self.clear()
-            self._goal_nodes, self._keys, self._filled = {}, {}, {None}
+            self._goal_nodes, self._keys, self._rows, self._filled = {}, {}, {}, {None}
             self._fill(None)
         else:
             assert touched is not None
@@ -250,8 +267,10 @@ class GoalTree(Tree[int], inherit_bindings=False):
         )
 
     def _label(self, goal: Goal, key: tuple[object, ...]) -> Text:
+        """The full line; ``render_label`` fits it to the pane when it is drawn."""
         progress, leaf = key[1], key[2]
-        return goal_label(goal, self._view, progress, leaf)  # type: ignore[arg-type]
+        row = self._rows[goal.id] = goal_label(goal, self._view, progress, leaf)  # type: ignore[arg-type]
+        return row.full
 
     def _fill(self, parent: int | None) -> None:
         """Give ``parent``'s shown children nodes; open ones get theirs too."""
@@ -275,6 +294,7 @@ class GoalTree(Tree[int], inherit_bindings=False):
                 self._forget(child)
                 self._goal_nodes.pop(child.data, None)
                 self._keys.pop(child.data, None)
+                self._rows.pop(child.data, None)
                 self._filled.discard(child.data)
 
     def _sync(self, parent: int | None) -> None:
@@ -327,6 +347,46 @@ class GoalTree(Tree[int], inherit_bindings=False):
             self._fill(goal_id)
         if not node.is_expanded:
             node.expand()
+
+    # -- fitting each line to the pane --------------------------------------------------
+
+    def _label_room(self, node: TreeNode[int]) -> int:
+        """Cells left for ``node``'s label: the pane less its guides and open/close icon."""
+        depth, above = 0, node.parent
+        while above is not None and above is not self.root:
+            depth, above = depth + 1, above.parent
+        icon = len(self.ICON_NODE) if node.allow_expand else 0
+        return self._width - depth * self.guide_depth - icon
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # A scrollbar that comes or goes changes the room for the labels, not the widget's
+        # size that Tree keys its cached lines on: drawn lines are then for another width.
+        width = self.scrollable_content_region.width
+        if width != self._width:
+            self._width = width
+            self._line_cache.clear()
+        return super().render_lines(crop)
+
+    def render_label(self, node: TreeNode[int], base_style: Style, style: Style) -> Text:
+        row = self._rows.get(node.data) if node.data is not None else None
+        room = self._label_room(node)
+        if row is None or room <= 0 or row.cell_len <= room:
+            return super().render_label(node, base_style, style)
+        label = row.fit(room)
+        label.stylize(style)
+        if node.allow_expand:
+            icon = self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE
+            return Text.assemble((icon, base_style + TOGGLE_STYLE), label)
+        return label
+
+    def get_label_width(self, node: TreeNode[int]) -> int:
+        """Cheap (every line's width is asked for at each layout): the fitted width."""
+        row = self._rows.get(node.data) if node.data is not None else None
+        room = self._label_room(node)
+        if row is None or room <= 0:
+            return super().get_label_width(node)
+        icon = len(self.ICON_NODE) if node.allow_expand else 0
+        return icon + min(row.cell_len, room)
 
     # -- keys and mouse ------------------------------------------------------------------
 

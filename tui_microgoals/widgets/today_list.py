@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pendulum import DateTime
+from pendulum import Date, DateTime
 from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
@@ -12,6 +12,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from tui_microgoals.core.planner import TodayItem
+from tui_microgoals.widgets.row import ICON_SAYS_IT, Part, Row, due_part
 
 DONE_HEADER = "done-header"
 
@@ -33,10 +34,15 @@ class TodayView:
     done: list[DoneEntry] = field(default_factory=list)
     running: int | None = None
     tz: str = "UTC"
+    #: The local date: a due date before it shows as late.
+    today: Date | None = None
 
 
-def item_label(item: TodayItem, running: int | None) -> Text:
-    """One line per item; titles and parent names are plain text, never markup."""
+def item_label(item: TodayItem, running: int | None, today: Date | None = None) -> Row:
+    """One line per item; titles and parent names are plain text, never markup.
+
+    At 80 columns the title gives way first: the #id and the due date always show.
+    """
     if item.goal.id == running:
         text = Text("▶ ", style="bold green")
     elif item.one_thing:
@@ -49,29 +55,29 @@ def item_label(item: TodayItem, running: int | None) -> Text:
         text = Text("○ ")
     if item.carried:  # up front, so a narrow pane still shows it
         text.append(f"↪{item.carried}d ", style="bold magenta")
-    text.append(Text(item.goal.title, style="bold" if item.one_thing else ""))
-    if item.goal.minutes is not None:
-        text.append(f"  {item.goal.minutes}m", style="dim")
+    goal = item.goal
+    parts: list[Part] = []
+    if goal.minutes is not None:
+        parts.append(Part(f"{goal.minutes}m", "dim"))
     if item.habit:
-        text.append("  ↻", style="cyan")
-    if item.blocked:
-        text.append("  ⛔ blocked", style="red")
+        parts.append(Part("↻", "cyan"))
+    if item.blocked:  # narrow: the ⊘ icon says it
+        parts.append(Part("⛔ blocked", "red", short="", step=ICON_SAYS_IT))
     if item.too_big:
-        text.append("  ⚠ too big", style="bold yellow")
+        parts.append(Part("⚠ too big", "bold yellow", short="", step=ICON_SAYS_IT))
+    parts += due_part(goal.due, today)
+    parts.append(Part(f"#{goal.id}", "dim", keep=True))
     if item.parent_title:  # last: the first thing to go when the pane is narrow
-        text.append("  · ", style="dim")
-        text.append(Text(item.parent_title, style="dim"))
-    return text
+        parts.append(Part(f"· {item.parent_title}", "dim", short="", fill=True))
+    return Row(text, Text(goal.title, style="bold" if item.one_thing else ""), tuple(parts))
 
 
-def done_label(entry: DoneEntry, tz: str) -> Text:
+def done_label(entry: DoneEntry, tz: str) -> Row:
     when = entry.at.in_timezone(tz).format("HH:mm") if entry.at else "  ↻  "
-    text = Text(f"✔ {when} ", style="green")
-    text.append(Text(entry.title, style="dim"))
+    parts = [Part(f"#{entry.goal_id}", "dim", keep=True)]
     if entry.parent_title:
-        text.append("  · ", style="dim")
-        text.append(Text(entry.parent_title, style="dim"))
-    return text
+        parts.append(Part(f"· {entry.parent_title}", "dim", short="", fill=True))
+    return Row(Text(f"✔ {when} ", style="green"), Text(entry.title, style="dim"), tuple(parts))
 
 
 class TodayList(OptionList):
@@ -96,8 +102,8 @@ class TodayList(OptionList):
 
     def show(self, view: TodayView, select: int | None = None) -> None:
         wanted = select if select is not None else self.goal_id
-        labels: list[tuple[str, Text, bool]] = [
-            (f"goal-{item.goal.id}", item_label(item, view.running), False)
+        labels: list[tuple[str, Text | Row, bool]] = [
+            (f"goal-{item.goal.id}", item_label(item, view.running, view.today), False)
             for item in view.open_items
         ]
         if not view.open_items:
@@ -121,7 +127,7 @@ class TodayList(OptionList):
             self.goal_id = new_id
             self.post_message(self.ItemSelected(new_id))
 
-    def _update_options(self, labels: list[tuple[str, Text, bool]]) -> list[Option]:
+    def _update_options(self, labels: list[tuple[str, Text | Row, bool]]) -> list[Option]:
         """Change only what changed: an edit usually changes one line of a hundred, and
         rebuilding them all (every option measured and drawn again) costs ~15 ms at 100."""
         old = self.options
