@@ -9,6 +9,7 @@ costs a few ms to import on the fast path.
 
 from __future__ import annotations
 
+import binascii
 import contextlib
 import errno
 import os
@@ -129,7 +130,63 @@ def append(path: str, blob: bytes, *, new: bool) -> Stamp:
 
 def header(journal_id: str | None) -> bytes:
     """The first line of a journal: the version of the main file it belongs to."""
-    return ('{"base":' + lightjson.dumps(journal_id) + "}\n").encode()
+    return line(b'{"base":' + lightjson.dumps(journal_id).encode() + b"}")
+
+
+# -- the journal's lines ----------------------------------------------------------------
+
+#: A line starts ``{"crc":"<8 hex digits>",``: the CRC-32 of the rest of the line. Lines
+#: written before checksums have no ``crc`` and are read as they are.
+_CRC_OPEN, _CRC_END = b'{"crc":"', b'",'
+_CRC_BODY = len(_CRC_OPEN) + 8 + len(_CRC_END)
+
+
+def line(body: bytes) -> bytes:
+    """The journal line of one entry, from its compact JSON (a non-empty object); the one
+    definition both the storage (orjson) and the fast path (lightjson) write."""
+    rest = body[1:]
+    return _CRC_OPEN + b"%08x" % binascii.crc32(rest) + _CRC_END + rest + b"\n"
+
+
+def parse_line(raw: bytes, loads: Callable[[bytes], Any]) -> dict[str, Any]:
+    """The entry of one whole journal line (without its newline): a header ``{"base"}`` or
+    ``{"tables"}`` whose tables the loader would accept; ValueError saying what is wrong."""
+    if raw.startswith(_CRC_OPEN) and raw[_CRC_BODY - len(_CRC_END) : _CRC_BODY] == _CRC_END:
+        digits = raw[len(_CRC_OPEN) : _CRC_BODY - len(_CRC_END)]
+        if b"%08x" % binascii.crc32(raw[_CRC_BODY:]) != digits:
+            raise ValueError("its checksum does not match")
+        entry = loads(raw)
+        entry.pop("crc")
+    else:
+        entry = loads(raw)
+        if not isinstance(entry, dict) or "crc" in entry:
+            raise ValueError("its checksum is damaged")
+    if entry.keys() == {"base"}:
+        return entry
+    if entry.keys() != {"tables"} or not isinstance(entry["tables"], dict):
+        raise ValueError("it is not a journal entry")
+    for name, docs in entry["tables"].items():
+        problem = table_problem(name, docs, deletions=True)
+        if problem:
+            raise ValueError(problem)
+    return entry
+
+
+def table_problem(name: str, table: Any, *, deletions: bool = False) -> str | None:
+    """Why the loader refuses ``table`` (None: it does not). The one rule for the main file
+    and every journal line, so a journal never folds into a file the loader refuses.
+    ``deletions``: a journal line's None marks a deleted document."""
+    if name in (SCHEMA_KEY, JOURNAL_KEY):
+        return f"{name!r} is not a table"
+    if not isinstance(table, dict):
+        return f"table {name!r} is not a set of documents"
+    for key, doc in table.items():
+        # TinyDB's ids are numbers, written as str(int) does: nothing else maps back.
+        if not (key.isascii() and key.isdecimal() and (key == "0" or key[0] != "0")):
+            return f"table {name!r} has a document id {key!r} that is not a number"
+        if not (isinstance(doc, dict) or (deletions and doc is None)):
+            return f"table {name!r} is not a set of documents"
+    return None
 
 
 # -- backups ----------------------------------------------------------------------------

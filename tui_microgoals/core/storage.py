@@ -373,39 +373,32 @@ class DurableStorage(Storage):
         changes: Changes = {}
         lines = chunk.split(b"\n")
         for line in lines[:-1]:  # the last piece has no newline yet: not a whole entry
-            self._jpos += len(line) + 1
             if not self._jstale:
-                self._apply_journal_line(line, changes)
+                self._apply_journal_line(line, self._jpos, changes)
+            self._jpos += len(line) + 1
         return changes
 
-    def _apply_journal_line(self, line: bytes, changes: Changes) -> None:
-        where = f"the journal {self.journal_path}"
-        advice = "the files were left untouched; see `microgoals backups`"
+    def _apply_journal_line(self, line: bytes, at: int, changes: Changes) -> None:
         try:
-            entry = orjson.loads(line)
-        except orjson.JSONDecodeError:
-            raise CorruptDatabase(f"{where} is damaged (a line is not JSON); {advice}") from None
-        if not isinstance(entry, dict):
-            raise CorruptDatabase(f"{where} is damaged; {advice}")
+            entry = journal.parse_line(line, orjson.loads)
+        except ValueError as error:  # (orjson.JSONDecodeError is one)
+            reason = "it is not JSON" if isinstance(error, orjson.JSONDecodeError) else error
+            raise CorruptDatabase(
+                f"the journal {self.journal_path} is damaged (the line at byte {at}: "
+                f"{reason}); the files were left untouched; see `microgoals backups`"
+            ) from None
         if "base" in entry:  # the header
             if entry["base"] != self._journal_id:
                 self._jstale = True  # left by a crash mid-compaction: already in the main file
             return
-        tables = entry.get("tables")
-        if not isinstance(tables, dict):
-            raise CorruptDatabase(f"{where} is damaged; {advice}")
         assert self._data is not None
-        for name, docs in tables.items():
-            if not isinstance(docs, dict):
-                raise CorruptDatabase(f"{where} is damaged (table {name!r}); {advice}")
+        for name, docs in entry["tables"].items():
             table = self._data.setdefault(name, {})
             for key, doc in docs.items():
                 if doc is None:
                     table.pop(key, None)
-                elif isinstance(doc, dict):
-                    table[key] = doc
                 else:
-                    raise CorruptDatabase(f"{where} is damaged (document {key!r}); {advice}")
+                    table[key] = doc
             changes.setdefault(name, set()).update(docs)
         self._jentries += 1
 
@@ -432,16 +425,9 @@ class DurableStorage(Storage):
                 f"understands ({SCHEMA_VERSION}); upgrade microgoals. The file was not touched."
             )
         for name, table in doc.items():
-            if not isinstance(table, dict) or not all(isinstance(d, dict) for d in table.values()):
-                raise CorruptDatabase(
-                    f"{where}: table {name!r} is not a set of documents; {advice}"
-                )
-            if not all(key.isdecimal() for key in table):  # TinyDB ids are numbers
-                bad = next(key for key in table if not key.isdecimal())
-                raise CorruptDatabase(
-                    f"{where}: table {name!r} has a document id {bad!r} that is not a "
-                    f"number; {advice}"
-                )
+            problem = journal.table_problem(name, table)
+            if problem:
+                raise CorruptDatabase(f"{where}: {problem}; {advice}")
         if version < SCHEMA_VERSION:
             self._backup(reason=f"before-v{SCHEMA_VERSION}")
             for step in range(version, SCHEMA_VERSION):
@@ -508,7 +494,7 @@ class DurableStorage(Storage):
             }
         }
         new = self._jstamp is None
-        blob = orjson.dumps(entry) + b"\n"
+        blob = journal.line(orjson.dumps(entry))
         if new:
             blob = journal.header(self._journal_id) + blob
         try:

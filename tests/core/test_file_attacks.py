@@ -1,0 +1,164 @@
+"""What a hostile or careless user can do to the files beside the database (issue 13): journal
+lines the loader would refuse, bit flips, planted symlinks and FIFOs, a deleted lock file, a
+command run with sudo. Each test failed on the storage before its fix."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import orjson
+import pytest
+
+from tui_microgoals.core import journal
+from tui_microgoals.core.clock import FixedClock
+from tui_microgoals.core.errors import CorruptDatabase
+from tui_microgoals.core.store import Store
+
+GOAL = {"title": "planted", "status": "open", "parent": None, "position": 0}
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    """Every regular file in ``folder`` and below, byte for byte (the lock aside: it names
+    its holder)."""
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.is_symlink() and not p.name.endswith(".lock")
+    }
+
+
+def cli(db: Path, *args: str, timeout: float = 30) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "MICROGOALS_DB": str(db), "MICROGOALS_TZ": "UTC"}
+    env.pop("MICROGOALS_DEBUG", None)
+    return subprocess.run(
+        [sys.executable, "-m", "tui_microgoals", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+    )
+
+
+def one_line_error(result: subprocess.CompletedProcess[str], code: int = 1) -> str:
+    assert result.returncode == code, (result.returncode, result.stdout, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("microgoals: "), result.stderr
+    assert "internal error" not in lines[0] and "Traceback" not in result.stderr
+    return lines[0]
+
+
+def with_journal(tmp_path: Path, clock: FixedClock) -> Path:
+    """A database whose main file is followed by a journal of three added goals."""
+    path = tmp_path / "db.json"
+    store = Store.open(path, clock)
+    store.add_goal("in the main file")
+    for title in ("first", "second", "third"):
+        store.add_goal(title)
+    assert len(journal_path(path).read_bytes().splitlines()) == 4  # the header and 3 lines
+    return path
+
+
+def journal_path(path: Path) -> Path:
+    return path.with_name(path.name + ".journal")
+
+
+# -- 7. the journal: every line checked with the loader's rules, and checksummed ---------------
+
+REFUSED = {
+    "id that is not a number": {"goals": {"abc": GOAL}},
+    "negative id": {"goals": {"-1": GOAL}},
+    "id with a leading zero": {"goals": {"05": GOAL}},
+    "id in other digits": {"goals": {"\u0665": GOAL}},
+    "the schema as a table": {"schema_version": {"1": {}}},
+    "the journal id as a table": {"journal_id": {"1": {}}},
+    "a document that is a number": {"goals": {"5": 3}},
+    "a table that is a list": {"goals": [GOAL]},
+}
+
+
+@pytest.mark.parametrize("kind", list(REFUSED))
+@pytest.mark.parametrize("checksummed", [True, False])
+def test_a_journal_line_the_loader_would_refuse_is_reported_and_never_folded(
+    tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch, kind: str, checksummed: bool
+) -> None:
+    path = with_journal(tmp_path, clock)
+    body = orjson.dumps({"tables": REFUSED[kind]})
+    with open(journal_path(path), "ab") as handle:
+        handle.write(journal.line(body) if checksummed else body + b"\n")
+    before = files(tmp_path)
+    monkeypatch.setattr(journal, "JOURNAL_MAX_ENTRIES", 0)  # the next commit folds
+    with pytest.raises(CorruptDatabase, match="journal .* is damaged .*left untouched"):
+        Store.open(path, clock).goals()
+    with pytest.raises(CorruptDatabase, match="is damaged"):
+        Store.open(path, clock).add_goal("more")
+    assert files(tmp_path) == before
+
+
+def test_the_command_line_says_so_in_one_line_and_changes_nothing(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    path = with_journal(tmp_path, clock)
+    with open(journal_path(path), "ab") as handle:
+        handle.write(orjson.dumps({"tables": {"goals": {"abc": GOAL}}}) + b"\n")
+    with open(journal_path(path), "ab") as handle:
+        handle.write(journal.line(orjson.dumps({"tables": {"goals": {"9": GOAL}}})))
+    before = files(tmp_path)
+    for args in (("list",), ("status",), ("add", "more"), ("add", "x", "--minutes", "5")):
+        line = one_line_error(cli(path, *args))
+        assert "is damaged" in line and "'abc'" in line, line
+    assert files(tmp_path) == before
+
+
+def flip(data: bytes, bit: int) -> bytes:
+    return data[: bit // 8] + bytes([data[bit // 8] ^ (1 << bit % 8)]) + data[bit // 8 + 1 :]
+
+
+def test_a_bit_flip_inside_a_title_in_the_middle_of_the_journal_is_reported(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    path = with_journal(tmp_path, clock)
+    raw = journal_path(path).read_bytes()
+    at = raw.index(b'"second"') + 3
+    journal_path(path).write_bytes(flip(raw, at * 8))  # "second" -> "sedond"
+    before = files(tmp_path)
+    with pytest.raises(CorruptDatabase, match=r"damaged \(the line at byte \d+: its checksum"):
+        Store.open(path, clock).goals()
+    line = one_line_error(cli(path, "list"))
+    assert "checksum does not match" in line
+    assert files(tmp_path) == before
+
+
+def test_every_single_bit_flip_of_a_line_is_caught(tmp_path: Path, clock: FixedClock) -> None:
+    path = with_journal(tmp_path, clock)
+    header, *entries = journal_path(path).read_bytes().splitlines()
+    for good in (header, entries[1]):
+        assert journal.parse_line(good, orjson.loads)
+        for bit in range(len(good) * 8):
+            with pytest.raises(ValueError):
+                journal.parse_line(flip(good, bit), orjson.loads)
+
+
+def test_both_writers_make_the_same_line_and_old_lines_still_read(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    from tui_microgoals.core import lightjson
+
+    entry = {"tables": {"goals": {"7": {**GOAL, "title": "ünïcode ✓"}}}}
+    line = journal.line(orjson.dumps(entry))
+    assert line == journal.line(lightjson.dumps(entry).encode())
+    assert journal.parse_line(line.rstrip(b"\n"), orjson.loads) == entry
+    assert journal.parse_line(line.rstrip(b"\n"), lightjson.loads) == entry
+
+    # A journal written before lines had checksums.
+    path = tmp_path / "db.json"
+    Store.open(path, clock).add_goal("in the main file")
+    journal_id = orjson.loads(path.read_bytes())["journal_id"]
+    old = orjson.dumps({"base": journal_id}) + b"\n" + orjson.dumps(entry) + b"\n"
+    journal_path(path).write_bytes(old)
+    assert [g.title for g in Store.open(path, clock).goals().values()] == [
+        "in the main file",
+        "ünïcode ✓",
+    ]
