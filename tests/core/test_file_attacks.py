@@ -7,13 +7,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import orjson
 import pytest
 
-from tui_microgoals.core import journal
-from tui_microgoals.core.clock import FixedClock
+from tui_microgoals.core import fastpath, journal
+from tui_microgoals.core.clock import Clock, FixedClock
 from tui_microgoals.core.errors import CorruptDatabase
 from tui_microgoals.core.store import Store
 
@@ -162,3 +163,115 @@ def test_both_writers_make_the_same_line_and_old_lines_still_read(
         "in the main file",
         "ünïcode ✓",
     ]
+
+
+# -- 11. links planted beside the database are never written through -------------------------
+
+
+def test_a_link_planted_at_the_summary_temp_name_is_not_written_through(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MICROGOALS_TZ", "UTC")  # the fast add's conditions (test_fastpath)
+    left = 86400 - time.time() % 86400
+    if left < 30:  # its day hint is for one day only
+        time.sleep(left + 0.1)
+    path = tmp_path / "db.json"
+    Store.open(path, Clock()).add_goal("one")
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    # The name the summary's temp file had: the writer's pid.
+    (tmp_path / f".db.json.status.{os.getpid()}.tmp").symlink_to(victim)
+    assert fastpath.add_goal(str(path), "two") is not None
+    assert victim.read_text() == "precious"
+    assert journal.read_summary(str(path)) is not None  # still written, under another name
+    assert [g.title for g in Store.open(path, Clock()).goals().values()] == ["one", "two"]
+
+
+@pytest.mark.parametrize("suffix", [".journal", ".lock"])
+def test_a_link_planted_at_the_journal_or_the_lock_is_refused(
+    tmp_path: Path, clock: FixedClock, suffix: str
+) -> None:
+    path = tmp_path / "db.json"
+    Store.open(path, clock).add_goal("one")
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    sidecar = tmp_path / ("db.json" + suffix)
+    sidecar.unlink(missing_ok=True)
+    sidecar.symlink_to(victim)
+    before = files(tmp_path)
+    for args in (("add", "two"), ("list",), ("add", "three", "--minutes", "5")):
+        result = cli(path, *args)
+        if suffix == ".lock" and args == ("list",):  # a read takes no lock
+            assert result.returncode == 0, result.stderr
+            continue
+        line = one_line_error(result)
+        assert f"{sidecar} is a symbolic link, not a regular file" in line, line
+    assert victim.read_text() == "precious"
+    assert files(tmp_path) == before
+
+
+def test_a_link_planted_at_the_summary_is_not_believed(tmp_path: Path, clock: FixedClock) -> None:
+    path = tmp_path / "db.json"
+    Store.open(path, clock).add_goal("one")
+    summary = tmp_path / "db.json.status"
+    forged = orjson.loads(summary.read_bytes())
+    forged["running"] = {"title": "forged", "goal": 1, "remaining_seconds": 60}
+    (tmp_path / "forged.json").write_bytes(orjson.dumps(forged))
+    summary.unlink()
+    summary.symlink_to(tmp_path / "forged.json")
+    result = cli(path, "status")
+    assert result.returncode == 0 and result.stdout == "no block\n", result
+    assert "forged" not in cli(path, "status", "--json").stdout
+
+
+def test_a_database_path_that_is_a_link_keeps_working(tmp_path: Path) -> None:
+    real = tmp_path / "synced" / "db.json"
+    real.parent.mkdir()
+    link = tmp_path / "db.json"
+    link.symlink_to(real)
+    for title in ("one", "two"):
+        assert cli(link, "add", title).returncode == 0
+    assert cli(link, "status").stdout == "no block\n"
+    assert "two" in cli(link, "list").stdout
+    assert link.is_symlink() and sorted(p.name for p in real.parent.iterdir() if p.is_file()) == [
+        "db.json",
+        "db.json.journal",
+        "db.json.lock",
+        "db.json.status",
+    ]
+
+
+# -- 12. a FIFO (or any non-regular file) at a path of the database never hangs a command ------
+
+
+@pytest.mark.parametrize("suffix", ["", ".journal", ".lock", ".status"])
+def test_a_fifo_beside_the_database_is_refused_without_hanging(
+    tmp_path: Path, clock: FixedClock, suffix: str
+) -> None:
+    path = tmp_path / "db.json"
+    store = Store.open(path, clock)
+    store.add_goal("one")
+    store.add_goal("two")  # a journal, and a summary for the fast paths
+    fifo = tmp_path / ("db.json" + suffix)
+    fifo.unlink()
+    os.mkfifo(fifo)
+    for args in (("status",), ("add", "three"), ("list",), ("status",)):
+        result = cli(path, *args, timeout=20)  # a hang fails the test, it does not stop it
+        # The summary is only a cache: taken as missing, then replaced; reads take no lock.
+        if suffix == ".status" or (suffix == ".lock" and args[0] != "add"):
+            assert result.returncode == 0, result.stderr
+        else:
+            line = one_line_error(result)
+            assert f"{fifo} is a FIFO, not a regular file" in line, line
+
+
+def test_a_folder_at_the_lock_or_the_journal_is_refused(tmp_path: Path, clock: FixedClock) -> None:
+    path = tmp_path / "db.json"
+    Store.open(path, clock).add_goal("one")
+    for suffix in (".lock", ".journal"):
+        folder = tmp_path / ("db.json" + suffix)
+        folder.unlink(missing_ok=True)
+        folder.mkdir()
+        line = one_line_error(cli(path, "add", "two"))
+        assert f"{folder} is a folder, not a regular file" in line, line
+        folder.rmdir()

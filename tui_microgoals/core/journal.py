@@ -57,6 +57,63 @@ def sidecar(path: str, suffix: str) -> str:
     return path + suffix
 
 
+# -- opening the files beside the database ------------------------------------------------
+
+#: Never through a symlink planted at the path, never blocking on a FIFO or a device.
+_SAFE = os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+_KINDS = {  # what stat.S_IFMT says, without importing ``stat``
+    0o140000: "a socket",
+    0o120000: "a symbolic link",
+    0o060000: "a device",
+    0o040000: "a folder",
+    0o020000: "a device",
+    0o010000: "a FIFO",
+}
+
+
+def not_regular(path: str, mode: int | None = None) -> StorageError:
+    """The one line for a path that holds something else than a regular file."""
+    if mode is None:
+        try:
+            mode = os.lstat(path).st_mode
+        except OSError:
+            mode = 0
+    kind = _KINDS.get(mode & 0o170000, "not a regular file")
+    return StorageError(
+        f"{path} is {kind}, not a regular file; microgoals does not read or write through "
+        "it: move it away and try again"
+    )
+
+
+def open_regular(path: str, flags: int, mode: int = 0o600) -> int:
+    """``os.open`` for the database and the files beside it: a regular file or a
+    StorageError naming what is there; other errors as ``OSError``."""
+    try:
+        fd = os.open(path, flags | _SAFE, mode)
+    except OSError as error:
+        # ELOOP: a symlink (EMLINK on the BSDs); ENXIO: a FIFO no one reads; EISDIR.
+        if error.errno in (errno.ELOOP, errno.EMLINK, errno.ENXIO, errno.EISDIR):
+            raise not_regular(path) from None
+        raise
+    st_mode = os.fstat(fd).st_mode
+    if st_mode & 0o170000 != 0o100000:
+        os.close(fd)
+        raise not_regular(path, st_mode)
+    return fd
+
+
+def read_regular(path: str) -> bytes:
+    """The whole of a regular file (``open_regular``)."""
+    fd = open_regular(path, os.O_RDONLY)
+    try:
+        chunks = []
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
 @contextlib.contextmanager
 def locked(path: str, timeout: float) -> Iterator[None]:
     """Hold the writers' lock of the database at ``path`` (its real path)."""
@@ -64,7 +121,7 @@ def locked(path: str, timeout: float) -> Iterator[None]:
     if not os.path.isdir(folder):
         raise StorageError(f"the folder of the database does not exist: {folder}")
     try:
-        fd = os.open(sidecar(path, ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+        fd = open_regular(sidecar(path, ".lock"), os.O_RDWR | os.O_CREAT)
     except OSError as error:
         raise StorageError(
             f"cannot write in {folder}: {describe(error)}; the database was not changed"
@@ -104,7 +161,7 @@ def append(path: str, blob: bytes, *, new: bool) -> Stamp:
     """
     journal = sidecar(path, ".journal")
     try:
-        fd = os.open(journal, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        fd = open_regular(journal, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
         try:
             size_before = os.fstat(fd).st_size
             try:
@@ -242,11 +299,14 @@ def must_compact(state: dict[str, Any], last_backup: Callable[[], float]) -> boo
 
 def write_summary(path: str, doc: dict[str, Any]) -> None:
     """Replace ``<db>.status`` with ``doc``. A cache, not a record: no fsync, and when it
-    cannot be written it is removed (readers then take the slow path). Never raises."""
+    cannot be written it is removed (readers then take the slow path). Never raises.
+
+    The temp file has a name no one can guess and is created, never opened: a link or a
+    file planted beside the database is never written through."""
     target = sidecar(path, ".status")
-    tmp = f"{os.path.dirname(target)}/.{os.path.basename(target)}.{os.getpid()}.tmp"
+    tmp = f"{os.path.dirname(target)}/.{os.path.basename(target)}.{os.urandom(6).hex()}.tmp"
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _SAFE, 0o600)
         try:
             os.write(fd, lightjson.dumps(doc).encode())
         finally:
@@ -268,8 +328,7 @@ def read_summary(path: str) -> dict[str, Any] | None:
     a real path, and its journal), else None. A few hundred bytes and two stats instead of
     parsing the whole database."""
     try:
-        with open(sidecar(path, ".status"), "rb") as handle:
-            doc = lightjson.loads(handle.read())
+        doc = lightjson.loads(read_regular(sidecar(path, ".status")))
         if not isinstance(doc, dict) or doc.get("format") != SUMMARY_FORMAT:
             return None
         now = [stat(path), stat(sidecar(path, ".journal"))]

@@ -337,7 +337,7 @@ class DurableStorage(Storage):
             journal_id = None
         else:
             try:
-                raw = self.path.read_bytes()
+                raw = journal.read_regular(str(self.path))
             except OSError as error:
                 raise StorageError(f"cannot read {self.path}: {_describe(error)}") from None
             data, journal_id = self._decode(raw)
@@ -351,7 +351,7 @@ class DurableStorage(Storage):
         """Apply the journal's new complete lines; None if it was replaced (reload all)."""
         path = self.journal_path
         try:
-            with open(path, "rb") as handle:
+            with open(journal.open_regular(str(path), os.O_RDONLY), "rb") as handle:
                 st = os.fstat(handle.fileno())
                 stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
                 if self._jstamp is not None and (
