@@ -5,6 +5,7 @@ command run with sudo. Each test failed on the storage before its fix."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -15,7 +16,7 @@ import pytest
 
 from tui_microgoals.core import fastpath, journal
 from tui_microgoals.core.clock import Clock, FixedClock
-from tui_microgoals.core.errors import CorruptDatabase
+from tui_microgoals.core.errors import CorruptDatabase, LockTimeout
 from tui_microgoals.core.store import Store
 
 GOAL = {"title": "planted", "status": "open", "parent": None, "position": 0}
@@ -275,3 +276,96 @@ def test_a_folder_at_the_lock_or_the_journal_is_refused(tmp_path: Path, clock: F
         line = one_line_error(cli(path, "add", "two"))
         assert f"{folder} is a folder, not a regular file" in line, line
         folder.rmdir()
+
+
+# -- 3. a lock file deleted while held lets no second writer in -------------------------------
+
+HOLDER = """
+import sys
+from tui_microgoals.core.clock import FixedClock
+from tui_microgoals.core.store import Store
+
+store = Store.open(sys.argv[1], FixedClock("2026-11-22T09:00:00Z", "UTC"))
+with store.storage.transaction():
+    goal = store.add_goal("from the holder")
+    print("holding", flush=True)
+    sys.stdin.readline()  # as if stopped (SIGSTOP) inside its transaction
+print(f"added {goal.id}", flush=True)
+"""
+
+
+def hold_lock(path: Path) -> subprocess.Popen[str]:
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None and holder.stdout.readline() == "holding\n"
+    return holder
+
+
+def release(holder: subprocess.Popen[str]) -> str:
+    out, _ = holder.communicate("go\n", timeout=60)
+    assert holder.returncode == 0
+    return out
+
+
+@pytest.mark.parametrize("delete_lock", [True, False])
+def test_a_second_writer_waits_for_the_holder_even_when_the_lock_file_is_deleted(
+    tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch, delete_lock: bool
+) -> None:
+    path = tmp_path / "db.json"
+    Store.open(path, clock).add_goal("before")
+    lock = tmp_path / "db.json.lock"
+    monkeypatch.setattr(journal, "LOCK_TIMEOUT_SECONDS", 0.3)
+    holder = hold_lock(path)
+    try:
+        if delete_lock:
+            lock.unlink()  # "a stale lock"
+        with pytest.raises(LockTimeout) as refused:
+            Store.open(path, clock).add_goal("from the second writer")
+    finally:
+        acknowledged = release(holder)
+    message = str(refused.value)
+    assert f"Do not delete {lock}" in message
+    if not delete_lock:  # the holder named: its pid, command and since when
+        assert f"microgoals process {holder.pid} (-c " in message, message
+        assert re.search(r", since 20\d\d-\d\d-\d\d \d\d:\d\d:\d\d\) has held", message)
+    second = Store.open(path, clock).add_goal("from the second writer")
+    assert acknowledged == "added 2\n" and second.id == 3
+    titles = [g.title for g in Store.open(path, clock).goals().values()]
+    assert titles == ["before", "from the holder", "from the second writer"]
+
+
+def test_the_lock_names_no_holder_once_released(tmp_path: Path, clock: FixedClock) -> None:
+    path = tmp_path / "db.json"
+    Store.open(path, clock).add_goal("one")
+    assert (tmp_path / "db.json.lock").read_bytes() == b""
+
+
+def test_a_lock_file_deleted_as_it_is_taken_is_taken_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import fcntl
+
+    lock = tmp_path / "db.json.lock"
+    real_open = journal.open_regular
+    deletions = []
+
+    def open_then_lose_it(path: str, flags: int, mode: int = 0o600) -> int:
+        fd = real_open(path, flags, mode)
+        if path == str(lock) and not deletions:  # deleted between our open and our flock
+            deletions.append(path)
+            os.unlink(path)
+        return fd
+
+    monkeypatch.setattr(journal, "open_regular", open_then_lose_it)
+    with journal.locked(str(tmp_path / "db.json"), 1.0):
+        assert deletions and lock.exists()
+        other = os.open(lock, os.O_RDWR)
+        try:
+            with pytest.raises(BlockingIOError):  # the file at the path is the one held
+                fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        finally:
+            os.close(other)

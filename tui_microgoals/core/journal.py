@@ -13,6 +13,7 @@ import binascii
 import contextlib
 import errno
 import os
+import sys
 import time
 
 from tui_microgoals.core import lightjson
@@ -116,33 +117,101 @@ def read_regular(path: str) -> bytes:
 
 @contextlib.contextmanager
 def locked(path: str, timeout: float) -> Iterator[None]:
-    """Hold the writers' lock of the database at ``path`` (its real path)."""
+    """Hold the writers' lock of the database at ``path`` (its real path): a ``flock`` on
+    ``<db>.lock``, which names its holder while held, and one on the folder, which a
+    deleted lock file cannot release."""
     folder = os.path.dirname(path)
     if not os.path.isdir(folder):
         raise StorageError(f"the folder of the database does not exist: {folder}")
+    lock = sidecar(path, ".lock")
+    deadline = time.monotonic() + timeout
+    while True:
+        taken = _take_lock(lock, folder)
+        if isinstance(taken, tuple):
+            break
+        if time.monotonic() > deadline:
+            raise LockTimeout(
+                f"{taken or 'another microgoals process'} has held {path} for "
+                f"{timeout:g} s; wait for it to finish, or end that process if it is "
+                f"stuck. Do not delete {lock}: that lets two writers in"
+            )
+        time.sleep(0.005)
+    fd, folder_fd = taken
     try:
-        fd = open_regular(sidecar(path, ".lock"), os.O_RDWR | os.O_CREAT)
+        with contextlib.suppress(OSError):
+            os.pwrite(fd, _holder_note(), 0)
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            os.ftruncate(fd, 0)  # the next holder writes its own
+        os.close(fd)  # closing releases the flock
+        if folder_fd >= 0:
+            os.close(folder_fd)
+
+
+def _take_lock(lock: str, folder: str) -> tuple[int, int] | str:
+    """Both locks (the lock file's fd, the folder's or -1), or who holds them ("": unknown,
+    or the lock file was replaced while we took it: try again)."""
+    import fcntl
+
+    try:
+        fd = open_regular(lock, os.O_RDWR | os.O_CREAT)
     except OSError as error:
         raise StorageError(
             f"cannot write in {folder}: {describe(error)}; the database was not changed"
         ) from None
-    import fcntl
-
+    folder_fd = -1
     try:
-        deadline = time.monotonic() + timeout
-        while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return _holder(fd)
+        # Locked: but is it still the file at the path, or one deleted meanwhile?
+        mine = os.fstat(fd)
+        try:
+            there = os.stat(lock, follow_symlinks=False)
+        except FileNotFoundError:
+            return ""
+        if (there.st_dev, there.st_ino) != (mine.st_dev, mine.st_ino):
+            return ""
+        with contextlib.suppress(OSError):
+            folder_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        if folder_fd >= 0:
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
+                fcntl.flock(folder_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise LockTimeout(
-                        f"another microgoals process has held {path} for {timeout:.0f} s; try again"
-                    ) from None
-                time.sleep(0.005)
-        yield
+                return "another microgoals process (its lock file was deleted)"
+            except OSError:  # a filesystem without flock on folders: the file's lock only
+                os.close(folder_fd)
+                folder_fd = -1
+        fd_taken, folder_fd_taken = fd, folder_fd
+        fd = folder_fd = -1
+        return fd_taken, folder_fd_taken
     finally:
-        os.close(fd)  # closing releases the flock
+        if fd >= 0:
+            os.close(fd)
+        if folder_fd >= 0:
+            os.close(folder_fd)
+
+
+def _holder_note() -> bytes:
+    """Who holds the lock, for the message of those who wait: pid, command, since when."""
+    words = [os.path.basename(sys.argv[0] if sys.argv else "")] + sys.argv[1:2]
+    command = "".join(c for c in " ".join(words) if " " <= c <= "~")[:60]
+    note = {"pid": os.getpid(), "command": command, "since": time.time()}
+    return lightjson.dumps(note).encode()
+
+
+def _holder(fd: int) -> str:
+    """The holder as its note in the lock file names it; "" when it wrote none."""
+    try:
+        note = lightjson.loads(os.pread(fd, 512, 0))
+        pid, command = int(note["pid"]), str(note["command"])
+        when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(float(note["since"])))
+    except Exception:  # noqa: BLE001 - an empty, old or damaged note: no name
+        return ""
+    command = "".join(c for c in command if " " <= c <= "~")[:60]
+    return f"microgoals process {pid} ({command}, since {when})"
 
 
 def fsync_folder(folder: str) -> None:
