@@ -369,3 +369,85 @@ def test_a_lock_file_deleted_as_it_is_taken_is_taken_again(
                 fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
         finally:
             os.close(other)
+
+
+# -- 16. a command run with sudo leaves the files to their owner; the folder is private ---------
+
+USER = (4242, 4343)  # a user who owns the folder, not the one running the test (root)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root, as a command run with sudo")
+def test_a_command_run_as_root_leaves_every_file_to_the_folders_owner(
+    tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir(mode=0o700)
+    path = folder / "db.json"
+    Store.open(path, clock).add_goal("one")
+    for p in [folder, *folder.iterdir()]:
+        os.chown(p, *USER)
+    path.chmod(0o640)  # the user's own choice of mode is kept too
+
+    monkeypatch.setattr(journal, "JOURNAL_MAX_ENTRIES", 2)  # folds: a new main file
+    store = Store.open(path, clock)
+    for n in range(5):
+        store.add_goal(f"as root {n}")
+    made = [p for p in folder.iterdir() if p.name != "backups"]
+    assert sorted(p.name for p in made) == [
+        "db.json",
+        "db.json.journal",
+        "db.json.lock",
+        "db.json.status",
+    ]
+    assert {p.name: (p.stat().st_uid, p.stat().st_gid) for p in made} == {
+        p.name: USER for p in made
+    }
+    assert path.stat().st_mode & 0o777 == 0o640
+    assert {p.name: p.stat().st_mode & 0o777 for p in made if p != path} == {
+        p.name: 0o600 for p in made if p != path
+    }
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root, as a command run with sudo")
+def test_a_new_database_made_as_root_belongs_to_the_folders_owner(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    os.chown(tmp_path, *USER)
+    Store.open(tmp_path / "db.json", clock).add_goal("one")
+    # (backups/ is the backups' own business)
+    made = [p for p in tmp_path.iterdir() if p.name != "backups"]
+    owners = {p.name: (p.stat().st_uid, p.stat().st_gid) for p in made}
+    assert owners == {name: USER for name in owners} and len(owners) == 3  # main, lock, status
+
+
+def test_the_default_data_folder_is_private(tmp_path: Path) -> None:
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "share"), "MICROGOALS_TZ": "UTC"}
+    env.pop("MICROGOALS_DB", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "tui_microgoals", "add", "one"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=30,
+    )
+    assert result.returncode == 0, result.stderr
+    folder = tmp_path / "share" / "microgoals"
+    assert folder.stat().st_mode & 0o777 == 0o700
+    assert {p.name: p.stat().st_mode & 0o777 for p in folder.iterdir() if p.is_file()} == {
+        "microgoals.json": 0o600,
+        "microgoals.json.lock": 0o600,
+        "microgoals.json.status": 0o600,
+    }
+
+
+def test_a_fold_keeps_the_main_files_mode(
+    tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "db.json"
+    store = Store.open(path, clock)
+    store.add_goal("one")
+    path.chmod(0o640)
+    monkeypatch.setattr(journal, "JOURNAL_MAX_ENTRIES", 0)  # every commit folds
+    before = path.stat().st_ino
+    store.add_goal("two")
+    assert path.stat().st_ino != before and path.stat().st_mode & 0o777 == 0o640

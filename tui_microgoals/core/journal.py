@@ -96,11 +96,30 @@ def open_regular(path: str, flags: int, mode: int = 0o600) -> int:
         if error.errno in (errno.ELOOP, errno.EMLINK, errno.ENXIO, errno.EISDIR):
             raise not_regular(path) from None
         raise
-    st_mode = os.fstat(fd).st_mode
-    if st_mode & 0o170000 != 0o100000:
+    st = os.fstat(fd)
+    if st.st_mode & 0o170000 != 0o100000:
         os.close(fd)
-        raise not_regular(path, st_mode)
+        raise not_regular(path, st.st_mode)
+    if flags & os.O_CREAT and st.st_uid == 0 and os.geteuid() == 0:
+        keep_owner(fd, os.path.dirname(path))  # made (or left) by a command run with sudo
     return fd
+
+
+def keep_owner(fd: int, folder: str, old: os.stat_result | None = None) -> None:
+    """Give a file we made the owner and mode of the one it replaces (``old``), or, for a
+    new file made as root (a command run with sudo), the owner of its folder: so the user
+    can still read and write the database. Best effort: a file we cannot give away stays
+    ours."""
+    with contextlib.suppress(OSError):
+        if old is not None:
+            os.fchmod(fd, old.st_mode & 0o777)
+        owner = (old.st_uid, old.st_gid) if old is not None else None
+        if os.geteuid() == 0 and (owner is None or owner[0] == 0):
+            there = os.stat(folder)
+            if there.st_uid != 0:
+                owner = (there.st_uid, there.st_gid)
+        if owner is not None and owner != (os.geteuid(), os.getegid()):
+            os.fchown(fd, *owner)
 
 
 def read_regular(path: str) -> bytes:
@@ -377,6 +396,8 @@ def write_summary(path: str, doc: dict[str, Any]) -> None:
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _SAFE, 0o600)
         try:
+            if os.geteuid() == 0:
+                keep_owner(fd, os.path.dirname(tmp))
             os.write(fd, lightjson.dumps(doc).encode())
         finally:
             os.close(fd)

@@ -517,11 +517,10 @@ class DurableStorage(Storage):
         try:
             fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
             with os.fdopen(fd, "wb") as handle:
+                journal.keep_owner(fd, str(path.parent), self._old_stat(path))
                 handle.write(blob)
                 handle.flush()
                 os.fsync(handle.fileno())
-            with contextlib.suppress(OSError):
-                os.chmod(tmp_name, self._mode(path))
             os.replace(tmp_name, path)
             tmp_name = None
             self._fsync_folder(path.parent)
@@ -545,11 +544,12 @@ class DurableStorage(Storage):
             self._backup(reason="auto")
 
     @staticmethod
-    def _mode(path: Path) -> int:
+    def _old_stat(path: Path) -> os.stat_result | None:
+        """The file a compaction replaces: its owner and mode are kept."""
         try:
-            return os.stat(path).st_mode & 0o777
+            return os.stat(path)
         except OSError:
-            return 0o600
+            return None
 
     @staticmethod
     def _fsync_folder(folder: Path) -> None:
