@@ -1,6 +1,6 @@
-"""The parts of the durable storage that need neither TinyDB nor orjson: file stamps, the
-writers' lock, the fsynced journal append, when a backup is due, and the summary kept beside
-the database.
+"""The parts of the durable storage that need neither TinyDB nor orjson: file stamps, safe
+opening of the files beside the database, the writers' lock, the journal's line format and
+its fsynced append, when a backup is due, and the summary kept beside the database.
 
 ``storage.DurableStorage`` is built on these, and so is the fast path of ``microgoals add``
 (``fastpath.py``), so both follow one set of rules. Paths are plain strings: ``pathlib``

@@ -6,18 +6,22 @@ re-parses the whole file on every query and lets two processes overwrite each ot
 
 * commits a transaction by appending the documents it changed, as one fsynced line, to a
   journal beside the database (``<db>.journal``); a line is complete or ignored, so a kill
-  mid-append loses only the unacknowledged commit;
+  mid-append loses only the unacknowledged commit; each line is checksummed and checked with
+  the loader's rules when replayed, so the journal never folds into a file the loader refuses;
 * folds the journal into the database now and then ("compaction"): a temp file in the same
   folder, fsynced, ``os.replace``-d over the database, the folder fsynced, so the main file
   is always a whole version; a journal belongs to one version of the main file (its id),
   so a stale journal left by a crash mid-compaction is never replayed twice;
-* serialises writers across processes with ``flock`` on a lock file beside the database;
+* serialises writers across processes with ``flock`` on a lock file beside the database
+  (and on its folder, so deleting the lock file lets no second writer in);
   ``transaction()`` takes the lock, reloads if another process wrote, and commits once;
 * re-parses only what changed: the main file when its (inode, mtime, size) changed, else
   only the new journal lines;
 * records ``schema_version``; refuses a newer one without touching the file; migrates an
   older one after a backup;
-* reports a zero-byte, truncated or invalid file instead of treating it as empty;
+* reports a zero-byte, truncated or invalid file instead of treating it as empty, and
+  anything but a regular file (``journal.open_regular``: no symlink followed, no FIFO waited
+  on);
 * keeps rotating backups (hard links to the replaced versions, so they cost nothing).
 """
 
