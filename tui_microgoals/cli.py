@@ -52,7 +52,7 @@ def resolve_db_path(arg: str | None) -> Path:
     if given is not None:
         return Path(given)
     path = default_db_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # private, as pass and ssh
     return path
 
 

@@ -128,7 +128,7 @@ def add_goal(
         # counter), then the goal.
         entry = {"tables": {"meta": {"1": meta}, "goals": {str(goal_id): doc}}}
         new = summary["journal"] is None
-        blob = (lightjson.dumps(entry) + "\n").encode()
+        blob = journal.line(lightjson.dumps(entry).encode())
         if new:
             blob = journal.header(summary["journal_id"]) + blob
         stamp = journal.append(path, blob, new=new)

@@ -6,18 +6,22 @@ re-parses the whole file on every query and lets two processes overwrite each ot
 
 * commits a transaction by appending the documents it changed, as one fsynced line, to a
   journal beside the database (``<db>.journal``); a line is complete or ignored, so a kill
-  mid-append loses only the unacknowledged commit;
+  mid-append loses only the unacknowledged commit; each line is checksummed and checked with
+  the loader's rules when replayed, so the journal never folds into a file the loader refuses;
 * folds the journal into the database now and then ("compaction"): a temp file in the same
   folder, fsynced, ``os.replace``-d over the database, the folder fsynced, so the main file
   is always a whole version; a journal belongs to one version of the main file (its id),
   so a stale journal left by a crash mid-compaction is never replayed twice;
-* serialises writers across processes with ``flock`` on a lock file beside the database;
+* serialises writers across processes with ``flock`` on a lock file beside the database
+  (and on its folder, so deleting the lock file lets no second writer in);
   ``transaction()`` takes the lock, reloads if another process wrote, and commits once;
 * re-parses only what changed: the main file when its (inode, mtime, size) changed, else
   only the new journal lines;
 * records ``schema_version``; refuses a newer one without touching the file; migrates an
   older one after a backup;
-* reports a zero-byte, truncated or invalid file instead of treating it as empty;
+* reports a zero-byte, truncated or invalid file instead of treating it as empty, and
+  anything but a regular file (``journal.open_regular``: no symlink followed, no FIFO waited
+  on);
 * keeps rotating backups (hard links to the replaced versions, so they cost nothing).
 """
 
@@ -337,7 +341,7 @@ class DurableStorage(Storage):
             journal_id = None
         else:
             try:
-                raw = self.path.read_bytes()
+                raw = journal.read_regular(str(self.path))
             except OSError as error:
                 raise StorageError(f"cannot read {self.path}: {_describe(error)}") from None
             data, journal_id = self._decode(raw)
@@ -351,7 +355,7 @@ class DurableStorage(Storage):
         """Apply the journal's new complete lines; None if it was replaced (reload all)."""
         path = self.journal_path
         try:
-            with open(path, "rb") as handle:
+            with open(journal.open_regular(str(path), os.O_RDONLY), "rb") as handle:
                 st = os.fstat(handle.fileno())
                 stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
                 if self._jstamp is not None and (
@@ -373,39 +377,32 @@ class DurableStorage(Storage):
         changes: Changes = {}
         lines = chunk.split(b"\n")
         for line in lines[:-1]:  # the last piece has no newline yet: not a whole entry
-            self._jpos += len(line) + 1
             if not self._jstale:
-                self._apply_journal_line(line, changes)
+                self._apply_journal_line(line, self._jpos, changes)
+            self._jpos += len(line) + 1
         return changes
 
-    def _apply_journal_line(self, line: bytes, changes: Changes) -> None:
-        where = f"the journal {self.journal_path}"
-        advice = "the files were left untouched; see `microgoals backups`"
+    def _apply_journal_line(self, line: bytes, at: int, changes: Changes) -> None:
         try:
-            entry = orjson.loads(line)
-        except orjson.JSONDecodeError:
-            raise CorruptDatabase(f"{where} is damaged (a line is not JSON); {advice}") from None
-        if not isinstance(entry, dict):
-            raise CorruptDatabase(f"{where} is damaged; {advice}")
+            entry = journal.parse_line(line, orjson.loads)
+        except ValueError as error:  # (orjson.JSONDecodeError is one)
+            reason = "it is not JSON" if isinstance(error, orjson.JSONDecodeError) else error
+            raise CorruptDatabase(
+                f"the journal {self.journal_path} is damaged (the line at byte {at}: "
+                f"{reason}); the files were left untouched; see `microgoals backups`"
+            ) from None
         if "base" in entry:  # the header
             if entry["base"] != self._journal_id:
                 self._jstale = True  # left by a crash mid-compaction: already in the main file
             return
-        tables = entry.get("tables")
-        if not isinstance(tables, dict):
-            raise CorruptDatabase(f"{where} is damaged; {advice}")
         assert self._data is not None
-        for name, docs in tables.items():
-            if not isinstance(docs, dict):
-                raise CorruptDatabase(f"{where} is damaged (table {name!r}); {advice}")
+        for name, docs in entry["tables"].items():
             table = self._data.setdefault(name, {})
             for key, doc in docs.items():
                 if doc is None:
                     table.pop(key, None)
-                elif isinstance(doc, dict):
-                    table[key] = doc
                 else:
-                    raise CorruptDatabase(f"{where} is damaged (document {key!r}); {advice}")
+                    table[key] = doc
             changes.setdefault(name, set()).update(docs)
         self._jentries += 1
 
@@ -432,16 +429,9 @@ class DurableStorage(Storage):
                 f"understands ({SCHEMA_VERSION}); upgrade microgoals. The file was not touched."
             )
         for name, table in doc.items():
-            if not isinstance(table, dict) or not all(isinstance(d, dict) for d in table.values()):
-                raise CorruptDatabase(
-                    f"{where}: table {name!r} is not a set of documents; {advice}"
-                )
-            if not all(key.isdecimal() for key in table):  # TinyDB ids are numbers
-                bad = next(key for key in table if not key.isdecimal())
-                raise CorruptDatabase(
-                    f"{where}: table {name!r} has a document id {bad!r} that is not a "
-                    f"number; {advice}"
-                )
+            problem = journal.table_problem(name, table)
+            if problem:
+                raise CorruptDatabase(f"{where}: {problem}; {advice}")
         if version < SCHEMA_VERSION:
             self._backup(reason=f"before-v{SCHEMA_VERSION}")
             for step in range(version, SCHEMA_VERSION):
@@ -508,7 +498,7 @@ class DurableStorage(Storage):
             }
         }
         new = self._jstamp is None
-        blob = orjson.dumps(entry) + b"\n"
+        blob = journal.line(orjson.dumps(entry))
         if new:
             blob = journal.header(self._journal_id) + blob
         try:
@@ -531,11 +521,10 @@ class DurableStorage(Storage):
         try:
             fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
             with os.fdopen(fd, "wb") as handle:
+                journal.keep_owner(fd, str(path.parent), self._old_stat(path))
                 handle.write(blob)
                 handle.flush()
                 os.fsync(handle.fileno())
-            with contextlib.suppress(OSError):
-                os.chmod(tmp_name, self._mode(path))
             os.replace(tmp_name, path)
             tmp_name = None
             self._fsync_folder(path.parent)
@@ -559,11 +548,12 @@ class DurableStorage(Storage):
             self._backup(reason="auto")
 
     @staticmethod
-    def _mode(path: Path) -> int:
+    def _old_stat(path: Path) -> os.stat_result | None:
+        """The file a compaction replaces: its owner and mode are kept."""
         try:
-            return os.stat(path).st_mode & 0o777
+            return os.stat(path)
         except OSError:
-            return 0o600
+            return None
 
     @staticmethod
     def _fsync_folder(folder: Path) -> None:
