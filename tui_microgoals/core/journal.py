@@ -82,6 +82,11 @@ def locked(path: str, timeout: float) -> Iterator[None]:
                         f"another microgoals process has held {path} for {timeout:.0f} s; try again"
                     ) from None
                 time.sleep(0.005)
+            except OSError as error:  # no locks on this filesystem (ENOLCK), an I/O error
+                raise StorageError(
+                    f"cannot lock {sidecar(path, '.lock')}: {describe(error)}; "
+                    "the database was not changed"
+                ) from None
         yield
     finally:
         os.close(fd)  # closing releases the flock
@@ -119,7 +124,10 @@ def append(path: str, blob: bytes, *, new: bool) -> Stamp:
         finally:
             os.close(fd)
         if new:
-            fsync_folder(os.path.dirname(journal))
+            # The line is written and fsynced: it is in, whatever the folder's sync says (a
+            # failure here must not report "nothing was changed").
+            with contextlib.suppress(OSError):
+                fsync_folder(os.path.dirname(journal))
     except OSError as error:
         raise StorageError(
             f"could not save {path}: {describe(error)}; nothing was changed"
