@@ -185,6 +185,10 @@ def _take_lock(lock: str, folder: str) -> tuple[int, int] | str:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             return _holder(fd)
+        except OSError as error:  # no locks on this filesystem (ENOLCK), an I/O error
+            raise StorageError(
+                f"cannot lock {lock}: {describe(error)}; the database was not changed"
+            ) from None
         # Locked: but is it still the file at the path, or one deleted meanwhile?
         mine = os.fstat(fd)
         try:
@@ -270,7 +274,10 @@ def append(path: str, blob: bytes, *, new: bool) -> Stamp:
         finally:
             os.close(fd)
         if new:
-            fsync_folder(os.path.dirname(journal))
+            # The line is written and fsynced: it is in, whatever the folder's sync says (a
+            # failure here must not report "nothing was changed").
+            with contextlib.suppress(OSError):
+                fsync_folder(os.path.dirname(journal))
     except OSError as error:
         raise StorageError(
             f"could not save {path}: {describe(error)}; nothing was changed"

@@ -527,7 +527,6 @@ class DurableStorage(Storage):
                 os.fsync(handle.fileno())
             os.replace(tmp_name, path)
             tmp_name = None
-            self._fsync_folder(path.parent)
         except OSError as error:
             self._forget()
             raise StorageError(
@@ -537,6 +536,10 @@ class DurableStorage(Storage):
             if tmp_name is not None:
                 with contextlib.suppress(OSError):
                     os.unlink(tmp_name)
+        # The new version is in: the folder's sync makes the rename durable, and a failure
+        # there must not report the save as failed (it is not undone).
+        with contextlib.suppress(OSError):
+            self._fsync_folder(path.parent)
         # The old journal now belongs to an old version: remove it (if this fails, its
         # header no longer matches and it is ignored).
         with contextlib.suppress(OSError):

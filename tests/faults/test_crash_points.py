@@ -1,0 +1,300 @@
+"""The crash-point harness: every storage operation, through every crash point and every
+error point of the filesystem calls it makes (``fsfaults.py``).
+
+For each operation a dry run counts its points; then, for each point and each kind of fault
+(a crash, a torn write, ENOSPC, EIO), the operation runs again on a fresh copy of the same
+database with that fault injected, and a fresh store opened on what is left must find:
+
+* the database readable, with every change acknowledged before the operation;
+* the operation's change wholly there or wholly absent, never half (wholly there only if
+  it was acknowledged, or not refused with "nothing was changed");
+* the next write succeeding, and no leftover (a temp file) after it.
+
+The operations: a commit (add, edit, a block), the first write of a new database, a fold
+of the journal, a fold that makes a backup, a migration of an older file, a restore, an
+import, and the fast ``add``; each writes the summary too. Run alone with
+``pytest tests/faults -q -s`` to see the count of points covered.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pendulum
+import pytest
+from fsfaults import Crash, Fault, Faults
+from tinydb import TinyDB
+
+from tui_microgoals.core import fastpath, journal
+from tui_microgoals.core.clock import Clock, FixedClock
+from tui_microgoals.core.errors import MicrogoalsError
+from tui_microgoals.core.store import Store
+
+START = pendulum.datetime(2026, 11, 22, 9, 0, tz="UTC")
+KINDS = ("crash", "torn", "ENOSPC", "EIO")
+#: The errors a call can really meet, where it is not a full disk or an I/O error.
+ERRORS = {"flock": ("ENOLCK", "EIO"), "open": ("ENOSPC", "EIO", "EACCES")}
+WRITES = {"write", "sendfile", "copy_file_range"}
+DB = "db.json"
+
+
+def fixed_clock() -> FixedClock:
+    return FixedClock(START, "UTC")
+
+
+def history(store: Store) -> None:
+    """A little of everything: goals at two levels, a plan, a finished block, settings."""
+    book = store.add_goal("Write the book", due=pendulum.date(2027, 1, 5))
+    intro = store.add_goal("Intro", parent=book.id, minutes=20)
+    store.add_goal("Outline", parent=book.id, minutes=15, after=[intro.id])
+    store.plan([intro.id])
+    store.start_block(intro.id)
+    store.stop_block("done", "went well")
+    store.set_setting("capacity", 90)
+
+
+@dataclass(frozen=True)
+class Operation:
+    name: str
+    #: Makes the database the operation starts from, in an empty folder.
+    prepare: Callable[[Path], None]
+    #: The operation, from a fresh process's point of view: it opens the database itself.
+    run: Callable[[Path], Any]
+    #: Limits in ``journal`` set for the operation (a fold every commit, a backup due).
+    limits: tuple[tuple[str, Any], ...] = ()
+    #: Fields that differ between two runs of the operation (the real clock's time).
+    unstable: tuple[str, ...] = ()
+    #: Run on each copy of the prepared folder (a copy has new inodes: the summary beside
+    #: the database no longer vouches for it until the next commit).
+    copied: Callable[[Path], None] | None = None
+
+
+def prepare_history(folder: Path) -> None:
+    history(Store.open(folder / DB, fixed_clock()))
+
+
+def prepare_nothing(folder: Path) -> None:
+    pass
+
+
+def prepare_old_format(folder: Path) -> None:
+    with TinyDB(folder / DB) as old:  # a file from before schema_version existed
+        old.table("goals").insert({"title": "from before", "status": "open", "after": []})
+
+
+def prepare_with_backup(folder: Path) -> None:
+    store = Store.open(folder / DB, fixed_clock())
+    store.add_goal("in the backup")
+    store.storage._compact()
+    store.storage._backup(reason="manual")
+    store.add_goal("after the backup")
+
+
+def prepare_for_fast_add(folder: Path) -> None:
+    history(Store.open(folder / DB, Clock()))  # the zone from $MICROGOALS_TZ, as the CLI
+
+
+def summarize(folder: Path) -> None:
+    Store.open(folder / DB, Clock()).set_setting("capacity", 90)  # a commit: a new summary
+
+
+def restore_first_backup(folder: Path) -> None:
+    store = Store.open(folder / DB, fixed_clock())
+    store.storage.restore(store.storage.backups()[0])
+
+
+EXPORT = {"format": "microgoals-export", "schema_version": 1, "tables": {}}
+
+
+def import_export(folder: Path) -> None:
+    source = Store.memory(fixed_clock())
+    history(source)
+    Store.open(folder / DB, fixed_clock()).import_(source.export())
+
+
+def fast_add(folder: Path) -> None:
+    """As the command line does it: the fast path, else (it cannot say) the full one."""
+    if fastpath.add_goal(str(folder / DB), "added fast", minutes=10) is None:
+        Store.open(folder / DB, Clock()).add_goal("added fast", minutes=10)
+
+
+OPERATIONS = [
+    Operation(
+        "add",
+        prepare_history,
+        lambda f: Store.open(f / DB, fixed_clock()).add_goal("new", parent=1, minutes=10),
+    ),
+    Operation(
+        "edit",
+        prepare_history,
+        lambda f: Store.open(f / DB, fixed_clock()).edit_goal(2, title="Intro, shorter"),
+    ),
+    Operation(
+        "start a block",
+        prepare_history,
+        lambda f: Store.open(f / DB, fixed_clock()).start_block(3),
+    ),
+    Operation(
+        "first write",
+        prepare_nothing,
+        lambda f: Store.open(f / DB, fixed_clock()).add_goal("the very first"),
+    ),
+    Operation(
+        "fold",
+        prepare_history,
+        lambda f: Store.open(f / DB, fixed_clock()).add_goal("folded in"),
+        limits=(("JOURNAL_MAX_ENTRIES", 1),),
+    ),
+    Operation(
+        "fold with a backup",
+        prepare_history,
+        lambda f: Store.open(f / DB, fixed_clock()).add_goal("backed up"),
+        limits=(("BACKUP_EVERY_SECONDS", 0),),
+    ),
+    Operation(
+        "migrate",
+        prepare_old_format,
+        lambda f: Store.open(f / DB, fixed_clock()).add_goal("after the migration"),
+    ),
+    Operation("restore", prepare_with_backup, restore_first_backup),
+    Operation("import", prepare_nothing, import_export),
+    Operation(
+        "fast add",
+        prepare_for_fast_add,
+        fast_add,
+        unstable=("created_at",),
+        copied=summarize,
+    ),
+]
+
+
+# -- one run -------------------------------------------------------------------------------
+
+
+def state(folder: Path, unstable: tuple[str, ...]) -> dict[str, Any]:
+    """What a fresh process reads: every table, less the fields that are not stable."""
+    tables = Store.open(folder / DB, fixed_clock()).export()["tables"]
+    tables = {name: table for name, table in tables.items() if table}  # no table = empty one
+    for table in tables.values():
+        for doc in table.values():
+            for name in unstable:
+                doc.pop(name, None)
+    return tables
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.rglob("*") if p.name.endswith(".tmp"))
+
+
+@contextlib.contextmanager
+def limits(operation: Operation, monkeypatch: pytest.MonkeyPatch):
+    with monkeypatch.context() as patch:
+        for name, value in operation.limits:
+            patch.setattr(journal, name, value)
+        yield
+
+
+@dataclass
+class Outcome:
+    points: list[tuple[str, str]]
+    result: str  # "ok", "refused: <message>" or "crash"
+
+
+def run(operation: Operation, folder: Path, fault: Fault | None) -> Outcome:
+    faults = Faults(fault)
+    result = "ok"
+    with faults.active():
+        try:
+            operation.run(folder)
+        except Crash:
+            result = "crash"
+        except MicrogoalsError as error:
+            result = f"refused: {error}"
+    if fault is not None and fault.kind in ("crash", "torn"):
+        assert result == "crash", f"the crash point was not reached: {result}"
+    if fault is not None:
+        assert faults.hit, "the point was not reached"
+    return Outcome(faults.points, result)
+
+
+def check_after_fault(
+    operation: Operation,
+    folder: Path,
+    outcome: Outcome,
+    before: dict[str, Any],
+    after: dict[str, Any],
+) -> None:
+    now = state(folder, operation.unstable)  # readable, and not refused
+    if outcome.result == "ok":
+        assert now == after, "an acknowledged change is missing"
+    elif outcome.result.startswith("refused") and "not changed" in outcome.result:
+        assert now == before, f"said {outcome.result!r} but the change is there"
+    else:
+        assert now in (before, after), "the operation's change is half there"
+    # The next write works and leaves nothing behind.
+    store = Store.open(folder / DB, fixed_clock())
+    next_id = store.add_goal("the next write").id
+    assert store.goal(next_id).title == "the next write"
+    assert leftovers(folder) == []
+    reread = state(folder, operation.unstable)
+    assert reread["goals"][str(next_id)]["title"] == "the next write"
+    del reread["goals"][str(next_id)]
+    kept = {k: v for k, v in reread.items() if v and k != "meta"}
+    assert kept == {k: v for k, v in now.items() if k != "meta"}
+
+
+@pytest.mark.parametrize("operation", OPERATIONS, ids=lambda op: op.name)
+def test_every_crash_and_error_point(
+    operation: Operation,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("MICROGOALS_TZ", "UTC")
+    template = tmp_path / "template"
+    template.mkdir()
+    operation.prepare(template)
+
+    def fresh(name: str) -> Path:
+        folder = tmp_path / name
+        shutil.copytree(template, folder, symlinks=True)
+        if operation.copied is not None:
+            operation.copied(folder)
+        return folder
+
+    with limits(operation, monkeypatch):
+        before = state(fresh("before"), operation.unstable)
+        clean = fresh("dry-run")
+        dry = run(operation, clean, None)
+        assert dry.result == "ok", dry.result
+        if operation.name == "fast add":
+            # It took the fast path: the summary, never the main file.
+            opened = [detail.split()[0] for call, detail in dry.points if call == "open"]
+            assert "db.json.status" in opened and DB not in opened, opened
+        after = state(clean, operation.unstable)
+        assert after != before
+        covered: dict[str, int] = {}
+        failures: list[str] = []
+        for at, (call, detail) in enumerate(dry.points, start=1):
+            kinds = ["crash", *(["torn"] if call in WRITES else []), *ERRORS.get(call, KINDS[2:])]
+            for kind in kinds:
+                folder = fresh(f"{at}-{kind}")
+                where = f"{kind} at point {at} ({call} {detail})"
+                try:
+                    outcome = run(operation, folder, Fault(at, kind))
+                    check_after_fault(operation, folder, outcome, before, after)
+                except Exception as error:  # noqa: BLE001 - every point is reported
+                    failures.append(f"{where}: {type(error).__name__}: {error}".splitlines()[0])
+                covered[kind] = covered.get(kind, 0) + 1
+                shutil.rmtree(folder)
+    with capsys.disabled():
+        print(f"\n{operation.name}: {len(dry.points)} points, faults run: {covered}")
+        for failure in failures:
+            print(f"  FAIL {operation.name}: {failure}")
+    assert failures == []
+    assert len(dry.points) >= 3
