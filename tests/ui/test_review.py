@@ -126,7 +126,7 @@ async def test_acting_on_split_adds_a_micro_goal_under_it(store, clock, demo):
 async def test_acting_on_step_up_opens_the_edit_dialog(store, clock, demo):
     async with make_app(store, clock).run_test(size=SIZE) as pilot:
         await open_review(pilot)
-        await pilot.press("down", "a")
+        await pilot.press("tab", "down", "a")  # tab: the suggestions; the body has focus first
         await pilot.pause()
         assert isinstance(pilot.app.screen, GoalFormScreen)
         assert "Step up goal" in screen_text(pilot.app)

@@ -11,6 +11,7 @@ from pathlib import Path
 from pendulum import Date
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
@@ -37,6 +38,13 @@ from tui_microgoals.widgets.week_table import WeekTable
 
 CHART_DAYS = 14
 WEEK_DAYS = 7
+#: Keys that scroll the review body from anywhere on the screen: key -> the body's action.
+SCROLL_KEYS = {
+    "home": "scroll_home",
+    "end": "scroll_end",
+    "pageup": "page_up",
+    "pagedown": "page_down",
+}
 
 
 def export_name(date: Date, week: bool) -> str:
@@ -44,9 +52,21 @@ def export_name(date: Date, week: bool) -> str:
 
 
 class ReviewScreen(AnswerOnce, Screen[None]):
-    BINDINGS = bindings(REVIEW_COMMANDS)
+    BINDINGS = [
+        *bindings(REVIEW_COMMANDS),
+        # The whole screen scrolls, whatever has focus (the suggestions list is small).
+        *(
+            Binding(key, f"scroll_body('{action}')", show=False, priority=True)
+            for key, action in SCROLL_KEYS.items()
+        ),
+        # Where no list has focus: the body has it, and its own arrows scroll it too.
+        Binding("j", "scroll_body('scroll_down')", show=False),
+        Binding("k", "scroll_body('scroll_up')", show=False),
+    ]
     COMMANDS_TABLE = REVIEW_COMMANDS
-    AUTO_FOCUS = "SuggestionList"
+    # The body, not the suggestions: focusing a widget scrolls it into view, and the
+    # review opened scrolled past its headline (issue 12, trap 7). Tab reaches the list.
+    AUTO_FOCUS = "#review-body"
     # Layout of this screen only; kept here so the shared app.tcss stays about the main screen.
     DEFAULT_CSS = """
     ReviewScreen #review-title {
@@ -121,7 +141,7 @@ class ReviewScreen(AnswerOnce, Screen[None]):
                     yield Static(
                         Content("Suggestions (a acts, x dismisses)"), classes="review-heading"
                     )
-                    yield SuggestionList()
+                    yield SuggestionList(id="review-suggestions")
             with Horizontal(id="review-charts"):
                 yield HistoryChart("focus", id="chart-focus")
                 yield HistoryChart("done", id="chart-done")
@@ -129,6 +149,10 @@ class ReviewScreen(AnswerOnce, Screen[None]):
 
     def on_mount(self) -> None:
         self.show_day()
+
+    def action_scroll_body(self, action: str) -> None:
+        body = self.query_one("#review-body", VerticalScroll)
+        getattr(body, f"action_{action}")()
 
     # -- state ----------------------------------------------------------------------------
 
