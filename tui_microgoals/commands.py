@@ -207,7 +207,7 @@ REVIEW_COMMANDS: tuple[Command, ...] = (
         "a",
         "act_on_suggestion",
         "Act",
-        "Act on the highlighted suggestion: split adds a micro-goal under it, "
+        "Act on the highlighted suggestion: split asks for two steps or more under it, "
         "shrink or step up edits it",
     ),
     Command("x", "dismiss_suggestion", "Dismiss", "Dismiss the highlighted suggestion for a week"),

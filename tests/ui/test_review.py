@@ -14,6 +14,7 @@ from tui_microgoals.screens.day_note import DayNoteScreen
 from tui_microgoals.screens.goal_form import GoalFormScreen
 from tui_microgoals.screens.review import ReviewScreen
 from tui_microgoals.screens.reward import RewardScreen
+from tui_microgoals.screens.split import SplitScreen
 
 
 @pytest.fixture
@@ -107,20 +108,23 @@ async def test_dismissing_a_suggestion(store, clock, demo):
     assert [(s.id, s.kind) for s in store.review().suggestions] == [(demo["habit"], "step_up")]
 
 
-async def test_acting_on_split_adds_a_micro_goal_under_it(store, clock, demo):
+async def test_acting_on_split_adds_its_steps_under_it(store, clock, demo):
     async with make_app(store, clock).run_test(size=SIZE) as pilot:
         await open_review(pilot)
         await pilot.press("a")
         await pilot.pause()
-        form = pilot.app.screen
-        assert isinstance(form, GoalFormScreen)
+        assert isinstance(pilot.app.screen, SplitScreen)
         assert "Split “Design the Instagram launch post”" in screen_text(pilot.app)
-        await pilot.press(*"Pick the photo", "tab", *"15", "ctrl+s")
+        await pilot.press(*"Pick the photo", "tab", *"15", "enter", *"Write the caption", "enter")
+        await pilot.press("escape")
         await pilot.pause()
         assert isinstance(pilot.app.screen, ReviewScreen)
         assert "Design the Instagram launch post" not in screen_text(pilot.app)
     kids = [g for g in store.goals().values() if g.parent == demo["too_big"]]
-    assert [(g.title, g.minutes) for g in kids] == [("Pick the photo", 15)]
+    assert [(g.title, g.minutes) for g in kids] == [
+        ("Pick the photo", 15),
+        ("Write the caption", None),
+    ]
 
 
 async def test_acting_on_step_up_opens_the_edit_dialog(store, clock, demo):

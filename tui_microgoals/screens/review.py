@@ -20,6 +20,7 @@ from textual.widgets import Footer, Static
 from tui_microgoals.commands import REVIEW_COMMANDS, bindings
 from tui_microgoals.core.errors import MicrogoalsError
 from tui_microgoals.core.history import DayTotals, week_sum
+from tui_microgoals.core.models import Goal
 from tui_microgoals.core.planner import habit_done_days
 from tui_microgoals.core.report import render, render_md
 from tui_microgoals.core.review import Review, Suggestion, habit_streak
@@ -27,6 +28,7 @@ from tui_microgoals.screens import goal_dialogs
 from tui_microgoals.screens.answer_once import AnswerOnce
 from tui_microgoals.screens.day_note import DayNoteScreen
 from tui_microgoals.screens.reward import Reward, RewardScreen
+from tui_microgoals.screens.split import SplitScreen
 from tui_microgoals.session import Session
 from tui_microgoals.widgets.blocks_table import BlocksTable, BlocksView
 from tui_microgoals.widgets.done_list import DoneList, DoneView
@@ -314,11 +316,10 @@ class ReviewScreen(AnswerOnce, Screen[None]):
         if goal is None:
             self.show_error(f"goal {suggestion.id} is gone")
             return
-        today = self.session.clock.today()
         if suggestion.kind == "split":
-            planned = any(i.goal.id == goal.id and not i.done for i in store.today(today))
-            form = goal_dialogs.add_under(self.session, goal, today=planned)
-        elif suggestion.kind == "shrink":
+            await self._split(goal)
+            return
+        if suggestion.kind == "shrink":
             form = goal_dialogs.edit(
                 self.session, goal, f"Shrink goal {goal.id}: a smaller step", estimate_first=True
             )
@@ -331,7 +332,24 @@ class ReviewScreen(AnswerOnce, Screen[None]):
             store.dismiss_suggestion(suggestion.id, suggestion.kind)
         except MicrogoalsError as error:
             self.show_error(error)
-        self.app.notify("Micro-goal added" if suggestion.kind == "split" else "Goal saved")
+        self.app.notify("Goal saved")
+        self.show_day()
+
+    async def _split(self, goal: Goal) -> None:
+        """Two steps or more under ``goal``, saved together (on today's list if it was)."""
+        steps = await self.app.push_screen_wait(SplitScreen(goal.title, blink=self.session.blink))
+        if steps is None:
+            return
+        store = self.session.store
+        planned = any(i.goal.id == goal.id and not i.done for i in store.today())
+        try:
+            for step in steps:
+                store.add_goal(step.title, parent=goal.id, minutes=step.minutes, today=planned)
+            store.dismiss_suggestion(goal.id, "split")  # acted on: it has done its job
+        except MicrogoalsError as error:
+            self.show_error(error)
+        else:
+            self.app.notify(f"{len(steps)} steps added under {goal.title}", markup=False)
         self.show_day()
 
     def action_dismiss_suggestion(self) -> None:
