@@ -132,3 +132,36 @@ async def test_j_and_k_move_in_the_suggestions_when_they_have_focus(store, clock
         await pilot.press("k")
         await pilot.pause()
         assert screen.suggestion is not None and screen.suggestion.kind == "split"
+
+
+async def test_a_day_before_the_first_use_says_there_is_no_record(store, clock):
+    store.add_goal("Five push-ups", every="daily")
+    store.add_goal("Write the intro", minutes=15, today=True)
+    async with make_app(store, clock).run_test(size=(120, 40)) as pilot:
+        await open_review(pilot)
+        await pilot.press("left_square_bracket")
+        await pilot.pause()
+        text = screen_text(pilot.app)
+        assert "Thursday, November 19, 2026" in text
+        assert "no record before Friday, November 20, 2026" in text
+        assert "streak" not in text
+        assert "due days in a row" not in text and "due day in a row" not in text
+        assert "everything planned got done" not in text
+        await pilot.press("t")
+        await pilot.pause()
+        text = screen_text(pilot.app)
+        assert "no record before" not in text
+        assert "streak 0 days" in text and "Five push-ups  0 due days in a row" in text
+
+
+async def test_a_habit_started_later_is_not_shown_on_earlier_days(store, clock):
+    store.add_goal("Write the intro", minutes=15, today=True)
+    clock.advance(days=2)
+    store.add_goal("Five push-ups", every="daily")
+    async with make_app(store, clock).run_test(size=(120, 40)) as pilot:
+        await open_review(pilot)
+        assert "Five push-ups" in screen_text(pilot.app)
+        await pilot.press("left_square_bracket")
+        await pilot.pause()
+        text = screen_text(pilot.app)
+        assert "Five push-ups" not in text and "streak" in text

@@ -195,7 +195,7 @@ class ReviewScreen(AnswerOnce, Screen[None]):
         return tuple(
             (goal.title, habit_streak(goal, done.get(goal.id, set()), date))
             for goal in store.goals().values()
-            if goal.is_habit and goal.status == "open"
+            if goal.is_habit and goal.status == "open" and (goal.first_day or date) <= date
         )
 
     def _deadlines(self, date: Date) -> tuple[tuple[str, str, str], ...]:
@@ -227,11 +227,13 @@ class ReviewScreen(AnswerOnce, Screen[None]):
                 one_thing=(one.goal.title, one.done) if one else None,
                 habits=self._habits(review.date),
                 deadlines=self._deadlines(review.date),
+                no_record_before=review.first_day if review.before_first_use else None,
             )
         )
         tz = self.session.clock.tz
         self.query_one(DoneList).show(DoneView([(review.date, review.done)], tz))
-        self.query_one(NotDoneList).show(review.not_done)
+        no_record = review.first_day if review.before_first_use else None
+        self.query_one(NotDoneList).show(review.not_done, no_record)
         titles = {goal_id: goal.title for goal_id, goal in goals.items()}
         self.query_one(BlocksTable).show(
             BlocksView(review.blocks, review.focus_seconds, titles, tz)
@@ -255,6 +257,7 @@ class ReviewScreen(AnswerOnce, Screen[None]):
                 streak=last.streak,
                 habits=self._habits(last.date),
                 days=len(days),
+                no_record_before=last.first_day if last.before_first_use else None,
             )
         )
         self.query_one(WeekTable).show(days, planned, total)
