@@ -215,7 +215,7 @@ REVIEW_COMMANDS: tuple[Command, ...] = (
         "m",
         "export_markdown",
         "Export",
-        "Write the day (or the week) as Markdown to microgoals-DATE.md in the current folder",
+        "Write the day (or the week) as Markdown: asks where, ./microgoals-DATE.md by default",
     ),
     Command(
         "g",

@@ -8,7 +8,6 @@ from ui_helpers import SIZE, make_app, screen_text, small_plan
 
 from tui_microgoals.core.clock import FixedClock
 from tui_microgoals.core.demo import build_demo
-from tui_microgoals.core.report import render
 from tui_microgoals.core.store import Store
 from tui_microgoals.screens.day_note import DayNoteScreen
 from tui_microgoals.screens.goal_form import GoalFormScreen
@@ -171,36 +170,6 @@ async def test_editing_the_note(store, clock, demo):
         await pilot.pause()
     assert store.day(clock.today()).note == "Taste test [b]tomorrow[/b]\nGood focus"
     assert store.day(clock.today().subtract(days=1)).note == "yesterday"
-
-
-async def test_export_writes_the_days_markdown(store, clock, demo, tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    store.set_day_note("Shipped the proofing fix")
-    async with make_app(store, clock).run_test(size=SIZE) as pilot:
-        await open_review(pilot)
-        await pilot.press("m")
-        await pilot.pause()
-        path = tmp_path / "microgoals-2026-11-20.md"
-        assert f"Markdown written to {path}" in toasts(pilot.app)
-        await pilot.press("w", "m")
-        await pilot.pause()
-    expected = render(store.review(), store.goals(), "md", "UTC")
-    assert path.read_text() == expected
-    assert "- [x] Launch the cardamom bun › Standardize the recipe › Fix the proofing" in expected
-    week = (tmp_path / "microgoals-week-2026-11-20.md").read_text()
-    assert week.startswith("# Week 2026-11-14 – 2026-11-20")
-    assert week.count("## 2026-11-") == 7
-
-
-async def test_export_that_cannot_be_written_says_why(store, clock, demo, tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "microgoals-2026-11-20.md").mkdir()  # in the way, even for root
-    async with make_app(store, clock).run_test(size=SIZE) as pilot:
-        await open_review(pilot)
-        await pilot.press("m")
-        await pilot.pause()
-        assert any("could not write" in t for t in toasts(pilot.app))
-        assert isinstance(pilot.app.screen, ReviewScreen)
 
 
 async def test_setting_the_reward_in_the_app(store, clock):

@@ -27,6 +27,7 @@ from tui_microgoals.core.review import Review, Suggestion, habit_streak
 from tui_microgoals.screens import goal_dialogs
 from tui_microgoals.screens.answer_once import AnswerOnce
 from tui_microgoals.screens.day_note import DayNoteScreen
+from tui_microgoals.screens.export import ExportScreen
 from tui_microgoals.screens.reward import Reward, RewardScreen
 from tui_microgoals.screens.split import SplitScreen
 from tui_microgoals.session import Session
@@ -368,22 +369,26 @@ class ReviewScreen(AnswerOnce, Screen[None]):
         self.app.notify(f"Dismissed for a week: {suggestion.title}", markup=False)
         self.show_day()
 
-    def action_export_markdown(self) -> None:
+    def markdown(self) -> str:
+        """The day (or the week) on screen, as Markdown."""
         store, tz = self.session.store, self.session.clock.tz
         goals = store.goals()
-        if self.week:
-            days = [self.date.subtract(days=n) for n in range(WEEK_DAYS - 1, -1, -1)]
-            head = f"# Week {days[0].isoformat()} – {self.date.isoformat()}\n\n"
-            text = head + "\n".join(render_md(store.review(day), goals) for day in days)
-        else:
-            text = render(store.review(self.date), goals, "md", tz)
-        path = Path.cwd() / export_name(self.date, self.week)
-        try:
-            path.write_text(text, encoding="utf-8")
-        except OSError as error:
-            self.show_error(f"could not write {path}: {error.strerror or error}")
-            return
-        self.app.notify(f"Markdown written to {path}", title="Exported", markup=False)
+        if not self.week:
+            return render(store.review(self.date), goals, "md", tz)
+        days = [self.date.subtract(days=n) for n in range(WEEK_DAYS - 1, -1, -1)]
+        head = f"# Week {days[0].isoformat()} – {self.date.isoformat()}\n\n"
+        return head + "\n".join(render_md(store.review(day), goals) for day in days)
+
+    @work(group="dialog")
+    async def action_export_markdown(self) -> None:
+        def write(path: Path) -> None:
+            path.write_text(self.markdown(), encoding="utf-8")
+
+        name = export_name(self.date, self.week)
+        dialog = ExportScreen(name, write, blink=self.session.blink)
+        path = await self.app.push_screen_wait(dialog)
+        if path is not None:
+            self.app.notify(f"Markdown written to {path}", title="Exported", markup=False)
 
     @work(group="dialog")
     async def action_set_reward(self) -> None:

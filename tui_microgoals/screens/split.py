@@ -73,9 +73,7 @@ class SplitScreen(AnswerOnce, ModalScreen[list[Step] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog split"):
             yield Static(
-                Content.from_markup(
-                    "Split “$title” into micro-goals", title=self.goal_title
-                ),
+                Content.from_markup("Split “$title” into micro-goals", title=self.goal_title),
                 classes="dialog-title",
             )
             yield Static(
@@ -88,7 +86,7 @@ class SplitScreen(AnswerOnce, ModalScreen[list[Step] | None]):
             yield Static(id="split-steps", classes="dialog-body")
             with Horizontal(id="split-fields"):
                 yield Input(placeholder="a step of 15-20 minutes", id="step-title")
-                yield Input(placeholder="minutes", id="step-minutes")
+                yield Input(placeholder="min", id="step-minutes")
             yield Static(id="split-error", classes="form-error")
 
     def on_mount(self) -> None:
