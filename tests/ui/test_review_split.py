@@ -92,3 +92,12 @@ async def test_letters_typed_into_the_split_dialog_act_on_nothing_below(store, c
         assert isinstance(pilot.app.screen, SplitScreen)
         assert [s.title for s in dialog.steps] == ["x a m w n t [ ] j k q r g"]
     assert [s.kind for s in store.review().suggestions] == ["split"]  # nothing dismissed
+
+
+async def test_home_and_end_edit_the_step_not_scroll_the_review(store, clock):
+    big_goal(store)
+    async with make_app(store, clock).run_test(size=SIZE) as pilot:
+        dialog = await open_split(pilot)
+        await pilot.press(*"opening", "home", *"Draft the ", "end", "!", "enter")
+        await pilot.pause()
+        assert [s.title for s in dialog.steps] == ["Draft the opening!"]
