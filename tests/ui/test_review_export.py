@@ -112,3 +112,22 @@ async def test_the_week_has_its_own_default_name(store, clock, tmp_path):
         await pilot.pause()
     week = (tmp_path / "microgoals-week-2026-11-20.md").read_text()
     assert week.startswith("# Week 2026-11-14 – 2026-11-20")
+
+
+async def test_a_review_that_cannot_be_read_is_one_line_and_writes_nothing(
+    store, clock, tmp_path, monkeypatch
+):
+    from tui_microgoals.core.errors import MicrogoalsError
+
+    def broken(self) -> str:  # noqa: ANN001
+        raise MicrogoalsError("the database changed under us: reopen it")
+
+    monkeypatch.setattr(ReviewScreen, "markdown", broken)
+    async with make_app(store, clock).run_test(size=SIZE) as pilot:
+        await open_export(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, ExportScreen)
+        assert "the database changed under us" in screen_text(pilot.app)
+        assert pilot.app._exception is None
+    assert not (tmp_path / "microgoals-2026-11-20.md").exists()

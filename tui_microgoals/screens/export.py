@@ -18,6 +18,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from tui_microgoals.core.errors import MicrogoalsError
 from tui_microgoals.screens.answer_once import AnswerOnce
 
 
@@ -86,6 +87,9 @@ class ExportScreen(AnswerOnce, ModalScreen[Path | None]):
         except OSError as error:
             self.asked = None
             self._say(f"could not write {path}: {error.strerror or error}")
+            return
+        except MicrogoalsError as error:  # the review could not be read: nothing written
+            self._say(str(error))
             return
         self.dismiss(path)
 
