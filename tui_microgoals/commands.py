@@ -245,7 +245,7 @@ REVIEW_COMMANDS: tuple[Command, ...] = (
         "a",
         "act_on_suggestion",
         "Act",
-        "Act on the highlighted suggestion: split adds a micro-goal under it, "
+        "Act on the highlighted suggestion: split asks for two steps or more under it, "
         "shrink or step up edits it",
     ),
     Command("x", "dismiss_suggestion", "Dismiss", "Dismiss the highlighted suggestion for a week"),
@@ -253,7 +253,7 @@ REVIEW_COMMANDS: tuple[Command, ...] = (
         "m",
         "export_markdown",
         "Export",
-        "Write the day (or the week) as Markdown to microgoals-DATE.md in the current folder",
+        "Write the day (or the week) as Markdown: asks where, ./microgoals-DATE.md by default",
         rank=1,
     ),
     Command(

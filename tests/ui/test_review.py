@@ -8,12 +8,12 @@ from ui_helpers import SIZE, make_app, screen_text, small_plan
 
 from tui_microgoals.core.clock import FixedClock
 from tui_microgoals.core.demo import build_demo
-from tui_microgoals.core.report import render
 from tui_microgoals.core.store import Store
 from tui_microgoals.screens.day_note import DayNoteScreen
 from tui_microgoals.screens.goal_form import GoalFormScreen
 from tui_microgoals.screens.review import ReviewScreen
 from tui_microgoals.screens.reward import RewardScreen
+from tui_microgoals.screens.split import SplitScreen
 
 
 @pytest.fixture
@@ -107,26 +107,29 @@ async def test_dismissing_a_suggestion(store, clock, demo):
     assert [(s.id, s.kind) for s in store.review().suggestions] == [(demo["habit"], "step_up")]
 
 
-async def test_acting_on_split_adds_a_micro_goal_under_it(store, clock, demo):
+async def test_acting_on_split_adds_its_steps_under_it(store, clock, demo):
     async with make_app(store, clock).run_test(size=SIZE) as pilot:
         await open_review(pilot)
         await pilot.press("a")
         await pilot.pause()
-        form = pilot.app.screen
-        assert isinstance(form, GoalFormScreen)
+        assert isinstance(pilot.app.screen, SplitScreen)
         assert "Split “Design the Instagram launch post”" in screen_text(pilot.app)
-        await pilot.press(*"Pick the photo", "tab", *"15", "ctrl+s")
+        await pilot.press(*"Pick the photo", "tab", *"15", "enter", *"Write the caption", "enter")
+        await pilot.press("escape")
         await pilot.pause()
         assert isinstance(pilot.app.screen, ReviewScreen)
         assert "Design the Instagram launch post" not in screen_text(pilot.app)
     kids = [g for g in store.goals().values() if g.parent == demo["too_big"]]
-    assert [(g.title, g.minutes) for g in kids] == [("Pick the photo", 15)]
+    assert [(g.title, g.minutes) for g in kids] == [
+        ("Pick the photo", 15),
+        ("Write the caption", None),
+    ]
 
 
 async def test_acting_on_step_up_opens_the_edit_dialog(store, clock, demo):
     async with make_app(store, clock).run_test(size=SIZE) as pilot:
         await open_review(pilot)
-        await pilot.press("down", "a")
+        await pilot.press("tab", "down", "a")  # tab: the suggestions; the body has focus first
         await pilot.pause()
         assert isinstance(pilot.app.screen, GoalFormScreen)
         assert "Step up goal" in screen_text(pilot.app)
@@ -167,36 +170,6 @@ async def test_editing_the_note(store, clock, demo):
         await pilot.pause()
     assert store.day(clock.today()).note == "Taste test [b]tomorrow[/b]\nGood focus"
     assert store.day(clock.today().subtract(days=1)).note == "yesterday"
-
-
-async def test_export_writes_the_days_markdown(store, clock, demo, tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    store.set_day_note("Shipped the proofing fix")
-    async with make_app(store, clock).run_test(size=SIZE) as pilot:
-        await open_review(pilot)
-        await pilot.press("m")
-        await pilot.pause()
-        path = tmp_path / "microgoals-2026-11-20.md"
-        assert f"Markdown written to {path}" in toasts(pilot.app)
-        await pilot.press("w", "m")
-        await pilot.pause()
-    expected = render(store.review(), store.goals(), "md", "UTC")
-    assert path.read_text() == expected
-    assert "- [x] Launch the cardamom bun › Standardize the recipe › Fix the proofing" in expected
-    week = (tmp_path / "microgoals-week-2026-11-20.md").read_text()
-    assert week.startswith("# Week 2026-11-14 – 2026-11-20")
-    assert week.count("## 2026-11-") == 7
-
-
-async def test_export_that_cannot_be_written_says_why(store, clock, demo, tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "microgoals-2026-11-20.md").mkdir()  # in the way, even for root
-    async with make_app(store, clock).run_test(size=SIZE) as pilot:
-        await open_review(pilot)
-        await pilot.press("m")
-        await pilot.pause()
-        assert any("could not write" in t for t in toasts(pilot.app))
-        assert isinstance(pilot.app.screen, ReviewScreen)
 
 
 async def test_setting_the_reward_in_the_app(store, clock):

@@ -26,6 +26,8 @@ def render(review: Review, goals: Goals, fmt: str, tz: str = "UTC") -> str:
 
 
 def _summary(review: Review) -> str:
+    if review.before_first_use:  # no streak or plan to judge before anything was recorded
+        return f"no record before {review.first_day.isoformat()}"  # type: ignore[union-attr]
     planned_done = sum(1 for i in review.planned if i.done)
     return (
         f"{len(review.done)} done · {review.focus_minutes:g} focus minutes · "

@@ -48,6 +48,14 @@ class Review:
     streak: int
     note: str
     suggestions: list[Suggestion] = field(default_factory=list)
+    #: The first day anything was recorded (a goal created, a day planned or noted);
+    #: ``None`` in an empty database.
+    first_day: Date | None = None
+
+    @property
+    def before_first_use(self) -> bool:
+        """A day before anything was recorded: no streak, no habit, no plan to judge."""
+        return self.first_day is not None and self.date < self.first_day
 
     @property
     def focus_minutes(self) -> float:
@@ -81,6 +89,13 @@ def done_on(goals: Mapping[int, Goal], days: Mapping[Date, Day], date: Date) -> 
             path = tree.path(goals, goal_id)
             items.append(DoneItem(goal_id, goals[goal_id].title, path, None, True))
     return items
+
+
+def first_day(goals: Mapping[int, Goal], days: Mapping[Date, Day]) -> Date | None:
+    """The first local date with a record: a goal's creation, or a day with a plan or a note."""
+    created = (g.first_day for g in goals.values() if g.first_day is not None)
+    used = (d.date for d in days.values() if d.items or d.note or d.habits_done)
+    return min((*created, *used), default=None)
 
 
 def done_days(goals: Mapping[int, Goal], days: Mapping[Date, Day]) -> set[Date]:
@@ -219,4 +234,5 @@ def review_day(
         streak=streak(done_days(goals, days), date),
         note=day.note,
         suggestions=suggestions(goals, days, date, block_minutes),
+        first_day=first_day(goals, days),
     )

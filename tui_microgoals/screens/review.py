@@ -11,6 +11,7 @@ from pathlib import Path
 from pendulum import Date
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
@@ -19,13 +20,16 @@ from textual.widgets import Static
 from tui_microgoals.commands import REVIEW_COMMANDS, bindings
 from tui_microgoals.core.errors import MicrogoalsError
 from tui_microgoals.core.history import DayTotals, week_sum
+from tui_microgoals.core.models import Goal
 from tui_microgoals.core.planner import habit_done_days
 from tui_microgoals.core.report import render, render_md
 from tui_microgoals.core.review import Review, Suggestion, habit_streak
 from tui_microgoals.screens import goal_dialogs
 from tui_microgoals.screens.answer_once import AnswerOnce
 from tui_microgoals.screens.day_note import DayNoteScreen
+from tui_microgoals.screens.export import ExportScreen
 from tui_microgoals.screens.reward import Reward, RewardScreen
+from tui_microgoals.screens.split import SplitScreen
 from tui_microgoals.session import Session
 from tui_microgoals.widgets.blocks_table import BlocksTable, BlocksView
 from tui_microgoals.widgets.done_list import DoneList, DoneView
@@ -38,6 +42,13 @@ from tui_microgoals.widgets.week_table import WeekTable
 
 CHART_DAYS = 14
 WEEK_DAYS = 7
+#: Keys that scroll the review body from anywhere on the screen: key -> the body's action.
+SCROLL_KEYS = {
+    "home": "scroll_home",
+    "end": "scroll_end",
+    "pageup": "page_up",
+    "pagedown": "page_down",
+}
 
 
 def export_name(date: Date, week: bool) -> str:
@@ -45,9 +56,21 @@ def export_name(date: Date, week: bool) -> str:
 
 
 class ReviewScreen(AnswerOnce, Screen[None]):
-    BINDINGS = bindings(REVIEW_COMMANDS)
+    BINDINGS = [
+        *bindings(REVIEW_COMMANDS),
+        # The whole screen scrolls, whatever has focus (the suggestions list is small).
+        *(
+            Binding(key, f"scroll_body('{action}')", show=False, priority=True)
+            for key, action in SCROLL_KEYS.items()
+        ),
+        # Where no list has focus: the body has it, and its own arrows scroll it too.
+        Binding("j", "scroll_body('scroll_down')", show=False),
+        Binding("k", "scroll_body('scroll_up')", show=False),
+    ]
     COMMANDS_TABLE = REVIEW_COMMANDS
-    AUTO_FOCUS = "SuggestionList"
+    # The body, not the suggestions: focusing a widget scrolls it into view, and the
+    # review opened scrolled past its headline (issue 12, trap 7). Tab reaches the list.
+    AUTO_FOCUS = "#review-body"
     # Layout of this screen only; kept here so the shared app.tcss stays about the main screen.
     DEFAULT_CSS = """
     ReviewScreen #review-title {
@@ -122,7 +145,7 @@ class ReviewScreen(AnswerOnce, Screen[None]):
                     yield Static(
                         Content("Suggestions (a acts, x dismisses)"), classes="review-heading"
                     )
-                    yield SuggestionList()
+                    yield SuggestionList(id="review-suggestions")
             with Horizontal(id="review-charts"):
                 yield HistoryChart("focus", id="chart-focus")
                 yield HistoryChart("done", id="chart-done")
@@ -130,6 +153,10 @@ class ReviewScreen(AnswerOnce, Screen[None]):
 
     def on_mount(self) -> None:
         self.show_day()
+
+    def action_scroll_body(self, action: str) -> None:
+        body = self.query_one("#review-body", VerticalScroll)
+        getattr(body, f"action_{action}")()
 
     # -- state ----------------------------------------------------------------------------
 
@@ -170,7 +197,7 @@ class ReviewScreen(AnswerOnce, Screen[None]):
         return tuple(
             (goal.title, habit_streak(goal, done.get(goal.id, set()), date))
             for goal in store.goals().values()
-            if goal.is_habit and goal.status == "open"
+            if goal.is_habit and goal.status == "open" and (goal.first_day or date) <= date
         )
 
     def _deadlines(self, date: Date) -> tuple[tuple[str, str, str], ...]:
@@ -202,11 +229,13 @@ class ReviewScreen(AnswerOnce, Screen[None]):
                 one_thing=(one.goal.title, one.done) if one else None,
                 habits=self._habits(review.date),
                 deadlines=self._deadlines(review.date),
+                no_record_before=review.first_day if review.before_first_use else None,
             )
         )
         tz = self.session.clock.tz
         self.query_one(DoneList).show(DoneView([(review.date, review.done)], tz))
-        self.query_one(NotDoneList).show(review.not_done)
+        no_record = review.first_day if review.before_first_use else None
+        self.query_one(NotDoneList).show(review.not_done, no_record)
         titles = {goal_id: goal.title for goal_id, goal in goals.items()}
         self.query_one(BlocksTable).show(
             BlocksView(review.blocks, review.focus_seconds, titles, tz)
@@ -230,6 +259,7 @@ class ReviewScreen(AnswerOnce, Screen[None]):
                 streak=last.streak,
                 habits=self._habits(last.date),
                 days=len(days),
+                no_record_before=last.first_day if last.before_first_use else None,
             )
         )
         self.query_one(WeekTable).show(days, planned, total)
@@ -291,11 +321,10 @@ class ReviewScreen(AnswerOnce, Screen[None]):
         if goal is None:
             self.show_error(f"goal {suggestion.id} is gone")
             return
-        today = self.session.clock.today()
         if suggestion.kind == "split":
-            planned = any(i.goal.id == goal.id and not i.done for i in store.today(today))
-            form = goal_dialogs.add_under(self.session, goal, today=planned)
-        elif suggestion.kind == "shrink":
+            await self._split(goal)
+            return
+        if suggestion.kind == "shrink":
             form = goal_dialogs.edit(
                 self.session, goal, f"Shrink goal {goal.id}: a smaller step", estimate_first=True
             )
@@ -308,7 +337,24 @@ class ReviewScreen(AnswerOnce, Screen[None]):
             store.dismiss_suggestion(suggestion.id, suggestion.kind)
         except MicrogoalsError as error:
             self.show_error(error)
-        self.app.notify("Micro-goal added" if suggestion.kind == "split" else "Goal saved")
+        self.app.notify("Goal saved")
+        self.show_day()
+
+    async def _split(self, goal: Goal) -> None:
+        """Two steps or more under ``goal``, saved together (on today's list if it was)."""
+        steps = await self.app.push_screen_wait(SplitScreen(goal.title, blink=self.session.blink))
+        if steps is None:
+            return
+        store = self.session.store
+        planned = any(i.goal.id == goal.id and not i.done for i in store.today())
+        try:
+            for step in steps:
+                store.add_goal(step.title, parent=goal.id, minutes=step.minutes, today=planned)
+            store.dismiss_suggestion(goal.id, "split")  # acted on: it has done its job
+        except MicrogoalsError as error:
+            self.show_error(error)
+        else:
+            self.app.notify(f"{len(steps)} steps added under {goal.title}", markup=False)
         self.show_day()
 
     def action_dismiss_suggestion(self) -> None:
@@ -324,22 +370,26 @@ class ReviewScreen(AnswerOnce, Screen[None]):
         self.app.notify(f"Dismissed for a week: {suggestion.title}", markup=False)
         self.show_day()
 
-    def action_export_markdown(self) -> None:
+    def markdown(self) -> str:
+        """The day (or the week) on screen, as Markdown."""
         store, tz = self.session.store, self.session.clock.tz
         goals = store.goals()
-        if self.week:
-            days = [self.date.subtract(days=n) for n in range(WEEK_DAYS - 1, -1, -1)]
-            head = f"# Week {days[0].isoformat()} – {self.date.isoformat()}\n\n"
-            text = head + "\n".join(render_md(store.review(day), goals) for day in days)
-        else:
-            text = render(store.review(self.date), goals, "md", tz)
-        path = Path.cwd() / export_name(self.date, self.week)
-        try:
-            path.write_text(text, encoding="utf-8")
-        except OSError as error:
-            self.show_error(f"could not write {path}: {error.strerror or error}")
-            return
-        self.app.notify(f"Markdown written to {path}", title="Exported", markup=False)
+        if not self.week:
+            return render(store.review(self.date), goals, "md", tz)
+        days = [self.date.subtract(days=n) for n in range(WEEK_DAYS - 1, -1, -1)]
+        head = f"# Week {days[0].isoformat()} – {self.date.isoformat()}\n\n"
+        return head + "\n".join(render_md(store.review(day), goals) for day in days)
+
+    @work(group="dialog")
+    async def action_export_markdown(self) -> None:
+        def write(path: Path) -> None:
+            path.write_text(self.markdown(), encoding="utf-8")
+
+        name = export_name(self.date, self.week)
+        dialog = ExportScreen(name, write, blink=self.session.blink)
+        path = await self.app.push_screen_wait(dialog)
+        if path is not None:
+            self.app.notify(f"Markdown written to {path}", title="Exported", markup=False)
 
     @work(group="dialog")
     async def action_set_reward(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pendulum import Date
 from textual.content import Content
 from textual.widgets import Static
 
@@ -29,9 +30,18 @@ class SummaryView:
     days: int = 1
     #: Deadlines not on track, from today's forecast: (title, status, why).
     deadlines: tuple[tuple[str, str, str], ...] = ()
+    #: The day reviewed is before anything was recorded: the first day with a record.
+    no_record_before: Date | None = None
+
+
+def no_record_line(first_day: Date) -> Content:
+    """Said instead of a zero streak or an empty plan on days before the first use."""
+    return Content.styled(f"no record before {first_day.format('dddd, MMMM D, YYYY')}", "dim")
 
 
 def summary_content(view: SummaryView) -> Content:
+    if view.no_record_before is not None:
+        return no_record_line(view.no_record_before)
     lines = [
         Content.from_markup(
             "[b]$done[/b] $mw done · [b]$minutes[/b] focus min · [b]$blocks[/b] $bw · "

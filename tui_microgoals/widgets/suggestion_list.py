@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual import on
+from textual.binding import Binding
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import OptionList
@@ -25,6 +26,10 @@ def suggestion_prompt(suggestion: Suggestion) -> Content:
 
 
 class SuggestionList(OptionList):
+    BINDINGS = [
+        Binding("j", "cursor_down", show=False),
+        Binding("k", "cursor_up", show=False),
+    ]
     DEFAULT_CSS = """
     SuggestionList {
         height: auto;

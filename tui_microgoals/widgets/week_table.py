@@ -24,6 +24,8 @@ def totals_row(
 
 
 class WeekTable(DataTable):
+    #: Not a focus stop: the review scrolls as a whole (Home/End/PageUp/PageDown, j/k).
+    can_focus = False
     DEFAULT_CSS = """
     WeekTable {
         height: auto;
@@ -31,7 +33,7 @@ class WeekTable(DataTable):
     """
 
     def on_mount(self) -> None:
-        self.cursor_type = "row"
+        self.show_cursor = False
         self.add_columns(*COLUMNS)
 
     def show(self, days: list[DayTotals], planned: list[tuple[int, int]], total: DayTotals) -> None:
