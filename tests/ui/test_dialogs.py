@@ -65,7 +65,7 @@ async def test_add_in_today_refuses_bad_input_then_adds_to_today(store, clock):
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, GoalFormScreen)
-        assert "no goal with id 999" in form_error(app)
+        assert form_error(app) == "After: no goal #999"
         await type_into(pilot, "after", str(plan.second))
         await pilot.press("enter")
         await pilot.pause()
@@ -211,3 +211,31 @@ async def test_keys_typed_after_a_dialog_answered_never_reach_the_screen_below(s
     assert {store.goal(i).status for i in (plan.launch, plan.first, plan.second)} == {"open"}
     assert store.running_block() is None
     assert store.day(clock.today()).one_thing is None
+
+
+async def test_form_errors_name_the_form_fields_never_a_command_line_flag(store, clock):
+    plan = small_plan(store)
+    app = make_app(store, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("a")
+        await pilot.pause()
+        await type_into(pilot, "title", "Something")
+        await type_into(pilot, "after", f"{plan.first}, 998, 999")
+        assert form_error(app) == "After: no goal #998, #999"  # said as it is typed
+        await type_into(pilot, "after", "soon")
+        assert form_error(app) == "After: use goal ids (the #n in Goals), e.g. 3, 5"
+        await type_into(pilot, "after", "")
+        await type_into(pilot, "parent", "999")
+        assert form_error(app) == "Parent: no goal #999"
+        await type_into(pilot, "parent", "")
+        await type_into(pilot, "every", "sometimes")
+        assert form_error(app).startswith("Repeats: bad recurrence")
+        await type_into(pilot, "every", "")
+        await type_into(pilot, "due", "someday")
+        assert form_error(app).startswith("Due: ")
+        await type_into(pilot, "due", "")
+        await type_into(pilot, "minutes", "ten")
+        assert form_error(app) == "the estimate must be a whole number of minutes"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)

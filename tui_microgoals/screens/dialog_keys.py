@@ -23,6 +23,7 @@ class DialogKey:
     keys: str  # Textual key names, comma-separated: "escape,n"
     label: str
     action: str | None = None  # None: a widget handles the key, the line only shows it
+    priority: bool = False  # before the focused widget's own binding for the key
 
     @property
     def shown(self) -> str:
@@ -30,7 +31,11 @@ class DialogKey:
 
 
 def dialog_bindings(keys: Iterable[DialogKey]) -> list[Binding]:
-    return [Binding(k.keys, k.action, k.label, show=False) for k in keys if k.action]
+    return [
+        Binding(k.keys, k.action, k.label, show=False, priority=k.priority)
+        for k in keys
+        if k.action
+    ]
 
 
 class KeyLine(Static):

@@ -25,7 +25,9 @@ def add(session: Session, heading: str, parent: int | None, *, today: bool) -> G
         return goal.id
 
     values = FormValues(parent="" if parent is None else str(parent))
-    return GoalFormScreen(heading, values, save, session.clock, blink=session.blink)
+    return GoalFormScreen(
+        heading, values, save, session.clock, session.store.goals, blink=session.blink
+    )
 
 
 def add_under(session: Session, parent: Goal, *, today: bool) -> GoalFormScreen:
@@ -68,4 +70,4 @@ def edit(
         return goal.id
 
     form = EstimateFirstForm if estimate_first else GoalFormScreen
-    return form(heading, values, save, session.clock, blink=session.blink)
+    return form(heading, values, save, session.clock, session.store.goals, blink=session.blink)
