@@ -149,6 +149,8 @@ class GoalFormScreen(AnswerOnce, ModalScreen[int | None]):
                         placeholder=placeholder,
                         id=f"field-{name}",
                         compact=True,
+                        # The cursor goes to the end: a key typed never wipes a field.
+                        select_on_focus=False,
                     )
                 yield Label("Notes", classes="field-label")
                 yield TextArea(self.values.notes, id="field-notes", compact=True)
