@@ -5,7 +5,10 @@ from __future__ import annotations
 from textual.widgets import Input, Static
 from ui_helpers import SIZE, make_app, screen_text, small_plan, tick, type_fast
 
+from tui_microgoals.core.store import Store
+from tui_microgoals.screens.block_commands import BREAK_AFTER_SECONDS
 from tui_microgoals.screens.block_end import BlockEndScreen
+from tui_microgoals.screens.break_offer import BreakOfferScreen
 from tui_microgoals.screens.confirm import ConfirmScreen
 from tui_microgoals.screens.goal_form import GoalFormScreen
 from tui_microgoals.screens.main import MainScreen
@@ -239,3 +242,53 @@ async def test_form_errors_name_the_form_fields_never_a_command_line_flag(store,
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
+
+
+async def test_no_break_is_offered_after_a_few_seconds_of_focus(store, clock):
+    plan = small_plan(store)
+    app = make_app(store, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s")
+        clock.advance(seconds=BREAK_AFTER_SECONDS - 1)
+        await pilot.press("x")  # finished as done, but hardly any focus
+        await pilot.pause()
+        await pilot.pause()
+        assert store.goal(plan.first).status == "done"
+        assert isinstance(app.screen, MainScreen)
+        await pilot.press("s")  # the highlight moved on to the next item
+        clock.advance(seconds=BREAK_AFTER_SECONDS)
+        await pilot.press("x")  # real focus: now it is offered
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, BreakOfferScreen)
+        assert "That was block 1 today" in screen_text(app)  # the short one does not count
+
+
+async def test_a_break_in_progress_survives_a_restart(tmp_path, clock):
+    path = tmp_path / "db.json"
+    small_plan(Store.open(path, clock))
+    app = make_app(Store.open(path, clock), clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s")
+        clock.advance(minutes=20)
+        await tick(pilot)
+        await pilot.press("enter")  # done
+        await pilot.pause()
+        assert isinstance(app.screen, BreakOfferScreen)
+        await pilot.press("b")
+        await pilot.pause()
+        assert "Break" in screen_text(app)
+    ends = clock.now().add(minutes=5)
+    assert Store.open(path, clock).break_until() == ends
+    clock.advance(minutes=2)
+    app = make_app(Store.open(path, clock), clock)
+    notes: list[str] = []
+    async with app.run_test(size=SIZE) as pilot:
+        app.notify = lambda message, **kw: notes.append(str(message))  # type: ignore[method-assign]
+        await tick(pilot)
+        assert app.session.break_until == ends
+        assert "Break" in screen_text(app)  # still on the break, three minutes left
+        clock.advance(minutes=3)
+        await tick(pilot)
+        assert any("Break over" in n for n in notes)
+    assert Store.open(path, clock).break_until() is None
