@@ -39,8 +39,7 @@ def add_under(session: Session, parent: Goal, *, today: bool) -> GoalFormScreen:
 class EstimateFirstForm(GoalFormScreen):
     """The edit dialog with the cursor in the estimate: shrinking is about minutes."""
 
-    def on_mount(self) -> None:
-        self.call_after_refresh(self.query_one("#field-minutes").focus)
+    AUTO_FOCUS = "#field-minutes"
 
 
 def edit(

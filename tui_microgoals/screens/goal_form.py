@@ -119,6 +119,8 @@ class GoalFormScreen(AnswerOnce, ModalScreen[int | None]):
         DialogKey("escape", "cancel", "cancel"),
     )
     BINDINGS = dialog_bindings(KEYS)
+    #: Focused as the screen shows: a key typed fast lands in the field.
+    AUTO_FOCUS = "#field-title"
 
     def __init__(
         self,
@@ -164,7 +166,6 @@ class GoalFormScreen(AnswerOnce, ModalScreen[int | None]):
         for widget in self.query(Input):
             widget.cursor_blink = self.blink
         self.query_one(TextArea).cursor_blink = self.blink
-        self.query_one("#field-title", Input).focus()
 
     def _known(self) -> Container[int] | None:
         if self.known is None:
