@@ -20,7 +20,7 @@ class BreakOfferScreen(AnswerOnce, ModalScreen[int | None]):
     KEYS = (
         DialogKey("b,y", "take the break", "take"),
         DialogKey("n,escape", "skip", "skip"),
-        DialogKey("tab,enter", "the other button"),
+        DialogKey("tab,enter", "go to / press a button"),
     )
     BINDINGS = dialog_bindings(KEYS)
     #: Not focused in ``on_mount``: a key typed fast can close the dialog before it mounts.

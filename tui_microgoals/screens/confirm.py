@@ -26,7 +26,7 @@ class ConfirmScreen(AnswerOnce, ModalScreen[str | None]):
     KEYS = (
         DialogKey("y", "the first choice", "choose(0)"),
         DialogKey("n,escape", "cancel", "cancel"),
-        DialogKey("tab,enter", "another button"),
+        DialogKey("tab,enter", "go to / press a button"),
     )
     BINDINGS = dialog_bindings(KEYS)
     #: Not focused in ``on_mount``: a key typed fast can close the dialog before it mounts.
