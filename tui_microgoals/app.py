@@ -6,6 +6,7 @@ import sys
 from collections.abc import Iterable
 from functools import partial
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
@@ -23,6 +24,9 @@ class MicroGoalsApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "microgoals"
 
+    #: When the last dialog closed, on the clock of Textual's events (see ``AnswerOnce``).
+    dialog_closed_at: float = float("-inf")
+
     def __init__(self, store: Store, clock: Clock | None = None, *, blink: bool = True) -> None:
         super().__init__()
         self.session = Session(store, clock or store.clock, blink=blink)
@@ -36,6 +40,15 @@ class MicroGoalsApp(App[None]):
         if theme in self.available_themes:
             self.theme = theme
         self.push_screen(MainScreen(self.session))
+
+    async def on_event(self, event: events.Event) -> None:
+        """A key typed before the last dialog closed was typed into it: drop it, so the
+        rest of a sentence never acts on the screen below. (Forwarded ones too: a key handed
+        to the dialog's widget comes back here to be matched against the bindings of
+        whatever screen is on top by then.)"""
+        if isinstance(event, events.Key) and event.time <= self.dialog_closed_at:
+            return
+        await super().on_event(event)
 
     def watch_theme(self, theme: str) -> None:
         """The theme picked in the palette is remembered in the store."""

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass, field
 
 from pendulum import DateTime
 
 from tui_microgoals.core.clock import Clock
+from tui_microgoals.core.errors import MicrogoalsError
 from tui_microgoals.core.store import Store
 
 
@@ -18,5 +20,25 @@ class Session:
     blink: bool = True
     #: Blocks whose end-of-block dialog was already shown (it is shown exactly once).
     asked: set[int] = field(default_factory=set)
-    #: A break is not stored: it only lives while the app runs.
-    break_until: DateTime | None = None
+    _break_until: DateTime | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        try:
+            self._break_until = self.store.break_until()
+        except MicrogoalsError:
+            self._break_until = None  # the main screen says what is wrong with the file
+
+    @property
+    def break_until(self) -> DateTime | None:
+        """When the break taken ends. Kept in the store, so a break in progress survives a
+        restart of the app; read once at start (only the app takes breaks)."""
+        return self._break_until
+
+    @break_until.setter
+    def break_until(self, until: DateTime | None) -> None:
+        if until == self._break_until:
+            return
+        self._break_until = until
+        # Not kept (a full disk, say): the break still runs until the app closes.
+        with suppress(MicrogoalsError):
+            self.store.set_break_until(until)

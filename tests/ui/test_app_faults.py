@@ -73,7 +73,7 @@ async def test_a_failed_block_end_asks_again(tmp_path, clock, monkeypatch):
         original = app.notify
         app.notify = lambda message, **kw: (notes.append(str(message)), original(message, **kw))  # type: ignore[method-assign]
         monkeypatch.setattr(os, "fsync", no_space)
-        await pilot.press("d")
+        await pilot.press("enter")  # done
         await pilot.pause()
         assert files(tmp_path) == before
         assert any(
@@ -82,7 +82,7 @@ async def test_a_failed_block_end_asks_again(tmp_path, clock, monkeypatch):
         monkeypatch.undo()
         await tick(pilot)  # the answer was not kept: the dialog comes back
         assert isinstance(app.screen, BlockEndScreen)
-        await pilot.press("d")
+        await pilot.press("enter")
         await pilot.pause()
     assert Store.open(path, clock).blocks()[0].outcome == "done"
 
@@ -137,7 +137,7 @@ async def test_hostile_text_is_shown_literally_in_every_pane_and_dialog(size, st
         assert isinstance(app.screen, BlockEndScreen)
         layout_holds(app, size)
         app.screen.query_one(Input).value = HOSTILE[4]
-        await pilot.press("d")
+        await pilot.press("enter")  # done
         await pilot.pause()
         await pilot.press("n")
         await pilot.press("r")  # the review shows the reflection
@@ -194,7 +194,7 @@ async def test_clock_jumps_keep_the_countdown_in_range_and_ask_once(store, clock
             if isinstance(app.screen, BlockEndScreen):
                 asked.append(app.screen)
         assert len(set(map(id, asked))) == 1  # exactly once
-        await pilot.press("d")
+        await pilot.press("enter")
         await pilot.pause()
         for _ in range(3):
             await tick(pilot)
@@ -216,7 +216,7 @@ async def test_a_block_across_midnight_counts_for_its_start_day(store, clock):
         clock.advance(minutes=6)
         await tick(pilot)
         assert isinstance(app.screen, BlockEndScreen)
-        await pilot.press("d")
+        await pilot.press("enter")
         await pilot.pause()
     assert [b.goal for b in store.blocks_on(start_day)] == [plan.first]
     assert store.blocks_on(clock.today()) == []

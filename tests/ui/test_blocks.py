@@ -96,7 +96,7 @@ async def test_time_up_rings_asks_once_and_done_offers_a_break(store, clock):
         await tick(pilot)  # more ticks: still one dialog, one bell
         assert len(bells) == 1
         assert sum(isinstance(s, BlockEndScreen) for s in app.screen_stack) == 1
-        await pilot.press("shift+tab", *"good", "enter")  # reflection, then enter: done
+        await pilot.press(*"good", "enter")  # the cursor is in the reflection; enter: done
         await pilot.pause()
         block = store.blocks_on(clock.today())[-1]
         assert block.outcome == "done" and block.reflection == "good"
@@ -116,14 +116,14 @@ async def test_five_more_minutes_then_not_done(store, clock):
         await tick(pilot)
         clock.advance(minutes=20)
         await tick(pilot)
-        await pilot.press("plus")
+        await pilot.press("ctrl+t")  # +5 min
         await tick(pilot)
         assert isinstance(app.screen, MainScreen)
         assert store.running_block().planned_seconds == 25 * 60
         clock.advance(minutes=5)
         await tick(pilot)
         assert isinstance(app.screen, BlockEndScreen)  # asked again after the extra time
-        await pilot.press("n")
+        await pilot.press("ctrl+n")  # not done
         await pilot.pause()
         assert store.blocks_on(clock.today())[-1].outcome == "partial"
         assert store.goal(plan.first).status == "open"

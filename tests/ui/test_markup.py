@@ -61,7 +61,7 @@ async def test_markup_titles_render_literally_everywhere(store, clock, marked, t
         await tick(pilot)
         assert isinstance(app.screen, BlockEndScreen)
         assert title in screen_text(app)
-        await pilot.press("d")
+        await pilot.press("enter")  # done
         await pilot.pause()
         assert any(title in str(n.message) for n in app._notifications)  # the celebration
         await pilot.press("n")  # skip the break

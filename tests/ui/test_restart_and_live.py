@@ -45,7 +45,7 @@ async def test_a_block_that_ran_out_while_closed_asks_for_its_outcome(tmp_path, 
         await pilot.pause(0.6)
         assert isinstance(app.screen, BlockEndScreen)
         assert bells == []  # no bell for a block that ended long ago
-        await pilot.press("d")
+        await pilot.press("enter")  # done
         await pilot.pause()
     block = Store.open(path, clock).blocks_on(clock.today())[-1]
     assert block.outcome == "done"

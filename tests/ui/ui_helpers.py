@@ -57,3 +57,27 @@ async def tick(pilot) -> None:  # noqa: ANN001
     main = next(s for s in pilot.app.screen_stack if isinstance(s, MainScreen))
     main.tick()
     await pilot.pause()
+
+
+def type_fast(app: App, keys: list[str] | str) -> None:
+    """Queue keys all at once, as a fast typist or a paste does: each key is handled by
+    whatever screen is on top when its turn comes, not when it was typed. (``pilot.press``
+    waits for the app after every key, which hides that.) Keys are built as Pilot builds
+    them, with the character itself for a printable one (Pilot gives ``+`` none);
+    await ``pilot.pause()`` after."""
+    import unicodedata
+
+    from textual import events
+    from textual.keys import _character_to_key, _get_unicode_name_from_key
+
+    for typed in keys:
+        key = _character_to_key(typed) if len(typed) == 1 and not typed.isalnum() else typed
+        char: str | None = typed if len(typed) == 1 else None
+        if char is None:
+            try:
+                char = unicodedata.lookup(_get_unicode_name_from_key(key))
+            except KeyError:
+                char = None
+        event = events.Key(key, char)
+        event.set_sender(app)
+        app._driver.send_message(event)

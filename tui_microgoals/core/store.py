@@ -21,7 +21,7 @@ from tinydb import TinyDB
 from tinydb.table import Document
 
 from tui_microgoals.core import bounds, forecast, timer, tree
-from tui_microgoals.core.clock import Clock
+from tui_microgoals.core.clock import Clock, to_instant, to_iso
 from tui_microgoals.core.errors import Conflict, InputError, NotFound
 from tui_microgoals.core.forecast import ForecastRow, Simulation, SuggestedPlan
 from tui_microgoals.core.history import DayTotals, day_totals, focus_minutes_by_day
@@ -492,6 +492,22 @@ class Store:
             meta["nudged_on"] = day
             self._meta_t.upsert(Document(meta, doc_id=1))
         return True
+
+    def break_until(self) -> DateTime | None:
+        """When the break the user took ends: kept in the file, so a restart keeps it."""
+        try:
+            return to_instant(self._meta().get("break_until"))
+        except (TypeError, ValueError):  # hand-edited: no break rather than no app
+            return None
+
+    def set_break_until(self, until: DateTime | None) -> None:
+        """Start (``until``) or end (``None``) the break."""
+        if self._meta().get("break_until") == to_iso(until):
+            return  # no write twice a second while no break runs
+        with self._tx():
+            meta = self._meta()
+            meta["break_until"] = to_iso(until)
+            self._meta_t.upsert(Document(meta, doc_id=1))
 
     def forecast(self, capacity: int | None = None) -> list[ForecastRow]:
         today = self.clock.today()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 
+from pendulum import DateTime
 from textual import work
 from textual.screen import Screen
 
@@ -23,7 +24,15 @@ from tui_microgoals.session import Session
 
 EXTEND_MINUTES = 5
 SHORT_BREAK, LONG_BREAK, LONG_BREAK_EVERY = 5, 15, 4
+#: A break is offered after a block with at least this much focus that was not abandoned:
+#: a block finished after a few seconds earned none.
+BREAK_AFTER_SECONDS = 5 * 60
 BLOCK_ACTIONS = {"toggle_pause", "log_interruption", "extend_block", "abandon_block"}
+
+
+def earned_break(block: Block, now: DateTime) -> bool:
+    """Real focus: not abandoned, and at least ``BREAK_AFTER_SECONDS`` of it."""
+    return block.outcome != "abandoned" and timer.focus_seconds(block, now) >= BREAK_AFTER_SECONDS
 
 
 class BlockCommands(Screen):
@@ -127,10 +136,18 @@ class BlockCommands(Screen):
 
     @work(group="dialog")
     async def offer_break(self) -> None:
-        store = self.session.store
-        ended = [b for b in store.blocks_on(self.session.clock.today()) if not b.running]
-        count = len(ended)
-        minutes = LONG_BREAK if count and count % LONG_BREAK_EVERY == 0 else SHORT_BREAK
+        """After the block that just ended, if it was real focus (see ``earned_break``)."""
+        now = self.session.clock.now()
+        try:
+            blocks = self.session.store.blocks_on(self.session.clock.today())
+        except MicrogoalsError as error:
+            self.show_error(error)
+            return
+        ended = [b for b in blocks if not b.running]
+        if not ended or not earned_break(max(ended, key=lambda b: b.ended_at or now), now):
+            return
+        count = sum(1 for b in ended if earned_break(b, now))
+        minutes = LONG_BREAK if count % LONG_BREAK_EVERY == 0 else SHORT_BREAK
         taken = await self.app.push_screen_wait(BreakOfferScreen(minutes, count))
         if taken:
             self.session.break_until = self.session.clock.now().add(minutes=taken)

@@ -4,22 +4,25 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from tui_microgoals.screens.answer_once import AnswerOnce
+from tui_microgoals.screens.dialog_keys import DialogKey, KeyLine, dialog_bindings
 
 
 class BreakOfferScreen(AnswerOnce, ModalScreen[int | None]):
     """Dismisses with the break's minutes, or ``None`` to skip it."""
 
-    BINDINGS = [
-        Binding("escape,n", "skip", "Skip"),
-        Binding("b,y", "take", "Take the break"),
-    ]
+    #: No text field here, so single letters are safe to bind.
+    KEYS = (
+        DialogKey("b,y", "take the break", "take"),
+        DialogKey("n,escape", "skip", "skip"),
+        DialogKey("tab,enter", "go to / press a button"),
+    )
+    BINDINGS = dialog_bindings(KEYS)
     #: Not focused in ``on_mount``: a key typed fast can close the dialog before it mounts.
     AUTO_FOCUS = "#take"
 
@@ -43,6 +46,7 @@ class BreakOfferScreen(AnswerOnce, ModalScreen[int | None]):
                     f"Take {self.minutes} min (b)", id="take", variant="success", compact=True
                 )
                 yield Button("Skip (n)", id="skip", compact=True)
+        yield KeyLine(self.KEYS)
 
     @on(Button.Pressed, "#take")
     def action_take(self) -> None:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from tui_microgoals.screens.answer_once import AnswerOnce
+from tui_microgoals.screens.dialog_keys import DialogKey, KeyLine, dialog_bindings
 
 
 def parse_capacity(text: str) -> int:
@@ -27,7 +27,9 @@ def parse_capacity(text: str) -> int:
 class CapacityScreen(AnswerOnce, ModalScreen[int | None]):
     """Dismisses with the new capacity on enter, ``None`` on escape."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    KEYS = (DialogKey("enter", "save"), DialogKey("escape", "cancel", "cancel"))
+    BINDINGS = dialog_bindings(KEYS)
+    AUTO_FOCUS = "#capacity"
 
     def __init__(self, setting: int, measured: int, *, blink: bool = True) -> None:
         super().__init__()
@@ -46,13 +48,11 @@ class CapacityScreen(AnswerOnce, ModalScreen[int | None]):
                 ),
                 classes="dialog-body",
             )
-            yield Input(str(self.setting), placeholder="minutes, e.g. 90", id="capacity")
+            box = Input(str(self.setting), placeholder="minutes, e.g. 90", id="capacity")
+            box.cursor_blink = self.blink
+            yield box
             yield Static("", id="capacity-error", classes="form-error")
-
-    def on_mount(self) -> None:
-        box = self.query_one(Input)
-        box.cursor_blink = self.blink
-        box.focus()
+        yield KeyLine(self.KEYS)
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static, TextArea
 
 from tui_microgoals.screens.answer_once import AnswerOnce
+from tui_microgoals.screens.dialog_keys import DialogKey, KeyLine, dialog_bindings
 
 
 class DayNoteScreen(AnswerOnce, ModalScreen[str | None]):
@@ -21,10 +21,12 @@ class DayNoteScreen(AnswerOnce, ModalScreen[str | None]):
         height: 6;
     }
     """
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "save", "Save"),
-    ]
+    KEYS = (
+        DialogKey("ctrl+s", "save", "save"),
+        DialogKey("enter", "new line"),
+        DialogKey("escape", "cancel", "cancel"),
+    )
+    BINDINGS = dialog_bindings(KEYS)
 
     def __init__(self, heading: str, note: str, *, blink: bool = True) -> None:
         super().__init__()
@@ -36,10 +38,10 @@ class DayNoteScreen(AnswerOnce, ModalScreen[str | None]):
         with Vertical(classes="dialog day-note"):
             yield Static(Content(self.heading), classes="dialog-title")
             yield TextArea(self.note, id="day-note", compact=True)
-            yield Static(Content("ctrl+s saves · escape cancels"), classes="dim")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Save", id="save", variant="primary", compact=True)
-                yield Button("Cancel", id="cancel", compact=True)
+                yield Button("Save (^s)", id="save", variant="primary", compact=True)
+                yield Button("Cancel (esc)", id="cancel", compact=True)
+        yield KeyLine(self.KEYS)
 
     def on_mount(self) -> None:
         area = self.query_one(TextArea)

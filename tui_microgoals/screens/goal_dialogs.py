@@ -25,7 +25,9 @@ def add(session: Session, heading: str, parent: int | None, *, today: bool) -> G
         return goal.id
 
     values = FormValues(parent="" if parent is None else str(parent))
-    return GoalFormScreen(heading, values, save, session.clock, blink=session.blink)
+    return GoalFormScreen(
+        heading, values, save, session.clock, session.store.goals, blink=session.blink
+    )
 
 
 def add_under(session: Session, parent: Goal, *, today: bool) -> GoalFormScreen:
@@ -37,8 +39,7 @@ def add_under(session: Session, parent: Goal, *, today: bool) -> GoalFormScreen:
 class EstimateFirstForm(GoalFormScreen):
     """The edit dialog with the cursor in the estimate: shrinking is about minutes."""
 
-    def on_mount(self) -> None:
-        self.call_after_refresh(self.query_one("#field-minutes").focus)
+    AUTO_FOCUS = "#field-minutes"
 
 
 def edit(
@@ -68,4 +69,4 @@ def edit(
         return goal.id
 
     form = EstimateFirstForm if estimate_first else GoalFormScreen
-    return form(heading, values, save, session.clock, blink=session.blink)
+    return form(heading, values, save, session.clock, session.store.goals, blink=session.blink)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass
 
 from pendulum import Date
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -21,6 +20,7 @@ from tui_microgoals.core.recurrence import Recurrence
 from tui_microgoals.core.store import check_minutes
 from tui_microgoals.core.text import clean_title
 from tui_microgoals.screens.answer_once import AnswerOnce
+from tui_microgoals.screens.dialog_keys import DialogKey, KeyLine, dialog_bindings
 
 
 @dataclass(frozen=True)
@@ -59,16 +59,23 @@ FIELDS = (
 )
 
 
-def _ids(text: str, what: str) -> list[int]:
+def _ids(text: str, known: Container[int] | None) -> list[int]:
     parts = [p for p in text.replace(",", " ").split() if p]
     try:
-        return [int(p.lstrip("#")) for p in parts]
+        ids = [int(p.lstrip("#")) for p in parts]
     except ValueError:
-        raise InputError(f"{what}: use goal ids (numbers), e.g. 3, 5") from None
+        raise InputError("use goal ids (the #n in Goals), e.g. 3, 5") from None
+    unknown = [i for i in ids if known is not None and i not in known]
+    if unknown:
+        raise InputError("no goal " + ", ".join(f"#{i}" for i in unknown))
+    return ids
 
 
-def check_field(name: str, text: str, clock: Clock) -> object:
-    """Parse one field; raises ``InputError`` with the message to show beside it."""
+def check_field(name: str, text: str, clock: Clock, known: Container[int] | None = None) -> object:
+    """Parse one field; raises ``InputError`` with the message to show beside it.
+
+    ``known``: the goal ids an after or parent may name (``None``: not checked here).
+    """
     text = text.strip()
     if name == "title":
         return clean_title(text)
@@ -81,29 +88,40 @@ def check_field(name: str, text: str, clock: Clock) -> object:
     if name == "due":
         return parse_day(text, clock.today())
     if name == "after":
-        return _ids(text, "after")
+        return _ids(text, known)
     if name == "every":
         return str(Recurrence.parse(text))
     if name == "parent":
-        ids = _ids(text, "parent")
+        ids = _ids(text, known)
         if len(ids) != 1:
-            raise InputError("parent: one goal id, or empty for the top level")
+            raise InputError("one goal id, or empty for the top level")
         return ids[0]
     raise KeyError(name)
+
+
+def problem(label: str, error: InputError) -> str:
+    """The error as the form shows it: naming the form's field, never a command-line flag."""
+    text = str(error)
+    return text if label.lower() in text.lower() else f"{label}: {text}"
 
 
 class GoalFormScreen(AnswerOnce, ModalScreen[int | None]):
     """Dismisses with the saved goal's id, or ``None`` when cancelled.
 
     ``save`` is handed the checked draft and raises a ``MicrogoalsError`` when the store
-    refuses it (an unknown id, a cycle): the dialog stays open and shows the reason, so
-    nothing typed is lost.
+    refuses it (a cycle): the dialog stays open and shows the reason, so nothing typed is
+    lost. ``known`` gives the goal ids there are, so an unknown id in After or Parent is
+    said beside the field as it is typed.
     """
 
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "save", "Save"),
-    ]
+    KEYS = (
+        DialogKey("enter,ctrl+s", "save", "save"),
+        DialogKey("tab", "next field"),
+        DialogKey("escape", "cancel", "cancel"),
+    )
+    BINDINGS = dialog_bindings(KEYS)
+    #: Focused as the screen shows: a key typed fast lands in the field.
+    AUTO_FOCUS = "#field-title"
 
     def __init__(
         self,
@@ -111,6 +129,7 @@ class GoalFormScreen(AnswerOnce, ModalScreen[int | None]):
         values: FormValues,
         save: Callable[[GoalDraft], int],
         clock: Clock,
+        known: Callable[[], Container[int]] | None = None,
         *,
         blink: bool = True,
     ) -> None:
@@ -119,6 +138,7 @@ class GoalFormScreen(AnswerOnce, ModalScreen[int | None]):
         self.values = values
         self.save = save
         self.clock = clock
+        self.known = known
         self.blink = blink
 
     def compose(self) -> ComposeResult:
@@ -132,28 +152,39 @@ class GoalFormScreen(AnswerOnce, ModalScreen[int | None]):
                         placeholder=placeholder,
                         id=f"field-{name}",
                         compact=True,
+                        # The cursor goes to the end: a key typed never wipes a field.
+                        select_on_focus=False,
                     )
                 yield Label("Notes", classes="field-label")
                 yield TextArea(self.values.notes, id="field-notes", compact=True)
             yield Static(id="form-error", classes="form-error")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Save", id="save", variant="primary", compact=True)
-                yield Button("Cancel", id="cancel", compact=True)
+                yield Button("Save (^s)", id="save", variant="primary", compact=True)
+                yield Button("Cancel (esc)", id="cancel", compact=True)
+        yield KeyLine(self.KEYS)
 
     def on_mount(self) -> None:
         for widget in self.query(Input):
             widget.cursor_blink = self.blink
         self.query_one(TextArea).cursor_blink = self.blink
-        self.query_one("#field-title", Input).focus()
+
+    def _known(self) -> Container[int] | None:
+        if self.known is None:
+            return None
+        try:
+            return self.known()
+        except MicrogoalsError:
+            return None  # the store says what is wrong when the form is saved
 
     def _problems(self) -> dict[str, str]:
         problems = {}
-        for name, _label, _placeholder in FIELDS:
+        known = self._known()
+        for name, label, _placeholder in FIELDS:
             text = self.query_one(f"#field-{name}", Input).value
             try:
-                check_field(name, text, self.clock)
+                check_field(name, text, self.clock, known)
             except InputError as error:
-                problems[name] = str(error)
+                problems[name] = problem(label, error)
         return problems
 
     def _show_problems(self, problems: dict[str, str], only: str | None = None) -> None:
@@ -197,6 +228,6 @@ class GoalFormScreen(AnswerOnce, ModalScreen[int | None]):
         try:
             goal_id = self.save(draft)
         except MicrogoalsError as error:
-            self.query_one("#form-error", Static).update(Content(str(error)))
+            self.query_one("#form-error", Static).update(Content(f"Not saved: {error}"))
             return
         self.dismiss(goal_id)

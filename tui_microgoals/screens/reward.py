@@ -6,13 +6,13 @@ from dataclasses import dataclass
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Grid, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from tui_microgoals.screens.answer_once import AnswerOnce
+from tui_microgoals.screens.dialog_keys import DialogKey, KeyLine, dialog_bindings
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,13 @@ class RewardScreen(AnswerOnce, ModalScreen[Reward | None]):
         height: auto;
     }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    KEYS = (
+        DialogKey("enter", "save"),
+        DialogKey("tab", "next field"),
+        DialogKey("escape", "cancel", "cancel"),
+    )
+    BINDINGS = dialog_bindings(KEYS)
+    AUTO_FOCUS = "#reward-text"
 
     def __init__(self, current: Reward, *, blink: bool = True) -> None:
         super().__init__()
@@ -58,11 +64,11 @@ class RewardScreen(AnswerOnce, ModalScreen[Reward | None]):
                     compact=True,
                 )
             yield Static(id="reward-error", classes="form-error")
+        yield KeyLine(self.KEYS)
 
     def on_mount(self) -> None:
         for box in self.query(Input):
             box.cursor_blink = self.blink
-        self.query_one("#reward-text", Input).focus()
 
     @on(Input.Submitted)
     def _submitted(self) -> None:

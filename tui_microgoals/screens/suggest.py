@@ -12,7 +12,6 @@ from collections.abc import Collection
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -21,6 +20,7 @@ from textual.widgets.selection_list import Selection
 
 from tui_microgoals.core.forecast import PlanItem, SuggestedPlan
 from tui_microgoals.screens.answer_once import AnswerOnce
+from tui_microgoals.screens.dialog_keys import DialogKey, KeyLine, dialog_bindings
 
 
 def item_prompt(item: PlanItem, one_thing: bool) -> Text:
@@ -43,10 +43,14 @@ def minutes_line(minutes: int, capacity: int) -> Content:
 class SuggestScreen(AnswerOnce, ModalScreen[list[int] | None]):
     """Dismisses with the checked goal ids on enter, ``None`` on escape."""
 
-    BINDINGS = [
-        Binding("enter", "accept", "Accept", priority=True),
-        Binding("escape", "cancel", "Cancel"),
-    ]
+    KEYS = (
+        DialogKey("space", "check / uncheck"),
+        # Before the list's own enter, which would only check an item.
+        DialogKey("enter", "accept the checked", "accept", priority=True),
+        DialogKey("escape", "cancel", "cancel"),
+    )
+    BINDINGS = dialog_bindings(KEYS)
+    AUTO_FOCUS = "#suggest-items"
 
     def __init__(self, plan: SuggestedPlan, listed: Collection[int], heading: str) -> None:
         super().__init__()
@@ -84,17 +88,11 @@ class SuggestScreen(AnswerOnce, ModalScreen[list[int] | None]):
                     split.append(Text(goal.title))
                     split.append(f"  {goal.minutes}m", style="dim")
                 yield Static(split, id="suggest-split", classes="dialog-body")
-            yield Static(
-                Content(
-                    "space checks or unchecks · enter accepts the checked · escape cancels; "
-                    "items already on the list stay on it"
-                ),
-                classes="dim",
-            )
+            yield Static(Content("Items already on the list stay on it."), classes="dim")
+        yield KeyLine(self.KEYS)
 
     def on_mount(self) -> None:
         self._checked()
-        self.query_one(SelectionList).focus()
 
     @on(SelectionList.SelectedChanged)
     def _checked(self) -> None:
