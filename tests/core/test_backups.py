@@ -66,8 +66,9 @@ def test_two_databases_in_one_folder_keep_to_their_own_backups(
 ) -> None:
     fake = FakeTime(monkeypatch, time.time())
     monkeypatch.setattr(journal, "BACKUP_EVERY_SECONDS", 0)
-    home, work = Store.open(tmp_path / "goals.json", clock), Store.open(
-        tmp_path / "goals-work.json", clock
+    home, work = (
+        Store.open(tmp_path / "goals.json", clock),
+        Store.open(tmp_path / "goals-work.json", clock),
     )
     storage_of(home).backups_kept = 2
     for n in range(2):
@@ -238,16 +239,34 @@ def test_a_backup_from_a_clock_that_ran_ahead_does_not_stop_backups(
     assert storage_of(store).backups()[-1].name.startswith("goals-2100")
     fake.now = real + 60
     store = Store.open(path, clock)  # a new process, the clock right again
-    store.add_goal("three")  # the backup "from 2100" is not newer than now: one is due
-    assert backups_made(store) == 3
-    store.add_goal("four")
-    assert backups_made(store) == 3  # not again: the last one is a minute old
+    store.add_goal("three")  # the backup "from 2100" is not the last: that was a minute ago
+    assert backups_made(store) == 2
     fake.now += 7 * HOUR
     store = Store.open(path, clock)
+    store.add_goal("four")  # (on main: none until 2100)
+    assert backups_made(store) == 3
     store.add_goal("five")
-    assert backups_made(store) == 4
+    assert backups_made(store) == 3
+    fake.now += 7 * HOUR
+    store = Store.open(path, clock)
     store.add_goal("six")
     assert backups_made(store) == 4
+    assert storage_of(store).backups()[0].name.startswith("goals-2100")  # made before these
+
+
+def test_a_backup_stamped_later_than_now_makes_one_due(
+    tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The clock went back: every backup is "from the future", so one is due now."""
+    fake = FakeTime(monkeypatch, 4_102_444_800.0)  # 2100
+    path = tmp_path / "goals.json"
+    Store.open(path, clock).add_goal("one")
+    fake.now = 1_795_000_000.0  # 2026
+    store = Store.open(path, clock)
+    store.add_goal("two")
+    assert backups_made(store) == 2
+    store.add_goal("three")
+    assert backups_made(store) == 2
 
 
 def test_rotation_keeps_the_backups_made_last_when_the_clock_went_back(
