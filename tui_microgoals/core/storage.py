@@ -745,6 +745,8 @@ class DurableStorage(Storage):
         if target.is_dir():
             target = target / self.path.name
         with self._locked():
+            if not self.path.exists():
+                raise StorageError(f"there is no database at {self.path}; nothing was written")
             self._refresh()
             assert self._data is not None
             database_id = self._database_id or secrets.token_hex(8)
