@@ -622,7 +622,9 @@ class DurableStorage(Storage):
 
     def take_warnings(self) -> list[str]:
         """The warnings not shown yet (a backup that could not be made), each once."""
-        taken, self.warnings[:] = list(self.warnings), []
+        taken = []
+        while self.warnings:  # (a worker thread's save may add one meanwhile)
+            taken.append(self.warnings.pop(0))
         return taken
 
     def _warn_backup(self, problem: str) -> None:
