@@ -92,6 +92,24 @@ def test_two_databases_in_one_folder_keep_to_their_own_backups(
     assert (tmp_path / "goals.json").read_bytes() == before
 
 
+def test_a_backup_from_before_identities_is_matched_by_its_name(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    path = tmp_path / "goals.json"
+    Store.open(path, clock).add_goal("mine")
+    old = b'{"schema_version":1,"goals":{"1":{"title":"old"}}}'
+    (tmp_path / "backups" / "goals-work-20261101-090000-auto.json").write_bytes(old)
+    (tmp_path / "backups" / "goals-20261101-090000-auto.json").write_bytes(old)
+    storage = storage_of(Store.open(path, clock))
+    names = [b.name for b in storage.backups()]
+    assert names[0] == "goals-20261101-090000-auto.json" and len(names) == 2
+    with pytest.raises(StorageError, match="another database"):
+        storage.restore(tmp_path / "backups" / "goals-work-20261101-090000-auto.json")
+    assert titles(path, clock) == ["mine"]
+    storage.restore(tmp_path / "backups" / "goals-20261101-090000-auto.json")
+    assert titles(path, clock) == ["old"]
+
+
 def test_a_backup_of_a_database_that_was_replaced_is_refused(
     tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -156,7 +156,7 @@ def backup_folder(path: str) -> str:
     return os.path.join(os.path.dirname(path), "backups")
 
 
-def _stamp_of(name: str, stem: str) -> str | None:
+def backup_stamp_of(name: str, stem: str) -> str | None:
     """The stamp of ``<stem>-YYYYMMDD-HHMMSS-<reason>.json``; None for any other name (a
     database ``goals-work.json`` beside ``goals.json`` has its own backups)."""
     if not (name.startswith(stem + "-") and name.endswith(".json")):
@@ -189,7 +189,7 @@ def backup_names(path: str) -> list[str]:
     except OSError:
         return []
     current = backup_stamp(now())
-    found = [(stamp <= current, stamp, n) for n in names if (stamp := _stamp_of(n, stem))]
+    found = [(stamp <= current, stamp, n) for n in names if (stamp := backup_stamp_of(n, stem))]
     return [name for *_, name in sorted(found)]
 
 
@@ -209,7 +209,7 @@ def last_backup_time(path: str) -> float:
     names = backup_names(path)
     if not names:
         return 0.0
-    stamp = _stamp_of(names[-1], os.path.splitext(os.path.basename(path))[0])
+    stamp = backup_stamp_of(names[-1], os.path.splitext(os.path.basename(path))[0])
     assert stamp is not None
     return 0.0 if stamp > backup_stamp(now()) else float(_epoch(stamp))
 

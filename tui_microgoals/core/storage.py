@@ -718,11 +718,22 @@ class DurableStorage(Storage):
         with self._locked():
             current = head_identity(_head(self.path))[0]
             theirs = head_identity(_head(backup))
-            if not _belongs(theirs, (current, self.path.name)):
-                of = theirs[1] or "a database"
+            named_for_another = (
+                theirs[1] is None  # (recorded nothing: from before identities were)
+                and backup.resolve().parent == self.backup_dir.resolve()
+                and journal.backup_stamp_of(backup.name, self.path.stem) is None
+            )
+            if named_for_another or not _belongs(theirs, (current, self.path.name)):
+                name = self.path.name
+                if theirs[1] == name:  # the same name, another id: the file was replaced
+                    raise StorageError(
+                        f"{backup.name} is a backup of another database that was called {name} "
+                        f"(id {theirs[0]}; this one is {current}); nothing was changed (to "
+                        f"restore it anyway, move {name} and its journal away first)"
+                    )
                 raise StorageError(
-                    f"{backup.name} is a backup of another database ({of}, id {theirs[0]}), "
-                    f"not of {self.path.name} (id {current}); nothing was changed"
+                    f"{backup.name} is a backup of another database"
+                    f"{f' ({theirs[1]})' if theirs[1] else ''}, not of {name}; nothing was changed"
                 )
             aside = self._set_aside()
             self._database_id = current or theirs[0]
