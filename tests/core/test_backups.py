@@ -58,6 +58,22 @@ def test_a_backup_is_not_changed_by_an_in_place_write_to_the_database(
     assert os.stat(backup).st_mode & 0o777 == 0o600
 
 
+def test_a_backup_cut_off_by_a_kill_is_cleaned_up_by_the_next(
+    tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "goals.json"
+    Store.open(path, clock).add_goal("one")
+    folder = tmp_path / "backups"
+    ours = folder / ".goals-20261122-090000-auto.json.x1y2.tmp"
+    theirs = folder / ".goals-work-20261122-090000-auto.json.x1y2.tmp"
+    for leftover in (ours, theirs):
+        leftover.write_bytes(b"half a backup")
+    monkeypatch.setattr(journal, "BACKUP_EVERY_SECONDS", 0)
+    FakeTime(monkeypatch, time.time() + 10)
+    Store.open(path, clock).add_goal("two")
+    assert not ours.exists() and theirs.exists()
+
+
 # -- 2. two databases in one folder ----------------------------------------------------------
 
 

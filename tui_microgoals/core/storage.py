@@ -659,6 +659,7 @@ class DurableStorage(Storage):
         try:
             stamp = journal.backup_stamp(when)
             target = self.backup_dir / f"{self.path.stem}-{stamp}-{reason}.json"
+            self._make_backup_dir()
             if not target.exists():  # (one a second)
                 _write_new(target, blob)
             for old in self.backups()[: -self.backups_kept]:
@@ -668,6 +669,15 @@ class DurableStorage(Storage):
         except OSError as error:
             self._warn_backup(f"{self.backup_dir}: {_describe(error)}")
             return None
+
+    def _make_backup_dir(self) -> None:
+        """``backups/`` (0700), without the temp files of a backup cut off by a kill (we hold
+        the lock: no one else is writing one)."""
+        self.backup_dir.mkdir(mode=0o700, exist_ok=True)
+        digits = "[0-9]" * 8  # (not ``.goals-work-*``: that database's, under its own lock)
+        for stale in self.backup_dir.glob(f".{self.path.stem}-{digits}-*.tmp"):
+            with contextlib.suppress(OSError):
+                stale.unlink()
 
     def _set_aside(self) -> list[Path]:
         """Copy the main file and its journal, byte for byte, into ``backups/`` as a
@@ -679,6 +689,12 @@ class DurableStorage(Storage):
             count += 1
             name = f"{self.path.stem}-{stamp}-before-restore-{count}"
         aside: list[Path] = []
+        try:
+            self._make_backup_dir()
+        except OSError as error:
+            raise StorageError(
+                f"cannot make {self.backup_dir}: {_describe(error)}; nothing was changed"
+            ) from None
         for source, target in (
             (self.path, self.backup_dir / f"{name}.json"),
             (self.journal_path, self.backup_dir / f"{name}.json.journal"),
@@ -781,8 +797,6 @@ def _write_new(target: Path, blob: bytes) -> None:
     """Write ``blob`` as the new file ``target`` (0600), whole or not at all: a temp file in
     the same folder, fsynced, then linked to its name, which fails if the name is taken."""
     folder = target.parent
-    if folder.name == "backups":
-        folder.mkdir(mode=0o700, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as handle:
