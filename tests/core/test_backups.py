@@ -351,3 +351,30 @@ def test_a_backup_that_cannot_be_written_never_blocks_a_change(
     assert "No space left" in storage_of(store).warnings[0]
     monkeypatch.setattr(storage_module.tempfile, "mkstemp", real_mkstemp)
     assert titles(path, clock) == ["one", "two", "three", "four"]
+
+
+def test_the_identity_is_made_once_and_an_older_microgoals_reads_it_as_a_table(
+    tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "goals.json"
+    store = Store.open(path, clock)
+    store.add_goal("one")
+    doc = orjson.loads(path.read_bytes())
+    identity = doc["database"]
+    assert list(identity) == ["1"] and identity["1"]["name"] == "goals.json"
+    # What a microgoals from before identities checks: every other value a table of documents.
+    tables = {k: v for k, v in doc.items() if k not in ("schema_version", "journal_id")}
+    assert all(
+        isinstance(t, dict) and all(isinstance(d, dict) for d in t.values())
+        for t in tables.values()
+    )
+    assert all(key.isdecimal() for t in tables.values() for key in t)
+    # Written back by such a microgoals (keys in another order), it stays the same database.
+    path.write_bytes(orjson.dumps({"schema_version": 1, "journal_id": "x", **tables}))
+    Path(f"{path}.journal").unlink(missing_ok=True)
+    monkeypatch.setattr(journal, "BACKUP_EVERY_SECONDS", 0)
+    FakeTime(monkeypatch, time.time() + 10)
+    store = Store.open(path, clock)
+    store.add_goal("two")
+    assert orjson.loads(path.read_bytes())["database"] == identity
+    assert len(storage_of(store).backups()) == 2

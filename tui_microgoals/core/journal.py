@@ -25,10 +25,10 @@ if TYPE_CHECKING:  # (``typing`` costs a few ms to import)
 SCHEMA_VERSION = 1
 SCHEMA_KEY = "schema_version"
 JOURNAL_KEY = "journal_id"
-#: Which database a main file (and so each of its backups) is: an id made once, and the
-#: file's name; written right after the schema version, so a few hundred bytes tell.
-DATABASE_ID_KEY = "database_id"
-DATABASE_NAME_KEY = "database_name"
+#: Which database a main file (and so each of its backups) is: ``{"1": {"id": ID, "name":
+#: FILE NAME}}``, the id made once. Written right after the schema version, so the first
+#: few hundred bytes tell; shaped as a table, so a microgoals from before it reads the file.
+DATABASE_KEY = "database"
 JOURNAL_MAX_ENTRIES = 2000
 JOURNAL_MAX_BYTES = 4_000_000
 BACKUP_EVERY_SECONDS = 6 * 3600

@@ -43,8 +43,7 @@ from tui_microgoals.core import journal
 from tui_microgoals.core.errors import CorruptDatabase, LockTimeout, NewerSchema, StorageError
 from tui_microgoals.core.journal import (
     BACKUPS_KEPT,
-    DATABASE_ID_KEY,
-    DATABASE_NAME_KEY,
+    DATABASE_KEY,
     JOURNAL_KEY,
     SCHEMA_KEY,
     SCHEMA_VERSION,
@@ -357,7 +356,6 @@ class DurableStorage(Storage):
             except OSError as error:
                 raise StorageError(f"cannot read {self.path}: {_describe(error)}") from None
             data, journal_id = self._decode(raw)
-            self._database_id = head_identity(raw)[0]
         self._data, self._stamp, self._journal_id = data, stamp, journal_id
         self._jpos, self._jstamp, self._jentries, self._jstale = 0, None, 0, False
         if self._read_journal() is None:
@@ -441,8 +439,7 @@ class DurableStorage(Storage):
             raise CorruptDatabase(f"{where} is not a microgoals database; {advice}")
         version = doc.pop(SCHEMA_KEY, 0)
         journal_id = doc.pop(JOURNAL_KEY, None)
-        doc.pop(DATABASE_ID_KEY, None)  # (read by ``head_identity``)
-        doc.pop(DATABASE_NAME_KEY, None)
+        self._database_id = _database_id(doc.pop(DATABASE_KEY, None))
         if not isinstance(version, int) or isinstance(version, bool) or version < 0:
             raise CorruptDatabase(f"{where} has a bad schema_version {version!r}; {advice}")
         if version > SCHEMA_VERSION:
@@ -597,8 +594,10 @@ class DurableStorage(Storage):
     @staticmethod
     def _main_blob(data: Tables, database_id: str, name: str, journal_id: str) -> bytes:
         """A whole main file: the schema version and the database's identity first."""
-        head = {SCHEMA_KEY: SCHEMA_VERSION, DATABASE_ID_KEY: database_id, DATABASE_NAME_KEY: name}
-        return orjson.dumps({**head, JOURNAL_KEY: journal_id, **data})
+        identity = {DATABASE_KEY: {"1": {"id": database_id, "name": name}}}
+        return orjson.dumps(
+            {SCHEMA_KEY: SCHEMA_VERSION, **identity, JOURNAL_KEY: journal_id, **data}
+        )
 
     @staticmethod
     def _mode(path: Path) -> int:
@@ -822,24 +821,37 @@ def _head(path: Path) -> bytes:
 def head_identity(head: bytes) -> tuple[str | None, str | None]:
     """(database id, file name) as the start of a main file or backup records them; None
     for what it does not record (a file from before they were, or a damaged one)."""
-    prefix = b'{"' + SCHEMA_KEY.encode() + b'":'
+    prefix = f'{{"{SCHEMA_KEY}":'.encode()
     if not head.startswith(prefix):
         return None, None
     text = head[len(prefix) :].decode("utf-8", "replace")
     digits = len(text) - len(text.lstrip("0123456789"))
-    key = f',"{DATABASE_ID_KEY}":"'
+    key = f',"{DATABASE_KEY}":{{"1":{{"id":"'
     if not digits or not text.startswith(key, digits):
         return None, None
     start = digits + len(key)
-    database_id = text[start : start + 16]
-    key = f'","{DATABASE_NAME_KEY}":"'
-    if len(database_id) != 16 or not text.startswith(key, start + 16):
+    database_id = _database_id({"1": {"id": text[start : start + 16]}})
+    key = '","name":"'
+    if database_id is None or not text.startswith(key, start + 16):
         return None, None
     try:
         name, _ = scanstring(text, start + 16 + len(key))
     except ValueError:
         return database_id, None
     return database_id, name
+
+
+def _database_id(identity: Any) -> str | None:
+    """The id in a main file's ``database`` document, if it is one we made."""
+    try:
+        value = identity["1"]["id"]
+    except (TypeError, KeyError):
+        return None
+    ok = isinstance(value, str) and len(value) == 16 and all(c in HEX for c in value)
+    return value if ok else None
+
+
+HEX = frozenset("0123456789abcdef")
 
 
 def _belongs(theirs: tuple[str | None, str | None], mine: tuple[str | None, str]) -> bool:
