@@ -595,6 +595,8 @@ class DurableStorage(Storage):
     def _main_blob(data: Tables, database_id: str, name: str, journal_id: str) -> bytes:
         """A whole main file: the schema version and the database's identity first."""
         identity = {DATABASE_KEY: {"1": {"id": database_id, "name": name}}}
+        if DATABASE_KEY in data:  # (an export by a microgoals that saw it as a table)
+            data = {key: table for key, table in data.items() if key != DATABASE_KEY}
         return orjson.dumps(
             {SCHEMA_KEY: SCHEMA_VERSION, **identity, JOURNAL_KEY: journal_id, **data}
         )
