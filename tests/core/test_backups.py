@@ -378,3 +378,18 @@ def test_the_identity_is_made_once_and_an_older_microgoals_reads_it_as_a_table(
     store.add_goal("two")
     assert orjson.loads(path.read_bytes())["database"] == identity
     assert len(storage_of(store).backups()) == 2
+
+
+def test_an_import_never_takes_another_databases_identity(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    source = Store.memory(clock)
+    source.add_goal("one")
+    export = source.export()
+    other = {"1": {"id": "0123456789abcdef", "name": "other.json"}}
+    export["tables"]["database"] = other  # as a microgoals that saw it as a table exports it
+    path = tmp_path / "goals.json"
+    Store.open(path, clock).import_(export)
+    identity = orjson.loads(path.read_bytes())["database"]
+    assert identity["1"]["name"] == "goals.json" and identity != other
+    assert titles(path, clock) == ["one"]
