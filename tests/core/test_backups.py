@@ -393,3 +393,13 @@ def test_an_import_never_takes_another_databases_identity(
     identity = orjson.loads(path.read_bytes())["database"]
     assert identity["1"]["name"] == "goals.json" and identity != other
     assert titles(path, clock) == ["one"]
+
+
+def test_a_fifo_named_like_a_backup_does_not_block_the_listing(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    path = tmp_path / "goals.json"
+    store = Store.open(path, clock)
+    store.add_goal("one")
+    os.mkfifo(tmp_path / "backups" / "goals-20261101-090000-auto.json")
+    assert len(storage_of(store).backups()) == 2  # (listed: it says nothing against it)

@@ -812,12 +812,18 @@ def _write_new(target: Path, blob: bytes) -> None:
 
 
 def _head(path: Path) -> bytes:
-    """The first bytes of a file, where a main file records which database it is."""
+    """The first bytes of a file, where a main file records which database it is; nothing
+    from what is not a regular file (a FIFO must not block a listing)."""
     try:
-        with open(path, "rb") as handle:
-            return handle.read(1024)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError:
         return b""
+    try:
+        return os.read(fd, 1024) if os.fstat(fd).st_mode & 0o170000 == 0o100000 else b""
+    except OSError:
+        return b""
+    finally:
+        os.close(fd)
 
 
 def head_identity(head: bytes) -> tuple[str | None, str | None]:
