@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Iterable
 from functools import partial
@@ -18,6 +19,7 @@ from tui_microgoals.session import Session
 
 #: Seconds a thread may hold the interpreter while another waits (Python's default: 0.005).
 SWITCH_INTERVAL = 0.001
+WARNINGS_EVERY_SECONDS = 1.0
 
 
 class MicroGoalsApp(App[None]):
@@ -40,6 +42,17 @@ class MicroGoalsApp(App[None]):
         if theme in self.available_themes:
             self.theme = theme
         self.push_screen(MainScreen(self.session))
+        self.set_interval(WARNINGS_EVERY_SECONDS, self.show_storage_warnings)
+
+    def show_storage_warnings(self) -> None:
+        """What did not stop a save (a backup that could not be made), once each."""
+        for line in self.session.store.storage.take_warnings():
+            self.notify(line, severity="warning", timeout=10, markup=False)
+
+    def on_unmount(self) -> None:
+        """Fold the journal, so that after a quit the main file alone holds everything."""
+        with contextlib.suppress(MicrogoalsError):
+            self.session.store.storage.fold()
 
     async def on_event(self, event: events.Event) -> None:
         """A key typed before the last dialog closed was typed into it: drop it, so the

@@ -227,6 +227,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("completion", "print a shell completion script")
     p.add_argument("shell", choices=SHELLS)
+
+    p = command("backup", "copy the whole database, recent changes included, to one new file")
+    p.add_argument("--to", metavar="PATH", required=True, help="a folder, or a new file's name")
     return parser
 
 
@@ -697,16 +700,21 @@ def cmd_backups(ctx: Context) -> None:
     from pathlib import Path
 
     storage = ctx.store.storage
-    backups = storage.backups()
     if ctx.args.restore:
         wanted = Path(ctx.args.restore)
-        match = next((b for b in backups if b.name == wanted.name), None)
-        target = wanted if wanted.exists() else match
-        if target is None:
+        target = wanted if wanted.exists() else storage.backup_dir / wanted.name
+        if not target.is_file():
             raise InputError(f"no backup named {ctx.args.restore!r}; see 'microgoals backups'")
-        storage.restore(target)
+        aside = storage.restore(target)
+        if ctx.json:
+            emit_json({"restored": str(target), "set_aside": [str(p) for p in aside]})
+            return
         out(f"restored {target.name} into {storage.path}")
+        for kept in aside:
+            what = "journal" if kept.name.endswith(".journal") else "file"
+            out(f"the {what} it replaced is kept as {kept}")
         return
+    backups = storage.backups()
     if ctx.json:
         emit_json([str(b) for b in backups])
         return
@@ -724,6 +732,15 @@ def cmd_completion(ctx: Context) -> None:
         emit_json({"shell": ctx.args.shell, "script": script})
     else:
         sys.stdout.write(script if script.endswith("\n") else script + "\n")
+
+
+def cmd_backup(ctx: Context) -> None:
+    storage = ctx.store.storage
+    target = storage.copy_to(ctx.args.to)
+    if ctx.json:
+        emit_json({"copied_to": str(target)})
+    else:
+        out(f"copied {storage.path} (recent changes included) to {target}")
 
 
 COMMANDS: dict[str, Callable[[Context], None]] = {
@@ -791,6 +808,9 @@ def main_full(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             return run_app(ctx)
         COMMANDS[args.command.replace("-", "_")](ctx)
+        if ctx._store is not None:  # what did not stop the command: a backup not made
+            for line in ctx._store.storage.take_warnings():
+                print(f"{PROG}: {line}", file=sys.stderr)
         return 0
 
     return guarded(command)

@@ -22,7 +22,9 @@ re-parses the whole file on every query and lets two processes overwrite each ot
 * reports a zero-byte, truncated or invalid file instead of treating it as empty, and
   anything but a regular file (``journal.open_regular``: no symlink followed, no FIFO waited
   on);
-* keeps rotating backups (hard links to the replaced versions, so they cost nothing).
+* keeps rotating backups: independent copies (their own files, fsynced) of the main file
+  as compaction writes it, each recording which database it is (an id made once, and the
+  file's name), so two databases in one folder never touch each other's backups.
 """
 
 from __future__ import annotations
@@ -30,10 +32,9 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
-import shutil
 import tempfile
-import time
 from collections.abc import Callable, Iterator
+from json.decoder import scanstring  # type: ignore[attr-defined]
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,7 @@ from tui_microgoals.core import journal
 from tui_microgoals.core.errors import CorruptDatabase, LockTimeout, NewerSchema, StorageError
 from tui_microgoals.core.journal import (
     BACKUPS_KEPT,
+    DATABASE_KEY,
     JOURNAL_KEY,
     SCHEMA_KEY,
     SCHEMA_VERSION,
@@ -160,6 +162,12 @@ class MemoryStorage(_TinyMemoryStorage):
     def changed(self) -> bool:
         return False
 
+    def fold(self) -> None:
+        """Nothing to fold: see ``DurableStorage.fold``."""
+
+    def take_warnings(self) -> list[str]:
+        return []
+
 
 class DurableStorage(Storage):
     """See the module docstring. ``path`` may be a symlink: the target is what gets replaced."""
@@ -180,6 +188,13 @@ class DurableStorage(Storage):
         self._pending: Changes = {}
         self._noted = False
         self._last_backup: float | None = None
+        self._database_id: str | None = None  # as the main file records it
+        self._backup_warned = False
+        #: Problems that did not stop a save (a backup that could not be written), one line
+        #: each, for the caller to show once: see ``take_warnings``.
+        self.warnings: list[str] = []
+        #: False for a storage that only reads a backup to restore it.
+        self.keeps_backups = True
         #: Bumped whenever data on disk replaces or changes what is in memory, or the memory
         #: is dropped; not by our own writes, so callers can keep derived caches across them.
         self.generation = 0
@@ -421,6 +436,7 @@ class DurableStorage(Storage):
             raise CorruptDatabase(f"{where} is not a microgoals database; {advice}")
         version = doc.pop(SCHEMA_KEY, 0)
         journal_id = doc.pop(JOURNAL_KEY, None)
+        self._database_id = _database_id(doc.pop(DATABASE_KEY, None))
         if not isinstance(version, int) or isinstance(version, bool) or version < 0:
             raise CorruptDatabase(f"{where} has a bad schema_version {version!r}; {advice}")
         if version > SCHEMA_VERSION:
@@ -433,7 +449,7 @@ class DurableStorage(Storage):
             if problem:
                 raise CorruptDatabase(f"{where}: {problem}; {advice}")
         if version < SCHEMA_VERSION:
-            self._backup(reason=f"before-v{SCHEMA_VERSION}")
+            self._backup(f"before-v{SCHEMA_VERSION}", raw)
             for step in range(version, SCHEMA_VERSION):
                 doc = MIGRATIONS[step](doc)  # written with the next commit
             journal_id = None  # forces a full write
@@ -444,10 +460,18 @@ class DurableStorage(Storage):
     def _commit(self) -> None:
         assert self._data is not None
         changes = None if self._full else self._pending
-        if self._must_compact():
-            self._compact()
-        else:
+        if not self._must_compact():
             self._append()
+        elif self._must_fold():
+            self._compact()
+        else:  # only a backup is due: one that cannot be written must not stop the change
+            try:
+                self._compact(keep=True)
+            except StorageError as error:
+                cause = error.__context__  # (the OSError)
+                why = _describe(cause) if isinstance(cause, OSError) else str(error)
+                self._warn_backup(f"{self.path.name} could not be rewritten: {why}")
+                self._append()
         self._full, self._pending = False, {}
         self._write_summary(changes)
 
@@ -456,6 +480,10 @@ class DurableStorage(Storage):
         return journal.must_compact(
             {**self.journal_state(), "full": self._full}, self._last_backup_time
         )
+
+    def _must_fold(self) -> bool:
+        """Whether the commit must rewrite the main file even when no backup is due."""
+        return journal.must_fold({**self.journal_state(), "full": self._full})
 
     def journal_state(self) -> dict[str, Any]:
         """What the choice between appending to the journal and compacting depends on; in
@@ -510,14 +538,18 @@ class DurableStorage(Storage):
         self._jstamp = stamp
         self._jentries += 1
 
-    def _compact(self, data: Tables | None = None) -> None:
-        """Write everything as a new main file and start a new journal."""
+    def _compact(self, data: Tables | None = None, *, keep: bool = False) -> None:
+        """Write everything as a new main file and start a new journal.
+
+        ``keep``: if it fails before the file is replaced, keep what is in memory (the
+        caller appends to the journal instead)."""
         data = self._data if data is None else data
         assert data is not None
         path = self.path
         journal_id = secrets.token_hex(8)
-        blob = orjson.dumps({SCHEMA_KEY: SCHEMA_VERSION, JOURNAL_KEY: journal_id, **data})
-        tmp_name = None
+        database_id = self._database_id or secrets.token_hex(8)
+        blob = self._main_blob(data, database_id, path.name, journal_id)
+        tmp_name, replaced = None, False
         try:
             fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
             with os.fdopen(fd, "wb") as handle:
@@ -526,9 +558,10 @@ class DurableStorage(Storage):
                 handle.flush()
                 os.fsync(handle.fileno())
             os.replace(tmp_name, path)
-            tmp_name = None
+            tmp_name, replaced = None, True
         except OSError as error:
-            self._forget()
+            if replaced or not keep:
+                self._forget()
             raise StorageError(
                 f"could not save {path}: {_describe(error)}; the file on disk was not changed"
             ) from None
@@ -544,11 +577,21 @@ class DurableStorage(Storage):
         # header no longer matches and it is ignored).
         with contextlib.suppress(OSError):
             os.unlink(self.journal_path)
-        self._data, self._journal_id = data, journal_id
+        self._data, self._journal_id, self._database_id = data, journal_id, database_id
         self._stamp = self._stat(path)
         self._jpos, self._jstamp, self._jentries, self._jstale = 0, None, 0, False
         if self._backup_due():
-            self._backup(reason="auto")
+            self._backup("auto", blob)
+
+    @staticmethod
+    def _main_blob(data: Tables, database_id: str, name: str, journal_id: str) -> bytes:
+        """A whole main file: the schema version and the database's identity first."""
+        identity = {DATABASE_KEY: {"1": {"id": database_id, "name": name}}}
+        if DATABASE_KEY in data:  # (an export by a microgoals that saw it as a table)
+            data = {key: table for key, table in data.items() if key != DATABASE_KEY}
+        return orjson.dumps(
+            {SCHEMA_KEY: SCHEMA_VERSION, **identity, JOURNAL_KEY: journal_id, **data}
+        )
 
     @staticmethod
     def _old_stat(path: Path) -> os.stat_result | None:
@@ -569,11 +612,27 @@ class DurableStorage(Storage):
             with contextlib.suppress(OSError):
                 stale.unlink()
 
-    # -- backups ------------------------------------------------------------------------
+    # -- backups, a copy of the whole database, restore ------------------------------------
+
+    def take_warnings(self) -> list[str]:
+        """The warnings not shown yet (a backup that could not be made), each once."""
+        taken = []
+        while self.warnings:  # (a worker thread's save may add one meanwhile)
+            taken.append(self.warnings.pop(0))
+        return taken
+
+    def _warn_backup(self, problem: str) -> None:
+        if not self._backup_warned:
+            self._backup_warned = True
+            self.warnings.append(f"no backup was made ({problem}); your change was saved")
 
     def backups(self) -> list[Path]:
-        """Backups of this database, oldest first."""
-        return [self.backup_dir / name for name in journal.backup_names(str(self.path))]
+        """This database's backups, in the order they were made: those named for it whose
+        recorded identity (database id, file name) does not say they are another's."""
+        mine = head_identity(_head(self.path))[0], self.path.name
+        folder = self.backup_dir
+        found = [folder / name for name in journal.backup_names(str(self.path))]
+        return [b for b in found if _belongs(head_identity(_head(b)), mine)]
 
     def _last_backup_time(self) -> float:
         if self._last_backup is None:
@@ -581,44 +640,226 @@ class DurableStorage(Storage):
         return self._last_backup
 
     def _backup_due(self) -> bool:
-        return journal.backup_due(self._last_backup_time())
+        return self.keeps_backups and journal.backup_due(self._last_backup_time())
 
-    def _backup(self, reason: str) -> Path | None:
-        """Keep the main file under ``backups/``: a hard link when the filesystem allows.
-
-        The main file is only ever replaced, never changed in place, so the link stays a
-        frozen copy of that version.
-        """
-        path = self.path
-        if not path.exists():
+    def _backup(self, reason: str, blob: bytes) -> Path | None:
+        """Keep ``blob`` (a whole main file) under ``backups/`` as an independent copy: a file
+        of its own, fsynced, that no later write to the database can change. One that cannot
+        be made is a warning (``warnings``), never an error: the save itself has happened."""
+        if not self.keeps_backups:
             return None
+        when = journal.now()
+        self._last_backup = when  # tried: not again at every commit of this process
         try:
-            self.backup_dir.mkdir(exist_ok=True)
-            stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
-            target = self.backup_dir / f"{path.stem}-{stamp}-{reason}.json"
-            if not target.exists():
-                try:
-                    os.link(path, target)
-                except OSError:
-                    shutil.copy2(path, target)
-            self._last_backup = time.time()
+            stamp = journal.backup_stamp(when)
+            target = self.backup_dir / f"{self.path.stem}-{stamp}-{reason}.json"
+            self._make_backup_dir()
+            if not target.exists():  # (one a second)
+                _write_new(target, blob)
             for old in self.backups()[: -self.backups_kept]:
                 old.unlink()
+                Path(f"{old}.journal").unlink(missing_ok=True)
             return target
-        except OSError:
-            return None  # a backup that cannot be made must not stop the save itself
-
-    def restore(self, backup: Path) -> None:
-        """Replace the database with ``backup`` (validated first), keeping the current one."""
-        try:
-            raw = backup.read_bytes()
         except OSError as error:
-            raise StorageError(f"cannot read {backup}: {_describe(error)}") from None
-        data, _ = self._decode(raw)
+            self._warn_backup(f"{self.backup_dir}: {_describe(error)}")
+            return None
+
+    def _make_backup_dir(self) -> None:
+        """``backups/`` (0700), without the temp files of a backup cut off by a kill (we hold
+        the lock: no one else is writing one)."""
+        self.backup_dir.mkdir(mode=0o700, exist_ok=True)
+        digits = "[0-9]" * 8  # (not ``.goals-work-*``: that database's, under its own lock)
+        for stale in self.backup_dir.glob(f".{self.path.stem}-{digits}-*.tmp"):
+            with contextlib.suppress(OSError):
+                stale.unlink()
+
+    def _set_aside(self) -> list[Path]:
+        """Copy the main file and its journal, byte for byte, into ``backups/`` as a
+        ``before-restore`` backup (the journal beside it as ``<backup>.journal``)."""
+        stamp = journal.backup_stamp(journal.now())
+        name = f"{self.path.stem}-{stamp}-before-restore"
+        count = 1
+        while (self.backup_dir / f"{name}.json").exists():
+            count += 1
+            name = f"{self.path.stem}-{stamp}-before-restore-{count}"
+        aside: list[Path] = []
+        try:
+            self._make_backup_dir()
+        except OSError as error:
+            raise StorageError(
+                f"cannot make {self.backup_dir}: {_describe(error)}; nothing was changed"
+            ) from None
+        for source, target in (
+            (self.path, self.backup_dir / f"{name}.json"),
+            (self.journal_path, self.backup_dir / f"{name}.json.journal"),
+        ):
+            try:
+                raw = source.read_bytes()
+            except FileNotFoundError:
+                continue
+            except OSError as error:
+                raise StorageError(
+                    f"cannot read {source} to set it aside: {_describe(error)}; nothing was changed"
+                ) from None
+            try:
+                _write_new(target, raw)
+            except OSError as error:
+                for done in aside:
+                    with contextlib.suppress(OSError):
+                        done.unlink()
+                raise StorageError(
+                    f"cannot set {source} aside in {self.backup_dir}: {_describe(error)}; "
+                    "nothing was changed"
+                ) from None
+            aside.append(target)
+        return aside
+
+    def restore(self, backup: Path) -> list[Path]:
+        """Replace the database with ``backup`` (read whole and checked first, with its
+        journal if it was set aside with one). The current database is not loaded, since it
+        may be why a backup is wanted: its file and journal are set aside byte for byte in
+        ``backups/``. Returns what was set aside. Another database's backup is refused."""
+        reader = DurableStorage(backup)
+        reader.keeps_backups = False
+        if not backup.is_file():
+            raise StorageError(f"{backup} is not a file; nothing was changed")
+        reader._load(reader._stat(reader.path))
+        assert reader._data is not None
         with self._locked():
-            if self.path.exists():
-                self._refresh()
-                self._compact()  # the current state, journal included, as one file...
-                self._backup(reason="before-restore")  # ...kept before it is replaced
-            self._compact(data)
+            current = head_identity(_head(self.path))[0]
+            theirs = head_identity(_head(backup))
+            named_for_another = (
+                theirs[1] is None  # (recorded nothing: from before identities were)
+                and backup.resolve().parent == self.backup_dir.resolve()
+                and journal.backup_stamp_of(backup.name, self.path.stem) is None
+            )
+            if named_for_another or not _belongs(theirs, (current, self.path.name)):
+                name = self.path.name
+                if theirs[1] == name:  # the same name, another id: the file was replaced
+                    raise StorageError(
+                        f"{backup.name} is a backup of another database that was called {name} "
+                        f"(id {theirs[0]}; this one is {current}); nothing was changed (to "
+                        f"restore it anyway, move {name} and its journal away first)"
+                    )
+                raise StorageError(
+                    f"{backup.name} is a backup of another database"
+                    f"{f' ({theirs[1]})' if theirs[1] else ''}, not of {name}; nothing was changed"
+                )
+            aside = self._set_aside()
+            self._database_id = current or theirs[0]
+            self._compact(reader._data)
             self._bump(None)
+        return aside
+
+    def fold(self) -> None:
+        """Fold the journal into the main file, so that the main file alone holds everything
+        (the app does this when it quits)."""
+        with self._locked():
+            self._refresh()
+            if self._jstamp is not None:
+                self._compact()
+                self._write_summary(None)
+
+    def copy_to(self, destination: str | os.PathLike[str]) -> Path:
+        """A consistent copy of the whole database, the journal folded in, as one new file
+        (0600): ``destination`` itself, or a file of the database's name in that folder.
+        Never over an existing file. Returns the file written."""
+        target = Path(destination).expanduser()
+        if target.is_dir():
+            target = target / self.path.name
+        with self._locked():
+            if not self.path.exists():
+                raise StorageError(f"there is no database at {self.path}; nothing was written")
+            self._refresh()
+            assert self._data is not None
+            database_id = self._database_id or secrets.token_hex(8)
+            blob = self._main_blob(self._data, database_id, target.name, secrets.token_hex(8))
+            if os.path.lexists(target):
+                raise StorageError(f"{target} already exists; nothing was written")
+            try:
+                _write_new(target, blob)
+            except FileExistsError:
+                raise StorageError(f"{target} already exists; nothing was written") from None
+            except OSError as error:
+                raise StorageError(
+                    f"could not write {target}: {_describe(error)}; nothing was written"
+                ) from None
+        return target
+
+
+def _write_new(target: Path, blob: bytes) -> None:
+    """Write ``blob`` as the new file ``target`` (0600), whole or not at all: a temp file in
+    the same folder, fsynced, then linked to its name, which fails if the name is taken."""
+    folder = target.parent
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(blob)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.link(tmp_name, target)
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp_name)
+    journal.fsync_folder(str(folder))
+
+
+def _head(path: Path) -> bytes:
+    """The first bytes of a file, where a main file records which database it is; nothing
+    from what is not a regular file (a FIFO must not block a listing)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError:
+        return b""
+    try:
+        return os.read(fd, 1024) if os.fstat(fd).st_mode & 0o170000 == 0o100000 else b""
+    except OSError:
+        return b""
+    finally:
+        os.close(fd)
+
+
+def head_identity(head: bytes) -> tuple[str | None, str | None]:
+    """(database id, file name) as the start of a main file or backup records them; None
+    for what it does not record (a file from before they were, or a damaged one)."""
+    prefix = f'{{"{SCHEMA_KEY}":'.encode()
+    if not head.startswith(prefix):
+        return None, None
+    text = head[len(prefix) :].decode("utf-8", "replace")
+    digits = len(text) - len(text.lstrip("0123456789"))
+    key = f',"{DATABASE_KEY}":{{"1":{{"id":"'
+    if not digits or not text.startswith(key, digits):
+        return None, None
+    start = digits + len(key)
+    database_id = _database_id({"1": {"id": text[start : start + 16]}})
+    key = '","name":"'
+    if database_id is None or not text.startswith(key, start + 16):
+        return None, None
+    try:
+        name, _ = scanstring(text, start + 16 + len(key))
+    except ValueError:
+        return database_id, None
+    return database_id, name
+
+
+def _database_id(identity: Any) -> str | None:
+    """The id in a main file's ``database`` document, if it is one we made."""
+    try:
+        value = identity["1"]["id"]
+    except (TypeError, KeyError):
+        return None
+    ok = isinstance(value, str) and len(value) == 16 and all(c in HEX for c in value)
+    return value if ok else None
+
+
+HEX = frozenset("0123456789abcdef")
+
+
+def _belongs(theirs: tuple[str | None, str | None], mine: tuple[str | None, str]) -> bool:
+    """Whether a backup recording ``theirs`` can be the database ``mine``: nothing recorded
+    says otherwise (backups from before identities were recorded match by name only)."""
+    their_id, their_name = theirs
+    my_id, my_name = mine
+    return (their_name is None or their_name == my_name) and (
+        their_id is None or my_id is None or their_id == my_id
+    )
