@@ -213,8 +213,8 @@ def simulate(
         if date == start:
             for gid, first in sorted(carried.items(), key=lambda kv: (kv[1], kv[0])):
                 if gid not in taken and gid in minutes_of and gid not in split_ids:
-                    n = (date - first).days
-                    take(goals[gid], f"carried {n} day{'s' if n != 1 else ''}")
+                    n = (date - first).days  # 0: a step that took its goal's place today
+                    take(goals[gid], f"carried {n} day{'s' if n != 1 else ''}" if n else "planned")
         for habit, rule in habits:
             done_days = habit_done.get(habit.id, set())
             if (habit.first_day or date) > date or not rule.is_due(date, done_days):

@@ -39,7 +39,14 @@ from tui_microgoals.core.models import (
     Interruption,
     Pause,
 )
-from tui_microgoals.core.planner import TodayItem, day_list
+from tui_microgoals.core.planner import (
+    PlanEntries,
+    TodayItem,
+    day_list,
+    first_startable,
+    pass_to_steps,
+    plan_units,
+)
 from tui_microgoals.core.recurrence import Recurrence
 from tui_microgoals.core.review import Review, review_day
 from tui_microgoals.core.storage import (
@@ -150,6 +157,8 @@ class Store:
         #: The last capacity worked out, and what it was worked out from.
         self._capacity_cache: tuple[tuple[Any, ...], int] | None = None
         self._block_saves = 0
+        #: What changes did beyond what was asked, one line each (see ``take_notices``).
+        self._notices: list[str] = []
         if isinstance(self.storage, DurableStorage):
             self.storage.summarize = self._summary
 
@@ -173,6 +182,13 @@ class Store:
     def changed(self) -> bool:
         """Whether another process wrote since we last looked (one stat call)."""
         return self.storage.changed()
+
+    def take_notices(self) -> list[str]:
+        """What the changes since the last call did beyond what was asked (a plan entry that
+        passed to a goal's steps), one line each, for the CLI and the app to show; each is
+        given once. A change that was refused leaves none."""
+        notices, self._notices = self._notices, []
+        return notices
 
     def _summary(
         self, data: dict[str, dict[str, Any]], changes: dict[str, set[str]] | None
@@ -578,6 +594,47 @@ class Store:
             if above.status == DONE and not above.is_habit:
                 self._save_goal(replace(above, status=OPEN, done_at=None, done_on=None))
 
+    def _listed_before_first_step(self, parent: int | None) -> bool | None:
+        """Before ``parent`` gets a step: None if it has one already or no day plan holds
+        it (nothing to hand over), else whether it is on today's list, open."""
+        if parent is None:
+            return None
+        raw = self._goals_t._read_table()
+        if any(d.get("parent") == parent and d.get("status") != DROPPED for d in raw.values()):
+            return None
+        if not any(
+            parent in day.items or parent in day.off or day.one_thing == parent
+            for day in self.days().values()
+        ):
+            return None
+        return any(i.goal.id == parent and not i.done for i in self.today())
+
+    def _hand_off(self, parent: int | None, listed: bool | None) -> list[str]:
+        """A goal that got its first step is no longer a micro-goal: its place on each
+        day's list from today on passes to its open steps (earlier days keep their record;
+        the day list reads them the same way). Returns what to tell the user."""
+        if parent is None or listed is None:
+            return []
+        goals = self.goals()
+        entries = PlanEntries(goals, [parent])
+        if parent not in entries.steps:
+            return []
+        today = self.clock.today()
+        for day in list(self.days().values()):
+            if day.date >= today and (
+                parent in day.items or parent in day.off or day.one_thing == parent
+            ):
+                self._save_day(pass_to_steps(day, entries, goals))
+        if not listed:
+            return []
+        steps = entries.of(parent)
+        if not steps:
+            return [f"goal {parent} now has steps, none open: it left today's list"]
+        shown = ", ".join(map(str, steps[:5]))
+        if len(steps) > 5:
+            shown += f" and {len(steps) - 5} more"
+        return [f"goal {parent} now has steps: its place on today's list passed to {shown}"]
+
     def add_goal(
         self,
         title: str,
@@ -598,6 +655,7 @@ class Store:
             goals = self._goal_view()
             self._check_parent(goals, None, parent)
             after_ids = self._check_after(goals, None, after, parent)
+            listed = self._listed_before_first_step(parent)
             self._reopen_above(goals, parent)
             raw = self._goals_t._read_table()
             positions = [d.get("position") for d in raw.values() if d.get("parent") == parent]
@@ -619,8 +677,10 @@ class Store:
                 created_on=self.clock.today(),
             )
             self._save_goal(goal)
+            notice = self._hand_off(parent, listed)
             if today:
                 self._plan([goal.id], self.clock.today())
+        self._notices += notice
         return goal
 
     def edit_goal(
@@ -646,11 +706,14 @@ class Store:
             changes["due"] = due
         if not isinstance(every, _Unset):
             changes["recurrence"] = str(Recurrence.parse(every)) if every else None
+        notice: list[str] = []
+        listed: bool | None = None
         with self._tx():
             goals = self.goals()
             goal = self.goal(goal_id)
             if not isinstance(parent, _Unset) and parent != goal.parent:
                 self._check_parent(goals, goal_id, parent)
+                listed = self._listed_before_first_step(parent)
                 siblings = [g for g in goals.values() if g.parent == parent]
                 changes["parent"] = parent
                 changes["position"] = max((g.position for g in siblings), default=-1) + 1
@@ -659,6 +722,9 @@ class Store:
             if not isinstance(after, _Unset):
                 changes["after"] = self._check_after(goals, goal_id, after)
             goal = self._save_goal(replace(goal, **changes))
+            if listed is not None and not isinstance(parent, _Unset):
+                notice = self._hand_off(parent, listed)
+        self._notices += notice
         return goal
 
     def depend(self, goal_id: int, after: int) -> Goal:
@@ -796,50 +862,84 @@ class Store:
         # A fresh copy in the cache: the caller may go on changing its own.
         self._days_by_key()[str(day.doc_id)] = Day.from_doc(doc)
 
-    def _plan(self, ids: Iterable[int], date: Date) -> Day:
+    def _day_to_change(self, date: Date) -> Day:
+        """A day's plan about to change, with any entry for a goal with steps (a file
+        written before the hand-off) passed to those steps first, so it is never stuck."""
         day = self.day(date)
         goals = self.goals()
-        kids = tree.children_map(goals)
+        ids = [*day.items, *day.off, *([day.one_thing] if day.one_thing is not None else [])]
+        entries = PlanEntries(goals, ids)
+        return pass_to_steps(day, entries, goals) if entries.steps else day
+
+    def _plan(self, ids: Iterable[int], date: Date, notices: list[str] | None = None) -> Day:
+        """Plan micro-goals. A goal with steps stands for its open steps (as "plan the
+        project" does in a todo tree: its parts go on the list), and is refused only when
+        none is open."""
+        ids = list(ids)
+        day = self._day_to_change(date)
+        goals = self.goals()
+        entries = PlanEntries(goals, ids)
         for goal_id in ids:
             goal = self.goal(goal_id)
-            if not tree.is_leaf(goals, goal_id, kids):
-                raise InputError(
-                    f"goal {goal_id} ({goal.title}) has micro-goals; plan those instead"
-                )
             if goal.status == DROPPED:
                 raise InputError(f"goal {goal_id} was dropped")
-            if goal_id in day.off:
-                day.off.remove(goal_id)
-            if goal_id not in day.items:
-                day.items.append(goal_id)
+            units = entries.of(goal_id)
+            if goal_id in entries.steps:
+                if not units:
+                    raise InputError(f"goal {goal_id} has no open step to plan")
+                if notices is not None:
+                    listed = ", ".join(map(str, units))
+                    notices.append(f"goal {goal_id} has steps: planned its open steps {listed}")
+            for unit in units:
+                if unit in day.off:
+                    day.off.remove(unit)
+                if unit not in day.items:
+                    day.items.append(unit)
         self._save_day(day)
         return day
 
     def plan(self, ids: Iterable[int], date: Date | None = None) -> list[TodayItem]:
         date = date or self.clock.today()
+        notices: list[str] = []
         with self._tx():
-            self._plan(list(ids), date)
+            self._plan(list(ids), date, notices)
+        self._notices += notices
         return self.today(date)
 
     def unplan(self, goal_id: int, date: Date | None = None) -> list[TodayItem]:
-        """Take a goal off a day's list; it stops being carried."""
+        """Take a goal off a day's list; it stops being carried. A goal with steps takes
+        its open steps off."""
         date = date or self.clock.today()
         with self._tx():
             self.goal(goal_id)
-            day = self.day(date)
-            if goal_id in day.items:
-                day.items.remove(goal_id)
-            if goal_id not in day.off:
-                day.off.append(goal_id)
-            if day.one_thing == goal_id:
+            day = self._day_to_change(date)
+            units = list(dict.fromkeys([*plan_units(self.goals(), goal_id), goal_id]))
+            day.items = [i for i in day.items if i not in units]
+            day.off += [u for u in units if u not in day.off]
+            if day.one_thing in units:
                 day.one_thing = None
             self._save_day(day)
         return self.today(date)
 
     def set_one_thing(self, goal_id: int | None, date: Date | None = None) -> Day:
+        """The One Thing is a micro-goal; for a goal with steps, its first open step that
+        can start now (planned if it is not yet)."""
         date = date or self.clock.today()
+        notices: list[str] = []
         with self._tx():
-            day = self.day(date)
+            if goal_id is not None:
+                self.goal(goal_id)
+                units = plan_units(self.goals(), goal_id)
+                if units != [goal_id]:
+                    chosen = first_startable(self.goals(), units)
+                    if chosen is None:
+                        raise InputError(f"goal {goal_id} has no open step that can start now")
+                    notices.append(
+                        f"goal {goal_id} has steps: the One Thing is its first step that "
+                        f"can start, {chosen}"
+                    )
+                    goal_id = chosen
+            day = self._day_to_change(date)
             if (
                 goal_id is not None
                 and not (goal_id in day.items and goal_id in self.goals())
@@ -849,12 +949,13 @@ class Store:
                 day = self.day(date)
             day.one_thing = goal_id
             self._save_day(day)
+        self._notices += notices
         return day
 
     def reorder_day(self, goal_id: int, delta: int, date: Date | None = None) -> Day:
         date = date or self.clock.today()
         with self._tx():
-            day = self.day(date)
+            day = self._day_to_change(date)
             if goal_id not in day.items:
                 raise InputError(f"goal {goal_id} is not planned for {date}")
             index = day.items.index(goal_id)
