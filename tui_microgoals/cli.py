@@ -720,6 +720,9 @@ def main_full(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             return run_app(ctx)
         COMMANDS[args.command.replace("-", "_")](ctx)
+        if ctx._store is not None and not ctx.json:  # what moved beyond what was asked
+            for notice in ctx._store.take_notices():
+                out(notice)
         return 0
 
     return guarded(command)
