@@ -762,7 +762,11 @@ class Store:
             return goal
         if goal.status != OPEN:
             raise Conflict(f"goal {goal.id} is already {goal.status}")
-        open_kids = [g for g in self.goals().values() if g.parent == goal.id and g.status == OPEN]
+        open_kids = [  # a habit never finishes, so it never holds its goal open
+            g
+            for g in self.goals().values()
+            if g.parent == goal.id and g.status == OPEN and not g.is_habit
+        ]
         if open_kids:
             raise Conflict(
                 f"goal {goal.id} still has {len(open_kids)} open micro-goal(s); finish those first"
@@ -775,11 +779,16 @@ class Store:
 
     def _complete_above(self, goal_id: int, when: DateTime) -> None:
         """A goal whose steps are all done (none open) is done too: its progress says 5/5,
-        and whatever waits for it is no longer blocked."""
+        and whatever waits for it is no longer blocked. Habits below it don't count: they
+        never finish."""
         goals = self.goals()
         kids = tree.children_map(goals)
         for above in tree.ancestors(goals, goal_id):
-            live = [goals[c.id] for c in kids.get(above.id, []) if goals[c.id].status != DROPPED]
+            live = [
+                goals[c.id]
+                for c in kids.get(above.id, [])
+                if goals[c.id].status != DROPPED and not goals[c.id].is_habit
+            ]
             if above.status != OPEN or above.is_habit or not live:
                 break
             if any(c.status != DONE for c in live):
