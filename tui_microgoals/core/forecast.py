@@ -268,15 +268,19 @@ class SuggestedPlan:
 
 
 def suggested_plan(sim: Simulation, goals: Mapping[int, Goal], day: Day | None) -> SuggestedPlan:
+    """The first simulated day. Its One Thing is the day's own if that can start, else the
+    item that unblocks most (then the earliest deadline); never one that cannot start yet
+    (``tree.waits``), even if the simulation takes it later that day."""
     first = sim.days[0] if sim.days else SimDay(sim.start)
     items = first.items
     due = deadlines(goals)
     one: Goal | None = None
     kept = goals.get(day.one_thing) if day is not None and day.one_thing is not None else None
-    if kept is not None and kept.status == OPEN:
+    startable = [i for i in items if i.goal.status == OPEN and not tree.waits(goals, i.goal)]
+    if kept is not None and kept.status == OPEN and not tree.waits(goals, kept):
         one = kept
-    elif items:
-        candidates = [i for i in items if not i.goal.is_habit] or items
+    elif startable:
+        candidates = [i for i in startable if not i.goal.is_habit] or startable
         far = Date(9999, 12, 31)
         best = min(
             enumerate(candidates),

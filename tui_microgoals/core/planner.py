@@ -16,7 +16,7 @@ from pendulum import Date
 from tui_microgoals.core.errors import InputError
 from tui_microgoals.core.models import DONE, DROPPED, OPEN, Day, Goal
 from tui_microgoals.core.recurrence import Recurrence
-from tui_microgoals.core.tree import Goals, blockers, children_map, is_blocked, is_too_big
+from tui_microgoals.core.tree import Goals, children_map, is_blocked, is_too_big, waits
 
 CARRY_WINDOW_DAYS = 90
 
@@ -100,7 +100,7 @@ def plan_units(goals: Goals, goal_id: int) -> list[int]:
 
 def first_startable(goals: Goals, ids: Iterable[int]) -> int | None:
     """The first of ``ids`` that is open and waits for nothing (a One Thing must be)."""
-    return next((i for i in ids if goals[i].status == OPEN and not blockers(goals, goals[i])), None)
+    return next((i for i in ids if goals[i].status == OPEN and not waits(goals, goals[i])), None)
 
 
 def pass_to_steps(day: Day, entries: PlanEntries, goals: Goals) -> Day:

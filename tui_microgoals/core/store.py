@@ -490,7 +490,9 @@ class Store:
             ]
             day = self._plan(new, plan.date) if new else self.day(plan.date)
             one = plan.one_thing
-            if day.one_thing is None and one is not None and one.id in chosen:
+            current = self.goals().get(day.one_thing) if day.one_thing is not None else None
+            cannot_start = current is None or tree.waits(self.goals(), current)
+            if cannot_start and one is not None and one.id in chosen:
                 day.one_thing = one.id
                 self._save_day(day)
         return day

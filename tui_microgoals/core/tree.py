@@ -116,6 +116,14 @@ def is_blocked(goals: Goals, goal: Goal) -> bool:
     return goal.status == OPEN and any(a in goals and goals[a].status == OPEN for a in goal.after)
 
 
+def waits(goals: Goals, goal: Goal) -> bool:
+    """Blocked, or below a blocked goal: it cannot start yet (the planning simulation waits
+    for both, and the One Thing must be able to start)."""
+    return goal.status == OPEN and any(
+        is_blocked(goals, g) for g in [goal, *ancestors(goals, goal.id)]
+    )
+
+
 def blockers(goals: Goals, goal: Goal) -> list[Goal]:
     return [goals[a] for a in goal.after if a in goals and goals[a].status == OPEN]
 
