@@ -42,3 +42,26 @@ def test_first_step_takes_the_planned_goals_place_and_says_so(tmp_path: Path) ->
     assert f"goal {big} has steps: planned its open steps {step}" in out
     cli.ok("unplan", str(big))  # and taking it off is never stuck
     assert cli.json("today") == []
+
+
+def test_settings_out_of_range_are_input_errors(tmp_path: Path) -> None:
+    cli = CLI(tmp_path / "db.json")
+    before = cli.json("config")
+    for args, says in [
+        (("capacity", str(10**20)), "capacity must be a whole number from 1 to 1440"),
+        (("capacity", "2000"), "from 1 to 1440"),
+        (("reward_every", str(10**20)), "from 1 to 1000"),
+        (("block_minutes", "91"), "a block lasts 5 to 90 minutes"),
+        (("theme", "nosuchtheme"), "unknown theme 'nosuchtheme'; the themes are: ansi-dark"),
+    ]:
+        result = subprocess.run(
+            [sys.executable, "-m", "tui_microgoals", "config", *args],
+            capture_output=True,
+            text=True,
+            env=cli.env,
+            timeout=60,
+        )
+        assert result.returncode == 2, result.stderr
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and says in lines[0], result.stderr
+    assert cli.json("config") == before

@@ -20,7 +20,7 @@ from pendulum import Date, DateTime
 from tinydb import TinyDB
 from tinydb.table import Document
 
-from tui_microgoals.core import forecast, timer, tree
+from tui_microgoals.core import forecast, settings, timer, tree
 from tui_microgoals.core.clock import Clock
 from tui_microgoals.core.errors import Conflict, InputError, NotFound
 from tui_microgoals.core.forecast import ForecastRow, Simulation, SuggestedPlan
@@ -29,8 +29,6 @@ from tui_microgoals.core.models import (
     DEFAULT_BLOCK_MINUTES,
     DONE,
     DROPPED,
-    MAX_BLOCK_MINUTES,
-    MIN_BLOCK_MINUTES,
     OPEN,
     OUTCOMES,
     Block,
@@ -49,6 +47,7 @@ from tui_microgoals.core.planner import (
 )
 from tui_microgoals.core.recurrence import Recurrence
 from tui_microgoals.core.review import Review, review_day
+from tui_microgoals.core.settings import check_block_minutes as check_block_minutes
 from tui_microgoals.core.storage import (
     SCHEMA_VERSION,
     DurableStorage,
@@ -93,14 +92,6 @@ class Snapshot:
     days: dict[Date, Day]
     running: Block | None
     settings: dict[str, Any]
-
-
-def check_block_minutes(minutes: int) -> int:
-    if not MIN_BLOCK_MINUTES <= minutes <= MAX_BLOCK_MINUTES:
-        raise InputError(
-            f"a block lasts {MIN_BLOCK_MINUTES} to {MAX_BLOCK_MINUTES} minutes, not {minutes}"
-        )
-    return minutes
 
 
 def _dismissal_active(dismissed_on: str | None, date: Date) -> bool:
@@ -278,29 +269,23 @@ class Store:
 
     def settings(self) -> dict[str, Any]:
         """Stored settings over the defaults; a hand-edited value of the wrong type (or one
-        ``set_setting`` would refuse) reads as the default."""
+        ``set_setting`` would refuse: see ``settings.check``) reads as the default."""
         stored = self._meta().get("settings")
-        settings = dict(DEFAULT_SETTINGS)
+        found = dict(DEFAULT_SETTINGS)
         for key, value in stored.items() if isinstance(stored, dict) else ():
             default = DEFAULT_SETTINGS.get(key)
             if default is None or type(value) is type(default):
-                settings[key] = value
-        if not MIN_BLOCK_MINUTES <= settings["block_minutes"] <= MAX_BLOCK_MINUTES:
-            settings["block_minutes"] = DEFAULT_SETTINGS["block_minutes"]
-        for key in ("capacity", "reward_every"):
-            if settings[key] < 1:
-                settings[key] = DEFAULT_SETTINGS[key]
-        return settings
+                found[key] = value
+        for key in (*settings.RANGES, "theme"):
+            if not settings.readable(key, found[key]):
+                found[key] = DEFAULT_SETTINGS[key]
+        return found
 
     def set_setting(self, key: str, value: Any) -> dict[str, Any]:
+        """Change one setting; a value out of its range is refused with one line."""
         if key not in DEFAULT_SETTINGS:
             raise InputError(f"unknown setting {key!r}; known: {', '.join(DEFAULT_SETTINGS)}")
-        if key == "block_minutes":
-            check_block_minutes(value)
-        if key in ("capacity", "reward_every") and (not isinstance(value, int) or value < 1):
-            raise InputError(f"{key} must be a whole number above 0")
-        if key == "reward":
-            value = clean_line(value, what="reward")
+        value = settings.check(key, value)
         with self._tx():
             meta = self._meta()
             meta["settings"] = {**meta.get("settings", {}), key: value}
@@ -434,9 +419,7 @@ class Store:
     def capacity(self, date: Date | None = None, override: int | None = None) -> int:
         """Focus minutes in a usual day: the median of the last 14 days that had a block."""
         if override is not None:
-            if isinstance(override, bool) or not isinstance(override, int) or override < 1:
-                raise InputError("capacity must be a whole number of minutes above 0")
-            return override
+            return settings.check_number("capacity", override)
         date = date or self.clock.today()
         setting = self.settings()["capacity"]
         raw = self._blocks_t._read_table()  # reloads first if another process wrote
