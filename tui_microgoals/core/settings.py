@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from tui_microgoals.core.errors import InputError
-from tui_microgoals.core.models import MAX_BLOCK_MINUTES, MIN_BLOCK_MINUTES
+from tui_microgoals.core.models import MAX_BLOCK_MINUTES, MIN_BLOCK_MINUTES, Goal
 from tui_microgoals.core.text import clean_line
 
 THEMES = (
@@ -50,6 +50,15 @@ def check_block_minutes(minutes: int) -> int:
             f"a block lasts {MIN_BLOCK_MINUTES} to {MAX_BLOCK_MINUTES} minutes, not {minutes}"
         )
     return minutes
+
+
+def block_minutes_for(goal: Goal | None, setting: int) -> int:
+    """A block's length when none is given: the micro-goal's estimate when a block can be
+    that long (5-90 minutes), else the ``block_minutes`` setting."""
+    estimate = goal.minutes if goal is not None else None
+    if estimate is not None and MIN_BLOCK_MINUTES <= estimate <= MAX_BLOCK_MINUTES:
+        return estimate
+    return setting
 
 
 def check_number(key: str, value: Any) -> int:

@@ -981,10 +981,14 @@ class Store:
         return block
 
     def start_block(self, goal_id: int, minutes: int | None = None) -> Block:
+        """Start a block on a micro-goal; without ``minutes``, it lasts the goal's estimate
+        if a block can be that long, else the setting (``settings.block_minutes_for``)."""
         with self._tx():
-            minutes = check_block_minutes(minutes or self.settings()["block_minutes"])
             goals = self.goals()
             goal = self.goal(goal_id)
+            if minutes is None:
+                minutes = settings.block_minutes_for(goal, self.settings()["block_minutes"])
+            minutes = check_block_minutes(minutes)
             running = self.running_block()
             if running is not None:
                 other = goals.get(running.goal)

@@ -24,6 +24,7 @@ from tui_microgoals.core.errors import MicrogoalsError
 from tui_microgoals.core.models import DONE, OPEN, Block, Goal
 from tui_microgoals.core.planner import TodayItem, day_list, plan_units
 from tui_microgoals.core.review import goal_done_days, habit_days, streak
+from tui_microgoals.core.settings import block_minutes_for
 from tui_microgoals.core.store import Snapshot, Store
 from tui_microgoals.screens.plan_commands import PlanCommands
 from tui_microgoals.session import Session
@@ -227,7 +228,7 @@ class MainScreen(PlanCommands):
                 path=tree.path(goals, goal.id) if goal else "",
                 candidate=candidate,
                 why_not=why_not,
-                block_minutes=snap.settings["block_minutes"],
+                block_minutes=block_minutes_for(goal, snap.settings["block_minutes"]),
                 break_until=self.session.break_until,
                 tz=self.session.clock.tz,
             ),

@@ -1,5 +1,5 @@
-"""Issue 12, trap 4 through the real entry point: a goal that gets steps leaves today's list
-to them, and the command says so."""
+"""Issue 12 through the real entry point: a goal with steps leaves today's list to them and
+the command says so (trap 4); settings are checked; a block lasts the step's estimate."""
 
 from __future__ import annotations
 
@@ -65,3 +65,11 @@ def test_settings_out_of_range_are_input_errors(tmp_path: Path) -> None:
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1 and says in lines[0], result.stderr
     assert cli.json("config") == before
+
+
+def test_start_lasts_the_estimate(tmp_path: Path) -> None:
+    cli = CLI(tmp_path / "db.json")
+    step = cli.json("add", "Outline it", "--minutes", "15")["id"]
+    assert "15:00 left" in cli.ok("start", str(step))
+    cli.ok("stop", "--abandon")
+    assert "30:00 left" in cli.ok("start", str(step), "--minutes", "30")
