@@ -77,7 +77,7 @@ def goal_label(goal: Goal, view: TreeView, progress: tree.Progress, leaf: bool) 
     if (status := view.forecast.get(goal.id)) in FORECAST_MARKERS:
         words, style = FORECAST_MARKERS[status]  # near the title, so a narrow pane shows it
         text.append(f"  {words}", style=style)
-    if not leaf:
+    if not leaf and progress.total:  # (a goal of habits only: they never finish)
         text.append(f"  {progress.done}/{progress.total} ", style="dim" if done else "")
         text.append(progress_bar(progress.fraction), style="green")
         if progress.minutes_total:
