@@ -570,14 +570,20 @@ class Store:
             )
         return result
 
-    def _reopen_above(self, goals: Mapping[int, Goal], parent: int | None) -> None:
-        """A new open step under a finished goal means that goal is not finished after all."""
+    def _reopen_above(
+        self, goals: Mapping[int, Goal], parent: int | None, *, dropped: bool = False
+    ) -> None:
+        """A new open step under a finished goal means that goal is not finished after all
+        (with ``dropped``, a dropped goal above is not dropped either)."""
         if parent is None or parent not in goals:
             return
         chain = [goals[parent], *tree.ancestors(goals, parent)]
+        closed = (DONE, DROPPED) if dropped else (DONE,)
         for above in chain:
-            if above.status == DONE and not above.is_habit:
-                self._save_goal(replace(above, status=OPEN, done_at=None, done_on=None))
+            if above.status in closed and not above.is_habit:
+                self._save_goal(
+                    replace(above, status=OPEN, done_at=None, done_on=None, dropped_at=None)
+                )
 
     def _listed_before_first_step(self, parent: int | None) -> bool | None:
         """Before ``parent`` gets a step: None if it has one already or no day plan holds
@@ -792,16 +798,30 @@ class Store:
             return self._finish_goal(goal, self.clock.now())
 
     def reopen(self, goal_id: int) -> Goal:
+        """Open a done or dropped goal again (a habit done today: today's occurrence).
+
+        A dropped goal brings back the steps its drop took (stamped with the same
+        ``dropped_at``; a file from before the stamp: every dropped step), not the ones
+        dropped on their own before; and a dropped or done goal above it opens too, so the
+        goal is not hidden under a closed one.
+        """
         with self._tx():
             goal = self.goal(goal_id)
-            if goal.is_habit:
+            if goal.is_habit and goal.status != DROPPED:
                 day = self.day(self.clock.today())
                 if goal_id in day.habits_done:
                     day.habits_done.remove(goal_id)
                     self._save_day(day)
                 return goal
-            self._reopen_above(self.goals(), goal.parent)
-            return self._save_goal(replace(goal, status=OPEN, done_at=None, done_on=None))
+            goals = self.goals()
+            if goal.status == DROPPED:
+                for below in map(goals.__getitem__, tree.descendants(goals, goal_id)):
+                    if below.status == DROPPED and below.dropped_at == goal.dropped_at:
+                        self._save_goal(replace(below, status=OPEN, dropped_at=None))
+            self._reopen_above(goals, goal.parent, dropped=True)
+            return self._save_goal(
+                replace(goal, status=OPEN, done_at=None, done_on=None, dropped_at=None)
+            )
 
     def drop(self, goal_id: int) -> list[int]:
         """Drop a goal and every open goal below it; returns the ids dropped."""
@@ -811,8 +831,9 @@ class Store:
             ids = [goal_id, *tree.descendants(goals, goal_id)]
             self._refuse_if_running(ids)
             dropped = [i for i in ids if goals[i].status == OPEN]
+            now = self.clock.now()
             for i in dropped:
-                self._save_goal(replace(goals[i], status=DROPPED))
+                self._save_goal(replace(goals[i], status=DROPPED, dropped_at=now))
             self._complete_above(goal_id, self.clock.now())
         return dropped
 
