@@ -69,4 +69,3 @@ def test_a_dropped_habit_reopens(store: Store) -> None:
     store.reopen(habit)
     assert store.goal(habit).status == OPEN
     assert habit in [i.goal.id for i in store.today()]
-
