@@ -811,6 +811,9 @@ def main_full(argv: Sequence[str] | None = None) -> int:
         if ctx._store is not None:  # what did not stop the command: a backup not made
             for line in ctx._store.storage.take_warnings():
                 print(f"{PROG}: {line}", file=sys.stderr)
+        if ctx._store is not None and not ctx.json:  # what moved beyond what was asked
+            for notice in ctx._store.take_notices():
+                out(notice)
         return 0
 
     return guarded(command)

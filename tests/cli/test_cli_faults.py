@@ -882,7 +882,11 @@ def test_damaged_blocks_days_and_settings(server: Server, tmp_path: Path, kind: 
             # a document the core cannot do without is refused, not guessed; a review of
             # today reads only today's blocks, and the damaged one is dated DAY
             today = argv[0] == "review" and "--date" not in argv and pendulum.today("UTC") != DAY
-            assert argv[0] in ("plan", "today", "status", "forecast") or today, (argv, out)
+            # start, stop and done read no day plan (goal 1 is still a micro-goal when a
+            # damaged day plan, which may hold it, kept `add --parent 1` from handing it
+            # its place)
+            allowed = ("plan", "today", "status", "forecast", "start", "stop", "done")
+            assert argv[0] in allowed or today, (argv, out)
     if refusal:
         assert orjson.loads(db.read_bytes()) == orjson.loads(content) or refusal != "not a number"
     for name, docs in tables.items():  # what was there is still there

@@ -34,16 +34,16 @@ def test_plan_keeps_order_and_ignores_duplicates(store: Store, reopen: Reopen) -
     assert store.day(SUNDAY).items == [c, a, b]
 
 
-def test_plan_refuses_goals_with_children_and_dropped_goals(store: Store) -> None:
+def test_plan_puts_a_goals_steps_on_the_list_and_refuses_dropped_goals(store: Store) -> None:
     parent = store.add_goal("parent")
-    store.add_goal("kid", parent=parent.id)
+    kid = store.add_goal("kid", parent=parent.id)
     gone = store.add_goal("gone")
     store.drop(gone.id)
-    with pytest.raises(InputError, match="micro-goals"):
-        store.plan([parent.id])
     with pytest.raises(InputError, match="dropped"):
         store.plan([gone.id])
     assert store.today() == []
+    store.plan([parent.id])  # a goal with steps is never listed itself: its steps are
+    assert [i.goal.id for i in store.today()] == [kid.id]
 
 
 def test_add_with_today_plans_it(store: Store) -> None:

@@ -47,7 +47,10 @@ def test_block_length_comes_from_settings_and_is_bounded(store: Store, goal_id: 
             store.start_block(goal_id, minutes)
     assert store.running_block() is None
     store.set_setting("block_minutes", 15)
-    assert store.start_block(goal_id).planned_seconds == 15 * MIN
+    assert store.start_block(goal_id).planned_seconds == 20 * MIN  # its estimate
+    store.stop_block()
+    unsized = store.add_goal("no estimate").id
+    assert store.start_block(unsized).planned_seconds == 15 * MIN  # the setting
     store.stop_block()
     assert store.start_block(goal_id, 90).planned_seconds == 90 * MIN
 

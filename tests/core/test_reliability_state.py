@@ -196,8 +196,17 @@ class StoreMachine(RuleBasedStateMachine):
             return
         goal_id = self.choose(goal)
         assert goal_id is not None
-        allowed = self.is_leaf(goal_id) and self.status[goal_id] != "dropped"
+        allowed = self.status[goal_id] != "dropped" and (
+            self.is_leaf(goal_id) or bool(self.open_steps(goal_id))
+        )
         self.expect(allowed, lambda: self.store.plan([goal_id]))
+
+    def open_steps(self, goal: int) -> list[int]:
+        """A goal with steps is planned as its open leaves."""
+        live = [c for c in self.kids(goal) if self.status[c] != "dropped"]
+        if not live:
+            return [goal] if self.status[goal] == "open" else []
+        return [leaf for c in live for leaf in self.open_steps(c)]
 
     @rule(goal=pick)
     def unplan(self, goal: int) -> None:
@@ -320,7 +329,10 @@ class StoreMachine(RuleBasedStateMachine):
                 assert set(day.items) <= set(goals)
                 assert day.one_thing is None or day.one_thing in goals
         # Blocks and past plans of deleted goals are tolerated: every view still works.
-        assert {i.goal.id for i in self.store.today()} <= set(goals)
+        listed = [i.goal.id for i in self.store.today()]
+        assert set(listed) <= set(goals)
+        assert len(listed) == len(set(listed))
+        assert all(tree.is_leaf(goals, i) for i in listed)  # a goal with steps: never listed
         review = self.store.review()
         assert review.focus_minutes >= 0
         self.store.forecast()

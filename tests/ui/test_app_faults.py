@@ -175,19 +175,19 @@ async def test_clock_jumps_keep_the_countdown_in_range_and_ask_once(store, clock
     app = make_app(store, clock)
     asked = []
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("s")
+        await pilot.press("s")  # a 15-minute block: the first item's estimate
         clock.advance(minutes=5)
         await tick(pilot)
-        assert countdown(app) == "15:00"
+        assert countdown(app) == "10:00"
         clock.advance(hours=-1)  # the wall clock set an hour back
         await tick(pilot)
-        assert countdown(app) == "20:00"  # never more than planned
+        assert countdown(app) == "15:00"  # never more than planned
         clock.advance(hours=1, seconds=5)  # back, then 5 s of a blocked event loop
         await tick(pilot)
-        assert countdown(app) == "14:55"
+        assert countdown(app) == "09:55"
         clock.advance(minutes=8)
         await tick(pilot)
-        assert countdown(app) == "06:55"
+        assert countdown(app) == "01:55"
         clock.advance(minutes=10)  # the process stopped for ten minutes
         for _ in range(4):
             await tick(pilot)
@@ -200,7 +200,7 @@ async def test_clock_jumps_keep_the_countdown_in_range_and_ask_once(store, clock
             await tick(pilot)
             assert not isinstance(app.screen, BlockEndScreen)
     block = store.blocks()[0]
-    assert (block.ended_at - block.started_at).total_seconds() == 20 * 60
+    assert (block.ended_at - block.started_at).total_seconds() == 15 * 60
 
 
 async def test_a_block_across_midnight_counts_for_its_start_day(store, clock):
@@ -209,10 +209,10 @@ async def test_a_block_across_midnight_counts_for_its_start_day(store, clock):
     start_day = clock.today()
     app = make_app(store, clock)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("s")
-        clock.advance(minutes=15)  # 00:05 the next day
+        await pilot.press("s")  # a 15-minute block: the first item's estimate
+        clock.advance(minutes=12)  # 00:02 the next day
         await tick(pilot)
-        assert countdown(app) == "05:00"
+        assert countdown(app) == "03:00"
         clock.advance(minutes=6)
         await tick(pilot)
         assert isinstance(app.screen, BlockEndScreen)

@@ -23,7 +23,8 @@ async def test_today_has_focus_and_s_starts_a_block_on_its_first_item(store, clo
         assert block is not None and block.goal == plan.first
         clock.advance(minutes=2, seconds=30)
         await pilot.pause(0.6)
-        assert app.screen.query_one("#focus-clock", Digits).value == "17:30"
+        # The first item's estimate: 15 minutes (a block lasts it when it is 5-90).
+        assert app.screen.query_one("#focus-clock", Digits).value == "12:30"
         assert "Focus block running" in screen_text(app)
 
 
@@ -37,13 +38,13 @@ async def test_pause_and_resume_stop_the_countdown(store, clock):
         assert store.running_block().paused
         clock.advance(minutes=10)
         await tick(pilot)
-        assert app.screen.query_one("#focus-clock", Digits).value == "15:00"
+        assert app.screen.query_one("#focus-clock", Digits).value == "10:00"  # 15 - 5
         assert "Paused" in screen_text(app)
         await pilot.press("p")
         assert not store.running_block().paused
         clock.advance(minutes=1)
         await tick(pilot)
-        assert app.screen.query_one("#focus-clock", Digits).value == "14:00"
+        assert app.screen.query_one("#focus-clock", Digits).value == "09:00"
 
 
 async def test_interruption_is_logged_with_its_note(store, clock):
@@ -134,7 +135,7 @@ async def test_plus_and_abandon_during_a_block(store, clock):
     app = make_app(store, clock)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("s", "plus")
-        assert store.running_block().planned_seconds == 25 * 60
+        assert store.running_block().planned_seconds == (15 + 5) * 60  # its estimate + 5
         await pilot.press("X")
         assert store.running_block() is None
         assert store.blocks_on(clock.today())[-1].outcome == "abandoned"

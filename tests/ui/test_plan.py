@@ -206,7 +206,7 @@ async def test_capacity_setting(store: Store, clock: FixedClock) -> None:
         assert "Now: 120 min a day." in screen_text(pilot.app)
         await pilot.press(*["backspace"] * 3, "minus", "5", "enter")
         await pilot.pause()
-        assert "capacity must be a whole number above 0" in screen_text(pilot.app)
+        assert "capacity must be a whole number from 1 to 1440" in screen_text(pilot.app)
         await pilot.press("backspace", "backspace", "x", "enter")
         await pilot.pause()
         assert "capacity must be a whole number, not 'x'" in screen_text(pilot.app)

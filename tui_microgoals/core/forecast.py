@@ -213,8 +213,8 @@ def simulate(
         if date == start:
             for gid, first in sorted(carried.items(), key=lambda kv: (kv[1], kv[0])):
                 if gid not in taken and gid in minutes_of and gid not in split_ids:
-                    n = (date - first).days
-                    take(goals[gid], f"carried {n} day{'s' if n != 1 else ''}")
+                    n = (date - first).days  # 0: a step that took its goal's place today
+                    take(goals[gid], f"carried {n} day{'s' if n != 1 else ''}" if n else "planned")
         for habit, rule in habits:
             done_days = habit_done.get(habit.id, set())
             if (habit.first_day or date) > date or not rule.is_due(date, done_days):
@@ -268,15 +268,19 @@ class SuggestedPlan:
 
 
 def suggested_plan(sim: Simulation, goals: Mapping[int, Goal], day: Day | None) -> SuggestedPlan:
+    """The first simulated day. Its One Thing is the day's own if that can start, else the
+    item that unblocks most (then the earliest deadline); never one that cannot start yet
+    (``tree.waits``), even if the simulation takes it later that day."""
     first = sim.days[0] if sim.days else SimDay(sim.start)
     items = first.items
     due = deadlines(goals)
     one: Goal | None = None
     kept = goals.get(day.one_thing) if day is not None and day.one_thing is not None else None
-    if kept is not None and kept.status == OPEN:
+    startable = [i for i in items if i.goal.status == OPEN and not tree.waits(goals, i.goal)]
+    if kept is not None and kept.status == OPEN and not tree.waits(goals, kept):
         one = kept
-    elif items:
-        candidates = [i for i in items if not i.goal.is_habit] or items
+    elif startable:
+        candidates = [i for i in startable if not i.goal.is_habit] or startable
         far = Date(9999, 12, 31)
         best = min(
             enumerate(candidates),

@@ -183,6 +183,9 @@ class Goal:
     #: The local date the goal was created on (UTC and local dates differ in the evening
     #: west of Greenwich); a habit is due from that day.
     created_on: Date | None = None
+    #: When it was dropped: one drop stamps every goal it takes with the same instant, so
+    #: reopening undoes that drop only. Stored only when set.
+    dropped_at: DateTime | None = None
     extra: Mapping[str, Any] = field(default_factory=_nothing, repr=False, compare=False)
     #: Stored values that could not be read: ``{key: (as read, as stored)}``.
     unread: Mapping[str, tuple[Any, Any]] = field(
@@ -225,6 +228,7 @@ class Goal:
                 done_at=to_instant(doc.get("done_at")),
                 done_on=_date(doc.get("done_on")),
                 created_on=_date(doc.get("created_on")),
+                dropped_at=to_instant(doc.get("dropped_at")),
                 extra=_split_extra(cls, doc),
             )
         except _UNREADABLE:
@@ -248,6 +252,7 @@ class Goal:
             done_at=_field(doc, "done_at", to_instant, None),
             done_on=_field(doc, "done_on", _date, None),
             created_on=_field(doc, "created_on", _date, None),
+            dropped_at=_field(doc, "dropped_at", to_instant, None),
             extra=_split_extra(cls, doc),
         )
         goal.unread = _unread(goal, doc)
@@ -270,6 +275,8 @@ class Goal:
             "done_on": _date_str(self.done_on),
             "created_on": _date_str(self.created_on),
         }
+        if self.dropped_at is not None:
+            doc["dropped_at"] = to_iso(self.dropped_at)
         return _restore_unread(doc, self.unread) if self.unread else doc
 
 

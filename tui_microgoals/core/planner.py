@@ -1,17 +1,22 @@
-"""Today's list: planned items, carried items and due habits, as a pure function of the data."""
+"""Today's list: planned items, carried items and due habits, as a pure function of the data.
+
+Only micro-goals (leaves) are ever on a day's list. A plan entry for a goal that has steps
+(a file written before the store handed such entries over, or by another version) stands
+for its open steps: see ``PlanEntries``.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 
 from pendulum import Date
 
 from tui_microgoals.core.errors import InputError
-from tui_microgoals.core.models import DONE, OPEN, Day, Goal
+from tui_microgoals.core.models import DONE, DROPPED, OPEN, Day, Goal
 from tui_microgoals.core.recurrence import Recurrence
-from tui_microgoals.core.tree import Goals, is_blocked, is_too_big
+from tui_microgoals.core.tree import Goals, children_map, is_blocked, is_too_big, waits
 
 CARRY_WINDOW_DAYS = 90
 
@@ -41,18 +46,108 @@ def habit_done_days(days: Mapping[Date, Day]) -> dict[int, set[Date]]:
     return done
 
 
-def carried_since(days: Mapping[Date, Day], goals: Goals, date: Date) -> dict[int, Date]:
-    """Open, non-habit goals planned on an earlier day and not taken off since: first date."""
-    since: dict[int, Date] = {}
+def open_steps(goals: Goals, goal_id: int, kids: Mapping[int | None, list[Goal]]) -> list[int]:
+    """The open, non-recurring micro-goals (leaves) below ``goal_id``, in tree order.
+
+    Habits are left out: a habit comes on today's list on its own due days.
+    """
+    out: list[int] = []
+    stack = [c for c in reversed(kids.get(goal_id, [])) if c.status != DROPPED]
+    while stack:
+        goal = stack.pop()
+        below = [c for c in kids.get(goal.id, []) if c.status != DROPPED]
+        if below:
+            stack.extend(reversed(below))
+        elif goal.status == OPEN and not goal.is_habit:
+            out.append(goal.id)
+    return out
+
+
+class PlanEntries:
+    """What plan entries stand for: a micro-goal for itself, a goal with steps for its
+    open steps (``open_steps``), so such a goal is never on a day's list.
+
+    Finding which of the given ids have steps is one pass over the goals; the tree is built
+    only when one has (an old file), so the usual day list costs no more than before.
+    """
+
+    def __init__(self, goals: Goals, ids: Iterable[int]) -> None:
+        wanted = {i for i in ids if i in goals}
+        parents = (
+            {g.parent for g in goals.values() if g.parent in wanted and g.status != DROPPED}
+            if wanted
+            else set()
+        )
+        self.steps: dict[int, list[int]] = {}
+        if parents:
+            kids = children_map(goals)
+            self.steps = {p: open_steps(goals, p, kids) for p in parents if p is not None}
+
+    def of(self, goal_id: int) -> list[int]:
+        return self.steps.get(goal_id, [goal_id])
+
+    def expand(self, ids: Iterable[int]) -> list[int]:
+        """Each id, or its open steps in its place; no id twice."""
+        if not self.steps:
+            return list(dict.fromkeys(ids))
+        return list(dict.fromkeys(s for i in ids for s in self.of(i)))
+
+
+def plan_units(goals: Goals, goal_id: int) -> list[int]:
+    """The ids a plan entry for ``goal_id`` stands for (itself, or its open steps)."""
+    return PlanEntries(goals, [goal_id]).of(goal_id)
+
+
+def first_startable(goals: Goals, ids: Iterable[int]) -> int | None:
+    """The first of ``ids`` that is open and waits for nothing (a One Thing must be)."""
+    return next((i for i in ids if goals[i].status == OPEN and not waits(goals, goals[i])), None)
+
+
+def pass_to_steps(day: Day, entries: PlanEntries, goals: Goals) -> Day:
+    """``day`` with each entry for a goal with steps replaced by those steps (in place, no
+    duplicates); a One Thing with steps passes to its first step that can start."""
+    one = day.one_thing
+    if one is not None and one in entries.steps:
+        one = first_startable(goals, entries.of(one))
+    return replace(day, items=entries.expand(day.items), off=entries.expand(day.off), one_thing=one)
+
+
+def _window(days: Mapping[Date, Day], date: Date) -> list[Date]:
     start = date.subtract(days=CARRY_WINDOW_DAYS)
-    for day_date in sorted(d for d in days if start <= d <= date):
+    return sorted(d for d in days if start <= d <= date)
+
+
+def _entries_for(days: Mapping[Date, Day], goals: Goals, date: Date) -> PlanEntries:
+    ids: set[int] = set()
+    for day_date in _window(days, date):
         day = days[day_date]
-        for goal_id in day.off:
+        ids.update(day.items)
+        ids.update(day.off)
+        if day.one_thing is not None:
+            ids.add(day.one_thing)
+    return PlanEntries(goals, ids)
+
+
+def carried_since(
+    days: Mapping[Date, Day], goals: Goals, date: Date, entries: PlanEntries | None = None
+) -> dict[int, Date]:
+    """Open, non-habit micro-goals planned on an earlier day and not taken off since: the
+    first date. A step that stands in for its goal's entry counts from that entry's date or
+    from the day it was made, whichever is later (so it may be ``date`` itself)."""
+    entries = entries or _entries_for(days, goals, date)
+    since: dict[int, Date] = {}
+    for day_date in _window(days, date):
+        day = days[day_date]
+        for goal_id in entries.expand(day.off):
             since.pop(goal_id, None)
         if day_date == date:
             break
-        for goal_id in day.items:
-            since.setdefault(goal_id, day_date)
+        for entry in day.items:
+            for goal_id in entries.of(entry):
+                first = day_date
+                if goal_id != entry and (made := goals[goal_id].first_day) is not None:
+                    first = max(first, made)
+                since.setdefault(goal_id, first)
     return {
         gid: first
         for gid, first in since.items()
@@ -81,17 +176,27 @@ def due_habits(goals: Goals, days: Mapping[Date, Day], date: Date) -> list[Goal]
 def day_list(
     goals: Goals, days: Mapping[Date, Day], date: Date, block_minutes: int
 ) -> list[TodayItem]:
-    """The list for ``date``: the One Thing, then planned items, carried items, due habits."""
+    """The list for ``date``: the One Thing, then planned items, carried items, due habits.
+
+    A planned goal with steps is listed as its open steps; if it is the One Thing, its
+    first step that can start is (see ``PlanEntries``).
+    """
     day = days.get(date) or Day(date)
     habits_today = set(day.habits_done)
-    ids: list[int] = [g for g in day.items if g in goals]
-    carried = carried_since(days, goals, date)
+    entries = _entries_for(days, goals, date)
+    taken_off = set(day.off)
+    planned = [g for g in entries.expand(g for g in day.items if g in goals) if g not in taken_off]
+    ids: list[int] = list(planned)
+    carried = carried_since(days, goals, date, entries)
     ids += [g for g in sorted(carried, key=lambda g: (carried[g], g)) if g not in ids]
     ids += [g.id for g in due_habits(goals, days, date) if g.id not in ids]
     ids += [g for g in habits_today if g in goals and g not in ids]
-    if day.one_thing in ids:
-        ids.remove(day.one_thing)
-        ids.insert(0, day.one_thing)
+    one_thing = day.one_thing
+    if one_thing is not None and one_thing in entries.steps:
+        one_thing = first_startable(goals, [i for i in entries.of(one_thing) if i in ids])
+    if one_thing in ids:
+        ids.remove(one_thing)
+        ids.insert(0, one_thing)
 
     items = []
     for goal_id in ids:
@@ -105,10 +210,10 @@ def day_list(
             TodayItem(
                 goal=goal,
                 status=status,
-                one_thing=goal_id == day.one_thing,
+                one_thing=goal_id == one_thing,
                 blocked=status == OPEN and is_blocked(goals, goal),
                 carried=date.toordinal() - first.toordinal()
-                if first and goal_id not in day.items
+                if first and goal_id not in planned
                 else 0,
                 habit=goal.is_habit,
                 too_big=is_too_big(goal, block_minutes),

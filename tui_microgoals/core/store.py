@@ -20,7 +20,7 @@ from pendulum import Date, DateTime
 from tinydb import TinyDB
 from tinydb.table import Document
 
-from tui_microgoals.core import bounds, forecast, timer, tree
+from tui_microgoals.core import bounds, forecast, settings, timer, tree
 from tui_microgoals.core.clock import Clock, to_instant, to_iso
 from tui_microgoals.core.errors import Conflict, InputError, NotFound
 from tui_microgoals.core.forecast import ForecastRow, Simulation, SuggestedPlan
@@ -29,8 +29,6 @@ from tui_microgoals.core.models import (
     DEFAULT_BLOCK_MINUTES,
     DONE,
     DROPPED,
-    MAX_BLOCK_MINUTES,
-    MIN_BLOCK_MINUTES,
     OPEN,
     OUTCOMES,
     Block,
@@ -39,9 +37,17 @@ from tui_microgoals.core.models import (
     Interruption,
     Pause,
 )
-from tui_microgoals.core.planner import TodayItem, day_list
+from tui_microgoals.core.planner import (
+    PlanEntries,
+    TodayItem,
+    day_list,
+    first_startable,
+    pass_to_steps,
+    plan_units,
+)
 from tui_microgoals.core.recurrence import Recurrence
 from tui_microgoals.core.review import Review, review_day
+from tui_microgoals.core.settings import check_block_minutes as check_block_minutes
 from tui_microgoals.core.storage import (
     SCHEMA_VERSION,
     DurableStorage,
@@ -86,14 +92,6 @@ class Snapshot:
     days: dict[Date, Day]
     running: Block | None
     settings: dict[str, Any]
-
-
-def check_block_minutes(minutes: int) -> int:
-    if not MIN_BLOCK_MINUTES <= minutes <= MAX_BLOCK_MINUTES:
-        raise InputError(
-            f"a block lasts {MIN_BLOCK_MINUTES} to {MAX_BLOCK_MINUTES} minutes, not {minutes}"
-        )
-    return minutes
 
 
 def _dismissal_active(dismissed_on: str | None, date: Date) -> bool:
@@ -150,6 +148,8 @@ class Store:
         #: The last capacity worked out, and what it was worked out from.
         self._capacity_cache: tuple[tuple[Any, ...], int] | None = None
         self._block_saves = 0
+        #: What changes did beyond what was asked, one line each (see ``take_notices``).
+        self._notices: list[str] = []
         if isinstance(self.storage, DurableStorage):
             self.storage.summarize = self._summary
 
@@ -173,6 +173,13 @@ class Store:
     def changed(self) -> bool:
         """Whether another process wrote since we last looked (one stat call)."""
         return self.storage.changed()
+
+    def take_notices(self) -> list[str]:
+        """What the changes since the last call did beyond what was asked (a plan entry that
+        passed to a goal's steps), one line each, for the CLI and the app to show; each is
+        given once. A change that was refused leaves none."""
+        notices, self._notices = self._notices, []
+        return notices
 
     def _summary(
         self, data: dict[str, dict[str, Any]], changes: dict[str, set[str]] | None
@@ -264,29 +271,23 @@ class Store:
 
     def settings(self) -> dict[str, Any]:
         """Stored settings over the defaults; a hand-edited value of the wrong type (or one
-        ``set_setting`` would refuse) reads as the default."""
+        ``set_setting`` would refuse: see ``settings.check``) reads as the default."""
         stored = self._meta().get("settings")
-        settings = dict(DEFAULT_SETTINGS)
+        found = dict(DEFAULT_SETTINGS)
         for key, value in stored.items() if isinstance(stored, dict) else ():
             default = DEFAULT_SETTINGS.get(key)
             if default is None or type(value) is type(default):
-                settings[key] = value
-        if not MIN_BLOCK_MINUTES <= settings["block_minutes"] <= MAX_BLOCK_MINUTES:
-            settings["block_minutes"] = DEFAULT_SETTINGS["block_minutes"]
-        for key in ("capacity", "reward_every"):
-            if settings[key] < 1:
-                settings[key] = DEFAULT_SETTINGS[key]
-        return settings
+                found[key] = value
+        for key in (*settings.RANGES, "theme"):
+            if not settings.readable(key, found[key]):
+                found[key] = DEFAULT_SETTINGS[key]
+        return found
 
     def set_setting(self, key: str, value: Any) -> dict[str, Any]:
+        """Change one setting; a value out of its range is refused with one line."""
         if key not in DEFAULT_SETTINGS:
             raise InputError(f"unknown setting {key!r}; known: {', '.join(DEFAULT_SETTINGS)}")
-        if key == "block_minutes":
-            check_block_minutes(value)
-        if key in ("capacity", "reward_every") and (not isinstance(value, int) or value < 1):
-            raise InputError(f"{key} must be a whole number above 0")
-        if key == "reward":
-            value = clean_line(value, what="reward")
+        value = settings.check(key, value)
         with self._tx():
             meta = self._meta()
             meta["settings"] = {**meta.get("settings", {}), key: value}
@@ -420,9 +421,7 @@ class Store:
     def capacity(self, date: Date | None = None, override: int | None = None) -> int:
         """Focus minutes in a usual day: the median of the last 14 days that had a block."""
         if override is not None:
-            if isinstance(override, bool) or not isinstance(override, int) or override < 1:
-                raise InputError("capacity must be a whole number of minutes above 0")
-            return override
+            return settings.check_number("capacity", override)
         date = date or self.clock.today()
         setting = self.settings()["capacity"]
         raw = self._blocks_t._read_table()  # reloads first if another process wrote
@@ -476,7 +475,9 @@ class Store:
             ]
             day = self._plan(new, plan.date) if new else self.day(plan.date)
             one = plan.one_thing
-            if day.one_thing is None and one is not None and one.id in chosen:
+            current = self.goals().get(day.one_thing) if day.one_thing is not None else None
+            cannot_start = current is None or tree.waits(self.goals(), current)
+            if cannot_start and one is not None and one.id in chosen:
                 day.one_thing = one.id
                 self._save_day(day)
         return day
@@ -590,14 +591,61 @@ class Store:
             )
         return result
 
-    def _reopen_above(self, goals: Mapping[int, Goal], parent: int | None) -> None:
-        """A new open step under a finished goal means that goal is not finished after all."""
+    def _reopen_above(
+        self, goals: Mapping[int, Goal], parent: int | None, *, dropped: bool = False
+    ) -> None:
+        """A new open step under a finished goal means that goal is not finished after all
+        (with ``dropped``, a dropped goal above is not dropped either)."""
         if parent is None or parent not in goals:
             return
         chain = [goals[parent], *tree.ancestors(goals, parent)]
+        closed = (DONE, DROPPED) if dropped else (DONE,)
         for above in chain:
-            if above.status == DONE and not above.is_habit:
-                self._save_goal(replace(above, status=OPEN, done_at=None, done_on=None))
+            if above.status in closed and not above.is_habit:
+                self._save_goal(
+                    replace(above, status=OPEN, done_at=None, done_on=None, dropped_at=None)
+                )
+
+    def _listed_before_first_step(self, parent: int | None) -> bool | None:
+        """Before ``parent`` gets a step: None if it has one already or no day plan holds
+        it (nothing to hand over), else whether it is on today's list, open."""
+        if parent is None:
+            return None
+        raw = self._goals_t._read_table()
+        if any(d.get("parent") == parent and d.get("status") != DROPPED for d in raw.values()):
+            return None
+        if not any(
+            parent in day.items or parent in day.off or day.one_thing == parent
+            for day in self.days().values()
+        ):
+            return None
+        return any(i.goal.id == parent and not i.done for i in self.today())
+
+    def _hand_off(self, parent: int | None, listed: bool | None) -> list[str]:
+        """A goal that got its first step is no longer a micro-goal: its place on each
+        day's list from today on passes to its open steps (earlier days keep their record;
+        the day list reads them the same way). Returns what to tell the user."""
+        if parent is None or listed is None:
+            return []
+        goals = self.goals()
+        entries = PlanEntries(goals, [parent])
+        if parent not in entries.steps:
+            return []
+        today = self.clock.today()
+        for day in list(self.days().values()):
+            if day.date >= today and (
+                parent in day.items or parent in day.off or day.one_thing == parent
+            ):
+                self._save_day(pass_to_steps(day, entries, goals))
+        if not listed:
+            return []
+        steps = entries.of(parent)
+        if not steps:
+            return [f"goal {parent} now has steps, none open: it left today's list"]
+        shown = ", ".join(map(str, steps[:5]))
+        if len(steps) > 5:
+            shown += f" and {len(steps) - 5} more"
+        return [f"goal {parent} now has steps: its place on today's list passed to {shown}"]
 
     def add_goal(
         self,
@@ -619,6 +667,7 @@ class Store:
             goals = self._goal_view()
             self._check_parent(goals, None, parent)
             after_ids = self._check_after(goals, None, after, parent)
+            listed = self._listed_before_first_step(parent)
             self._reopen_above(goals, parent)
             raw = self._goals_t._read_table()
             positions = [d.get("position") for d in raw.values() if d.get("parent") == parent]
@@ -640,8 +689,10 @@ class Store:
                 created_on=self.clock.today(),
             )
             self._save_goal(goal)
+            notice = self._hand_off(parent, listed)
             if today:
                 self._plan([goal.id], self.clock.today())
+        self._notices += notice
         return goal
 
     def edit_goal(
@@ -667,11 +718,14 @@ class Store:
             changes["due"] = due
         if not isinstance(every, _Unset):
             changes["recurrence"] = str(Recurrence.parse(every)) if every else None
+        notice: list[str] = []
+        listed: bool | None = None
         with self._tx():
             goals = self.goals()
             goal = self.goal(goal_id)
             if not isinstance(parent, _Unset) and parent != goal.parent:
                 self._check_parent(goals, goal_id, parent)
+                listed = self._listed_before_first_step(parent)
                 siblings = [g for g in goals.values() if g.parent == parent]
                 changes["parent"] = parent
                 changes["position"] = max((g.position for g in siblings), default=-1) + 1
@@ -680,6 +734,9 @@ class Store:
             if not isinstance(after, _Unset):
                 changes["after"] = self._check_after(goals, goal_id, after)
             goal = self._save_goal(replace(goal, **changes))
+            if listed is not None and not isinstance(parent, _Unset):
+                notice = self._hand_off(parent, listed)
+        self._notices += notice
         return goal
 
     def depend(self, goal_id: int, after: int) -> Goal:
@@ -725,7 +782,11 @@ class Store:
             return goal
         if goal.status != OPEN:
             raise Conflict(f"goal {goal.id} is already {goal.status}")
-        open_kids = [g for g in self.goals().values() if g.parent == goal.id and g.status == OPEN]
+        open_kids = [  # a habit never finishes, so it never holds its goal open
+            g
+            for g in self.goals().values()
+            if g.parent == goal.id and g.status == OPEN and not g.is_habit
+        ]
         if open_kids:
             raise Conflict(
                 f"goal {goal.id} still has {len(open_kids)} open micro-goal(s); finish those first"
@@ -738,11 +799,16 @@ class Store:
 
     def _complete_above(self, goal_id: int, when: DateTime) -> None:
         """A goal whose steps are all done (none open) is done too: its progress says 5/5,
-        and whatever waits for it is no longer blocked."""
+        and whatever waits for it is no longer blocked. Habits below it don't count: they
+        never finish."""
         goals = self.goals()
         kids = tree.children_map(goals)
         for above in tree.ancestors(goals, goal_id):
-            live = [goals[c.id] for c in kids.get(above.id, []) if goals[c.id].status != DROPPED]
+            live = [
+                goals[c.id]
+                for c in kids.get(above.id, [])
+                if goals[c.id].status != DROPPED and not goals[c.id].is_habit
+            ]
             if above.status != OPEN or above.is_habit or not live:
                 break
             if any(c.status != DONE for c in live):
@@ -761,8 +827,13 @@ class Store:
             return self._finish_goal(goal, self.clock.now())
 
     def reopen(self, goal_id: int) -> Goal:
-        """Open a done or dropped goal again, and the goals above it that were closed (a
-        habit: today's occurrence is not done after all)."""
+        """Open a done or dropped goal again (a habit done today: today's occurrence).
+
+        A dropped goal brings back the steps its drop took (stamped with the same
+        ``dropped_at``; a file from before the stamp: every dropped step), not the ones
+        dropped on their own before; and a dropped or done goal above it opens too, so the
+        goal is not hidden under a closed one.
+        """
         with self._tx():
             goal = self.goal(goal_id)
             if goal.is_habit and goal.status == OPEN:
@@ -775,11 +846,14 @@ class Store:
             if goal.status == OPEN:
                 raise Conflict(f"goal {goal_id} is already open")
             goals = self.goals()
-            for above in tree.ancestors(goals, goal_id):
-                if above.status == DROPPED:
-                    self._save_goal(replace(above, status=OPEN))
-            self._reopen_above(self.goals(), goal.parent)
-            return self._save_goal(replace(goal, status=OPEN, done_at=None, done_on=None))
+            if goal.status == DROPPED:
+                for below in map(goals.__getitem__, tree.descendants(goals, goal_id)):
+                    if below.status == DROPPED and below.dropped_at == goal.dropped_at:
+                        self._save_goal(replace(below, status=OPEN, dropped_at=None))
+            self._reopen_above(goals, goal.parent, dropped=True)
+            return self._save_goal(
+                replace(goal, status=OPEN, done_at=None, done_on=None, dropped_at=None)
+            )
 
     def drop(self, goal_id: int) -> list[int]:
         """Drop a goal and every open goal below it; returns the ids dropped."""
@@ -789,8 +863,9 @@ class Store:
             ids = [goal_id, *tree.descendants(goals, goal_id)]
             self._refuse_if_running(ids)
             dropped = [i for i in ids if goals[i].status == OPEN]
+            now = self.clock.now()
             for i in dropped:
-                self._save_goal(replace(goals[i], status=DROPPED))
+                self._save_goal(replace(goals[i], status=DROPPED, dropped_at=now))
             self._complete_above(goal_id, self.clock.now())
         return dropped
 
@@ -834,50 +909,84 @@ class Store:
         # A fresh copy in the cache: the caller may go on changing its own.
         self._days_by_key()[str(day.doc_id)] = Day.from_doc(doc)
 
-    def _plan(self, ids: Iterable[int], date: Date) -> Day:
+    def _day_to_change(self, date: Date) -> Day:
+        """A day's plan about to change, with any entry for a goal with steps (a file
+        written before the hand-off) passed to those steps first, so it is never stuck."""
         day = self.day(date)
         goals = self.goals()
-        kids = tree.children_map(goals)
+        ids = [*day.items, *day.off, *([day.one_thing] if day.one_thing is not None else [])]
+        entries = PlanEntries(goals, ids)
+        return pass_to_steps(day, entries, goals) if entries.steps else day
+
+    def _plan(self, ids: Iterable[int], date: Date, notices: list[str] | None = None) -> Day:
+        """Plan micro-goals. A goal with steps stands for its open steps (as "plan the
+        project" does in a todo tree: its parts go on the list), and is refused only when
+        none is open."""
+        ids = list(ids)
+        day = self._day_to_change(date)
+        goals = self.goals()
+        entries = PlanEntries(goals, ids)
         for goal_id in ids:
             goal = self.goal(goal_id)
-            if not tree.is_leaf(goals, goal_id, kids):
-                raise InputError(
-                    f"goal {goal_id} ({goal.title}) has micro-goals; plan those instead"
-                )
             if goal.status == DROPPED:
                 raise InputError(f"goal {goal_id} was dropped")
-            if goal_id in day.off:
-                day.off.remove(goal_id)
-            if goal_id not in day.items:
-                day.items.append(goal_id)
+            units = entries.of(goal_id)
+            if goal_id in entries.steps:
+                if not units:
+                    raise InputError(f"goal {goal_id} has no open step to plan")
+                if notices is not None:
+                    listed = ", ".join(map(str, units))
+                    notices.append(f"goal {goal_id} has steps: planned its open steps {listed}")
+            for unit in units:
+                if unit in day.off:
+                    day.off.remove(unit)
+                if unit not in day.items:
+                    day.items.append(unit)
         self._save_day(day)
         return day
 
     def plan(self, ids: Iterable[int], date: Date | None = None) -> list[TodayItem]:
         date = date or self.clock.today()
+        notices: list[str] = []
         with self._tx():
-            self._plan(list(ids), date)
+            self._plan(list(ids), date, notices)
+        self._notices += notices
         return self.today(date)
 
     def unplan(self, goal_id: int, date: Date | None = None) -> list[TodayItem]:
-        """Take a goal off a day's list; it stops being carried."""
+        """Take a goal off a day's list; it stops being carried. A goal with steps takes
+        its open steps off."""
         date = date or self.clock.today()
         with self._tx():
             self.goal(goal_id)
-            day = self.day(date)
-            if goal_id in day.items:
-                day.items.remove(goal_id)
-            if goal_id not in day.off:
-                day.off.append(goal_id)
-            if day.one_thing == goal_id:
+            day = self._day_to_change(date)
+            units = list(dict.fromkeys([*plan_units(self.goals(), goal_id), goal_id]))
+            day.items = [i for i in day.items if i not in units]
+            day.off += [u for u in units if u not in day.off]
+            if day.one_thing in units:
                 day.one_thing = None
             self._save_day(day)
         return self.today(date)
 
     def set_one_thing(self, goal_id: int | None, date: Date | None = None) -> Day:
+        """The One Thing is a micro-goal; for a goal with steps, its first open step that
+        can start now (planned if it is not yet)."""
         date = date or self.clock.today()
+        notices: list[str] = []
         with self._tx():
-            day = self.day(date)
+            if goal_id is not None:
+                self.goal(goal_id)
+                units = plan_units(self.goals(), goal_id)
+                if units != [goal_id]:
+                    chosen = first_startable(self.goals(), units)
+                    if chosen is None:
+                        raise InputError(f"goal {goal_id} has no open step that can start now")
+                    notices.append(
+                        f"goal {goal_id} has steps: the One Thing is its first step that "
+                        f"can start, {chosen}"
+                    )
+                    goal_id = chosen
+            day = self._day_to_change(date)
             if (
                 goal_id is not None
                 and not (goal_id in day.items and goal_id in self.goals())
@@ -887,12 +996,13 @@ class Store:
                 day = self.day(date)
             day.one_thing = goal_id
             self._save_day(day)
+        self._notices += notices
         return day
 
     def reorder_day(self, goal_id: int, delta: int, date: Date | None = None) -> Day:
         date = date or self.clock.today()
         with self._tx():
-            day = self.day(date)
+            day = self._day_to_change(date)
             if goal_id not in day.items:
                 raise InputError(f"goal {goal_id} is not planned for {date}")
             index = day.items.index(goal_id)
@@ -924,10 +1034,14 @@ class Store:
         return block
 
     def start_block(self, goal_id: int, minutes: int | None = None) -> Block:
+        """Start a block on a micro-goal; without ``minutes``, it lasts the goal's estimate
+        if a block can be that long, else the setting (``settings.block_minutes_for``)."""
         with self._tx():
-            minutes = check_block_minutes(minutes or self.settings()["block_minutes"])
             goals = self.goals()
             goal = self.goal(goal_id)
+            if minutes is None:
+                minutes = settings.block_minutes_for(goal, self.settings()["block_minutes"])
+            minutes = check_block_minutes(minutes)
             running = self.running_block()
             if running is not None:
                 other = goals.get(running.goal)

@@ -170,6 +170,14 @@ def is_blocked(goals: Goals, goal: Goal) -> bool:
     return goal.status == OPEN and any(a in goals and goals[a].status == OPEN for a in goal.after)
 
 
+def waits(goals: Goals, goal: Goal) -> bool:
+    """Blocked, or below a blocked goal: it cannot start yet (the planning simulation waits
+    for both, and the One Thing must be able to start)."""
+    return goal.status == OPEN and any(
+        is_blocked(goals, g) for g in [goal, *ancestors(goals, goal.id)]
+    )
+
+
 def blockers(goals: Goals, goal: Goal) -> list[Goal]:
     return [goals[a] for a in goal.after if a in goals and goals[a].status == OPEN]
 
@@ -209,10 +217,35 @@ class Progress:
         return self.total > 0 and self.done == self.total
 
 
+_NO_PROGRESS = Progress(0, 0, 0, 0)
+
+
+def leaf_progress(goal: Goal) -> Progress:
+    """A micro-goal counts 1 (done or not) and its estimate. A habit (recurring) counts
+    nothing: it never finishes, so it would keep every goal above it short of complete;
+    its occurrences are counted where days are (today's list, the review, the streak)."""
+    if goal.is_habit:
+        return _NO_PROGRESS
+    finished = goal.status == DONE
+    minutes = goal.minutes or 0
+    return Progress(int(finished), 1, minutes if finished else 0, minutes)
+
+
+def sum_progress(parts: Iterable[Progress]) -> Progress:
+    done = total = minutes_done = minutes_total = 0
+    for part in parts:
+        done += part.done
+        total += part.total
+        minutes_done += part.minutes_done
+        minutes_total += part.minutes_total
+    return Progress(done, total, minutes_done, minutes_total)
+
+
 def progress_all(
     goals: Goals, kids: dict[int | None, list[Goal]] | None = None
 ) -> dict[int, Progress]:
-    """Done leaves / all leaves below each goal, and minutes done / planned; dropped don't count.
+    """Done leaves / all leaves below each goal, and minutes done / planned; dropped goals
+    and habits don't count (see ``leaf_progress``).
 
     One bottom-up pass, so a tree of thousands costs milliseconds.
     """
@@ -222,18 +255,9 @@ def progress_all(
     for goal in reversed(order):
         live = [c for c in kids.get(goal.id, ()) if c.status != DROPPED]
         if not live:
-            finished = goal.status == DONE
-            minutes = goal.minutes or 0
-            result[goal.id] = Progress(int(finished), 1, minutes if finished else 0, minutes)
+            result[goal.id] = leaf_progress(goal)
             continue
-        done = total = minutes_done = minutes_total = 0
-        for child in live:
-            part = result[child.id]
-            done += part.done
-            total += part.total
-            minutes_done += part.minutes_done
-            minutes_total += part.minutes_total
-        result[goal.id] = Progress(done, total, minutes_done, minutes_total)
+        result[goal.id] = sum_progress(result[child.id] for child in live)
     return result
 
 

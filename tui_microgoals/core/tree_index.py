@@ -9,8 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from tui_microgoals.core.models import DONE, DROPPED, Goal
-from tui_microgoals.core.tree import Progress, children_map, progress_all
+from tui_microgoals.core.models import DROPPED, Goal
+from tui_microgoals.core.tree import (
+    Progress,
+    children_map,
+    leaf_progress,
+    progress_all,
+    sum_progress,
+)
 
 #: Past this share of goals changed, recomputing everything is simpler and no slower.
 FULL_SHARE = 0.25
@@ -101,13 +107,5 @@ class TreeIndex:
         goal = self.goals[goal_id]
         live = [c for c in self.kids.get(goal_id, []) if c.status != DROPPED]
         if not live:
-            done = goal.status == DONE
-            minutes = goal.minutes or 0
-            return Progress(int(done), 1, minutes if done else 0, minutes)
-        parts = [self.progress[c.id] for c in live]
-        return Progress(
-            sum(p.done for p in parts),
-            sum(p.total for p in parts),
-            sum(p.minutes_done for p in parts),
-            sum(p.minutes_total for p in parts),
-        )
+            return leaf_progress(goal)
+        return sum_progress(self.progress[c.id] for c in live)

@@ -9,19 +9,22 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from tui_microgoals.core import settings
+from tui_microgoals.core.errors import InputError
 from tui_microgoals.screens.answer_once import AnswerOnce
 from tui_microgoals.screens.dialog_keys import DialogKey, KeyLine, dialog_bindings
 
 
 def parse_capacity(text: str) -> int:
-    """The rule ``microgoals config capacity N`` applies: a whole number above 0."""
+    """The rule ``microgoals config capacity N`` applies (``settings.check_number``)."""
     try:
         value = int(text.strip())
     except ValueError:
         raise ValueError(f"capacity must be a whole number, not {text.strip()!r}") from None
-    if value < 1:
-        raise ValueError("capacity must be a whole number above 0")
-    return value
+    try:
+        return settings.check_number("capacity", value)
+    except InputError as error:
+        raise ValueError(str(error)) from None
 
 
 class CapacityScreen(AnswerOnce, ModalScreen[int | None]):

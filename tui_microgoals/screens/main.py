@@ -22,7 +22,7 @@ from tui_microgoals.commands import MAIN_COMMANDS, bindings
 from tui_microgoals.core import timer, tree
 from tui_microgoals.core.errors import MicrogoalsError
 from tui_microgoals.core.models import DONE, OPEN, Block, Goal
-from tui_microgoals.core.planner import TodayItem, day_list
+from tui_microgoals.core.planner import TodayItem, day_list, plan_units
 from tui_microgoals.core.review import goal_done_days, habit_days, streak
 from tui_microgoals.core.store import Snapshot, Store
 from tui_microgoals.screens.plan_commands import PlanCommands
@@ -137,6 +137,8 @@ class MainScreen(PlanCommands):
         the Goals tree redraws only the nodes whose lines changed.
         """
         store, clock = self.session.store, self.session.clock
+        for notice in store.take_notices():  # what a change did beyond what was asked
+            self.app.notify(notice, markup=False)
         snap = store.snapshot()
         today = clock.today()
         prev, self.snapshot = self.snapshot, snap
@@ -388,7 +390,9 @@ class MainScreen(PlanCommands):
         goal = self._need_goal()
         if goal is None:
             return
-        on_list = any(i.goal.id == goal.id and not i.done for i in self.items)
+        assert self.snapshot is not None
+        units = set(plan_units(self.snapshot.goals, goal.id))  # a goal with steps: its steps
+        on_list = any(i.goal.id in units and not i.done for i in self.items)
         if on_list:
             if self._apply(self.store.unplan, goal.id) is not None:
                 self.app.notify(f"Off today's list: {goal.title}", markup=False)

@@ -14,6 +14,7 @@ from textual.widgets import Digits, ProgressBar, Static
 
 from tui_microgoals.core import timer, tree
 from tui_microgoals.core.models import OPEN, Block, Goal
+from tui_microgoals.core.settings import block_minutes_for
 from tui_microgoals.widgets.countdown import Countdown
 
 #: Lines of the micro-goal's notes the pane shows; focus mode shows more.
@@ -70,7 +71,7 @@ def focus_view(
         notes=goal.notes if goal else "",
         candidate=goal.title if goal and not block and why_not is None else None,
         why_not=why_not,
-        block_minutes=block_minutes,
+        block_minutes=block_minutes_for(goal, block_minutes),
         break_until=break_until,
         tz=tz,
     )

@@ -89,7 +89,7 @@ def goal_label(goal: Goal, view: TreeView, progress: tree.Progress, leaf: bool) 
     if (status := view.forecast.get(goal.id)) in FORECAST_MARKERS:
         words, style = FORECAST_MARKERS[status]  # near the title, so a narrow pane shows it
         parts.append(Part(words, style, short=FORECAST_SHORT[status], step=WORDS))
-    if not leaf:
+    if not leaf and progress.total:  # (a goal of habits only: they never finish)
         figure_style = "dim" if done else ""
         parts.append(Part(f"{progress.done}/{progress.total}", figure_style, keep=True))
         parts.append(Part(progress_bar(progress.fraction), "green", short="", sep=" "))
