@@ -76,8 +76,8 @@ MAIN_COMMANDS: tuple[Command, ...] = (
         "x,space",
         "toggle_done",
         "Done",
-        "Mark the highlighted micro-goal done (or open again); "
-        "during a block: finish the block as done",
+        "Mark the highlighted goal done (or open it again); "
+        "on the running block's goal: finish the block as done",
         key_display="x",
     ),
     *BLOCK_COMMANDS,

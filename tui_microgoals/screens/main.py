@@ -385,12 +385,15 @@ class MainScreen(PlanCommands):
             self._show_focus()
 
     def action_toggle_done(self) -> None:
+        """On the running block's goal (or on nothing), finish the block as done; on any
+        other goal, mark that goal done (or open it again) and let the block run on."""
         running = self.snapshot.running if self.snapshot else None
-        if running is not None:  # in a block, x finishes the block, whatever is highlighted
+        goal = self.current()
+        if running is not None and (goal is None or goal.id == running.goal):
             self.finish_running_block()
             return
-        goal = self._need_goal()
         if goal is None:
+            self.show_error("nothing highlighted: pick a goal first")
             return
         item = next((i for i in self.items if i.goal.id == goal.id), None)
         already = item.done if item is not None and goal.is_habit else goal.status == DONE
@@ -436,7 +439,16 @@ class MainScreen(PlanCommands):
         else:
             self._apply(self.store.move, goal.id, delta)
 
+    def _in_tree_only(self) -> bool:
+        """Indent and outdent move a goal in the tree: from Today the move is unseen."""
+        if self.pane_name() == "goals":
+            return True
+        self.show_error("indent/outdent works in the Goals tree (tab to it)")
+        return False
+
     def action_outdent_goal(self) -> None:
+        if not self._in_tree_only():
+            return
         goal = self._need_goal()
         if goal is None or self.snapshot is None:
             return
@@ -447,6 +459,8 @@ class MainScreen(PlanCommands):
         self._apply(self.store.edit_goal, goal.id, parent=parent.parent if parent else None)
 
     def action_indent_goal(self) -> None:
+        if not self._in_tree_only():
+            return
         goal = self._need_goal()
         if goal is None or self.snapshot is None:
             return
@@ -549,6 +563,10 @@ class MainScreen(PlanCommands):
             return
         goals = self.snapshot.goals
         below = tree.descendants(goals, goal.id)
+        running = self.snapshot.running
+        if running is not None and running.goal in (goal.id, *below):
+            self.show_error(f"a block is running on goal {running.goal}: stop it first (x or X)")
+            return
         still_open = sum(1 for i in below if goals[i].status == OPEN)
         if below:
             children = Content.from_markup(
