@@ -76,7 +76,7 @@ MAIN_COMMANDS: tuple[Command, ...] = (
         "x,space",
         "toggle_done",
         "Done",
-        "Mark the highlighted goal done (or open it again); "
+        "Mark the highlighted goal done (or open it again, dropped ones too); "
         "on the running block's goal: finish the block as done",
         key_display="x",
     ),
@@ -89,7 +89,18 @@ MAIN_COMMANDS: tuple[Command, ...] = (
         show=False,
     ),
     Command(
-        "a", "add_goal", "Add", "Add a goal under the highlighted one (in Today: add to today)"
+        "a",
+        "add_goal",
+        "Add",
+        "Add a step under the highlighted goal (in Today: a micro-goal for today; "
+        "with no goals yet: a first goal)",
+    ),
+    Command(
+        "A",
+        "add_sibling",
+        "Add beside",
+        "Add a goal beside the highlighted one, right below it",
+        show=False,
     ),
     Command(
         "e",

@@ -150,3 +150,71 @@ async def test_break_offer_still_follows_a_finished_block(store, clock):
         await pilot.press("x")
         await pilot.pause()
         assert isinstance(app.screen, BreakOfferScreen)
+
+
+# -- adding beside, adding the first goal, reopening a dropped goal -------------------------
+
+
+async def test_shift_a_adds_a_sibling_right_below_the_highlighted_goal(store, clock):
+    plan = small_plan(store)
+    app = make_app(store, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        tree = await go_to_tree_goal(pilot, plan.first)
+        await pilot.press("A")
+        await pilot.pause()
+        await pilot.press(*"Outline the intro", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        added = max(store.goals())
+        assert store.goal(added).parent == plan.launch
+        siblings = sorted(
+            (g for g in store.goals().values() if g.parent == plan.launch),
+            key=lambda g: g.position,
+        )
+        assert [g.id for g in siblings] == [plan.first, added, plan.second, plan.later]
+        assert tree.goal_id == added
+        assert added not in [i.goal.id for i in store.today()]
+
+
+async def test_a_in_the_tree_still_adds_a_step_under_the_highlighted_goal(store, clock):
+    plan = small_plan(store)
+    app = make_app(store, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to_tree_goal(pilot, plan.later)
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press(*"Sketch three logos", "enter")
+        await app.workers.wait_for_complete()
+        assert store.goal(max(store.goals())).parent == plan.later
+
+
+async def test_a_in_an_empty_app_adds_a_top_level_goal_to_break_down(store, clock):
+    app = make_app(store, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press(*"Learn Spanish", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        (goal,) = store.goals().values()
+        assert goal.parent is None
+        assert store.today() == []  # a goal to break down, not a micro-goal for today
+        tree = app.screen.query_one(GoalTree)
+        assert app.screen.focused is tree and tree.goal_id == goal.id
+        await pilot.press("a")  # the next a adds its first step
+        await pilot.pause()
+        await pilot.press(*"Find a course", "enter")
+        await app.workers.wait_for_complete()
+        assert store.goal(max(store.goals())).parent == goal.id
+
+
+async def test_x_on_a_dropped_goal_in_the_tree_reopens_it(store, clock):
+    plan = small_plan(store)
+    store.drop(plan.later)
+    app = make_app(store, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to_tree_goal(pilot, plan.later)
+        await pilot.press("x")
+        await pilot.pause()
+        assert store.goal(plan.later).status == "open"
+        assert "Open again" in messages(app)

@@ -21,7 +21,7 @@ from textual.widgets import Footer, Input, Static
 from tui_microgoals.commands import MAIN_COMMANDS, bindings
 from tui_microgoals.core import timer, tree
 from tui_microgoals.core.errors import MicrogoalsError
-from tui_microgoals.core.models import DONE, OPEN, Block, Goal
+from tui_microgoals.core.models import DONE, DROPPED, OPEN, Block, Goal
 from tui_microgoals.core.planner import TodayItem, day_list
 from tui_microgoals.core.review import goal_done_days, habit_days, streak
 from tui_microgoals.core.store import Snapshot, Store
@@ -396,7 +396,10 @@ class MainScreen(PlanCommands):
             self.show_error("nothing highlighted: pick a goal first")
             return
         item = next((i for i in self.items if i.goal.id == goal.id), None)
-        already = item.done if item is not None and goal.is_habit else goal.status == DONE
+        if goal.is_habit:
+            already = item is not None and item.done
+        else:
+            already = goal.status in (DONE, DROPPED)  # a dropped goal comes back too
         if already:
             if self._apply(self.store.reopen, goal.id) is not None:
                 self.app.notify(f"Open again: {goal.title}", markup=False)
@@ -520,25 +523,58 @@ class MainScreen(PlanCommands):
 
     @work(group="dialog")
     async def action_add_goal(self) -> None:
+        """In Goals: a step under the highlighted goal. In Today: a micro-goal beside the
+        highlighted item, on today's list. With no goals at all: a first top-level goal,
+        in the tree, where the next ``a`` breaks it down."""
+        here = self.current()
+        if self.snapshot is None or not self.snapshot.goals:
+            await self._add_goal(None, "Add a goal", today=False)
+        elif self.pane_name() == "today":
+            parent = here.parent if here else None
+            await self._add_goal(parent, "Add a micro-goal to today", today=True)
+        else:
+            await self._add_goal(here.id if here else None, "Add a goal", today=False)
+
+    @work(group="dialog")
+    async def action_add_sibling(self) -> None:
+        """A goal beside the highlighted one (same parent), placed right below it."""
+        here = self.current()
+        parent = here.parent if here else None
+        if self.pane_name() == "today" and self.snapshot and self.snapshot.goals:
+            await self._add_goal(parent, "Add a micro-goal to today", today=True, beside=here)
+        else:
+            await self._add_goal(parent, "Add a goal beside it", today=False, beside=here)
+
+    async def _add_goal(
+        self, parent: int | None, heading: str, *, today: bool, beside: Goal | None = None
+    ) -> None:
         from tui_microgoals.screens import goal_dialogs
 
-        in_today = self.pane_name() == "today"
-        here = self.current()
-        if in_today:
-            parent = here.parent if here else None
-            heading = "Add a micro-goal to today"
-        else:
-            parent = here.id if here else None
-            heading = "Add a goal"
         goal_id = await self.app.push_screen_wait(
-            goal_dialogs.add(self.session, heading, parent, today=in_today)
+            goal_dialogs.add(self.session, heading, parent, today=today)
         )
-        if goal_id is not None:
-            self._select_next = (
-                {"goals": goal_id, "today": goal_id} if in_today else {"goals": goal_id}
-            )
-            self.refresh_state()
-            self.app.notify("Goal added")
+        if goal_id is None:
+            return
+        if beside is not None:
+            self._place_below(goal_id, beside)
+        self._select_next = {"goals": goal_id, "today": goal_id} if today else {"goals": goal_id}
+        if not today:
+            self.query_one(GoalTree).focus()
+        self.refresh_state()
+        self.app.notify("Goal added")
+
+    def _place_below(self, goal_id: int, beside: Goal) -> None:
+        """Move a goal just added among ``beside``'s siblings to right below it (unless the
+        form gave it another parent)."""
+        goals = self.store.goals()
+        added = goals.get(goal_id)
+        if added is None or added.parent != beside.parent:
+            return
+        siblings = [g.id for g in tree.children_map(goals).get(added.parent, [])]
+        if beside.id in siblings:
+            delta = siblings.index(beside.id) + 1 - siblings.index(goal_id)
+            if delta:
+                self._apply(self.store.move, goal_id, delta)
 
     @work(group="dialog")
     async def action_edit_goal(self) -> None:
