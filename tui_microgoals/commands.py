@@ -73,6 +73,22 @@ BLOCK_COMMANDS: tuple[Command, ...] = (
 MAIN_COMMANDS: tuple[Command, ...] = (
     Command("s", "start_block", "Start", "Start a focus block on the highlighted micro-goal"),
     Command(
+        "S",
+        "start_block_for",
+        "Start for…",
+        "Start a focus block of a length you choose (5-90 minutes)",
+        show=False,
+    ),
+    Command(
+        "enter",
+        "open_item",
+        "Open",
+        "In Today, enter or a double click: start the item's block "
+        "(on the running one: focus mode)",
+        show=False,
+        palette=False,
+    ),
+    Command(
         "x,space",
         "toggle_done",
         "Done",

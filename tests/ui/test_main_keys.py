@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from textual.app import App
-from ui_helpers import SIZE, make_app, small_plan
+from textual.widgets import Input
+from ui_helpers import SIZE, make_app, screen_text, small_plan
 
+from tui_microgoals.screens.block_length import BlockLengthScreen
 from tui_microgoals.screens.break_offer import BreakOfferScreen
 from tui_microgoals.screens.confirm import ConfirmScreen
 from tui_microgoals.screens.focus import FocusScreen
@@ -218,3 +220,86 @@ async def test_x_on_a_dropped_goal_in_the_tree_reopens_it(store, clock):
         await pilot.pause()
         assert store.goal(plan.later).status == "open"
         assert "Open again" in messages(app)
+
+
+# -- enter and double click start a block; S asks for its length ----------------------------
+
+
+async def test_enter_on_a_today_item_starts_its_block(store, clock):
+    plan = small_plan(store)
+    app = make_app(store, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert store.running_block().goal == plan.second
+
+
+async def test_enter_on_the_running_item_opens_focus_mode(store, clock):
+    plan = small_plan(store)
+    app = make_app(store, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        assert store.running_block().goal == plan.first
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, FocusScreen)
+        assert len(store.blocks_on(clock.today())) == 1
+
+
+async def test_double_click_starts_a_block_and_a_single_click_only_highlights(store, clock):
+    plan = small_plan(store)
+    app = make_app(store, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        today = app.screen.query_one(TodayList)
+        await pilot.click(TodayList, offset=(4, 1))  # the second line: "Pick a name"
+        await pilot.pause()
+        assert today.goal_id == plan.second
+        assert store.running_block() is None
+        await pilot.double_click(TodayList, offset=(4, 1))
+        await pilot.pause()
+        assert store.running_block().goal == plan.second
+
+
+async def test_shift_s_asks_for_the_length_and_starts_the_block(store, clock):
+    plan = small_plan(store)
+    app = make_app(store, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("S")
+        await pilot.pause()
+        assert isinstance(app.screen, BlockLengthScreen)
+        box = app.screen.query_one(Input)
+        assert app.screen.focused is box
+        assert box.value == "15"  # the micro-goal's estimate
+        await pilot.press("ctrl+u", *"45", "enter")
+        await pilot.pause()
+        block = store.running_block()
+        assert block.goal == plan.first and block.planned_seconds == 45 * 60
+
+
+async def test_shift_s_refuses_a_length_outside_5_to_90_in_the_dialog(store, clock):
+    small_plan(store)
+    app = make_app(store, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("S")
+        await pilot.pause()
+        await pilot.press("ctrl+u", *"120", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, BlockLengthScreen)
+        assert "5 to 90" in screen_text(app)
+        assert store.running_block() is None
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        assert store.running_block() is None
+
+
+async def test_shift_s_on_a_parent_says_why_before_asking(store, clock):
+    plan = small_plan(store)
+    app = make_app(store, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await go_to_tree_goal(pilot, plan.launch)
+        await pilot.press("S")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        assert "micro-goals" in messages(app)

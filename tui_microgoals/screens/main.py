@@ -384,6 +384,44 @@ class MainScreen(PlanCommands):
             self.session.break_until = None
             self._show_focus()
 
+    @work(group="dialog")
+    async def action_start_block_for(self) -> None:
+        """``S``: ask how long, then start. Refusals are said before the dialog opens."""
+        from tui_microgoals.screens.block_length import BlockLengthScreen, block_length
+
+        goal = self._need_goal()
+        if goal is None or self.snapshot is None:
+            return
+        if self.snapshot.running is not None:
+            self.show_error("a block is already running: finish it first (x or X)")
+            return
+        if (why_not := self._why_not_startable(goal)) is not None:
+            self.show_error(f"cannot start {goal.title}: {why_not}")
+            return
+        default = block_length(goal.minutes, self.snapshot.settings["block_minutes"])
+        minutes = await self.app.push_screen_wait(
+            BlockLengthScreen(goal.title, default, blink=self.session.blink)
+        )
+        if minutes is not None and self._apply(self.store.start_block, goal.id, minutes):
+            self.session.break_until = None
+            self._show_focus()
+
+    def action_open_item(self) -> None:
+        """Enter (or a double click) on a Today item: start its block; on the item whose
+        block runs, open focus mode."""
+        goal = self._need_goal()
+        if goal is None:
+            return
+        running = self.snapshot.running if self.snapshot else None
+        if running is not None and running.goal == goal.id:
+            self.action_open_focus_mode()
+        else:
+            self.action_start_block()
+
+    @on(TodayList.ItemChosen)
+    def _item_chosen(self, event: TodayList.ItemChosen) -> None:
+        self.action_open_item()
+
     def action_toggle_done(self) -> None:
         """On the running block's goal (or on nothing), finish the block as done; on any
         other goal, mark that goal done (or open it again) and let the block run on."""
