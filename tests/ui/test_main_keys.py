@@ -303,3 +303,88 @@ async def test_shift_s_on_a_parent_says_why_before_asking(store, clock):
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
         assert "micro-goals" in messages(app)
+
+
+# -- filter, hide done, K/J at an edge ------------------------------------------------------
+
+
+def tree_lines(tree: GoalTree) -> list[str]:
+    return [str(tree.get_node_at_line(i).label) for i in range(tree.last_line + 1)]
+
+
+async def test_filter_lands_on_the_first_match(store, clock):
+    plan = small_plan(store)
+    app = make_app(store, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"logo")
+        await pilot.pause()
+        tree = app.screen.query_one(GoalTree)
+        assert tree.goal_id == plan.later
+        await pilot.press("enter", "x")  # the cursor is where the keys act
+        await pilot.pause()
+        assert store.goal(plan.later).status == "done"
+
+
+async def test_filter_on_a_parent_shows_its_steps(store, clock):
+    plan = small_plan(store)
+    store.add_goal("Unrelated", minutes=10)
+    app = make_app(store, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"newsletter", "enter")
+        await pilot.pause()
+        tree = app.screen.query_one(GoalTree)
+        lines = tree_lines(tree)
+        for title in ("Launch the newsletter", "Write the intro", "Pick a name", "Design"):
+            assert any(title in line for line in lines), title
+        assert not any("Unrelated" in line for line in lines)
+        assert tree.goal_id == plan.launch
+
+
+async def test_filter_without_a_match_says_so(store, clock):
+    small_plan(store)
+    app = make_app(store, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"zebra")
+        await pilot.pause()
+        assert "No goal matches" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "No goal matches" not in screen_text(app)
+        assert "Pick a name" in screen_text(app)
+
+
+async def test_hide_done_keeps_the_cursor_on_its_goal(store, clock):
+    plan = small_plan(store)
+    store.mark_done(plan.first)
+    app = make_app(store, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        tree = await go_to_tree_goal(pilot, plan.later)
+        await pilot.press("h")
+        await pilot.pause()
+        assert tree.goal_id == plan.later
+        assert tree.cursor_node.data == plan.later
+
+
+async def test_hide_done_moves_the_cursor_to_the_nearest_visible_goal(store, clock):
+    plan = small_plan(store)
+    store.mark_done(plan.second)
+    app = make_app(store, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        tree = await go_to_tree_goal(pilot, plan.second)
+        await pilot.press("h")
+        await pilot.pause()
+        assert tree.goal_id == plan.first  # the goal just above it, not the top of the tree
+
+
+async def test_k_and_j_at_an_edge_say_why_nothing_moved(store, clock):
+    plan = small_plan(store)
+    app = make_app(store, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("K")  # Today: "Write the intro" is first
+        await pilot.pause()
+        assert "top" in messages(app)
+        await go_to_tree_goal(pilot, plan.later)
+        await pilot.press("J")  # the last of its siblings
+        await pilot.pause()
+        assert "last" in messages(app)
+        assert [i.goal.id for i in store.today()][:2] == [plan.first, plan.second]

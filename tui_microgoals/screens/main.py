@@ -25,10 +25,11 @@ from tui_microgoals.core.models import DONE, DROPPED, OPEN, Block, Goal
 from tui_microgoals.core.planner import TodayItem, day_list
 from tui_microgoals.core.review import goal_done_days, habit_days, streak
 from tui_microgoals.core.store import Snapshot, Store
+from tui_microgoals.screens import main_view
 from tui_microgoals.screens.plan_commands import PlanCommands
 from tui_microgoals.session import Session
 from tui_microgoals.widgets.focus_pane import FocusPane, FocusView
-from tui_microgoals.widgets.goal_tree import GoalTree, TreeView
+from tui_microgoals.widgets.goal_tree import GoalTree, TreeView, filter_hits
 from tui_microgoals.widgets.status_line import Score, StatusLine
 from tui_microgoals.widgets.today_list import DoneEntry, TodayList, TodayView
 
@@ -85,10 +86,7 @@ class MainScreen(PlanCommands):
                     compact=True,
                 )
                 yield GoalTree(id="goals")
-                yield Static(
-                    Content("No goals yet. Press a to add one, or run `microgoals --demo`."),
-                    id="goals-empty",
-                )
+                yield Static(id="goals-empty")
             with Vertical(id="right"):
                 with Vertical(id="today-pane", classes="pane"):
                     yield TodayList(id="today")
@@ -188,13 +186,25 @@ class MainScreen(PlanCommands):
         if view != self._today_view or select_today is not None:
             self._today_view = view
             self.query_one(TodayList).show(view, select=select_today)
-        self.query_one("#goals-pane").set_class(not goals, "-empty")
+        self._show_goals_empty(goals)
         self._show_focus()
         self._show_score()
         if running_changed:
             # The block keys' footer entries depend only on whether a block runs; a
             # refresh of the bindings rebuilds the footer, so only then.
             self.refresh_bindings()
+
+    def _show_goals_empty(self, goals: dict[int, Goal]) -> None:
+        """No goals, or none the filter matches: a line in the Goals pane says which."""
+        if not goals:
+            why = "No goals yet. Press a to add one, or run `microgoals --demo`."
+        elif self.filter_text and not self.query_one(GoalTree).root.children:
+            why = f"No goal matches “{self.filter_text}”. Escape clears the filter."
+        else:
+            why = None
+        if why is not None:
+            self.query_one("#goals-empty", Static).update(Content(why))
+        self.query_one("#goals-pane").set_class(why is not None, "-empty")
 
     def _done_goals_today(self, goals: dict[int, Goal], today: Date) -> list[DoneEntry]:
         def parent_title(goal: Goal) -> str | None:
@@ -473,12 +483,24 @@ class MainScreen(PlanCommands):
 
     def _move(self, delta: int) -> None:
         goal = self._need_goal()
-        if goal is None:
+        if goal is None or self.snapshot is None:
             return
         if self.pane_name() == "today":
-            self._apply(self.store.reorder_day, goal.id, delta)
+            order = [i.goal.id for i in self.items if not i.done]
+            edges = ("already at the top of today's list", "already at the bottom of today's list")
+            move: Callable[[int, int], object] = self.store.reorder_day
         else:
-            self._apply(self.store.move, goal.id, delta)
+            parent = goal.parent if goal.parent in self.snapshot.goals else None
+            order = [g.id for g in tree.children_map(self.snapshot.goals).get(parent, [])]
+            edges = (
+                "already the first of its siblings (< and > change its level)",
+                "already the last of its siblings (< and > change its level)",
+            )
+            move = self.store.move
+        if goal.id in order and order[0 if delta < 0 else -1] == goal.id:
+            self.show_error(edges[0 if delta < 0 else 1])
+            return
+        self._apply(move, goal.id, delta)
 
     def _in_tree_only(self) -> bool:
         """Indent and outdent move a goal in the tree: from Today the move is unseen."""
@@ -513,7 +535,13 @@ class MainScreen(PlanCommands):
         self._apply(self.store.edit_goal, goal.id, parent=siblings[index - 1].id)
 
     def action_toggle_done_goals(self) -> None:
+        """The cursor stays on its goal, or goes to the nearest one still shown."""
         self.show_done = not self.show_done
+        if self.snapshot is not None:
+            at = self.query_one(GoalTree).goal_id
+            near = main_view.nearest_shown(self.snapshot.goals, at, self.show_done)
+            if near is not None:
+                self._select_next["goals"] = near
         self.app.notify("Showing done goals" if self.show_done else "Hiding done goals")
         self.refresh_state()
 
@@ -524,7 +552,15 @@ class MainScreen(PlanCommands):
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
+        """Each change of the filter puts the cursor on the first goal it matches."""
         self.filter_text = event.value.strip()
+        if self.filter_text and self.snapshot is not None:
+            goals = self.snapshot.goals
+            first = main_view.first_in_tree_order(
+                goals, filter_hits(goals, self.filter_text), self.show_done
+            )
+            if first is not None:
+                self._select_next["goals"] = first
         self.refresh_state()
 
     @on(Input.Submitted, "#filter")
