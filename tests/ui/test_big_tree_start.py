@@ -10,7 +10,8 @@ from ui_helpers import SIZE, make_app
 from tui_microgoals.core.clock import FixedClock
 from tui_microgoals.core.models import Goal
 from tui_microgoals.core.store import Store
-from tui_microgoals.screens.main import FREEZE_GOALS, REVEAL_ITEMS
+from tui_microgoals.screens.main import FREEZE_GOALS
+from tui_microgoals.screens.main_view import REVEAL_ITEMS
 from tui_microgoals.screens.plan_commands import SMALL_FORECAST
 from tui_microgoals.widgets.goal_tree import GoalTree
 

@@ -71,3 +71,62 @@ def test_block_length_is_the_estimate_when_a_block_can_last_that_long():
     for bad in ("4", "91", "ten", ""):
         with pytest.raises(ValueError, match="5 to 90"):
             parse_length(bad)
+
+
+def test_today_view_and_done_entries(store, clock):
+    plan = small_plan(store)
+    habit = store.add_goal("Stretch", every="daily")
+    store.mark_done(plan.first)
+    store.mark_done(habit.id)
+    items = store.today()
+    done_goals = main_view.done_goals_today(store.goals(), clock.today(), clock.now())
+    assert [e.goal_id for e in done_goals] == [plan.first]
+    done = main_view.done_entries(done_goals, items)
+    assert [(e.goal_id, e.habit) for e in done] == [(plan.first, False), (habit.id, True)]
+    view = main_view.today_view(items, done, running=plan.second, tz="UTC")
+    assert [i.goal.id for i in view.open_items] == [plan.second]
+    assert view.running == plan.second and view.done == done
+
+
+def test_tree_view_marks_today_and_the_running_block(store):
+    plan = small_plan(store)
+    store.start_block(plan.first)
+    snap = store.snapshot()
+    items = store.today()
+    view = main_view.tree_view(
+        snap, store.clock.today(), items, show_done=False, filter_text="x", forecast={}
+    )
+    assert view.planned == {plan.first, plan.second}
+    assert view.running == plan.first
+    assert view.reveal == (plan.first, plan.second)
+    assert (view.show_done, view.filter) == (False, "x")
+
+
+def test_focus_view_shows_the_block_else_what_s_would_start_or_why_not(store, clock):
+    plan = small_plan(store)
+    waiting = store.add_goal("Send it", parent=plan.launch, after=[plan.later])
+    snap = store.snapshot()
+    idle = main_view.focus_view(snap, plan.second, break_until=None, tz="UTC")
+    assert idle.block is None and idle.candidate == "Pick a name" and idle.why_not is None
+    parent = main_view.focus_view(snap, plan.launch, break_until=None, tz="UTC")
+    assert parent.candidate is None and "micro-goals" in parent.why_not
+    blocked = main_view.focus_view(snap, waiting.id, break_until=None, tz="UTC")
+    assert blocked.why_not == "it waits for Design the logo"
+    store.start_block(plan.first)
+    running = main_view.focus_view(store.snapshot(), plan.second, break_until=None, tz="UTC")
+    assert running.block is not None and running.title == "Write the intro"
+    assert running.candidate is None
+
+
+def test_score_counts_the_running_block_and_the_next_reward(store, clock):
+    plan = small_plan(store)
+    store.set_setting("reward", "a walk")
+    store.set_setting("reward_every", 3)
+    store.start_block(plan.first)
+    clock.advance(minutes=7)
+    snap = store.snapshot()
+    score = main_view.score(snap, [], done_count=1, streak=2, now=clock.now())
+    assert (score.done_today, score.focus_minutes, score.streak) == (1, 7, 2)
+    assert score.next_reward == 2
+    store.set_setting("reward", "")
+    assert main_view.score(store.snapshot(), [], 1, 2, clock.now()).next_reward is None

@@ -28,19 +28,15 @@ from tui_microgoals.core.store import Snapshot, Store
 from tui_microgoals.screens import main_view
 from tui_microgoals.screens.plan_commands import PlanCommands
 from tui_microgoals.session import Session
-from tui_microgoals.widgets.focus_pane import FocusPane, FocusView
-from tui_microgoals.widgets.goal_tree import GoalTree, TreeView, filter_hits
-from tui_microgoals.widgets.status_line import Score, StatusLine
+from tui_microgoals.widgets.focus_pane import FocusPane
+from tui_microgoals.widgets.goal_tree import GoalTree, filter_hits
+from tui_microgoals.widgets.status_line import StatusLine
 from tui_microgoals.widgets.today_list import DoneEntry, TodayList, TodayView
 
 T = TypeVar("T")
 
 #: From this many goals on, the data loaded at start is exempted from garbage collection.
 FREEZE_GOALS = 2000
-
-#: A big tree opens at start the branches above this many of today's open items (opening
-#: all of them - a hundred carried items - drew ~800 lines before the first frame).
-REVEAL_ITEMS = 10
 
 #: How often the screen looks for changes made by another process, and redraws the clock.
 TICK_SECONDS = 0.5
@@ -153,35 +149,23 @@ class MainScreen(PlanCommands):
         running = snap.running.goal if snap.running else None
         self.update_plan_state(goals, snap.days)
         self.query_one(GoalTree).show(
-            TreeView(
-                goals=goals,
-                today=today,
-                block_minutes=block_minutes,
-                planned=frozenset(i.goal.id for i in self.items),
-                reveal=tuple(i.goal.id for i in self.items if not i.done)[:REVEAL_ITEMS],
-                running=running,
+            main_view.tree_view(
+                snap,
+                today,
+                self.items,
                 show_done=self.show_done,
-                filter=self.filter_text,
+                filter_text=self.filter_text,
                 forecast=self.forecast_markers(),
             ),
             select=self._select_next.pop("goals", None),
         )
         if goals_changed:  # a pass over every goal: not when only a day plan changed
-            self._done_goals = self._done_goals_today(goals, today)
+            self._done_goals = main_view.done_goals_today(goals, today, clock.now())
             self._goal_days = goal_done_days(goals)
         if goals_changed or days_changed:
-            self._done = self._done_goals + [
-                DoneEntry(i.goal.id, i.goal.title, i.parent_title, None, habit=True)
-                for i in self.items
-                if i.done and i.habit
-            ]
+            self._done = main_view.done_entries(self._done_goals, self.items)
             self._streak = streak(self._goal_days | habit_days(snap.days), today)
-        view = TodayView(
-            open_items=[i for i in self.items if not i.done],
-            done=self._done,
-            running=running,
-            tz=clock.tz,
-        )
+        view = main_view.today_view(self.items, self._done, running, clock.tz)
         select_today = self._select_next.pop("today", None)
         if view != self._today_view or select_today is not None:
             self._today_view = view
@@ -206,71 +190,26 @@ class MainScreen(PlanCommands):
             self.query_one("#goals-empty", Static).update(Content(why))
         self.query_one("#goals-pane").set_class(why is not None, "-empty")
 
-    def _done_goals_today(self, goals: dict[int, Goal], today: Date) -> list[DoneEntry]:
-        def parent_title(goal: Goal) -> str | None:
-            parent = goals.get(goal.parent) if goal.parent is not None else None
-            return parent.title if parent else None
-
-        done = [
-            DoneEntry(g.id, g.title, parent_title(g), g.done_at)
-            for g in goals.values()
-            if g.status == DONE and g.done_on == today
-        ]
-        done.sort(key=lambda e: e.at or self.session.clock.now())
-        return done
-
     def _show_focus(self) -> None:
-        snap = self.snapshot
-        assert snap is not None
-        block = snap.running
-        goals = snap.goals
-        view_goal = block.goal if block else self.current_goal()
-        goal = goals.get(view_goal) if view_goal is not None else None
-        why_not = self._why_not_startable(goal) if goal and not block else None
-        candidate = goal.title if goal and not block and why_not is None else None
-        self.query_one(FocusPane).show(
-            FocusView(
-                block=block,
-                title=goal.title if goal else "",
-                path=tree.path(goals, goal.id) if goal else "",
-                candidate=candidate,
-                why_not=why_not,
-                block_minutes=snap.settings["block_minutes"],
-                break_until=self.session.break_until,
-                tz=self.session.clock.tz,
-            ),
-            self.session.clock.now(),
-        )
-
-    def _why_not_startable(self, goal: Goal) -> str | None:
-        """Why ``s`` would be refused on ``goal``, said before the user tries."""
         assert self.snapshot is not None
-        goals = self.snapshot.goals
-        if goal.status != OPEN:
-            return f"it is {goal.status}"
-        if not tree.is_leaf(goals, goal.id, self.query_one(GoalTree).children_map(goals)):
-            return "it has micro-goals: start one of them"
-        if blockers := tree.blockers(goals, goal):
-            return "it waits for " + ", ".join(b.title for b in blockers)
-        return None
+        kids = self.query_one(GoalTree).children_map(self.snapshot.goals)
+        view = main_view.focus_view(
+            self.snapshot,
+            self.current_goal(),
+            break_until=self.session.break_until,
+            tz=self.session.clock.tz,
+            kids=kids,
+        )
+        self.query_one(FocusPane).show(view, self.session.clock.now())
 
     def _show_score(self) -> None:
         """Cheap enough for every tick: counts come from the snapshot already read."""
         assert self.snapshot is not None
-        snap, now = self.snapshot, self.session.clock.now()
-        done = len(self._done)
-        seconds = sum(timer.focus_seconds(b, now) for b in self.blocks_today)
-        if snap.running is not None and all(b.id != snap.running.id for b in self.blocks_today):
-            seconds += timer.focus_seconds(snap.running, now)
-        every = snap.settings["reward_every"]
-        self.query_one(StatusLine).show(
-            Score(
-                done_today=done,
-                focus_minutes=int(seconds // 60),
-                streak=self._streak,
-                next_reward=(every - done % every) if snap.settings.get("reward") else None,
-            )
+        now = self.session.clock.now()
+        score = main_view.score(
+            self.snapshot, self.blocks_today, len(self._done), self._streak, now
         )
+        self.query_one(StatusLine).show(score)
 
     def tick(self) -> None:
         """Redraw the clock; pick up other processes' changes; notice when time is up."""
@@ -405,7 +344,8 @@ class MainScreen(PlanCommands):
         if self.snapshot.running is not None:
             self.show_error("a block is already running: finish it first (x or X)")
             return
-        if (why_not := self._why_not_startable(goal)) is not None:
+        why_not = main_view.why_not_startable(self.snapshot.goals, goal)
+        if why_not is not None:
             self.show_error(f"cannot start {goal.title}: {why_not}")
             return
         default = block_length(goal.minutes, self.snapshot.settings["block_minutes"])

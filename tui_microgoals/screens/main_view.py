@@ -1,15 +1,29 @@
-"""Pure functions of the data for the main screen: where a cursor goes, what a pane says.
+"""What the main screen's panes show, as pure functions of the store's snapshot.
 
-No widgets here: each function takes goals (and a little UI state) and returns plain
-values, so they are tested without Pilot (tests/ui/test_main_view.py).
+No widget is touched here: each function takes the data (and a little UI state: the
+highlight, the filter) and returns the frozen view a pane draws (``TreeView``,
+``TodayView``, ``FocusView``, ``Score``) or where a cursor goes. The screen calls them and
+hands the results down; tests call them without Pilot (tests/ui/test_main_view.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Container, Mapping
 
-from tui_microgoals.core import tree
-from tui_microgoals.core.models import DONE, DROPPED, Goal
+from pendulum import Date, DateTime
+
+from tui_microgoals.core import timer, tree
+from tui_microgoals.core.models import DONE, DROPPED, OPEN, Block, Goal
+from tui_microgoals.core.planner import TodayItem
+from tui_microgoals.core.store import Snapshot
+from tui_microgoals.widgets.focus_pane import FocusView
+from tui_microgoals.widgets.goal_tree import TreeView
+from tui_microgoals.widgets.status_line import Score
+from tui_microgoals.widgets.today_list import DoneEntry, TodayView
+
+#: A big tree opens at start the branches above this many of today's open items (opening
+#: all of them - a hundred carried items - drew ~800 lines before the first frame).
+REVEAL_ITEMS = 10
 
 
 def shown(goal: Goal, show_done: bool) -> bool:
@@ -56,3 +70,114 @@ def nearest_shown(goals: Mapping[int, Goal], goal_id: int | None, show_done: boo
     if parent is not None:
         return parent
     return below[0] if below else None
+
+
+# -- what each pane draws ---------------------------------------------------------------
+
+
+def done_goals_today(goals: Mapping[int, Goal], today: Date, now: DateTime) -> list[DoneEntry]:
+    """Goals finished today, in the order they were finished (a pass over every goal)."""
+
+    def parent_title(goal: Goal) -> str | None:
+        parent = goals.get(goal.parent) if goal.parent is not None else None
+        return parent.title if parent else None
+
+    done = [
+        DoneEntry(g.id, g.title, parent_title(g), g.done_at)
+        for g in goals.values()
+        if g.status == DONE and g.done_on == today
+    ]
+    done.sort(key=lambda e: e.at or now)
+    return done
+
+
+def done_entries(done_goals: list[DoneEntry], items: list[TodayItem]) -> list[DoneEntry]:
+    """Today's Done section: the goals finished today, then the habits done today."""
+    return done_goals + [
+        DoneEntry(i.goal.id, i.goal.title, i.parent_title, None, habit=True)
+        for i in items
+        if i.done and i.habit
+    ]
+
+
+def today_view(
+    items: list[TodayItem], done: list[DoneEntry], running: int | None, tz: str
+) -> TodayView:
+    return TodayView(open_items=[i for i in items if not i.done], done=done, running=running, tz=tz)
+
+
+def tree_view(
+    snap: Snapshot,
+    today: Date,
+    items: list[TodayItem],
+    *,
+    show_done: bool,
+    filter_text: str,
+    forecast: Mapping[int, str],
+) -> TreeView:
+    return TreeView(
+        goals=snap.goals,
+        today=today,
+        block_minutes=snap.settings["block_minutes"],
+        planned=frozenset(i.goal.id for i in items),
+        reveal=tuple(i.goal.id for i in items if not i.done)[:REVEAL_ITEMS],
+        running=snap.running.goal if snap.running else None,
+        show_done=show_done,
+        filter=filter_text,
+        forecast=forecast,
+    )
+
+
+def why_not_startable(
+    goals: Mapping[int, Goal], goal: Goal, kids: dict[int | None, list[Goal]] | None = None
+) -> str | None:
+    """Why ``s`` would be refused on ``goal``, said before the user tries."""
+    if goal.status != OPEN:
+        return f"it is {goal.status}"
+    if not tree.is_leaf(goals, goal.id, kids):
+        return "it has micro-goals: start one of them"
+    if blockers := tree.blockers(goals, goal):
+        return "it waits for " + ", ".join(b.title for b in blockers)
+    return None
+
+
+def focus_view(
+    snap: Snapshot,
+    highlighted: int | None,
+    *,
+    break_until: DateTime | None,
+    tz: str,
+    kids: dict[int | None, list[Goal]] | None = None,
+) -> FocusView:
+    """The running block; else what ``s`` would start on the highlighted goal (or why not)."""
+    block, goals = snap.running, snap.goals
+    view_goal = block.goal if block else highlighted
+    goal = goals.get(view_goal) if view_goal is not None else None
+    why_not = why_not_startable(goals, goal, kids) if goal and not block else None
+    return FocusView(
+        block=block,
+        title=goal.title if goal else "",
+        path=tree.path(goals, goal.id) if goal else "",
+        candidate=goal.title if goal and not block and why_not is None else None,
+        why_not=why_not,
+        block_minutes=snap.settings["block_minutes"],
+        break_until=break_until,
+        tz=tz,
+    )
+
+
+def score(
+    snap: Snapshot, blocks_today: list[Block], done_count: int, streak: int, now: DateTime
+) -> Score:
+    """The status line: done today, focus minutes (the running block's included), streak
+    and completions until the next reward."""
+    seconds = sum(timer.focus_seconds(b, now) for b in blocks_today)
+    if snap.running is not None and all(b.id != snap.running.id for b in blocks_today):
+        seconds += timer.focus_seconds(snap.running, now)
+    every = snap.settings["reward_every"]
+    return Score(
+        done_today=done_count,
+        focus_minutes=int(seconds // 60),
+        streak=streak,
+        next_reward=(every - done_count % every) if snap.settings.get("reward") else None,
+    )
