@@ -3,6 +3,12 @@
 A screen lists its commands in ``COMMANDS_TABLE``; ``bindings()`` turns them into Textual
 ``Binding``s and the app offers the same list in the command palette, so a key, its footer
 text and its palette entry can never drift apart.
+
+Where a key's handler is: the command's ``action`` ``verb_noun`` is the method
+``action_verb_noun`` of the screen. For ``MAIN_COMMANDS`` that is ``screens/main.py``, except
+the block keys (``BLOCK_COMMANDS`` and ``X``: ``screens/block_commands.py``, shared with focus
+mode) and the planning keys ``P`` and ``c`` (``screens/plan_commands.py``);
+tests/ui/test_keys.py checks it. What the panes show is built in ``screens/main_view.py``.
 """
 
 from __future__ import annotations

@@ -58,7 +58,7 @@ async def test_big_plan_gets_its_forecast_after_the_first_frame(
         for _ in range(100):  # bounded: the forecast thread takes milliseconds here
             await pilot.pause(0.02)
             await app.workers.wait_for_complete()
-            if ship in getattr(main, "forecast_rows", {}):
+            if ship in main.forecast_rows:
                 break
         await pilot.pause()
         assert main.forecast_rows[ship].status == "on_track"

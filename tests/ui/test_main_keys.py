@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import inspect
+
+import pytest
 from textual.app import App
 from textual.widgets import Input
 from ui_helpers import SIZE, make_app, screen_text, small_plan
 
+from tui_microgoals.commands import BLOCK_COMMANDS, MAIN_COMMANDS
+from tui_microgoals.screens.block_commands import BlockCommands
 from tui_microgoals.screens.block_length import BlockLengthScreen
 from tui_microgoals.screens.break_offer import BreakOfferScreen
 from tui_microgoals.screens.confirm import ConfirmScreen
@@ -388,3 +393,31 @@ async def test_k_and_j_at_an_edge_say_why_nothing_moved(store, clock):
         await pilot.pause()
         assert "last" in messages(app)
         assert [i.goal.id for i in store.today()][:2] == [plan.first, plan.second]
+
+
+# -- one hop from a key to its handler -----------------------------------------------------
+
+
+def test_each_main_key_handler_lives_where_commands_py_says():
+    """commands.py's docstring names the module of every main-screen key's handler."""
+    block_keys = {c.action for c in BLOCK_COMMANDS} | {"abandon_block"}
+    plan_keys = {"suggest_plan", "set_capacity"}
+    for command in MAIN_COMMANDS:
+        if command.action.startswith("app."):
+            continue
+        handler = getattr(MainScreen, f"action_{command.action}")
+        module = inspect.getmodule(handler).__name__
+        if command.action in block_keys:
+            assert module == "tui_microgoals.screens.block_commands", command.action
+        elif command.action in plan_keys:
+            assert module == "tui_microgoals.screens.plan_commands", command.action
+        else:
+            assert module == "tui_microgoals.screens.main", command.action
+
+
+def test_a_block_commands_screen_must_define_how_it_redraws():
+    class Forgetful(BlockCommands):
+        pass
+
+    with pytest.raises(NotImplementedError, match="Forgetful must define refresh_state"):
+        Forgetful().refresh_state()

@@ -21,7 +21,7 @@ from textual.widgets import Footer, Input, Static
 from tui_microgoals.commands import MAIN_COMMANDS, bindings
 from tui_microgoals.core import timer, tree
 from tui_microgoals.core.errors import MicrogoalsError
-from tui_microgoals.core.models import DONE, DROPPED, OPEN, Block, Goal
+from tui_microgoals.core.models import DONE, DROPPED, Block, Goal
 from tui_microgoals.core.planner import TodayItem, day_list
 from tui_microgoals.core.review import goal_done_days, habit_days, streak
 from tui_microgoals.core.store import Snapshot, Store
@@ -617,24 +617,7 @@ class MainScreen(PlanCommands):
         if running is not None and running.goal in (goal.id, *below):
             self.show_error(f"a block is running on goal {running.goal}: stop it first (x or X)")
             return
-        still_open = sum(1 for i in below if goals[i].status == OPEN)
-        if below:
-            children = Content.from_markup(
-                "\n\nIts [b]$n[/b] sub-goal(s) ($open open) go with it: drop marks the open ones "
-                "dropped too; delete removes them all.",
-                n=str(len(below)),
-                open=str(still_open),
-            )
-        else:
-            children = Content("\n\nIt has no sub-goals.")
-        message = Content.assemble(
-            Content.from_markup("Drop or delete [b]$title[/b]?", title=goal.title),
-            Content(
-                "\n\nDrop keeps it in the history, marked dropped. "
-                "Delete removes it for good, and other goals stop waiting for it."
-            ),
-            children,
-        )
+        message = main_view.drop_question(goals, goal, below)
         choice = await self.app.push_screen_wait(
             ConfirmScreen("Drop or delete", message, [("drop", "Drop"), ("delete", "Delete")])
         )

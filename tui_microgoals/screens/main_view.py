@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Container, Mapping
 
 from pendulum import Date, DateTime
+from textual.content import Content
 
 from tui_microgoals.core import timer, tree
 from tui_microgoals.core.models import DONE, DROPPED, OPEN, Block, Goal
@@ -180,4 +181,26 @@ def score(
         focus_minutes=int(seconds // 60),
         streak=streak,
         next_reward=(every - done_count % every) if snap.settings.get("reward") else None,
+    )
+
+
+def drop_question(goals: Mapping[int, Goal], goal: Goal, below: list[int]) -> Content:
+    """What ``d`` asks: drop or delete, and what goes with the goal."""
+    if below:
+        still_open = sum(1 for i in below if goals[i].status == OPEN)
+        children = Content.from_markup(
+            "\n\nIts [b]$n[/b] sub-goal(s) ($open open) go with it: drop marks the open ones "
+            "dropped too; delete removes them all.",
+            n=str(len(below)),
+            open=str(still_open),
+        )
+    else:
+        children = Content("\n\nIt has no sub-goals.")
+    return Content.assemble(
+        Content.from_markup("Drop or delete [b]$title[/b]?", title=goal.title),
+        Content(
+            "\n\nDrop keeps it in the history, marked dropped. "
+            "Delete removes it for good, and other goals stop waiting for it."
+        ),
+        children,
     )
