@@ -89,8 +89,7 @@ MAIN_COMMANDS: tuple[Command, ...] = (
         "enter",
         "open_item",
         "Open",
-        "In Today, enter or a double click: start the item's block "
-        "(on the running one: focus mode)",
+        "Today, enter or double click: start its block (if running: focus mode)",
         show=False,
         palette=False,
     ),
@@ -98,8 +97,7 @@ MAIN_COMMANDS: tuple[Command, ...] = (
         "x,space",
         "toggle_done",
         "Done",
-        "Mark the highlighted goal done (or open it again, dropped ones too); "
-        "on the running block's goal: finish the block as done",
+        "Mark done or open again (dropped too); on the block's goal: finish it",
         key_display="x",
     ),
     *BLOCK_COMMANDS,
@@ -114,8 +112,7 @@ MAIN_COMMANDS: tuple[Command, ...] = (
         "a",
         "add_goal",
         "Add",
-        "Add a step under the highlighted goal (in Today: a micro-goal for today; "
-        "with no goals yet: a first goal)",
+        "Add a step under the highlighted goal (Today: a micro-goal for today)",
     ),
     Command(
         "A",
@@ -180,7 +177,7 @@ MAIN_COMMANDS: tuple[Command, ...] = (
         "less_than_sign",
         "outdent_goal",
         "Outdent",
-        "Move the highlighted goal out to its parent's level",
+        "In the Goals tree: move the highlighted goal out to its parent's level",
         show=False,
         key_display="<",
     ),
@@ -188,7 +185,7 @@ MAIN_COMMANDS: tuple[Command, ...] = (
         "greater_than_sign",
         "indent_goal",
         "Indent",
-        "Move the highlighted goal under the goal above it",
+        "In the Goals tree: move the highlighted goal under the goal above it",
         show=False,
         key_display=">",
     ),
