@@ -333,9 +333,9 @@ class MainScreen(PlanCommands):
             self.session.break_until = None
             self._show_focus()
 
-    @work(group="dialog")
-    async def action_start_block_for(self) -> None:
-        """``S``: ask how long, then start. Refusals are said before the dialog opens."""
+    def action_start_block_for(self) -> None:
+        """``S``: ask how long, then start. Refusals are said before the dialog opens, which
+        is pushed from the handler itself (a worker would push it a little later)."""
         from tui_microgoals.screens.block_length import BlockLengthScreen, block_length
 
         goal = self._need_goal()
@@ -348,13 +348,15 @@ class MainScreen(PlanCommands):
         if why_not is not None:
             self.show_error(f"cannot start {goal.title}: {why_not}")
             return
+
+        def start(minutes: int | None) -> None:
+            if minutes is not None and self._apply(self.store.start_block, goal.id, minutes):
+                self.session.break_until = None
+                self._show_focus()
+
         default = block_length(goal.minutes, self.snapshot.settings["block_minutes"])
-        minutes = await self.app.push_screen_wait(
-            BlockLengthScreen(goal.title, default, blink=self.session.blink)
-        )
-        if minutes is not None and self._apply(self.store.start_block, goal.id, minutes):
-            self.session.break_until = None
-            self._show_focus()
+        dialog = BlockLengthScreen(goal.title, default, blink=self.session.blink)
+        self.app.push_screen(dialog, start)
 
     def action_open_item(self) -> None:
         """Enter (or a double click) on a Today item: start its block; on the item whose
