@@ -3,6 +3,12 @@
 A screen lists its commands in ``COMMANDS_TABLE``; ``bindings()`` turns them into Textual
 ``Binding``s and the app offers the same list in the command palette, so a key, its footer
 text and its palette entry can never drift apart.
+
+Where a key's handler is: the command's ``action`` ``verb_noun`` is the method
+``action_verb_noun`` of the screen. For ``MAIN_COMMANDS`` that is ``screens/main.py``, except
+the block keys (``BLOCK_COMMANDS`` and ``X``: ``screens/block_commands.py``, shared with focus
+mode) and the planning keys ``P`` and ``c`` (``screens/plan_commands.py``);
+tests/ui/test_keys.py checks it. What the panes show is built in ``screens/main_view.py``.
 """
 
 from __future__ import annotations
@@ -96,11 +102,25 @@ MAIN_COMMANDS: tuple[Command, ...] = (
         "s", "start_block", "Start", "Start a focus block on the highlighted micro-goal", rank=0
     ),
     Command(
+        "S",
+        "start_block_for",
+        "Start for…",
+        "Start a focus block of a length you choose (5-90 minutes)",
+        show=False,
+    ),
+    Command(
+        "enter",
+        "open_item",
+        "Open",
+        "Today, enter or double click: start its block (if running: focus mode)",
+        show=False,
+        palette=False,
+    ),
+    Command(
         "x,space",
         "toggle_done",
         "Done",
-        "Mark the highlighted micro-goal done (or open again); "
-        "during a block: finish the block as done",
+        "Mark done or open again (dropped too); on the block's goal: finish it",
         key_display="x",
         rank=0,
     ),
@@ -116,8 +136,15 @@ MAIN_COMMANDS: tuple[Command, ...] = (
         "a",
         "add_goal",
         "Add",
-        "Add a goal under the highlighted one (in Today: add to today)",
+        "Add a step under the highlighted goal (Today: a micro-goal for today)",
         rank=1,
+    ),
+    Command(
+        "A",
+        "add_sibling",
+        "Add beside",
+        "Add a goal beside the highlighted one, right below it",
+        show=False,
     ),
     Command(
         "e",
@@ -178,7 +205,7 @@ MAIN_COMMANDS: tuple[Command, ...] = (
         "less_than_sign",
         "outdent_goal",
         "Outdent",
-        "Move the highlighted goal out to its parent's level",
+        "In the Goals tree: move the highlighted goal out to its parent's level",
         show=False,
         key_display="<",
     ),
@@ -186,7 +213,7 @@ MAIN_COMMANDS: tuple[Command, ...] = (
         "greater_than_sign",
         "indent_goal",
         "Indent",
-        "Move the highlighted goal under the goal above it",
+        "In the Goals tree: move the highlighted goal under the goal above it",
         show=False,
         key_display=">",
     ),

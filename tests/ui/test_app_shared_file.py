@@ -119,7 +119,7 @@ async def test_two_apps_on_one_file_see_each_other_and_keep_one_running_block(tm
         assert len([b for b in Store.open(path, clock).blocks() if b.running]) == 1
         assert "Focus block running" in screen_text(app_two)
 
-        await p2.press("x")  # the second app finishes the block
+        await p2.press("up", "x")  # on the block's goal, the second app finishes the block
         await p2.pause()
         await p2.press("n")  # and skips the break it offers
         await tick(p1)

@@ -10,7 +10,8 @@ from ui_helpers import SIZE, make_app
 from tui_microgoals.core.clock import FixedClock
 from tui_microgoals.core.models import Goal
 from tui_microgoals.core.store import Store
-from tui_microgoals.screens.main import FREEZE_GOALS, REVEAL_ITEMS
+from tui_microgoals.screens.main import FREEZE_GOALS
+from tui_microgoals.screens.main_view import REVEAL_ITEMS
 from tui_microgoals.screens.plan_commands import SMALL_FORECAST
 from tui_microgoals.widgets.goal_tree import GoalTree
 
@@ -57,7 +58,7 @@ async def test_big_plan_gets_its_forecast_after_the_first_frame(
         for _ in range(100):  # bounded: the forecast thread takes milliseconds here
             await pilot.pause(0.02)
             await app.workers.wait_for_complete()
-            if ship in getattr(main, "forecast_rows", {}):
+            if ship in main.forecast_rows:
                 break
         await pilot.pause()
         assert main.forecast_rows[ship].status == "on_track"

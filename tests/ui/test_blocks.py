@@ -157,14 +157,3 @@ async def test_start_refused_when_blocked_or_when_a_block_runs(store, clock):
         await pilot.press("s")
         assert store.running_block() is None
         assert "blocked" in " ".join(str(n.message) for n in app._notifications)
-
-
-async def test_x_during_a_block_finishes_the_block_whatever_is_highlighted(store, clock):
-    plan = small_plan(store)
-    app = make_app(store, clock)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("s", "down")  # the highlight moves on to "Pick a name"
-        await pilot.press("x")
-        await pilot.pause()
-        assert store.goal(plan.first).status == "done"
-        assert store.goal(plan.second).status == "open"

@@ -1,7 +1,9 @@
 """Focus-block commands shared by the main screen and focus mode.
 
 Both screens bind the same keys (p, i, +, X, x) to the same actions; the logic lives here
-once. A screen using this mixin provides ``session`` and ``refresh_state()``.
+once. A screen using this base sets ``session`` and defines ``refresh_state()``: every
+command here calls it after a change, so a screen that forgot it would show stale data
+(it raises instead of silently doing nothing).
 """
 
 from __future__ import annotations
@@ -39,7 +41,8 @@ class BlockCommands(Screen):
     session: Session
 
     def refresh_state(self) -> None:
-        """Redraw from the store after a change."""
+        """Redraw from the store after a change: each screen defines how."""
+        raise NotImplementedError(f"{type(self).__name__} must define refresh_state()")
 
     def show_error(self, error: MicrogoalsError | str) -> None:
         self.app.notify(str(error), severity="error", markup=False)

@@ -21,26 +21,24 @@ from textual.widgets import Input, Static
 from tui_microgoals.commands import MAIN_COMMANDS, bindings
 from tui_microgoals.core import timer, tree
 from tui_microgoals.core.errors import MicrogoalsError
-from tui_microgoals.core.models import DONE, OPEN, Block, Goal
+from tui_microgoals.core.models import DONE, DROPPED, Block, Goal
 from tui_microgoals.core.planner import TodayItem, day_list, plan_units
 from tui_microgoals.core.review import goal_done_days, habit_days, streak
+from tui_microgoals.core.settings import block_minutes_for
 from tui_microgoals.core.store import Snapshot, Store
+from tui_microgoals.screens import main_view
 from tui_microgoals.screens.plan_commands import PlanCommands
 from tui_microgoals.session import Session
-from tui_microgoals.widgets.focus_pane import FocusPane, focus_view
-from tui_microgoals.widgets.goal_tree import GoalTree, TreeView
+from tui_microgoals.widgets.focus_pane import FocusPane, why_not_startable
+from tui_microgoals.widgets.goal_tree import GoalTree, filter_hits
 from tui_microgoals.widgets.key_footer import KeyFooter
-from tui_microgoals.widgets.status_line import Score, StatusLine
+from tui_microgoals.widgets.status_line import StatusLine
 from tui_microgoals.widgets.today_list import DoneEntry, TodayList, TodayView
 
 T = TypeVar("T")
 
 #: From this many goals on, the data loaded at start is exempted from garbage collection.
 FREEZE_GOALS = 2000
-
-#: A big tree opens at start the branches above this many of today's open items (opening
-#: all of them - a hundred carried items - drew ~800 lines before the first frame).
-REVEAL_ITEMS = 10
 
 #: How often the screen looks for changes made by another process, and redraws the clock.
 TICK_SECONDS = 0.5
@@ -86,10 +84,7 @@ class MainScreen(PlanCommands):
                     compact=True,
                 )
                 yield GoalTree(id="goals")
-                yield Static(
-                    Content("No goals yet. Press a to add one, or run `microgoals --demo`."),
-                    id="goals-empty",
-                )
+                yield Static(id="goals-empty")
             with Vertical(id="right"):
                 with Vertical(id="today-pane", classes="pane"):
                     yield TodayList(id="today")
@@ -158,41 +153,28 @@ class MainScreen(PlanCommands):
         running = snap.running.goal if snap.running else None
         self.update_plan_state(goals, snap.days)
         self.query_one(GoalTree).show(
-            TreeView(
-                goals=goals,
-                today=today,
-                block_minutes=block_minutes,
-                planned=frozenset(i.goal.id for i in self.items),
-                reveal=tuple(i.goal.id for i in self.items if not i.done)[:REVEAL_ITEMS],
-                running=running,
+            main_view.tree_view(
+                snap,
+                today,
+                self.items,
                 show_done=self.show_done,
-                filter=self.filter_text,
+                filter_text=self.filter_text,
                 forecast=self.forecast_markers(),
             ),
             select=self._select_next.pop("goals", None),
         )
         if goals_changed:  # a pass over every goal: not when only a day plan changed
-            self._done_goals = self._done_goals_today(goals, today)
+            self._done_goals = main_view.done_goals_today(goals, today, clock.now())
             self._goal_days = goal_done_days(goals)
         if goals_changed or days_changed:
-            self._done = self._done_goals + [
-                DoneEntry(i.goal.id, i.goal.title, i.parent_title, None, habit=True)
-                for i in self.items
-                if i.done and i.habit
-            ]
+            self._done = main_view.done_entries(self._done_goals, self.items)
             self._streak = streak(self._goal_days | habit_days(snap.days), today)
-        view = TodayView(
-            open_items=[i for i in self.items if not i.done],
-            done=self._done,
-            running=running,
-            tz=clock.tz,
-            today=today,
-        )
+        view = main_view.today_view(self.items, self._done, running, clock.tz, today)
         select_today = self._select_next.pop("today", None)
         if view != self._today_view or select_today is not None:
             self._today_view = view
             self.query_one(TodayList).show(view, select=select_today)
-        self.query_one("#goals-pane").set_class(not goals, "-empty")
+        self._show_goals_empty(goals)
         self._show_focus()
         self._show_score()
         if running_changed:
@@ -200,52 +182,38 @@ class MainScreen(PlanCommands):
             # refresh of the bindings rebuilds the footer, so only then.
             self.refresh_bindings()
 
-    def _done_goals_today(self, goals: dict[int, Goal], today: Date) -> list[DoneEntry]:
-        def parent_title(goal: Goal) -> str | None:
-            parent = goals.get(goal.parent) if goal.parent is not None else None
-            return parent.title if parent else None
-
-        done = [
-            DoneEntry(g.id, g.title, parent_title(g), g.done_at)
-            for g in goals.values()
-            if g.status == DONE and g.done_on == today
-        ]
-        done.sort(key=lambda e: e.at or self.session.clock.now())
-        return done
+    def _show_goals_empty(self, goals: dict[int, Goal]) -> None:
+        """No goals, or none the filter matches: a line in the Goals pane says which."""
+        if not goals:
+            why = "No goals yet. Press a to add one, or run `microgoals --demo`."
+        elif self.filter_text and not self.query_one(GoalTree).root.children:
+            why = f"No goal matches “{self.filter_text}”. Escape clears the filter."
+        else:
+            why = None
+        if why is not None:
+            self.query_one("#goals-empty", Static).update(Content(why))
+        self.query_one("#goals-pane").set_class(why is not None, "-empty")
 
     def _show_focus(self) -> None:
-        snap = self.snapshot
-        assert snap is not None
-        self.query_one(FocusPane).show(
-            focus_view(
-                snap.goals,
-                snap.running,
-                self.current_goal(),
-                block_minutes=snap.settings["block_minutes"],
-                break_until=self.session.break_until,
-                tz=self.session.clock.tz,
-                kids=self.query_one(GoalTree).children_map(snap.goals),
-            ),
-            self.session.clock.now(),
+        assert self.snapshot is not None
+        kids = self.query_one(GoalTree).children_map(self.snapshot.goals)
+        view = main_view.focus_view(
+            self.snapshot,
+            self.current_goal(),
+            break_until=self.session.break_until,
+            tz=self.session.clock.tz,
+            kids=kids,
         )
+        self.query_one(FocusPane).show(view, self.session.clock.now())
 
     def _show_score(self) -> None:
         """Cheap enough for every tick: counts come from the snapshot already read."""
         assert self.snapshot is not None
-        snap, now = self.snapshot, self.session.clock.now()
-        done = len(self._done)
-        seconds = sum(timer.focus_seconds(b, now) for b in self.blocks_today)
-        if snap.running is not None and all(b.id != snap.running.id for b in self.blocks_today):
-            seconds += timer.focus_seconds(snap.running, now)
-        every = snap.settings["reward_every"]
-        self.query_one(StatusLine).show(
-            Score(
-                done_today=done,
-                focus_minutes=int(seconds // 60),
-                streak=self._streak,
-                next_reward=(every - done % every) if snap.settings.get("reward") else None,
-            )
+        now = self.session.clock.now()
+        score = main_view.score(
+            self.snapshot, self.blocks_today, len(self._done), self._streak, now
         )
+        self.query_one(StatusLine).show(score)
 
     def tick(self) -> None:
         """Redraw the clock; pick up other processes' changes; notice when time is up."""
@@ -369,16 +337,63 @@ class MainScreen(PlanCommands):
             self.session.break_until = None
             self._show_focus()
 
-    def action_toggle_done(self) -> None:
-        running = self.snapshot.running if self.snapshot else None
-        if running is not None:  # in a block, x finishes the block, whatever is highlighted
-            self.finish_running_block()
+    def action_start_block_for(self) -> None:
+        """``S``: ask how long, then start. Refusals are said before the dialog opens, which
+        is pushed from the handler itself (a worker would push it a little later)."""
+        from tui_microgoals.screens.block_length import BlockLengthScreen
+
+        goal = self._need_goal()
+        if goal is None or self.snapshot is None:
             return
+        if self.snapshot.running is not None:
+            self.show_error("a block is already running: finish it first (x or X)")
+            return
+        why_not = why_not_startable(self.snapshot.goals, goal)
+        if why_not is not None:
+            self.show_error(f"cannot start {goal.title}: {why_not}")
+            return
+
+        def start(minutes: int | None) -> None:
+            if minutes is not None and self._apply(self.store.start_block, goal.id, minutes):
+                self.session.break_until = None
+                self._show_focus()
+
+        default = block_minutes_for(goal, self.snapshot.settings["block_minutes"])
+        dialog = BlockLengthScreen(goal.title, default, blink=self.session.blink)
+        self.app.push_screen(dialog, start)
+
+    def action_open_item(self) -> None:
+        """Enter (or a double click) on a Today item: start its block; on the item whose
+        block runs, open focus mode."""
         goal = self._need_goal()
         if goal is None:
             return
+        running = self.snapshot.running if self.snapshot else None
+        if running is not None and running.goal == goal.id:
+            self.action_open_focus_mode()
+        else:
+            self.action_start_block()
+
+    @on(TodayList.ItemChosen)
+    def _item_chosen(self, event: TodayList.ItemChosen) -> None:
+        self.action_open_item()
+
+    def action_toggle_done(self) -> None:
+        """On the running block's goal (or on nothing), finish the block as done; on any
+        other goal, mark that goal done (or open it again) and let the block run on."""
+        running = self.snapshot.running if self.snapshot else None
+        goal = self.current()
+        if running is not None and (goal is None or goal.id == running.goal):
+            self.finish_running_block()
+            return
+        if goal is None:
+            self.show_error("nothing highlighted: pick a goal first")
+            return
         item = next((i for i in self.items if i.goal.id == goal.id), None)
-        already = item.done if item is not None and goal.is_habit else goal.status == DONE
+        if goal.is_habit:
+            already = item is not None and item.done
+        else:
+            already = goal.status in (DONE, DROPPED)  # a dropped goal comes back too
         if already:
             if self._apply(self.store.reopen, goal.id) is not None:
                 self.app.notify(f"Open again: {goal.title}", markup=False)
@@ -416,14 +431,35 @@ class MainScreen(PlanCommands):
 
     def _move(self, delta: int) -> None:
         goal = self._need_goal()
-        if goal is None:
+        if goal is None or self.snapshot is None:
             return
         if self.pane_name() == "today":
-            self._apply(self.store.reorder_day, goal.id, delta)
+            order = [i.goal.id for i in self.items if not i.done]
+            edges = ("already at the top of today's list", "already at the bottom of today's list")
+            move: Callable[[int, int], object] = self.store.reorder_day
         else:
-            self._apply(self.store.move, goal.id, delta)
+            parent = goal.parent if goal.parent in self.snapshot.goals else None
+            order = [g.id for g in tree.children_map(self.snapshot.goals).get(parent, [])]
+            edges = (
+                "already the first of its siblings (< and > change its level)",
+                "already the last of its siblings (< and > change its level)",
+            )
+            move = self.store.move
+        if goal.id in order and order[0 if delta < 0 else -1] == goal.id:
+            self.show_error(edges[0 if delta < 0 else 1])
+            return
+        self._apply(move, goal.id, delta)
+
+    def _in_tree_only(self) -> bool:
+        """Indent and outdent move a goal in the tree: from Today the move is unseen."""
+        if self.pane_name() == "goals":
+            return True
+        self.show_error("indent/outdent works in the Goals tree (tab to it)")
+        return False
 
     def action_outdent_goal(self) -> None:
+        if not self._in_tree_only():
+            return
         goal = self._need_goal()
         if goal is None or self.snapshot is None:
             return
@@ -434,6 +470,8 @@ class MainScreen(PlanCommands):
         self._apply(self.store.edit_goal, goal.id, parent=parent.parent if parent else None)
 
     def action_indent_goal(self) -> None:
+        if not self._in_tree_only():
+            return
         goal = self._need_goal()
         if goal is None or self.snapshot is None:
             return
@@ -445,7 +483,13 @@ class MainScreen(PlanCommands):
         self._apply(self.store.edit_goal, goal.id, parent=siblings[index - 1].id)
 
     def action_toggle_done_goals(self) -> None:
+        """The cursor stays on its goal, or goes to the nearest one still shown."""
         self.show_done = not self.show_done
+        if self.snapshot is not None:
+            at = self.query_one(GoalTree).goal_id
+            near = main_view.nearest_shown(self.snapshot.goals, at, self.show_done)
+            if near is not None:
+                self._select_next["goals"] = near
         self.app.notify("Showing done goals" if self.show_done else "Hiding done goals")
         self.refresh_state()
 
@@ -456,7 +500,15 @@ class MainScreen(PlanCommands):
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
+        """Each change of the filter puts the cursor on the first goal it matches."""
         self.filter_text = event.value.strip()
+        if self.filter_text and self.snapshot is not None:
+            goals = self.snapshot.goals
+            first = main_view.first_in_tree_order(
+                goals, filter_hits(goals, self.filter_text), self.show_done
+            )
+            if first is not None:
+                self._select_next["goals"] = first
         self.refresh_state()
 
     @on(Input.Submitted, "#filter")
@@ -495,25 +547,58 @@ class MainScreen(PlanCommands):
 
     @work(group="dialog")
     async def action_add_goal(self) -> None:
+        """In Goals: a step under the highlighted goal. In Today: a micro-goal beside the
+        highlighted item, on today's list. With no goals at all: a first top-level goal,
+        in the tree, where the next ``a`` breaks it down."""
+        here = self.current()
+        if self.snapshot is None or not self.snapshot.goals:
+            await self._add_goal(None, "Add a goal", today=False)
+        elif self.pane_name() == "today":
+            parent = here.parent if here else None
+            await self._add_goal(parent, "Add a micro-goal to today", today=True)
+        else:
+            await self._add_goal(here.id if here else None, "Add a goal", today=False)
+
+    @work(group="dialog")
+    async def action_add_sibling(self) -> None:
+        """A goal beside the highlighted one (same parent), placed right below it."""
+        here = self.current()
+        parent = here.parent if here else None
+        if self.pane_name() == "today" and self.snapshot and self.snapshot.goals:
+            await self._add_goal(parent, "Add a micro-goal to today", today=True, beside=here)
+        else:
+            await self._add_goal(parent, "Add a goal beside it", today=False, beside=here)
+
+    async def _add_goal(
+        self, parent: int | None, heading: str, *, today: bool, beside: Goal | None = None
+    ) -> None:
         from tui_microgoals.screens import goal_dialogs
 
-        in_today = self.pane_name() == "today"
-        here = self.current()
-        if in_today:
-            parent = here.parent if here else None
-            heading = "Add a micro-goal to today"
-        else:
-            parent = here.id if here else None
-            heading = "Add a goal"
         goal_id = await self.app.push_screen_wait(
-            goal_dialogs.add(self.session, heading, parent, today=in_today)
+            goal_dialogs.add(self.session, heading, parent, today=today)
         )
-        if goal_id is not None:
-            self._select_next = (
-                {"goals": goal_id, "today": goal_id} if in_today else {"goals": goal_id}
-            )
-            self.refresh_state()
-            self.app.notify("Goal added")
+        if goal_id is None:
+            return
+        if beside is not None:
+            self._place_below(goal_id, beside)
+        self._select_next = {"goals": goal_id, "today": goal_id} if today else {"goals": goal_id}
+        if not today:
+            self.query_one(GoalTree).focus()
+        self.refresh_state()
+        self.app.notify("Goal added")
+
+    def _place_below(self, goal_id: int, beside: Goal) -> None:
+        """Move a goal just added among ``beside``'s siblings to right below it (unless the
+        form gave it another parent)."""
+        goals = self.store.goals()
+        added = goals.get(goal_id)
+        if added is None or added.parent != beside.parent:
+            return
+        siblings = [g.id for g in tree.children_map(goals).get(added.parent, [])]
+        if beside.id in siblings:
+            delta = siblings.index(beside.id) + 1 - siblings.index(goal_id)
+            if delta:
+                self._apply(self.store.move, goal_id, delta)
 
     @work(group="dialog")
     async def action_edit_goal(self) -> None:
@@ -538,24 +623,11 @@ class MainScreen(PlanCommands):
             return
         goals = self.snapshot.goals
         below = tree.descendants(goals, goal.id)
-        still_open = sum(1 for i in below if goals[i].status == OPEN)
-        if below:
-            children = Content.from_markup(
-                "\n\nIts [b]$n[/b] sub-goal(s) ($open open) go with it: drop marks the open ones "
-                "dropped too; delete removes them all.",
-                n=str(len(below)),
-                open=str(still_open),
-            )
-        else:
-            children = Content("\n\nIt has no sub-goals.")
-        message = Content.assemble(
-            Content.from_markup("Drop or delete [b]$title[/b]?", title=goal.title),
-            Content(
-                "\n\nDrop keeps it in the history, marked dropped. "
-                "Delete removes it for good, and other goals stop waiting for it."
-            ),
-            children,
-        )
+        running = self.snapshot.running
+        if running is not None and running.goal in (goal.id, *below):
+            self.show_error(f"a block is running on goal {running.goal}: stop it first (x or X)")
+            return
+        message = main_view.drop_question(goals, goal, below)
         choice = await self.app.push_screen_wait(
             ConfirmScreen("Drop or delete", message, [("drop", "Drop"), ("delete", "Delete")])
         )

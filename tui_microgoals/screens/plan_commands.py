@@ -1,9 +1,11 @@
 """Planning ahead on the main screen: the suggested plan (P), the morning nudge, the
 overcommitment header, deadline forecasts for the tree, and the capacity setting.
 
-A screen using this mixin provides ``session``, ``items`` (today's list), ``refresh_state()``
-(which calls ``update_plan_state`` and passes ``forecast_markers()`` to the tree), a
-``#today-pane`` and a ``#goals-pane`` holding the ``GoalTree``.
+The contract with the screen (``MainScreen``, the only user): it sets ``session`` and
+``items`` (today's list) before its first ``refresh_state()``; ``refresh_state()`` calls
+``update_plan_state`` and passes ``forecast_markers()`` to the tree; it composes a
+``#today-pane`` and a ``#goals-pane`` holding the ``GoalTree``. This class owns
+``forecast_rows`` (empty until the first forecast).
 """
 
 from __future__ import annotations
@@ -73,11 +75,15 @@ def _forecast_rows(given: ForecastInput) -> dict[int, ForecastRow]:
 
 class PlanCommands(BlockCommands):
     items: list[TodayItem]
-    forecast_rows: dict[int, ForecastRow]
-    _forecast_input: ForecastInput | None = None
-    _forecast_timer: Timer | None = None
-    #: The tree's markers, and the forecast (by identity) they were made from.
-    _markers: tuple[dict[int, ForecastRow], int, dict[int, str]] | None = None
+
+    def __init__(self) -> None:
+        super().__init__()
+        #: The forecast of each goal still to finish, from the last forecast run.
+        self.forecast_rows: dict[int, ForecastRow] = {}
+        self._forecast_input: ForecastInput | None = None
+        self._forecast_timer: Timer | None = None
+        #: The tree's markers, and the forecast (by identity) they were made from.
+        self._markers: tuple[dict[int, ForecastRow], int, dict[int, str]] | None = None
 
     def forecast_changed(self) -> None:
         """Redraw with the new forecast; the next forecast waits for the next data change."""
@@ -157,7 +163,7 @@ class PlanCommands(BlockCommands):
     def _forecast_done(self, given: ForecastInput, rows: dict[int, ForecastRow]) -> None:
         if given is not self._forecast_input:
             return  # the data changed meanwhile: a newer forecast is on its way
-        if rows == getattr(self, "forecast_rows", None):
+        if rows == self.forecast_rows:
             return  # nothing to redraw
         self.forecast_rows = rows
         self.forecast_changed()
@@ -167,7 +173,7 @@ class PlanCommands(BlockCommands):
         given = self._forecast_input
         if given is None:
             return {}
-        rows = getattr(self, "forecast_rows", {})
+        rows = self.forecast_rows
         cached = self._markers
         if cached is None or cached[0] is not rows or cached[1] != given.block_minutes:
             markers = tree_markers(list(rows.values()), given.block_minutes)
@@ -176,7 +182,7 @@ class PlanCommands(BlockCommands):
 
     def forecast_note(self, goal_id: int | None) -> Content | None:
         """The forecast of one goal in words, e.g. for the Goals pane's lower border."""
-        row = getattr(self, "forecast_rows", {}).get(goal_id)
+        row = self.forecast_rows.get(goal_id)
         if row is None or row.status == "done":
             return None
         return Content(STATUS_WORDS[row.status] + row.why)

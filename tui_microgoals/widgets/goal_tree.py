@@ -53,6 +53,29 @@ FORECAST_MARKERS = {
 }
 
 
+def filter_hits(goals: Mapping[int, Goal], text: str) -> set[int]:
+    """The goals whose titles hold ``text`` (ignoring case): what ``/`` matches."""
+    needle = text.casefold()
+    return {i for i, g in goals.items() if needle in g.title.casefold()}
+
+
+def filter_keep(goals: Mapping[int, Goal], text: str) -> set[int]:
+    """What a filtered tree shows: the hits, the goals above them (the way there) and the
+    goals below them (a matching goal shows its steps)."""
+    hits = filter_hits(goals, text)
+    keep = set(hits)
+    for i in hits:
+        keep.update(a.id for a in tree.ancestors(goals, i))
+    kids = tree.children_map(goals)  # once: a short filter can match thousands
+    seen, below = set(hits), list(hits)
+    while below:
+        for child in kids.get(below.pop(), []):
+            if child.id not in seen:
+                seen.add(child.id)
+                below.append(child.id)
+    return keep | seen
+
+
 def progress_bar(fraction: float, width: int = BAR_WIDTH) -> str:
     filled = round(fraction * width)
     return "█" * filled + "░" * (width - filled)
@@ -221,12 +244,7 @@ class GoalTree(Tree[int], inherit_bindings=False):
             self.post_message(self.GoalSelected(new_id))
 
     def _filter_hits(self, view: TreeView) -> set[int]:
-        goals = view.goals
-        needle = view.filter.casefold()
-        keep = {i for i, g in goals.items() if needle in g.title.casefold()}
-        for i in list(keep):
-            keep.update(a.id for a in tree.ancestors(goals, i))
-        return keep
+        return filter_keep(view.goals, view.filter)
 
     def _shown(self, goal_id: int | None) -> list[Goal]:
         """The children of ``goal_id`` that get a line."""

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from pendulum import Date, DateTime
 from rich.text import Text
+from textual import events
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import OptionList
@@ -92,6 +93,13 @@ class TodayList(OptionList):
         """The highlight moved onto a goal (``None``: nothing to highlight)."""
 
         def __init__(self, goal_id: int | None) -> None:
+            super().__init__()
+            self.goal_id = goal_id
+
+    class ItemChosen(Message):
+        """Enter or a double click on a goal's line (a single click only highlights it)."""
+
+        def __init__(self, goal_id: int) -> None:
             super().__init__()
             self.goal_id = goal_id
 
@@ -188,3 +196,18 @@ class TodayList(OptionList):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
+        if self._is_stale(event):
+            return
+        goal_id = self._goal_at(event.option_index)
+        if goal_id is not None:
+            self.post_message(self.ItemChosen(goal_id))
+
+    async def _on_click(self, event: events.Click) -> None:
+        """A click highlights; the second click of a double click chooses (as enter)."""
+        event.prevent_default()  # OptionList's own click chooses at once
+        index = event.style.meta.get("option")
+        if index is None or self.get_option_at_index(index).disabled:
+            return
+        self.highlighted = index
+        if event.chain >= 2:
+            self.action_select()
