@@ -44,7 +44,9 @@ async def test_a_dialog_key_typed_fast_opens_one_dialog(store, clock, keys, dial
         assert app.screen.check_action("add_goal", ()) is True  # the keys work again
 
 
-@pytest.mark.parametrize(("keys", "dialog"), [("nnnnn", "DayNoteScreen"), ("mmmmm", "ExportScreen")])
+@pytest.mark.parametrize(
+    ("keys", "dialog"), [("nnnnn", "DayNoteScreen"), ("mmmmm", "ExportScreen")]
+)
 async def test_in_the_review_too(store, clock, keys, dialog, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     small_plan(store)
