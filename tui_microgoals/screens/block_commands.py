@@ -22,6 +22,7 @@ from tui_microgoals.core.models import Block, Goal
 from tui_microgoals.screens.block_end import DONE, MORE, BlockEndScreen
 from tui_microgoals.screens.break_offer import BreakOfferScreen
 from tui_microgoals.screens.note import NoteScreen
+from tui_microgoals.screens.one_dialog import OneDialogAtATime, dialog_opening
 from tui_microgoals.session import Session
 
 EXTEND_MINUTES = 5
@@ -37,7 +38,7 @@ def earned_break(block: Block, now: DateTime) -> bool:
     return block.outcome != "abandoned" and timer.focus_seconds(block, now) >= BREAK_AFTER_SECONDS
 
 
-class BlockCommands(Screen):
+class BlockCommands(OneDialogAtATime, Screen):
     session: Session
 
     def refresh_state(self) -> None:
@@ -48,7 +49,10 @@ class BlockCommands(Screen):
         self.app.notify(str(error), severity="error", markup=False)
 
     def check_block_action(self, action: str) -> bool | None:
-        """Block keys show in the footer only while a block runs."""
+        """Block keys show in the footer only while a block runs; no key acts while a dialog
+        opens (``one_dialog``)."""
+        if dialog_opening(self.app):
+            return False
         if action in BLOCK_ACTIONS:
             return self.session.store.running_block() is not None
         return True

@@ -8,6 +8,7 @@ from tui_microgoals.commands import FOCUS_COMMANDS, bindings
 from tui_microgoals.core.errors import MicrogoalsError
 from tui_microgoals.screens.answer_once import AnswerOnce
 from tui_microgoals.screens.block_commands import BlockCommands
+from tui_microgoals.screens.one_dialog import dialog_opening
 from tui_microgoals.session import Session
 from tui_microgoals.widgets.focus_pane import FocusPane, focus_view
 from tui_microgoals.widgets.key_footer import KeyFooter
@@ -72,7 +73,7 @@ class FocusScreen(AnswerOnce, BlockCommands):
             pane.tick(self.session.clock.now())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "start_block":
+        if action == "start_block" and not dialog_opening(self.app):
             return self.session.store.running_block() is None
         return self.check_block_action(action)
 

@@ -28,6 +28,7 @@ from tui_microgoals.screens import goal_dialogs
 from tui_microgoals.screens.answer_once import AnswerOnce
 from tui_microgoals.screens.day_note import DayNoteScreen
 from tui_microgoals.screens.export import ExportScreen
+from tui_microgoals.screens.one_dialog import OneDialogAtATime, dialog_opening
 from tui_microgoals.screens.reward import Reward, RewardScreen
 from tui_microgoals.screens.split import SplitScreen
 from tui_microgoals.session import Session
@@ -55,7 +56,7 @@ def export_name(date: Date, week: bool) -> str:
     return f"microgoals-week-{date.isoformat()}.md" if week else f"microgoals-{date.isoformat()}.md"
 
 
-class ReviewScreen(AnswerOnce, Screen[None]):
+class ReviewScreen(AnswerOnce, OneDialogAtATime, Screen[None]):
     BINDINGS = [
         *bindings(REVIEW_COMMANDS),
         # The whole screen scrolls, whatever has focus (the suggestions list is small).
@@ -153,6 +154,9 @@ class ReviewScreen(AnswerOnce, Screen[None]):
 
     def on_mount(self) -> None:
         self.show_day()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not dialog_opening(self.app)
 
     def action_scroll_body(self, action: str) -> None:
         body = self.query_one("#review-body", VerticalScroll)
