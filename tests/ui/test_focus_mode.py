@@ -30,7 +30,7 @@ async def test_s_in_focus_mode_starts_the_goal_highlighted_on_the_main_screen(st
         await pilot.pause()
         assert isinstance(app.screen, FocusScreen)
         text = screen_text(app)
-        assert "Press s to start 20 min on: Pick a name" in text
+        assert "Press s to start 10 min on: Pick a name"  # its estimate in text
         assert "s Start" in text.splitlines()[-1]
         await pilot.press("s")
         await pilot.pause()
@@ -72,7 +72,7 @@ async def test_the_countdown_grows_with_the_terminal(store, clock):
             text = screen_text(app)
             rows[size] = block_rows(text)
             # Everything else still shows, whole, beside the digits.
-            for words in ("Focus block running", "Write the intro", "20 min planned", "f Back"):
+            for words in ("Focus block running", "Write the intro", "15 min planned", "f Back"):
                 assert words in text, (size, words)
             assert all(len(line) <= size[0] for line in text.splitlines())
     assert 5 <= len(rows[(80, 24)]) < len(rows[(120, 40)]) < len(rows[(200, 60)])
