@@ -119,7 +119,10 @@ async def test_hostile_text_is_shown_literally_in_every_pane_and_dialog(size, st
     store.interrupt(HOSTILE[1])
     app = make_app(store, clock)
     async with app.run_test(size=size) as pilot:
-        await pilot.pause()
+        for _ in range(50):  # the footer is laid out once the bindings are known
+            await pilot.pause()
+            if "? Help" in screen_text(app).split("\n")[-1]:
+                break
         text = screen_text(app)
         assert "a [/] b" in text or "[bold]loud[/bold]" in text  # literal, not styled
         assert "\x1b" not in text and "\x00" not in text

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -12,6 +11,7 @@ from textual.widgets import Input, Static
 
 from tui_microgoals.core.models import MAX_BLOCK_MINUTES, MIN_BLOCK_MINUTES
 from tui_microgoals.screens.answer_once import AnswerOnce
+from tui_microgoals.screens.dialog_keys import DialogKey, KeyLine, dialog_bindings
 
 
 def parse_length(text: str) -> int:
@@ -29,7 +29,8 @@ def parse_length(text: str) -> int:
 class BlockLengthScreen(AnswerOnce, ModalScreen[int | None]):
     """Dismisses with the minutes on enter, ``None`` on escape; starts in the field."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    KEYS = (DialogKey("enter", "start"), DialogKey("escape", "cancel", "cancel"))
+    BINDINGS = dialog_bindings(KEYS)
 
     def __init__(self, title: str, minutes: int, *, blink: bool = True) -> None:
         super().__init__()
@@ -50,7 +51,7 @@ class BlockLengthScreen(AnswerOnce, ModalScreen[int | None]):
                 id="block-minutes",
             )
             yield Static("", id="block-minutes-error", classes="form-error")
-            yield Static(Content("enter starts · escape cancels"), classes="dialog-body")
+        yield KeyLine(self.KEYS)
 
     def on_mount(self) -> None:
         box = self.query_one(Input)

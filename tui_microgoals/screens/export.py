@@ -12,7 +12,6 @@ from pathlib import Path
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -20,6 +19,7 @@ from textual.widgets import Input, Static
 
 from tui_microgoals.core.errors import MicrogoalsError
 from tui_microgoals.screens.answer_once import AnswerOnce
+from tui_microgoals.screens.dialog_keys import DialogKey, KeyLine, dialog_bindings
 
 
 def target(text: str, default_name: str) -> Path:
@@ -33,7 +33,8 @@ def target(text: str, default_name: str) -> Path:
 class ExportScreen(AnswerOnce, ModalScreen[Path | None]):
     """Dismisses with the path written to, or ``None`` on escape (nothing written)."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    KEYS = (DialogKey("enter", "write"), DialogKey("escape", "cancel", "cancel"))
+    BINDINGS = dialog_bindings(KEYS)
     #: Not focused in ``on_mount``: a key typed fast would reach the screen below.
     AUTO_FOCUS = "#export-path"
 
@@ -56,7 +57,7 @@ class ExportScreen(AnswerOnce, ModalScreen[Path | None]):
             )
             yield Input(value=f"./{self.default_name}", id="export-path")
             yield Static(id="export-error", classes="form-error")
-            yield Static(Content("enter writes · esc cancels"), classes="dim")
+        yield KeyLine(self.KEYS)
 
     def on_mount(self) -> None:
         field = self.query_one(Input)

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -19,6 +18,7 @@ from textual.widgets import Input, Static
 from tui_microgoals.core.errors import InputError
 from tui_microgoals.core.text import check_minutes, clean_title
 from tui_microgoals.screens.answer_once import AnswerOnce
+from tui_microgoals.screens.dialog_keys import DialogKey, KeyLine, dialog_bindings
 
 MIN_STEPS = 2
 
@@ -47,7 +47,12 @@ def parse_step(title: str, minutes: str) -> Step:
 class SplitScreen(AnswerOnce, ModalScreen[list[Step] | None]):
     """Enter adds the step typed; escape finishes: the steps (two or more) or ``None``."""
 
-    BINDINGS = [Binding("escape", "finish", "Done")]
+    KEYS = (
+        DialogKey("enter", "add the step"),
+        DialogKey("tab", "estimate"),
+        DialogKey("escape", "done: save the steps", "finish"),
+    )
+    BINDINGS = dialog_bindings(KEYS)
     #: Not focused in ``on_mount``: a key typed fast would reach the screen below.
     AUTO_FOCUS = "#step-title"
     DEFAULT_CSS = """
@@ -77,10 +82,7 @@ class SplitScreen(AnswerOnce, ModalScreen[list[Step] | None]):
                 classes="dialog-title",
             )
             yield Static(
-                Content(
-                    "Type a step, enter adds it; two or more make a split. "
-                    "esc: done (saves the steps). tab: the estimate."
-                ),
+                Content("Type a step, enter adds it; two or more make a split."),
                 classes="dialog-body dim",
             )
             yield Static(id="split-steps", classes="dialog-body")
@@ -88,6 +90,7 @@ class SplitScreen(AnswerOnce, ModalScreen[list[Step] | None]):
                 yield Input(placeholder="a step of 15-20 minutes", id="step-title")
                 yield Input(placeholder="min", id="step-minutes")
             yield Static(id="split-error", classes="form-error")
+        yield KeyLine(self.KEYS)
 
     def on_mount(self) -> None:
         for field in self.query(Input):
