@@ -421,3 +421,16 @@ def test_a_block_commands_screen_must_define_how_it_redraws():
 
     with pytest.raises(NotImplementedError, match="Forgetful must define refresh_state"):
         Forgetful().refresh_state()
+
+
+async def test_the_status_line_counts_micro_goals_done_not_the_goal_they_complete(store, clock):
+    """The toast and the review said "3 done today"; the status line said 4, counting the
+    goal that completed with its last step."""
+    plan = small_plan(store)
+    for goal_id in (plan.first, plan.second, plan.later):
+        store.mark_done(goal_id)
+    assert store.goal(plan.launch).status == "done"
+    app = make_app(store, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "3 done today" in screen_text(app)

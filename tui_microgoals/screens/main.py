@@ -60,6 +60,7 @@ class MainScreen(PlanCommands):
         self.filter_text = ""
         self._break_was_on = False
         self._done: list[DoneEntry] = []
+        self._done_count = 0  # micro-goals among them
         self._done_goals: list[DoneEntry] = []  # goals finished today, in order
         self._goal_days: set[Date] = set()  # days a goal was finished on
         self._streak = 0
@@ -168,6 +169,12 @@ class MainScreen(PlanCommands):
             self._goal_days = goal_done_days(goals)
         if goals_changed or days_changed:
             self._done = main_view.done_entries(self._done_goals, self.items)
+            kids = self.query_one(GoalTree).children_map(goals)
+            # What the status line counts, as the review does: micro-goals (a goal that
+            # completed with its last step is listed, not counted).
+            self._done_count = sum(
+                1 for e in self._done if e.habit or tree.is_leaf(goals, e.goal_id, kids)
+            )
             self._streak = streak(self._goal_days | habit_days(snap.days), today)
         view = main_view.today_view(self.items, self._done, running, clock.tz, today)
         select_today = self._select_next.pop("today", None)
@@ -211,7 +218,7 @@ class MainScreen(PlanCommands):
         assert self.snapshot is not None
         now = self.session.clock.now()
         score = main_view.score(
-            self.snapshot, self.blocks_today, len(self._done), self._streak, now
+            self.snapshot, self.blocks_today, self._done_count, self._streak, now
         )
         self.query_one(StatusLine).show(score)
 
