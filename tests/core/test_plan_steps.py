@@ -187,3 +187,16 @@ def test_the_one_thing_on_a_goal_with_steps_is_its_first_step_that_can_start(
         f"goal {big} has steps: the One Thing is its first step that can start, {ready}"
     ]
     assert waits not in [i.goal.id for i in store.today()]
+
+
+def test_a_split_adds_all_its_steps_or_none(store: Store) -> None:
+    """The review's split saved its steps one by one: a refusal (or a full disk) between two
+    of them left half a split."""
+    goal = store.add_goal("Bake the test batch", minutes=45)
+    before = store.export()
+    with pytest.raises(InputError):
+        store.add_steps(goal.id, [("Mix the dough", 15), ("", 15)])  # the second is refused
+    assert store.export() == before
+    added = store.add_steps(goal.id, [("Mix the dough", 15), ("Shape the buns", 20)])
+    assert [g.title for g in added] == ["Mix the dough", "Shape the buns"]
+    assert store.goal(goal.id).status == "open"

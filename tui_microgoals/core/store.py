@@ -739,6 +739,16 @@ class Store:
         self._notices += notice
         return goal
 
+    def add_steps(
+        self, parent: int, steps: Iterable[tuple[str, int | None]], *, today: bool = False
+    ) -> list[Goal]:
+        """Several steps under ``parent`` as one change (a split): all of them, or none."""
+        with self._tx():
+            return [
+                self.add_goal(title, parent=parent, minutes=minutes, today=today)
+                for title, minutes in steps
+            ]
+
     def depend(self, goal_id: int, after: int) -> Goal:
         with self._tx():
             goal = self.goal(goal_id)

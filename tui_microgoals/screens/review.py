@@ -352,8 +352,8 @@ class ReviewScreen(AnswerOnce, OneDialogAtATime, Screen[None]):
         store = self.session.store
         planned = any(i.goal.id == goal.id and not i.done for i in store.today())
         try:
-            for step in steps:
-                store.add_goal(step.title, parent=goal.id, minutes=step.minutes, today=planned)
+            pairs = [(step.title, step.minutes) for step in steps]
+            store.add_steps(goal.id, pairs, today=planned)  # all of them, or none
             store.dismiss_suggestion(goal.id, "split")  # acted on: it has done its job
         except MicrogoalsError as error:
             self.show_error(error)
