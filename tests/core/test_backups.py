@@ -403,3 +403,22 @@ def test_a_fifo_named_like_a_backup_does_not_block_the_listing(
     store.add_goal("one")
     os.mkfifo(tmp_path / "backups" / "goals-20261101-090000-auto.json")
     assert len(storage_of(store).backups()) == 2  # (listed: it says nothing against it)
+
+
+def test_restore_never_waits_on_a_fifo_at_the_journals_path(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    """Setting the current files aside read them with a plain open: a FIFO at the
+    journal's path hung the restore forever."""
+    path, journal_file, backup = damaged_database(tmp_path, clock, "nothing")
+    journal_file.unlink()
+    os.mkfifo(journal_file)
+    with pytest.raises(StorageError, match="FIFO"):
+        storage_of(Store.open(path, clock)).restore(backup)
+
+
+def test_a_copy_to_an_unknown_users_home_is_one_line(tmp_path: Path, clock: FixedClock) -> None:
+    store = Store.open(tmp_path / "db.json", clock)
+    store.add_goal("kept")
+    with pytest.raises(StorageError, match="cannot use"):
+        storage_of(store).copy_to("~nosuchuser-microgoals/copy.json")

@@ -53,3 +53,15 @@ def test_progress_leaves_habits_out(store: Store) -> None:
     assert progress[project].complete
     index = TreeIndex(store.goals())  # the app's incremental copy counts the same way
     assert index.progress == progress
+
+
+def test_a_habit_under_a_planned_goal_does_not_take_its_place(store: Store) -> None:
+    """Habits never hold a goal open, so they do not make it a goal with steps either: a
+    planned goal that got a habit as its only child fell off the list and could not be
+    planned again, though it could still be finished."""
+    goal = store.add_goal("Get fit", today=True)
+    store.add_goal("Stretch", parent=goal.id, every="daily")
+    assert goal.id in [i.goal.id for i in store.today()]
+    store.unplan(goal.id)
+    store.plan([goal.id])
+    assert goal.id in [i.goal.id for i in store.today()]

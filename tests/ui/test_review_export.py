@@ -131,3 +131,16 @@ async def test_a_review_that_cannot_be_read_is_one_line_and_writes_nothing(
         assert "the database changed under us" in screen_text(pilot.app)
         assert pilot.app._exception is None
     assert not (tmp_path / "microgoals-2026-11-20.md").exists()
+
+
+@pytest.mark.parametrize("typed", ["~nosuchuser/x.md", "/tmp/" + "a" * 300 + "/x.md"])
+async def test_a_path_that_cannot_be_used_is_one_line_in_the_dialog(store, clock, typed):
+    """``~nosuchuser`` (RuntimeError) and a name too long (OSError) crashed the app."""
+    async with make_app(store, clock).run_test(size=SIZE) as pilot:
+        dialog = await open_export(pilot)
+        dialog.query_one(Input).value = typed
+        await pilot.press("enter")
+        await pilot.pause()
+        assert pilot.app.screen is dialog  # still open, to fix the path
+        assert "cannot use" in str(dialog.query_one("#export-error").render())
+    assert pilot.app._exception is None

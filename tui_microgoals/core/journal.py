@@ -206,8 +206,8 @@ def _take_lock(lock: str, folder: str) -> tuple[int, int] | str:
         if folder_fd >= 0:
             try:
                 fcntl.flock(folder_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                return "another microgoals process (its lock file was deleted)"
+            except BlockingIOError:  # (writers of every database in a folder take turns)
+                return f"a microgoals process writing in {folder} (this database or another)"
             except OSError:  # a filesystem without flock on folders: the file's lock only
                 os.close(folder_fd)
                 folder_fd = -1

@@ -63,6 +63,12 @@ def open_steps(goals: Goals, goal_id: int, kids: Mapping[int | None, list[Goal]]
     return out
 
 
+def is_step(status: object, recurrence: object) -> bool:
+    """Whether a child makes its parent a goal with steps: not dropped and not a habit (a
+    habit never holds its goal open, and never takes its place on a day's list)."""
+    return status != DROPPED and recurrence is None
+
+
 class PlanEntries:
     """What plan entries stand for: a micro-goal for itself, a goal with steps for its
     open steps (``open_steps``), so such a goal is never on a day's list.
@@ -74,7 +80,11 @@ class PlanEntries:
     def __init__(self, goals: Goals, ids: Iterable[int]) -> None:
         wanted = {i for i in ids if i in goals}
         parents = (
-            {g.parent for g in goals.values() if g.parent in wanted and g.status != DROPPED}
+            {
+                g.parent
+                for g in goals.values()
+                if g.parent in wanted and is_step(g.status, g.recurrence)
+            }
             if wanted
             else set()
         )

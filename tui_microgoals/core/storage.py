@@ -693,8 +693,8 @@ class DurableStorage(Storage):
             (self.path, self.backup_dir / f"{name}.json"),
             (self.journal_path, self.backup_dir / f"{name}.json.journal"),
         ):
-            try:
-                raw = source.read_bytes()
+            try:  # (a FIFO or a planted link at the path is refused, never read)
+                raw = journal.read_regular(str(source))
             except FileNotFoundError:
                 continue
             except OSError as error:
@@ -764,9 +764,12 @@ class DurableStorage(Storage):
         """A consistent copy of the whole database, the journal folded in, as one new file
         (0600): ``destination`` itself, or a file of the database's name in that folder.
         Never over an existing file. Returns the file written."""
-        target = Path(destination).expanduser()
-        if target.is_dir():
-            target = target / self.path.name
+        try:
+            target = Path(destination).expanduser()
+            if target.is_dir():
+                target = target / self.path.name
+        except (OSError, RuntimeError) as error:  # (~nosuchuser, a name too long)
+            raise StorageError(f"cannot use {destination}: {error}; nothing was written") from None
         with self._locked():
             if not self.path.exists():
                 raise StorageError(f"there is no database at {self.path}; nothing was written")
@@ -801,7 +804,8 @@ def _write_new(target: Path, blob: bytes) -> None:
     finally:
         with contextlib.suppress(OSError):
             os.unlink(tmp_name)
-    journal.fsync_folder(str(folder))
+    with contextlib.suppress(OSError):  # the file is written: a failed sync must not say not
+        journal.fsync_folder(str(folder))
 
 
 def _head(path: Path) -> bytes:

@@ -42,6 +42,7 @@ from tui_microgoals.core.planner import (
     TodayItem,
     day_list,
     first_startable,
+    is_step,
     pass_to_steps,
     plan_units,
 )
@@ -612,7 +613,10 @@ class Store:
         if parent is None:
             return None
         raw = self._goals_t._read_table()
-        if any(d.get("parent") == parent and d.get("status") != DROPPED for d in raw.values()):
+        if any(
+            d.get("parent") == parent and is_step(d.get("status"), d.get("recurrence"))
+            for d in raw.values()
+        ):
             return None
         if not any(
             parent in day.items or parent in day.off or day.one_thing == parent

@@ -78,8 +78,13 @@ class ExportScreen(AnswerOnce, ModalScreen[Path | None]):
         if not event.value.strip():
             self._say("type the file to write to")
             return
-        path = target(event.value, self.default_name)
-        if path.exists() and path != self.asked:
+        try:
+            path = target(event.value, self.default_name)
+            exists = path.exists()
+        except (OSError, RuntimeError) as error:  # ~nosuchuser, a name too long, no access
+            self._say(f"cannot use {event.value.strip()}: {error}")
+            return
+        if exists and path != self.asked:
             self.asked = path
             self._say(f"{path} exists: enter again overwrites it, esc keeps it")
             return
