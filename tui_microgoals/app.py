@@ -32,6 +32,9 @@ class MicroGoalsApp(App[None]):
     def __init__(self, store: Store, clock: Clock | None = None, *, blink: bool = True) -> None:
         super().__init__()
         self.session = Session(store, clock or store.clock, blink=blink)
+        # Damaged while open: show what was last read, refuse changes (MainScreen.tick says
+        # so once), rather than fail on the next read.
+        store.storage.keep_last_read = True
 
     def on_mount(self) -> None:
         # The forecast runs in a thread: a key's handler that waits on the disk gives the

@@ -21,6 +21,13 @@ class Conflict(InputError):
     """The request clashes with the current state (a block already runs, none runs...)."""
 
 
+#: What a reader that stays open (the app) says while the files it read cannot be read.
+READ_ONLY = (
+    "the database is damaged, so microgoals is read-only until it is restored "
+    "(`microgoals backups --restore NAME`)"
+)
+
+
 class StorageError(MicrogoalsError):
     """The database file cannot be read or written; it was left untouched."""
 
@@ -35,3 +42,7 @@ class NewerSchema(StorageError):
 
 class LockTimeout(StorageError):
     """Another process held the database lock for too long."""
+
+
+class ReadOnlyDatabase(StorageError):
+    """A change refused because the files cannot be read now (see ``READ_ONLY``)."""

@@ -44,7 +44,14 @@ from tinydb.storages import Storage
 from tinydb.table import Table
 
 from tui_microgoals.core import journal
-from tui_microgoals.core.errors import CorruptDatabase, LockTimeout, NewerSchema, StorageError
+from tui_microgoals.core.errors import (
+    READ_ONLY,
+    CorruptDatabase,
+    LockTimeout,
+    NewerSchema,
+    ReadOnlyDatabase,
+    StorageError,
+)
 from tui_microgoals.core.journal import (
     BACKUPS_KEPT,
     DATABASE_KEY,
@@ -148,6 +155,8 @@ class MemoryStorage(_TinyMemoryStorage):
 
     path: Path | None = None
     generation = 0
+    damage: StorageError | None = None
+    keep_last_read = False
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
@@ -195,6 +204,11 @@ class DurableStorage(Storage):
         self.warnings: list[str] = []
         #: False for a storage that only reads a backup to restore it.
         self.keeps_backups = True
+        #: For a reader that stays open (the app): once the files become unreadable after a
+        #: good read, reads go on with what was last read and ``damage`` says why; every
+        #: transaction is refused with ``ReadOnlyDatabase`` until the files read again.
+        self.keep_last_read = False
+        self.damage: StorageError | None = None
         #: Bumped whenever data on disk replaces or changes what is in memory, or the memory
         #: is dropped; not by our own writes, so callers can keep derived caches across them.
         self.generation = 0
@@ -228,7 +242,14 @@ class DurableStorage(Storage):
 
     def read(self) -> Tables | None:
         if self._depth == 0:
-            self._refresh()
+            try:
+                self._refresh()
+            except StorageError as error:
+                if not self.keep_last_read or self._data is None:
+                    raise
+                self.damage = error  # (what was last read is one whole version: see above)
+                return self._data
+            self.damage = None
         return self._data
 
     def note_changes(self, table: str, keys: set[str]) -> None:
@@ -267,7 +288,14 @@ class DurableStorage(Storage):
                 self._depth -= 1
             return
         with self._locked():
-            self._refresh()
+            try:
+                self._refresh()
+            except StorageError as error:
+                if not self.keep_last_read or self._data is None:
+                    raise
+                self.damage = error
+                raise ReadOnlyDatabase(f"{READ_ONLY}; nothing was changed") from error
+            self.damage = None
             self._clean_temp_files()
             self._depth, self._dirty, self._full, self._pending = 1, False, False, {}
             try:
@@ -386,15 +414,23 @@ class DurableStorage(Storage):
             return {}
         except OSError as error:
             raise StorageError(f"cannot read {path}: {_describe(error)}") from None
-        self._jstamp = stamp
         if self._jstale:
+            self._jstamp = stamp
             return {}
         changes: Changes = {}
         lines = chunk.split(b"\n")
-        for line in lines[:-1]:  # the last piece has no newline yet: not a whole entry
-            if not self._jstale:
-                self._apply_journal_line(line, self._jpos, changes)
-            self._jpos += len(line) + 1
+        try:
+            for line in lines[:-1]:  # the last piece has no newline yet: not a whole entry
+                if not self._jstale:
+                    self._apply_journal_line(line, self._jpos, changes)
+                self._jpos += len(line) + 1
+        except CorruptDatabase:
+            if changes:  # the whole lines before the damaged one were read in
+                self._bump(changes)
+            raise
+        # Only now: a damaged line leaves the stamp unset, so the next read meets it again
+        # (stamped, it was skipped, and the next commit appended after it).
+        self._jstamp = stamp
         return changes
 
     def _apply_journal_line(self, line: bytes, at: int, changes: Changes) -> None:

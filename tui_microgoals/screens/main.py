@@ -20,7 +20,7 @@ from textual.widgets import Input, Static
 
 from tui_microgoals.commands import MAIN_COMMANDS, bindings
 from tui_microgoals.core import timer, tree
-from tui_microgoals.core.errors import MicrogoalsError
+from tui_microgoals.core.errors import READ_ONLY, MicrogoalsError
 from tui_microgoals.core.models import DONE, DROPPED, Block, Goal
 from tui_microgoals.core.planner import TodayItem, day_list, plan_units
 from tui_microgoals.core.review import goal_done_days, habit_days, streak
@@ -65,6 +65,7 @@ class MainScreen(PlanCommands):
         self._goal_days: set[Date] = set()  # days a goal was finished on
         self._streak = 0
         self._tick_error: str | None = None
+        self._damaged = False  # the files could not be read: read-only (see ``tick``)
         #: The storage generation the panes were last drawn from (see ``tick``).
         self._drawn_generation = -1
         #: Goals the panes should highlight on their next redraw (a goal just added).
@@ -233,6 +234,7 @@ class MainScreen(PlanCommands):
                 self.refresh_state()
                 self._drawn_generation = store.storage.generation
             block = store.running_block()
+            self._show_damage()
         except MicrogoalsError as error:
             if str(error) != self._tick_error:  # say it once, not twice a second
                 self._tick_error = str(error)
@@ -265,6 +267,20 @@ class MainScreen(PlanCommands):
         elif not block.paused:
             # A block that ran out while the app was closed asks quietly, without a bell.
             self.time_up(block, ring=block.id in self._watched)
+
+    def _show_damage(self) -> None:
+        """Said once when the files stop reading (the panes keep what was last read and
+        every change is refused), and once when they read again."""
+        damage = self.store.storage.damage
+        if (damage is not None) == self._damaged:
+            return
+        self._damaged = damage is not None
+        if damage is not None:
+            line = f"{READ_ONLY[0].upper()}{READ_ONLY[1:]}. {damage}"
+            self.app.notify(line, severity="error", timeout=30, markup=False)
+        else:
+            self.app.notify("The database reads again: changes are saved again", markup=False)
+        self.query_one(StatusLine).show_alert("read-only: database damaged" if damage else None)
 
     def on_unmount(self) -> None:
         gc.unfreeze()  # the app is done with its data (and a test process goes on)

@@ -25,6 +25,14 @@ class StatusLine(Static):
     """One line: done today, focus minutes today, streak, next reward."""
 
     _score: Score | None = None
+    _alert: str | None = None
+
+    def show_alert(self, alert: str | None) -> None:
+        """A state the user must know of (the database is read-only), ahead of the score."""
+        self._alert = alert
+        if self._score is not None:
+            score, self._score = self._score, None
+            self.show(score)
 
     def show(self, score: Score) -> None:
         if score == self._score:
@@ -39,4 +47,6 @@ class StatusLine(Static):
         ]
         if score.next_reward is not None:
             parts.append(Content.from_markup("reward in [b]$n[/b]", n=str(score.next_reward)))
+        if self._alert is not None:
+            parts.insert(0, Content.from_markup("[reverse] $alert [/reverse]", alert=self._alert))
         self.update(Content("  ·  ").join(parts))
