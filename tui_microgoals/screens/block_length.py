@@ -9,21 +9,24 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from tui_microgoals.core.errors import InputError
 from tui_microgoals.core.models import MAX_BLOCK_MINUTES, MIN_BLOCK_MINUTES
+from tui_microgoals.core.settings import check_block_minutes
 from tui_microgoals.screens.answer_once import AnswerOnce
 from tui_microgoals.screens.dialog_keys import DialogKey, KeyLine, dialog_bindings
 
 
 def parse_length(text: str) -> int:
-    """A whole number of minutes a block can last, or a one-line reason why not."""
-    rule = f"a block lasts {MIN_BLOCK_MINUTES} to {MAX_BLOCK_MINUTES} minutes"
+    """A whole number of minutes a block can last (the core's rule), or a one-line reason."""
     try:
         value = int(text.strip())
     except ValueError:
+        rule = f"a block lasts {MIN_BLOCK_MINUTES} to {MAX_BLOCK_MINUTES} minutes"
         raise ValueError(f"{rule}: type a whole number") from None
-    if not MIN_BLOCK_MINUTES <= value <= MAX_BLOCK_MINUTES:
-        raise ValueError(f"{rule}, not {value}")
-    return value
+    try:
+        return check_block_minutes(value)
+    except InputError as error:
+        raise ValueError(str(error)) from None
 
 
 class BlockLengthScreen(AnswerOnce, ModalScreen[int | None]):
