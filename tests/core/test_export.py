@@ -12,6 +12,7 @@ import pytest
 
 from tui_microgoals.core.clock import FixedClock
 from tui_microgoals.core.errors import Conflict, InputError
+from tui_microgoals.core.journal import SCHEMA_VERSION
 from tui_microgoals.core.store import Store
 
 Reopen = Callable[[Store], Store]
@@ -50,7 +51,7 @@ def as_json(doc: Any) -> bytes:
 def test_round_trip_is_identical(store: Store, clock: FixedClock, tmp_path: Path) -> None:
     fill(store, clock)
     doc = store.export()
-    assert doc["format"] == "microgoals-export" and doc["schema_version"] == 1
+    assert doc["format"] == "microgoals-export" and doc["schema_version"] == SCHEMA_VERSION
     text = as_json(doc)
     other = twin(store, clock, tmp_path)
     assert other.import_(orjson.loads(text)) == 4
@@ -102,7 +103,7 @@ def test_import_into_a_non_empty_database_is_refused(
     [
         [],
         {"format": "something-else", "schema_version": 1, "tables": {}},
-        {"format": "microgoals-export", "schema_version": 2, "tables": {}},
+        {"format": "microgoals-export", "schema_version": SCHEMA_VERSION + 1, "tables": {}},
         {"format": "microgoals-export", "schema_version": 1},
         {"format": "microgoals-export", "schema_version": 1, "tables": {"goals": {"x": {}}}},
         {

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from tui_microgoals.core import fastpath, journal, lightjson, localday, text
 from tui_microgoals.core.clock import Clock, FixedClock
 from tui_microgoals.core.errors import StorageError
+from tui_microgoals.core.journal import SCHEMA_VERSION
 from tui_microgoals.core.store import Store
 
 # A zone without DST: ``Clock.day_hint`` gives no hint on a day the UTC offset changes (the
@@ -60,6 +61,10 @@ def journal_entries(path: Path) -> list[dict[str, Any]]:
 def same_but_time(entry: dict[str, Any]) -> dict[str, Any]:
     for doc in entry["tables"].get("goals", {}).values():
         doc["created_at"] = "T"
+    for change in entry["tables"].get("ops", {}).values():  # made at another moment
+        change.update(id="I", at="T", hlc="H", pid=0)
+        for op in change["ops"]:
+            op["a"]["created_at"] = "T"
     return entry
 
 
@@ -88,7 +93,9 @@ def test_a_fast_add_is_the_commit_the_full_path_makes(tmp_path: Path) -> None:
     real_store(fast).set_setting("capacity", 100)
     before = summary(fast)
 
-    goal = real_store(full).add_goal("Next one", minutes=25, notes="with notes")
+    store = real_store(full)
+    store.actor = "cli add"
+    goal = store.add_goal("Next one", minutes=25, notes="with notes")
     added = fastpath.add_goal(str(fast), "Next one", minutes=25, notes="with notes")
     assert added is not None
     goal_id, doc = added
@@ -102,13 +109,17 @@ def test_a_fast_add_is_the_commit_the_full_path_makes(tmp_path: Path) -> None:
     # (each line's checksum covers its own time)
     assert journal.parse_line(full_line, orjson.loads)
     assert journal.parse_line(fast_line, orjson.loads)
-    unstamped = rb'"crc":"[0-9a-f]{8}",|"created_at":"[^"]*"'
+    unstamped = (
+        rb'"crc":"[0-9a-f]{8}",|"created_at":"[^"]*"|"id":"[0-9a-f]{16}"|"at":"[^"]*"'
+        rb'|"hlc":\[\d+,\d+\]|"pid":\d+'
+    )
     assert re.sub(unstamped, b"", full_line) == re.sub(unstamped, b"", fast_line)
     # The summary: what the full path wrote after its commit, but for the stamps.
     mine, theirs = summary(fast), summary(full)
     for doc_ in (mine, theirs):
         doc_["main"] = doc_["journal"] = None
         doc_["running"].pop("ends")
+        doc_["add"]["ops"][1] = None  # (the clock of each entry)
     assert mine == theirs
     assert summary(fast)["entries"] == before["entries"] + 1
 
@@ -197,7 +208,7 @@ def test_what_the_summary_cannot_vouch_for_goes_the_full_way(tmp_path: Path) -> 
     assert fastpath.add_goal(str(path), "no counter") is None
     with_summary(day=None)
     assert fastpath.add_goal(str(path), "no date") is None
-    with_summary(schema=2)
+    with_summary(schema=SCHEMA_VERSION + 1)
     assert fastpath.add_goal(str(path), "newer") is None
     with_summary(stale=True)
     assert fastpath.add_goal(str(path), "stale journal") is None

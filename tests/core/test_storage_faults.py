@@ -22,6 +22,7 @@ from tui_microgoals.core import journal
 from tui_microgoals.core import storage as storage_module
 from tui_microgoals.core.clock import FixedClock
 from tui_microgoals.core.errors import CorruptDatabase, LockTimeout, NewerSchema, StorageError
+from tui_microgoals.core.journal import SCHEMA_VERSION
 from tui_microgoals.core.store import Store
 
 KILL_ROUNDS = 100
@@ -199,7 +200,7 @@ BAD_FILES: dict[str, Any] = {
     "table is a list": (b'{"schema_version": 1, "goals": []}', CorruptDatabase),
     "document not an object": (b'{"schema_version": 1, "goals": {"1": 5}}', CorruptDatabase),
     "bad version": (b'{"schema_version": "1", "goals": {}}', CorruptDatabase),
-    "newer schema": (b'{"schema_version": 2, "goals": {}}', NewerSchema),
+    "newer schema": (b'{"schema_version": 3, "goals": {}}', NewerSchema),
 }
 
 
@@ -248,7 +249,7 @@ def test_an_older_file_is_migrated_after_a_backup(tmp_path: Path, clock: FixedCl
 
     assert store.add_goal("after").id == 2
     doc = orjson.loads(path.read_bytes())
-    assert doc["schema_version"] == 1
+    assert doc["schema_version"] == SCHEMA_VERSION
     assert sorted(g["title"] for g in doc["goals"].values()) == ["after", "from before"]
     assert [b.read_bytes() for b in (tmp_path / "backups").glob("*.json")] == [original]
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import time
 
-from tui_microgoals.core import journal, lightjson
+from tui_microgoals.core import journal, lightjson, oplog
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # (``typing`` costs a few ms to import)
@@ -81,7 +81,7 @@ def add_goal(
     only the full path can (or the input is refused: the full path says why)."""
     from tui_microgoals.core import localday  # (not needed by status)
     from tui_microgoals.core.errors import InputError
-    from tui_microgoals.core.text import check_minutes, clean_notes, clean_title
+    from tui_microgoals.core.text import check_minutes, clean_notes, clean_title, quoted
 
     try:
         title, notes = clean_title(title), clean_notes(notes)
@@ -123,10 +123,31 @@ def add_goal(
             "done_on": None,
             "created_on": created_on,
         }
+        ops = hint.get("ops")
+        device = meta.get("device")
+        if not (isinstance(ops, list) and len(ops) == 2 and _whole(ops[0])):
+            return None
+        if not isinstance(device, str):
+            return None  # (the full path makes the device's id)
         meta = {**meta, "next_goal": goal_id + 1}
+        change = oplog.make_entry(
+            last=ops[1],
+            wall_ms=now // 1_000_000,
+            at=_iso(now),
+            device=device,
+            by="cli add",
+            what=f"added {quoted(title)}",
+            ops=[{"t": "goals", "k": str(goal_id), "a": doc}],
+        )
         # What DurableStorage._append writes for this commit: the meta document (the
-        # counter), then the goal.
-        entry = {"tables": {"meta": {"1": meta}, "goals": {str(goal_id): doc}}}
+        # counter), the goal, and the operation log's entry.
+        entry = {
+            "tables": {
+                "meta": {"1": meta},
+                "goals": {str(goal_id): doc},
+                oplog.OPS_TABLE: {str(ops[0] + 1): change},
+            }
+        }
         new = summary["journal"] is None
         blob = journal.line(lightjson.dumps(entry).encode())
         if new:
@@ -139,7 +160,12 @@ def add_goal(
                 "journal": stamp,
                 "entries": summary["entries"] + 1,
                 "jpos": summary["jpos"] + len(blob),
-                "add": {"meta": meta, "top": top + 1, "bound": goal_id},
+                "add": {
+                    "meta": meta,
+                    "top": top + 1,
+                    "bound": goal_id,
+                    "ops": [ops[0] + 1, change["hlc"]],
+                },
             },
         )
     return goal_id, doc

@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # (``typing`` costs a few ms to import)
     from collections.abc import Callable, Iterator
     from typing import Any
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SCHEMA_KEY = "schema_version"
 JOURNAL_KEY = "journal_id"
 #: Which database a main file (and so each of its backups) is: ``{"1": {"id": ID, "name":

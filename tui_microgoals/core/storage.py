@@ -34,6 +34,7 @@ import os
 import secrets
 import tempfile
 from collections.abc import Callable, Iterator
+from copy import deepcopy
 from json.decoder import scanstring  # type: ignore[attr-defined]
 from pathlib import Path
 from typing import Any
@@ -43,7 +44,7 @@ from tinydb.storages import MemoryStorage as _TinyMemoryStorage
 from tinydb.storages import Storage
 from tinydb.table import Table
 
-from tui_microgoals.core import journal
+from tui_microgoals.core import journal, oplog
 from tui_microgoals.core.errors import (
     READ_ONLY,
     CorruptDatabase,
@@ -60,6 +61,7 @@ from tui_microgoals.core.journal import (
     SCHEMA_VERSION,
     SUMMARY_FORMAT,
 )
+from tui_microgoals.core.oplog import ABSENT
 
 # The limits (journal length, backup interval, lock timeout) are ``journal``'s, which the
 # fast path shares: tests set them there.
@@ -77,28 +79,37 @@ class _TrackedIds(dict):  # type: ignore[type-arg]
         super().__init__()
         self.raw = raw
         self.touched: set[str] = set()
+        #: Each touched document as it was before (ABSENT: it did not exist), for the
+        #: operation log.
+        self.befores: dict[str, Any] = {}
+
+    def _touch(self, key: str, *, copy: bool = False) -> None:  # noqa: A002
+        self.touched.add(key)
+        if key not in self.befores:
+            doc = self.raw.get(key, ABSENT)
+            self.befores[key] = deepcopy(doc) if copy else doc
 
     def __contains__(self, doc_id: object) -> bool:
         return str(doc_id) in self.raw
 
     def __getitem__(self, doc_id: object) -> Any:
         key = str(doc_id)
-        self.touched.add(key)  # the caller may change it in place
+        self._touch(key, copy=True)  # the caller may change it in place
         return self.raw[key]
 
     def __setitem__(self, doc_id: object, doc: Any) -> None:
         key = str(doc_id)
-        self.touched.add(key)
+        self._touch(key)
         self.raw[key] = doc
 
     def __delitem__(self, doc_id: object) -> None:
         key = str(doc_id)
-        self.touched.add(key)
+        self._touch(key)
         del self.raw[key]
 
     def pop(self, doc_id: object, *default: Any) -> Any:
         key = str(doc_id)
-        self.touched.add(key)
+        self._touch(key)
         return self.raw.pop(key, *default)
 
     def keys(self):  # type: ignore[override]
@@ -114,7 +125,8 @@ class _TrackedIds(dict):  # type: ignore[type-arg]
         return [(k, self[k]) for k in self.keys()]
 
     def clear(self) -> None:
-        self.touched.update(self.raw)
+        for key in self.raw:
+            self._touch(key)
         self.raw.clear()
 
 
@@ -134,7 +146,7 @@ class TrackedTable(Table):
         updater(view)
         note = getattr(self._storage, "note_changes", None)
         if note is not None:
-            note(self.name, view.touched)
+            note(self.name, view.touched, view.befores)
         self._storage.write(tables)
         self.clear_cache()
 
@@ -144,13 +156,31 @@ def _migrate_0_to_1(tables: Tables) -> Tables:
     return tables
 
 
-MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {0: _migrate_0_to_1}
+def _migrate_1_to_2(tables: Tables) -> Tables:
+    """Version 2 adds the operation log (``oplog``): it starts empty, so undo reaches back to
+    the first change made after the migration."""
+    return tables
+
+
+MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {0: _migrate_0_to_1, 1: _migrate_1_to_2}
 
 
 _describe = journal.describe
 
 
-class MemoryStorage(_TinyMemoryStorage):
+class _Recording:
+    """What the running transaction touched: each document as it was before its first
+    change (ABSENT: it did not exist), for the operation log (see ``oplog``)."""
+
+    def __init__(self) -> None:
+        self.befores: dict[tuple[str, str], Any] = {}
+
+    def _record(self, table: str, befores: dict[str, Any]) -> None:
+        for key, doc in befores.items():
+            self.befores.setdefault((table, key), doc)
+
+
+class MemoryStorage(_Recording, _TinyMemoryStorage):
     """TinyDB's memory storage with the transaction interface of ``DurableStorage``."""
 
     path: Path | None = None
@@ -158,15 +188,33 @@ class MemoryStorage(_TinyMemoryStorage):
     damage: StorageError | None = None
     keep_last_read = False
 
+    def __init__(self) -> None:
+        _Recording.__init__(self)
+        _TinyMemoryStorage.__init__(self)
+        self._depth = 0
+
+    def note_changes(self, table: str, keys: set[str], befores: dict[str, Any]) -> None:
+        self._record(table, befores)
+
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
         snapshot = orjson.loads(orjson.dumps(self.memory)) if self.memory is not None else None
+        self._depth, self.befores = 1, {}
         try:
             yield
         except BaseException:
             self.memory = snapshot  # all or nothing, like the file storage
             self.generation += 1
             raise
+        finally:
+            self._depth, self.befores = 0, {}
 
     def changed(self) -> bool:
         return False
@@ -178,10 +226,11 @@ class MemoryStorage(_TinyMemoryStorage):
         return []
 
 
-class DurableStorage(Storage):
+class DurableStorage(_Recording, Storage):
     """See the module docstring. ``path`` may be a symlink: the target is what gets replaced."""
 
     def __init__(self, path: str | os.PathLike[str], *, backups: int = BACKUPS_KEPT) -> None:
+        _Recording.__init__(self)
         self.given_path = Path(path).expanduser()
         self.backups_kept = backups
         self._data: Tables | None = None
@@ -252,9 +301,11 @@ class DurableStorage(Storage):
             self.damage = None
         return self._data
 
-    def note_changes(self, table: str, keys: set[str]) -> None:
-        """Called by ``TrackedTable`` just before ``write``: which documents changed."""
+    def note_changes(self, table: str, keys: set[str], befores: dict[str, Any]) -> None:
+        """Called by ``TrackedTable`` just before ``write``: which documents changed, and
+        what they were before."""
         self._pending.setdefault(table, set()).update(keys)
+        self._record(table, befores)
         self._noted = True
 
     def write(self, data: Tables) -> None:
@@ -298,6 +349,7 @@ class DurableStorage(Storage):
             self.damage = None
             self._clean_temp_files()
             self._depth, self._dirty, self._full, self._pending = 1, False, False, {}
+            self.befores = {}
             try:
                 yield
                 if self._dirty:
@@ -307,6 +359,7 @@ class DurableStorage(Storage):
                 raise
             finally:
                 self._depth, self._dirty, self._full, self._pending = 0, False, False, {}
+                self.befores = {}
 
     def changed(self) -> bool:
         """Whether the files on disk differ from what was last loaded (cheap: two stats)."""
@@ -579,8 +632,7 @@ class DurableStorage(Storage):
 
         ``keep``: if it fails before the file is replaced, keep what is in memory (the
         caller appends to the journal instead)."""
-        data = self._data if data is None else data
-        assert data is not None
+        data = _trim_log(self._data if data is None else data)
         path = self.path
         journal_id = secrets.token_hex(8)
         database_id = self._database_id or secrets.token_hex(8)
@@ -824,6 +876,16 @@ class DurableStorage(Storage):
                     f"could not write {target}: {_describe(error)}; nothing was written"
                 ) from None
         return target
+
+
+def _trim_log(data: Tables | None) -> Tables:
+    """The data a fold writes: the operation log cut to what undo must reach (``oplog.keep``)."""
+    assert data is not None
+    log = data.get(oplog.OPS_TABLE)
+    if not log or len(log) <= oplog.KEEP_ENTRIES:
+        return data
+    kept = oplog.keep(oplog.entries(log))
+    return {**data, oplog.OPS_TABLE: {str(e.seq): log[str(e.seq)] for e in kept}}
 
 
 def _write_new(target: Path, blob: bytes) -> None:

@@ -20,7 +20,7 @@ from pendulum import Date, DateTime
 from tinydb import TinyDB
 from tinydb.table import Document
 
-from tui_microgoals.core import bounds, forecast, settings, timer, tree
+from tui_microgoals.core import bounds, forecast, journal, oplog, settings, timer, tree
 from tui_microgoals.core.clock import Clock, to_instant, to_iso
 from tui_microgoals.core.errors import Conflict, InputError, NotFound
 from tui_microgoals.core.forecast import ForecastRow, Simulation, SuggestedPlan
@@ -37,6 +37,7 @@ from tui_microgoals.core.models import (
     Interruption,
     Pause,
 )
+from tui_microgoals.core.oplog import OPS_TABLE
 from tui_microgoals.core.planner import (
     PlanEntries,
     TodayItem,
@@ -55,6 +56,7 @@ from tui_microgoals.core.storage import (
     MemoryStorage,
     TrackedTable,
 )
+from tui_microgoals.core.store_undo import UndoLog
 from tui_microgoals.core.text import (
     MAX_ESTIMATE_MINUTES as MAX_ESTIMATE_MINUTES,
 )
@@ -63,9 +65,13 @@ from tui_microgoals.core.text import (
     clean_line,
     clean_notes,
     clean_title,
+    quoted,
 )
 
 EXPORT_FORMAT = "microgoals-export"
+#: The schema versions an export may have: version 2 added only the operation log, which an
+#: export leaves out, so a version-1 export imports as it is.
+EXPORT_VERSIONS = (1, 2)
 DISMISS_DAYS = 7
 
 
@@ -127,7 +133,7 @@ class _LazyGoals(Mapping[int, Goal]):
         return len(self.raw)
 
 
-class Store:
+class Store(UndoLog):
     def __init__(self, db: TinyDB, clock: Clock | None = None) -> None:
         self.db = db
         self.clock = clock or Clock()
@@ -139,6 +145,12 @@ class Store:
         self._blocks_t = TrackedTable(self.storage, "blocks", cache_size=0)
         self._days_t = TrackedTable(self.storage, "days", cache_size=0)
         self._meta_t = TrackedTable(self.storage, "meta", cache_size=0)
+        self._ops_t = TrackedTable(self.storage, OPS_TABLE, cache_size=0)
+        self.actor = "microgoals"
+        self.what: str | None = None
+        self.undoable = True
+        self._entry_extra: dict[str, Any] = {}
+        self._tx_depth = 0
         self._goals_cache: tuple[int, dict[int, Goal]] | None = None
         #: Changes to the goals cache by our own writes and parses (see ``snapshot``).
         self._goal_edits = 0
@@ -167,9 +179,41 @@ class Store:
         return getattr(self.storage, "path", None)
 
     @contextmanager
-    def _tx(self) -> Iterator[None]:
+    def _tx(self, what: str | None = None, *, undoable: bool = True) -> Iterator[None]:
+        """One transaction, and one entry in the operation log saying ``what`` it did (the
+        outermost ``_tx``'s words win; a change that is not the user's own act, such as the
+        morning offer, is not ``undoable``)."""
         with self.storage.transaction():
-            yield
+            if self._tx_depth:
+                self._tx_depth += 1
+                try:
+                    yield
+                finally:
+                    self._tx_depth -= 1
+                return
+            self._tx_depth, self.what, self.undoable, self._entry_extra = 1, what, undoable, {}
+            try:
+                yield
+                self._log_change()
+            finally:
+                self._tx_depth, self.what, self._entry_extra = 0, None, {}
+
+    def _table(self, name: str) -> TrackedTable:
+        known = {
+            "goals": self._goals_t,
+            "blocks": self._blocks_t,
+            "days": self._days_t,
+            "meta": self._meta_t,
+            OPS_TABLE: self._ops_t,
+        }
+        return known.get(name) or TrackedTable(self.storage, name, cache_size=0)
+
+    def _forget_caches(self) -> None:
+        """After a change the caches cannot follow (an import, an undo): parse afresh."""
+        self._goals_cache = self._days_cache = None
+        self._roots = None
+        self._capacity_cache = None
+        self._goal_edits += 1
 
     def changed(self) -> bool:
         """Whether another process wrote since we last looked (one stat call)."""
@@ -252,6 +296,7 @@ class Store:
             "meta": data.get("meta", {}).get("1"),
             "top": max((p for p in positions.values() if type(p) is int), default=-1),
             "bound": bound,
+            "ops": oplog.newest(data.get(OPS_TABLE, {})),
         }
 
     # -- meta: counters and settings ------------------------------------------------
@@ -667,7 +712,7 @@ class Store:
         notes = clean_notes(notes)
         check_minutes(minutes)
         recurrence = str(Recurrence.parse(every)) if every else None
-        with self._tx():
+        with self._tx(f"added {quoted(title)}"):
             goals = self._goal_view()
             self._check_parent(goals, None, parent)
             after_ids = self._check_after(goals, None, after, parent)
@@ -1165,7 +1210,9 @@ class Store:
     # -- export / import ------------------------------------------------------------------
 
     def export(self) -> dict[str, Any]:
-        tables = self.storage.read() or {}
+        """Every goal, day, block and setting (not the operation log: a history of this
+        database, not data to carry to another)."""
+        tables = {k: v for k, v in (self.storage.read() or {}).items() if k != OPS_TABLE}
         return {
             "format": EXPORT_FORMAT,
             "schema_version": SCHEMA_VERSION,
@@ -1183,8 +1230,11 @@ class Store:
         """Load an export into an empty database, ids kept; returns the number of goals."""
         if not isinstance(doc, dict) or doc.get("format") != EXPORT_FORMAT:
             raise InputError('not a microgoals export (no "format": "microgoals-export")')
-        if doc.get("schema_version") != SCHEMA_VERSION:
-            raise InputError(f"export has schema version {doc.get('schema_version')!r}; expected 1")
+        if doc.get("schema_version") not in EXPORT_VERSIONS:
+            raise InputError(
+                f"export has schema version {doc.get('schema_version')!r}; "
+                f"expected one of {', '.join(map(str, EXPORT_VERSIONS))}"
+            )
         tables = doc.get("tables")
         if not isinstance(tables, dict):
             raise InputError("export has no tables")
@@ -1194,6 +1244,9 @@ class Store:
                 if not all(isinstance(d, dict) for d in docs):
                     raise InputError(f"export table {name!r} is not a set of documents")
             bounds.check_tables(tables)  # (before orjson meets a number it cannot write)
+            for name, table in tables.items():
+                if problem := journal.table_problem(name, table):
+                    raise InputError(f"export: {problem}")
             tables = orjson.loads(orjson.dumps(tables))  # our own copy: later edits stay ours
             goals = {int(k): Goal.from_doc(int(k), v) for k, v in tables.get("goals", {}).items()}
             for k, v in tables.get("blocks", {}).items():
@@ -1204,12 +1257,16 @@ class Store:
             raise InputError(f"export has a malformed document: {error}") from None
         if problems := tree.find_tree_problems(goals):
             raise InputError(f"export is inconsistent: {problems[0]}")
-        with self._tx():
+        tables.pop(OPS_TABLE, None)
+        with self._tx(f"imported {len(goals)} goal{'s' if len(goals) != 1 else ''}"):
             if not self.is_empty():
                 raise Conflict("the database is not empty; import only into a new database")
-            data = self.storage.read() or {}
             for name, table in tables.items():
-                data[name] = table
-            self.storage.write(data)
-        self._goals_cache = self._days_cache = None
+
+                def put(view: dict[int, Any], table: dict[str, Any] = table) -> None:
+                    for key, doc in table.items():
+                        view[int(key)] = doc
+
+                self._table(name)._update_table(put)
+        self._forget_caches()
         return len(goals)

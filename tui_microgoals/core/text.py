@@ -76,6 +76,15 @@ def clean_title(text: str, *, what: str = "title") -> str:
     return text
 
 
+def quoted(title: str, limit: int = 40) -> str:
+    """A title in words about a change: in single quotes, cut with an ellipsis past
+    ``limit`` characters ("marked 'Bake test batch #2' done")."""
+    title = " ".join(strip_controls(title).split())
+    if len(title) > limit:
+        title = title[: limit - 1].rstrip() + "…"
+    return f"'{title}'"
+
+
 def clean_line(text: str | None, *, what: str = "note", limit: int = LINE_MAX) -> str:
     """An optional one-line text (an interruption note, a reflection)."""
     if text is None:

@@ -1,0 +1,318 @@
+"""The operation log: every change as field-level operations, so any change can be undone.
+
+Each transaction that changes data adds one *entry* to the ``ops`` table, in the same
+journal line as the change itself (so it is exactly as durable as the change)::
+
+    {"id": "9f2c…", "at": "2026-11-29T10:04:05Z", "hlc": [1796…, 0], "device": "a1b2…",
+     "host": "laptop", "pid": 4242, "by": "cli done", "what": "marked 'Bake' done",
+     "ops": [{"t": "goals", "k": "7", "f": "status", "b": "open", "a": "done"}, …]}
+
+An operation names a table, a document and a field, with the value before (``b``) and after
+(``a``); a missing ``b`` or ``a`` means the field (or, without ``f``, the whole document)
+did not exist. ``hlc`` is a hybrid logical clock (wall milliseconds, counter) that never goes
+backwards, so entries from several devices can be ordered without trusting their clocks.
+
+An undo is an entry too (``undoes``: the id of the entry it reverses), and so is a redo
+(``redoes``); ``stacks`` reads the whole log into what can be undone and redone now.
+
+This module is pure: no files, no TinyDB, no clock of its own.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # (the fast ``add`` imports this module: no typing, no dataclasses)
+    from typing import Any
+
+    Op = dict[str, Any]
+    Tables = Mapping[str, Mapping[str, Any]]
+
+OPS_TABLE = "ops"
+#: The machine's name, for the history ("cli done on laptop").
+HOST = os.uname().nodename.split(".")[0] or "this machine"
+
+#: Fields that belong to this database file alone: id counters (never handed out twice, so
+#: never rolled back), the device's identity, and once-a-day flags. Not logged, not undone.
+LOCAL_FIELDS = frozenset(
+    {
+        ("meta", "next_goal"),
+        ("meta", "next_block"),
+        ("meta", "device"),
+        ("meta", "nudged_on"),
+    }
+)
+
+#: How far back undo reaches: at least this many entries, or this many days, whichever is more.
+KEEP_ENTRIES = 1000
+KEEP_DAYS = 90
+_DAY_MS = 86_400_000
+
+
+class _Absent:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "ABSENT"
+
+
+ABSENT: Any = _Absent()
+
+
+class UndoRefused(Exception):
+    """Why an undo or redo cannot be done; the data is left as it is."""
+
+
+# -- making entries ----------------------------------------------------------------------
+
+
+def diff(table: str, key: str, before: Any, after: Any) -> list[Op]:
+    """The operations that turn document ``before`` into ``after`` (either may be ABSENT)."""
+    if before is ABSENT and after is ABSENT:
+        return []
+    if before is ABSENT or after is ABSENT:
+        op: Op = {"t": table, "k": key}
+        if before is not ABSENT:
+            op["b"] = _local_less(table, before)
+        if after is not ABSENT:
+            op["a"] = _local_less(table, after)
+        return [op] if op.get("b", ABSENT) != op.get("a", ABSENT) else []
+    ops = []
+    for name in sorted(before.keys() | after.keys()):
+        if (table, name) in LOCAL_FIELDS:
+            continue
+        old, new = before.get(name, ABSENT), after.get(name, ABSENT)
+        if old == new and type(old) is type(new):
+            continue
+        op = {"t": table, "k": key, "f": name}
+        if old is not ABSENT:
+            op["b"] = old
+        if new is not ABSENT:
+            op["a"] = new
+        ops.append(op)
+    return ops
+
+
+def _local_less(table: str, doc: Any) -> Any:
+    if not isinstance(doc, dict):
+        return doc
+    return {k: v for k, v in doc.items() if (table, k) not in LOCAL_FIELDS}
+
+
+def operations(befores: Mapping[tuple[str, str], Any], tables: Tables) -> list[Op]:
+    """The operations of a transaction, from each touched document's first state and the
+    data as it is now."""
+    ops: list[Op] = []
+    for table, key in sorted(befores, key=lambda tk: (tk[0], _key_order(tk[1]))):
+        if table == OPS_TABLE:
+            continue
+        after = tables.get(table, {}).get(key, ABSENT)
+        ops.extend(diff(table, key, befores[table, key], after))
+    return ops
+
+
+def _key_order(key: str) -> tuple[int, str]:
+    return (int(key), "") if key.isdecimal() else (0, key)
+
+
+def make_entry(
+    *,
+    last: Any,
+    wall_ms: int,
+    at: str,
+    device: str,
+    by: str,
+    what: str,
+    ops: list[Op],
+    undoable: bool = True,
+) -> dict[str, Any]:
+    """A new entry (see the module docstring), after the entry whose clock was ``last``.
+    The one definition, for the store and the fast ``add`` alike."""
+    entry: dict[str, Any] = {
+        "id": os.urandom(8).hex(),
+        "at": at,
+        "hlc": next_hlc(last if is_hlc(last) else None, wall_ms),
+        "device": device,
+        "host": HOST,
+        "pid": os.getpid(),
+        "by": by,
+        "what": what,
+        "ops": ops,
+    }
+    if not undoable:
+        entry["undoable"] = False
+    return entry
+
+
+def is_hlc(value: Any) -> bool:
+    return isinstance(value, list) and len(value) == 2 and all(type(x) is int for x in value)
+
+
+def new_device() -> str:
+    return os.urandom(8).hex()
+
+
+def next_hlc(last: list[int] | None, wall_ms: int) -> list[int]:
+    """The clock value after ``last``: the wall clock when it moved on, else a counter.
+    Never goes backwards, whatever the wall clock does."""
+    if last is None or wall_ms > last[0]:
+        return [wall_ms, 0]
+    return [last[0], last[1] + 1]
+
+
+# -- reading the log ---------------------------------------------------------------------
+
+
+class Entry:
+    """One entry as read from the ``ops`` table (``seq`` is its document id there)."""
+
+    __slots__ = ("doc", "seq")
+
+    def __init__(self, seq: int, doc: Mapping[str, Any]) -> None:
+        self.seq, self.doc = seq, doc
+
+    @property
+    def id(self) -> str:
+        return str(self.doc.get("id", self.seq))
+
+    @property
+    def what(self) -> str:
+        what = self.doc.get("what")
+        return what if isinstance(what, str) and what else "changed the data"
+
+    @property
+    def undoable(self) -> bool:
+        return self.doc.get("undoable", True) is not False
+
+    @property
+    def ops(self) -> list[Op]:
+        ops = self.doc.get("ops")
+        return ops if isinstance(ops, list) else []
+
+
+def entries(table: Mapping[str, Any]) -> list[Entry]:
+    """The log's entries, oldest first."""
+    found = [Entry(int(key), doc) for key, doc in table.items() if isinstance(doc, dict)]
+    found.sort(key=lambda e: e.seq)
+    return found
+
+
+class Stacks:
+    """What undo and redo would act on: the last of each list."""
+
+    __slots__ = ("done", "undone")
+
+    def __init__(self, done: list[Entry], undone: list[Entry]) -> None:
+        self.done, self.undone = done, undone
+
+
+def stacks(log: Iterable[Entry]) -> Stacks:
+    """Replay the log: a change goes on the undo stack (and ends what could be redone), an
+    undo moves its entry to the redo stack, a redo moves it back."""
+    done: list[Entry] = []
+    undone: list[Entry] = []
+    by_id: dict[str, Entry] = {}
+    for entry in log:
+        undoes, redoes = entry.doc.get("undoes"), entry.doc.get("redoes")
+        if isinstance(undoes, str):
+            target = by_id.get(undoes)
+            if target is not None and target in done:
+                done.remove(target)
+                undone.append(target)
+        elif isinstance(redoes, str):
+            target = by_id.get(redoes)
+            if target is not None and target in undone:
+                undone.remove(target)
+                done.append(target)
+        elif entry.undoable:
+            by_id[entry.id] = entry
+            done.append(entry)
+            undone.clear()
+    return Stacks(done, undone)
+
+
+def keep(log: list[Entry]) -> list[Entry]:
+    """The entries a fold keeps: the newest ``KEEP_ENTRIES`` and every one of the last
+    ``KEEP_DAYS`` days (by the newest entry's clock, so a wrong wall clock cuts nothing)."""
+    if len(log) <= KEEP_ENTRIES:
+        return log
+    newest = max(_hlc_ms(e) for e in log)
+    since = newest - KEEP_DAYS * _DAY_MS
+    first_kept = len(log) - KEEP_ENTRIES
+    return [e for i, e in enumerate(log) if i >= first_kept or _hlc_ms(e) >= since]
+
+
+def _hlc_ms(entry: Entry) -> int:
+    hlc = entry.doc.get("hlc")
+    if isinstance(hlc, list) and hlc and isinstance(hlc[0], int):
+        return hlc[0]
+    return 0
+
+
+def newest(table: Mapping[str, Any]) -> tuple[int, Any]:
+    """The newest entry's number (0: none yet) and clock (None: none, or unreadable)."""
+    seq = max((int(k) for k in table), default=0)
+    doc = table.get(str(seq)) if seq else None
+    hlc = doc.get("hlc") if isinstance(doc, dict) else None
+    return seq, hlc if is_hlc(hlc) else None
+
+
+# -- undoing -----------------------------------------------------------------------------
+
+
+def inverse(ops: list[Op]) -> list[Op]:
+    """The operations that take the data back: before and after swapped, in reverse order."""
+    undo = []
+    for op in reversed(ops):
+        back = {k: v for k, v in op.items() if k not in ("a", "b")}
+        if "a" in op:
+            back["b"] = op["a"]
+        if "b" in op:
+            back["a"] = op["b"]
+        undo.append(back)
+    return undo
+
+
+def replay(ops: list[Op], tables: Tables) -> dict[tuple[str, str], Any]:
+    """The documents ``ops`` give when applied to ``tables`` (ABSENT: deleted), after
+    checking that each field still holds what the operation expects to find.
+
+    Raises ``UndoRefused`` when something was changed since (by a change that is not undone)
+    or an operation is malformed; nothing is changed then."""
+    import copy  # (not on the fast ``add``'s path)
+
+    docs: dict[tuple[str, str], Any] = {}
+    for op in ops:
+        table, key = op.get("t"), op.get("k")
+        if not isinstance(table, str) or not isinstance(key, str) or table == OPS_TABLE:
+            raise UndoRefused("its log entry is damaged")
+        if (table, key) not in docs:
+            current = tables.get(table, {}).get(key, ABSENT)
+            docs[table, key] = copy.deepcopy(current)
+        doc = docs[table, key]
+        field = op.get("f")
+        if field is None:
+            if _local_less(table, doc) != op.get("b", ABSENT):
+                raise UndoRefused(f"{_name(table)} {key} was changed since")
+            after = op.get("a", ABSENT)
+            if after is not ABSENT and doc is not ABSENT:
+                after = {**after, **{k: v for k, v in doc.items() if (table, k) in LOCAL_FIELDS}}
+            docs[table, key] = copy.deepcopy(after)
+            continue
+        if not isinstance(field, str) or doc is ABSENT:
+            raise UndoRefused(f"{_name(table)} {key} is gone")
+        if doc.get(field, ABSENT) != op.get("b", ABSENT):
+            raise UndoRefused(f"{_name(table)} {key} was changed since")
+        if "a" in op:
+            doc[field] = copy.deepcopy(op["a"])
+        else:
+            doc.pop(field, None)
+    return docs
+
+
+def _name(table: str) -> str:
+    return {"goals": "goal", "blocks": "block", "days": "the day", "meta": "the settings"}.get(
+        table, table
+    )

@@ -1,0 +1,289 @@
+"""The store's operation log: each change recorded as it commits, undo, redo, the history.
+
+See ``oplog`` for the entries. ``UndoLog`` is a part of ``Store``: the transaction calls
+``_log_change`` just before it commits, so the entry goes into the same journal line as the
+change it describes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from tinydb.table import Document
+
+from tui_microgoals.core import oplog, tree
+from tui_microgoals.core.clock import Clock, to_instant, to_iso
+from tui_microgoals.core.errors import Conflict, MicrogoalsError
+from tui_microgoals.core.models import Goal
+from tui_microgoals.core.oplog import ABSENT, OPS_TABLE, Entry, UndoRefused
+
+if TYPE_CHECKING:
+    from pendulum import DateTime
+
+    from tui_microgoals.core.storage import DurableStorage, MemoryStorage, TrackedTable
+
+
+class NothingToUndo(MicrogoalsError):
+    """Undo (or redo) with nothing left to undo (or redo): not an error in the input."""
+
+
+@dataclass(frozen=True)
+class LogLine:
+    """One entry of the history, for ``microgoals log`` and the app."""
+
+    id: str
+    at: DateTime | None
+    what: str
+    by: str
+    host: str
+    pid: int | None
+    undone: bool
+
+    def where(self) -> str:
+        pid = f", pid {self.pid}" if self.pid is not None else ""
+        return f"{self.by} on {self.host}{pid}"
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "at": to_iso(self.at),
+            "what": self.what,
+            "by": self.by,
+            "host": self.host,
+            "pid": self.pid,
+            "undone": self.undone,
+        }
+
+
+class UndoLog:
+    """Part of ``Store``: see the module docstring."""
+
+    storage: DurableStorage | MemoryStorage
+    clock: Clock
+    _ops_t: TrackedTable
+    _meta_t: TrackedTable
+    #: Who makes the changes, for the history: "app", "cli done", ...
+    actor: str
+    #: The words for the running transaction's entry (the outermost ``_tx`` sets them).
+    what: str | None
+    undoable: bool
+    _entry_extra: dict[str, Any]
+
+    def _tables(self) -> Mapping[str, Mapping[str, Any]]:
+        return self.storage.read() or {}
+
+    def _log_change(self) -> None:
+        """Add the entry for the running transaction (nothing if it changed nothing)."""
+        tables = self._tables()
+        ops = oplog.operations(self.storage.befores, tables)
+        if not ops:
+            return
+        seq, last = oplog.newest(tables.get(OPS_TABLE, {}))
+        now = self.clock.now()
+        entry = oplog.make_entry(
+            last=last,
+            wall_ms=int(now.timestamp() * 1000),
+            at=to_iso(now) or "",
+            device=self._device(),
+            by=self.actor,
+            what=self.what or "changed the data",
+            ops=ops,
+            undoable=self.undoable,
+        )
+        entry.update(self._entry_extra)
+        self._ops_t.insert(Document(entry, doc_id=seq + 1))
+
+    def _device(self) -> str:
+        """This database's device id, made once (a local field: never logged or undone)."""
+        meta = dict(self._meta_t.get(doc_id=1) or {})
+        device = meta.get("device")
+        if not isinstance(device, str) or not device:
+            device = meta["device"] = oplog.new_device()
+            self._meta_t.upsert(Document(meta, doc_id=1))
+        return device
+
+    # -- undo and redo ----------------------------------------------------------------
+
+    def undo(self) -> str:
+        """Undo the newest change to this database that is not undone yet, whichever process
+        made it; returns what was undone, in words ("undid: marked 'X' done")."""
+        return self._step(redo=False)
+
+    def redo(self) -> str:
+        """Redo the change undone last; returns what was redone, in words."""
+        return self._step(redo=True)
+
+    def _step(self, *, redo: bool) -> str:
+        verb = "redo" if redo else "undo"
+        with self._tx("", undoable=False):  # type: ignore[attr-defined]
+            tables = self._tables()
+            stacks = oplog.stacks(oplog.entries(tables.get(OPS_TABLE, {})))
+            pile = stacks.undone if redo else stacks.done
+            if not pile:
+                raise NothingToUndo(f"nothing to {verb}")
+            target = pile[-1]
+            ops = target.ops if redo else oplog.inverse(target.ops)
+            try:
+                if not ops:
+                    raise UndoRefused("its log entry is damaged")
+                docs = oplog.replay(ops, tables)
+                _check(docs, tables)
+            except UndoRefused as why:
+                raise Conflict(
+                    f"cannot {verb} {_quote_what(target)}: {why}; nothing was changed"
+                ) from None
+            self._write_docs(docs)
+            done = f"{'redid' if redo else 'undid'}: {target.what}"
+            self.what, self.undoable = done, True
+            self._entry_extra = {"redoes" if redo else "undoes": target.id}
+        self._forget_caches()  # type: ignore[attr-defined]
+        return done
+
+    def _write_docs(self, docs: dict[tuple[str, str], Any]) -> None:
+        for (name, key), doc in docs.items():
+            table = self._table(name)  # type: ignore[attr-defined]
+
+            def put(view: dict[int, Any], key: str = key, doc: Any = doc) -> None:
+                if doc is ABSENT:
+                    view.pop(int(key), None)
+                else:
+                    view[int(key)] = doc
+
+            table._update_table(put)
+
+    # -- the history ----------------------------------------------------------------
+
+    def log(self, limit: int | None = None) -> list[LogLine]:
+        """The history, newest first: what changed, when, and where."""
+        log = oplog.entries(self._ops_t._read_table())
+        stacks = oplog.stacks(log)
+        undone = {e.id for e in stacks.undone}
+        lines: list[LogLine] = []
+        for entry in reversed(log):
+            if limit is not None and len(lines) >= limit:
+                break
+            doc = entry.doc
+            try:
+                at = to_instant(doc.get("at"))
+            except (TypeError, ValueError):
+                at = None
+            pid = doc.get("pid")
+            lines.append(
+                LogLine(
+                    id=entry.id,
+                    at=at,
+                    what=entry.what,
+                    by=str(doc.get("by") or "microgoals"),
+                    host=str(doc.get("host") or "?"),
+                    pid=pid if type(pid) is int else None,
+                    undone=entry.id in undone,
+                )
+            )
+        return lines
+
+
+def _quote_what(entry: Entry) -> str:
+    return f'"{entry.what}"'
+
+
+def _check(docs: dict[tuple[str, str], Any], tables: Mapping[str, Mapping[str, Any]]) -> None:
+    """Refuse what would break an invariant: a cycle, a goal under a missing parent, a step
+    waiting for a missing goal, a block on a missing goal, two running blocks."""
+    goals_raw = tables.get("goals", {})
+    changed = {int(k): d for (t, k), d in docs.items() if t == "goals"}
+    if changed:
+        overlay: dict[int, Any] = {}
+        for key, doc in goals_raw.items():
+            overlay[int(key)] = doc
+        for goal_id, doc in changed.items():
+            if doc is ABSENT:
+                overlay.pop(goal_id, None)
+            else:
+                overlay[goal_id] = doc
+        goals = _Goals(overlay)
+        for goal_id, doc in changed.items():
+            if doc is ABSENT:
+                _check_gone(goal_id, overlay, tables, docs)
+                continue
+            goal = goals[goal_id]
+            if goal.parent is not None and goal.parent not in goals:
+                raise UndoRefused(f"its parent, goal {goal.parent}, is gone")
+            for after in goal.after:
+                if after not in goals:
+                    raise UndoRefused(f"goal {after}, which it waits for, is gone")
+            if goal_id in _parents(goals, goal):
+                raise UndoRefused("it would put a goal inside itself")
+            if tree.would_cycle(goals, goal_id, goal.after):
+                raise UndoRefused("it would make a dependency cycle")
+    _check_running(docs, tables)
+
+
+def _parents(goals: Mapping[int, Goal], goal: Goal) -> set[int]:
+    """The ids above ``goal``, up to a root or to the first id met twice (a loop)."""
+    seen: set[int] = set()
+    parent = goal.parent
+    while parent is not None and parent in goals and parent not in seen:
+        seen.add(parent)
+        parent = goals[parent].parent
+    return seen
+
+
+def _check_gone(
+    goal_id: int,
+    goals: Mapping[int, Any],
+    tables: Mapping[str, Mapping[str, Any]],
+    docs: dict[tuple[str, str], Any],
+) -> None:
+    for other_id, doc in goals.items():
+        if doc.get("parent") == goal_id:
+            raise UndoRefused(f"goal {other_id} is under it now")
+        if goal_id in (doc.get("after") or ()):
+            raise UndoRefused(f"goal {other_id} waits for it now")
+    for key, block in tables.get("blocks", {}).items():
+        if docs.get(("blocks", key), block) is not ABSENT and block.get("goal") == goal_id:
+            raise UndoRefused(f"block {key} was spent on it")
+
+
+def _check_running(
+    docs: dict[tuple[str, str], Any], tables: Mapping[str, Mapping[str, Any]]
+) -> None:
+    old_meta = tables.get("meta", {}).get("1", ABSENT)
+    meta = docs.get(("meta", "1"), old_meta)
+    running = meta.get("running") if isinstance(meta, dict) else None
+    was = old_meta.get("running") if isinstance(old_meta, dict) else None
+    if was is not None and was != running:
+        block = docs.get(("blocks", str(was)), tables.get("blocks", {}).get(str(was), ABSENT))
+        if isinstance(block, dict) and block.get("ended_at") is None:
+            raise UndoRefused("another block is running; stop it first")
+    for (name, key), doc in docs.items():
+        if name != "blocks" or doc is ABSENT or doc.get("ended_at") is not None:
+            continue
+        if str(running) != key:
+            raise UndoRefused("another block is running; stop it first")
+
+
+class _Goals(Mapping[int, Goal]):
+    """Goals parsed from raw documents when asked for (a refused parse is a refused undo)."""
+
+    def __init__(self, raw: Mapping[int, Any]) -> None:
+        self.raw = raw
+        self.parsed: dict[int, Goal] = {}
+
+    def __getitem__(self, goal_id: int) -> Goal:
+        if goal_id not in self.parsed:
+            try:
+                self.parsed[goal_id] = Goal.from_doc(goal_id, self.raw[goal_id])
+            except (KeyError, TypeError, ValueError, AttributeError):
+                raise UndoRefused(f"goal {goal_id} would be damaged") from None
+        return self.parsed[goal_id]
+
+    def __contains__(self, goal_id: object) -> bool:
+        return goal_id in self.raw
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.raw)
+
+    def __len__(self) -> int:
+        return len(self.raw)
