@@ -79,7 +79,8 @@ def add_goal(
 ) -> tuple[int, dict[str, Any]] | None:
     """Add a top-level goal as ``Store.add_goal`` would: its id and document, or None when
     only the full path can (or the input is refused: the full path says why)."""
-    from tui_microgoals.core import localday  # (not needed by status)
+    from tui_microgoals.core import journal_entry, localday, stamps  # (not for status)
+    from tui_microgoals.core.docs import goal_doc
     from tui_microgoals.core.errors import InputError
     from tui_microgoals.core.text import check_minutes, clean_notes, clean_title
 
@@ -108,44 +109,35 @@ def add_goal(
         created_on = localday.date_from_hint(summary.get("day"), now / 1e9)
         if created_on is None:
             return None
-        doc: dict[str, Any] = {  # Goal.to_doc's fields, in its order
-            "title": title,
-            "notes": notes,
-            "parent": None,
-            "position": top + 1,
-            "status": "open",
-            "minutes": minutes,
-            "due": None,
-            "after": [],
-            "recurrence": None,
-            "created_at": _iso(now),
-            "done_at": None,
-            "done_on": None,
-            "created_on": created_on,
-        }
+        doc = goal_doc(
+            title=title,
+            notes=notes,
+            position=top + 1,
+            minutes=minutes,
+            created_at=stamps.iso_from_ns(now),
+            created_on=created_on,
+        )
         meta = {**meta, "next_goal": goal_id + 1}
-        # What DurableStorage._append writes for this commit: the meta document (the
-        # counter), then the goal.
-        entry = {"tables": {"meta": {"1": meta}, "goals": {str(goal_id): doc}}}
-        new = summary["journal"] is None
-        blob = journal.line(lightjson.dumps(entry).encode())
-        if new:
-            blob = journal.header(summary["journal_id"]) + blob
-        stamp = journal.append(path, blob, new=new)
+        # The commit ``Store.add_goal`` makes: the meta document (the counter), then the goal.
+        stamp, size = journal_entry.append(
+            path,
+            {"meta": {"1": meta}, "goals": {str(goal_id): doc}},
+            journal_id=summary["journal_id"],
+            new=summary["journal"] is None,
+            dumps=_dumps,
+        )
         journal.write_summary(
             path,
             {
                 **summary,
                 "journal": stamp,
                 "entries": summary["entries"] + 1,
-                "jpos": summary["jpos"] + len(blob),
+                "jpos": summary["jpos"] + size,
                 "add": {"meta": meta, "top": top + 1, "bound": goal_id},
             },
         )
     return goal_id, doc
 
 
-def _iso(ns: int) -> str:
-    """``clock.to_iso`` of an instant in nanoseconds since the epoch."""
-    seconds, rest = divmod(ns, 1_000_000_000)
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds)) + f".{rest // 1000:06d}Z"
+def _dumps(value: Any) -> bytes:
+    return lightjson.dumps(value).encode()
