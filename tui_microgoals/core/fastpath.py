@@ -10,7 +10,9 @@ files, that is what loading them would find.
 ``add_goal`` makes the commit ``Store.add_goal`` would make for a top-level goal with at
 most an estimate and notes (same id, same documents, one journal line), and only when that
 commit would be a journal append (``must_compact``); ``None`` otherwise, and the caller
-takes the full path, which also produces every error message.
+takes the full path, which also produces every error message. The goal's document, its time
+stamp and the journal entry come from the definitions both paths use: ``docs.goal_doc``,
+``stamps``, ``journal_entry.append``.
 """
 
 from __future__ import annotations
