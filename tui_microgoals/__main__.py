@@ -1,11 +1,5 @@
-"""``python -m tui_microgoals``: the fast path first, so ``status`` and a plain ``add`` never
-import the full command line (see ``fastcli``)."""
+"""``python -m tui_microgoals``: the same entry as the console script (``entry.main``)."""
 
-from tui_microgoals.fastcli import run
+from tui_microgoals.entry import main
 
-code = run()
-if code is None:
-    from tui_microgoals.cli import main_full
-
-    code = main_full()
-raise SystemExit(code)
+raise SystemExit(main())

@@ -1,53 +1,65 @@
-"""The command line: a stable contract for scripts and status bars (see PRODUCT.md).
+"""The full command line: a stable contract for scripts and status bars (see PRODUCT.md).
 
-Imports only the core, and that only as each command needs it: ``status`` and a plain
-``add`` are answered by ``fastcli`` before this module parses anything, and importing this
-module costs next to nothing (argparse, pathlib and typing are imported when used).
-Textual is imported only when the full-screen app opens. Every user error ends as one line
-on stderr and exit code 2; a damaged or newer database, a full disk and the like as one
-line and exit code 1.
+The console script reaches it through ``entry.main``, after the fast path (``fastcli``) has
+declined the command, and after the compiled dependencies are imported with Ctrl-C held back
+(``entry.import_native_modules``). So this module imports what it uses at its top; only the
+full-screen app (Textual) and shell completion (shtab) are imported when asked for. Every
+user error ends as one line on stderr and exit code 2; a damaged or newer database, a full
+disk and the like as one line and exit code 1.
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+import orjson
+from pendulum import Date
 
 from tui_microgoals import __version__
+from tui_microgoals.core import fastpath, report, timer, tree
+from tui_microgoals.core.dates import DATE_FORMS, parse_day
+from tui_microgoals.core.demo import build_demo
 from tui_microgoals.core.errors import InputError
+from tui_microgoals.core.models import OPEN, Block, Goal
+from tui_microgoals.core.planner import TodayItem
+from tui_microgoals.core.serialize import block_json, goal_json, today_json
+from tui_microgoals.core.settings import check_block_minutes
+from tui_microgoals.core.storage import DurableStorage
+from tui_microgoals.core.store import DEFAULT_SETTINGS, Store
+from tui_microgoals.core.tree import Goals
 from tui_microgoals.fastcli import (
     DB_ENV,
     PROG,
-    added_line,
     default_db,
     given_db,
     guarded,
     ignore_file_size_signal,
     out,
+    show_added,
     status_json,
     status_line,
 )
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:  # (each costs a few ms to import, and most commands need none of them)
-    import argparse
-    from collections.abc import Callable, Sequence
-    from pathlib import Path
-    from typing import Any
 
 
 class UsageError(InputError):
     """argparse's complaints, kept to one line."""
 
 
-def default_db_path() -> Path:
-    from pathlib import Path
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see '{self.prog} --help')")
 
+
+def default_db_path() -> Path:
     return Path(default_db())
 
 
 def resolve_db_path(arg: str | None) -> Path:
-    from pathlib import Path
-
     given = given_db(arg)
     if given is not None:
         return Path(given)
@@ -60,8 +72,6 @@ def resolve_db_path(arg: str | None) -> Path:
 
 
 def positive_int(text: str) -> int:
-    import argparse
-
     try:
         value = int(text)
     except ValueError:
@@ -72,8 +82,6 @@ def positive_int(text: str) -> int:
 
 
 def goal_id(text: str) -> int:
-    import argparse
-
     try:
         value = int(text.lstrip("#"))
     except ValueError:
@@ -93,15 +101,6 @@ def estimate(text: str) -> int | str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    import argparse
-    from typing import NoReturn
-
-    from tui_microgoals.core.dates import DATE_FORMS
-
-    class Parser(argparse.ArgumentParser):
-        def error(self, message: str) -> NoReturn:
-            raise UsageError(f"{message} (see '{self.prog} --help')")
-
     json_flag = Parser(add_help=False)
     json_flag.add_argument(
         "--json", action="store_true", default=argparse.SUPPRESS, help="machine-readable output"
@@ -237,14 +236,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def emit_json(data: Any) -> None:
-    import orjson
-
     sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
 
 
-def parse_date_arg(ctx: Context, text: str | None) -> Any:
-    from tui_microgoals.core.dates import parse_day
-
+def parse_date_arg(ctx: Context, text: str | None) -> Date | None:
     return None if text is None else parse_day(text, ctx.store.clock.today())
 
 
@@ -254,23 +249,26 @@ class Context:
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
         self.json: bool = getattr(args, "json", False)
-        self._store: Any = None
+        self._store: Store | None = None
 
     @property
-    def store(self) -> Any:
+    def store(self) -> Store:
         if self._store is None:
-            from tui_microgoals.core.store import Store
-
             self._store = Store.open(resolve_db_path(self.args.db))
         return self._store
+
+    @property
+    def storage(self) -> DurableStorage:
+        """The store's file storage (the command line never opens a memory store)."""
+        storage = self.store.storage
+        assert isinstance(storage, DurableStorage)
+        return storage
 
 
 # -- commands ------------------------------------------------------------------------------
 
 
-def describe_goal(goal: Any, goals: Any, block_minutes: int) -> str:
-    from tui_microgoals.core import tree
-
+def describe_goal(goal: Goal, goals: Goals, block_minutes: int) -> str:
     marks = []
     if goal.minutes:
         marks.append(f"{goal.minutes}m")
@@ -286,8 +284,6 @@ def describe_goal(goal: Any, goals: Any, block_minutes: int) -> str:
 
 
 def cmd_add(ctx: Context) -> None:
-    from tui_microgoals.core.serialize import goal_json
-
     a = ctx.args
     goal = ctx.store.add_goal(
         a.title,
@@ -299,20 +295,13 @@ def cmd_add(ctx: Context) -> None:
         notes=a.notes or "",
         today=a.today,
     )
-    if ctx.json:
-        emit_json(goal_json(goal))
-    else:
-        out(added_line(goal.id, goal.title, a.today))
+    show_added(goal.id, goal.read_doc(), as_json=ctx.json, today=a.today)
 
 
 def cmd_list(ctx: Context) -> None:
-    from tui_microgoals.core import tree
-    from tui_microgoals.core.models import OPEN
-    from tui_microgoals.core.serialize import goal_json
-
     goals = ctx.store.goals()
     show_all = ctx.args.all
-    shown: list[tuple[Any, int]] = []
+    shown: list[tuple[Goal, int]] = []
     hidden: set[int] = set()
     for goal, depth in tree.walk(goals):
         if goal.parent in hidden or (not show_all and goal.status != OPEN):
@@ -340,8 +329,6 @@ def cmd_list(ctx: Context) -> None:
 
 
 def cmd_edit(ctx: Context) -> None:
-    from tui_microgoals.core.serialize import goal_json
-
     a = ctx.args
     changes: dict[str, Any] = {}
     if a.title is not None:
@@ -370,8 +357,6 @@ def cmd_edit(ctx: Context) -> None:
 
 
 def goal_id_or_error(text: str) -> int:
-    import argparse
-
     try:
         return goal_id(text)
     except argparse.ArgumentTypeError as error:
@@ -379,8 +364,6 @@ def goal_id_or_error(text: str) -> int:
 
 
 def cmd_depend(ctx: Context) -> None:
-    from tui_microgoals.core.serialize import goal_json
-
     a = ctx.args
     if a.remove is not None:
         goal = ctx.store.undepend(a.id, a.remove)
@@ -394,9 +377,7 @@ def cmd_depend(ctx: Context) -> None:
         out(line)
 
 
-def print_day(ctx: Context, items: list[Any]) -> None:
-    from tui_microgoals.core.serialize import today_json
-
+def print_day(ctx: Context, items: list[TodayItem]) -> None:
     if ctx.json:
         emit_json([today_json(i) for i in items])
         return
@@ -495,8 +476,6 @@ def cmd_today(ctx: Context) -> None:
     if not ctx.args.summary:
         print_day(ctx, items)
         return
-    from tui_microgoals.core.serialize import today_json
-
     block_minutes = store.settings()["block_minutes"]
     planned = sum(i.goal.minutes or block_minutes for i in items if not i.done)
     capacity = store.capacity(date)
@@ -545,10 +524,7 @@ def cmd_forecast(ctx: Context) -> None:
         )
 
 
-def print_block(ctx: Context, block: Any, verb: str) -> None:
-    from tui_microgoals.core import timer
-    from tui_microgoals.core.serialize import block_json
-
+def print_block(ctx: Context, block: Block, verb: str) -> None:
     store = ctx.store
     goals = store.goals()
     now = store.clock.now()
@@ -568,8 +544,6 @@ def print_block(ctx: Context, block: Any, verb: str) -> None:
 def cmd_start(ctx: Context) -> None:
     minutes = ctx.args.minutes
     if minutes is not None:
-        from tui_microgoals.core.store import check_block_minutes
-
         check_block_minutes(minutes)
     print_block(ctx, ctx.store.start_block(ctx.args.id, minutes), "started")
 
@@ -594,8 +568,6 @@ def cmd_stop(ctx: Context) -> None:
 
 
 def cmd_done(ctx: Context) -> None:
-    from tui_microgoals.core.serialize import goal_json
-
     goal = ctx.store.mark_done(ctx.args.id)
     if ctx.json:
         emit_json(goal_json(goal))
@@ -613,8 +585,6 @@ def cmd_drop(ctx: Context) -> None:
 
 
 def cmd_reopen(ctx: Context) -> None:
-    from tui_microgoals.core.serialize import goal_json
-
     goal = ctx.store.reopen(ctx.args.id)
     if ctx.json:
         emit_json(goal_json(goal))
@@ -623,8 +593,6 @@ def cmd_reopen(ctx: Context) -> None:
 
 
 def cmd_status(ctx: Context) -> None:
-    from tui_microgoals.core import fastpath, timer
-
     found = fastpath.status(str(resolve_db_path(ctx.args.db)))
     if found is None:  # no current summary: from the database itself
         store = ctx.store
@@ -640,8 +608,6 @@ def cmd_status(ctx: Context) -> None:
 
 
 def cmd_review(ctx: Context) -> None:
-    from tui_microgoals.core import report
-
     store = ctx.store
     review = store.review(parse_date_arg(ctx, ctx.args.date))
     fmt = ctx.args.format or ("json" if ctx.json else "text")
@@ -653,10 +619,6 @@ def cmd_export(ctx: Context) -> None:
 
 
 def cmd_import(ctx: Context) -> None:
-    from pathlib import Path
-
-    import orjson
-
     name = ctx.args.file
     try:
         raw = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
@@ -679,8 +641,6 @@ def cmd_config(ctx: Context) -> None:
     if key is not None and value is None:
         raise UsageError(f"give a value: microgoals config {key} VALUE")
     if key is not None:
-        from tui_microgoals.core.store import DEFAULT_SETTINGS
-
         parsed: Any = value
         if isinstance(DEFAULT_SETTINGS.get(key), int):
             try:
@@ -697,9 +657,7 @@ def cmd_config(ctx: Context) -> None:
 
 
 def cmd_backups(ctx: Context) -> None:
-    from pathlib import Path
-
-    storage = ctx.store.storage
+    storage = ctx.storage
     if ctx.args.restore:
         wanted = Path(ctx.args.restore)
         target = wanted if wanted.exists() else storage.backup_dir / wanted.name
@@ -735,7 +693,7 @@ def cmd_completion(ctx: Context) -> None:
 
 
 def cmd_backup(ctx: Context) -> None:
-    storage = ctx.store.storage
+    storage = ctx.storage
     target = storage.copy_to(ctx.args.to)
     if ctx.json:
         emit_json({"copied_to": str(target)})
@@ -753,12 +711,6 @@ COMMANDS: dict[str, Callable[[Context], None]] = {
 
 def run_app(ctx: Context) -> int:
     if ctx.args.demo:
-        import tempfile
-        from pathlib import Path
-
-        from tui_microgoals.core.demo import build_demo
-        from tui_microgoals.core.store import Store
-
         folder = Path(tempfile.mkdtemp(prefix="microgoals-demo-"))
         ctx._store = Store.open(folder / "microgoals.json")
         build_demo(ctx._store)
@@ -774,35 +726,10 @@ def run_app(ctx: Context) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """The console script: the fast path when it can answer, else the full command line."""
-    from tui_microgoals.fastcli import run
-
-    code = run(argv)
-    return main_full(argv) if code is None else code
-
-
-def import_native_modules() -> None:
-    """Import the compiled dependencies with Ctrl-C held back until they are loaded.
-
-    A KeyboardInterrupt raised inside orjson's module init (it imports Python modules as it
-    starts) crashes the interpreter with SIGSEGV. Held back, the interrupt arrives right
-    after the import as an ordinary KeyboardInterrupt: exit code 130.
-    """
-    import signal
-
-    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    try:
-        import orjson  # noqa: F401
-        import pendulum  # noqa: F401
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, held)
-
-
-def main_full(argv: Sequence[str] | None = None) -> int:
+    """The full command line (the console script is ``entry.main``)."""
     ignore_file_size_signal()
 
     def command() -> int:
-        import_native_modules()
         args = build_parser().parse_args(argv)
         ctx = Context(args)
         if args.command is None:
@@ -817,7 +744,3 @@ def main_full(argv: Sequence[str] | None = None) -> int:
         return 0
 
     return guarded(command)
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

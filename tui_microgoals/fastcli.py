@@ -7,9 +7,9 @@
 
 ``run`` answers only argument lists it understands completely, for a database given by
 ``--db`` or ``$MICROGOALS_DB``, and only while the summary is current. Otherwise it returns
-None and ``cli.main`` parses and runs the command as usual; refused input goes that way too,
-so every error message comes from one place. Output is the same either way: the full
-command line prints ``status`` and ``add --json`` with the functions here.
+None and ``entry.main`` runs the full command line (``cli.main``); refused input goes that
+way too, so every error message comes from one place. Output is the same either way: the
+full command line prints ``status`` and ``add`` with the functions here.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import sys
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # (``typing`` and ``collections.abc`` cost a few ms to import)
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Mapping, Sequence
     from typing import Any
 
     from tui_microgoals.core.fastpath import Status
@@ -76,8 +76,15 @@ def status_json(found: Status) -> str:
     )
 
 
-def added_line(goal_id: int, title: str, today: bool) -> str:
-    return f"added {goal_id}: {title}" + (" (on today's list)" if today else "")
+def show_added(goal_id: int, doc: Mapping[str, Any], *, as_json: bool, today: bool) -> None:
+    """What ``add`` prints, from the goal's document (``docs.goal_doc``)."""
+    if as_json:
+        from tui_microgoals.core.docs import goal_json
+        from tui_microgoals.core.lightjson import dumps_indented
+
+        out(dumps_indented(goal_json(goal_id, doc)))
+    else:
+        out(f"added {goal_id}: {doc['title']}" + (" (on today's list)" if today else ""))
 
 
 # -- the exit codes, for both paths ------------------------------------------------------------
@@ -198,42 +205,16 @@ def _add(db: str, opts: dict[str, Any]) -> int | None:
         if not (minutes.isascii() and minutes.isdigit() and len(minutes) < 10):
             return None  # argparse says what is wrong with it
         minutes = int(minutes)
-    added: tuple[int, dict[str, Any]] | None = None
 
     def add() -> int:
-        nonlocal added
         from tui_microgoals.core.fastpath import add_goal
 
         ignore_file_size_signal()
         added = add_goal(db, opts["title"], minutes=minutes, notes=opts.get("notes") or "")
         if added is None:
             return -1
-        goal_id, doc = added
-        if opts["json"]:
-            from tui_microgoals.core.lightjson import dumps_indented
-
-            out(dumps_indented(goal_json(goal_id, doc)))
-        else:
-            out(added_line(goal_id, doc["title"], False))
+        show_added(*added, as_json=opts["json"], today=False)
         return 0
 
     code = guarded(add)
     return None if code == -1 else code
-
-
-def goal_json(goal_id: int, doc: dict[str, Any]) -> dict[str, Any]:
-    """``serialize.goal_json`` of a goal as stored (the fast path has no ``Goal``)."""
-    return {
-        "id": goal_id,
-        "title": doc["title"],
-        "parent": doc["parent"],
-        "status": doc["status"],
-        "minutes": doc["minutes"],
-        "due": doc["due"],
-        "after": list(doc["after"]),
-        "done_at": doc["done_at"],
-        "notes": doc["notes"],
-        "recurrence": doc["recurrence"],
-        "position": doc["position"],
-        "created_at": doc["created_at"],
-    }

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import re
 import subprocess
 import sys
 import time
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -343,11 +345,13 @@ def test_help_and_version(cli: CLI) -> None:
     assert cli.ok("--version").startswith("microgoals ")
 
 
-def test_status_does_not_import_textual(cli: CLI) -> None:
+@pytest.mark.parametrize("module", ["entry", "cli"])  # the console script; the full path
+def test_status_does_not_import_textual(cli: CLI, module: str) -> None:
+    cli.ok("add", "a goal")
     code = (
         "import sys\n"
-        "from tui_microgoals.cli import main\n"
-        "rc = main(['status'])\n"
+        f"from tui_microgoals.{module} import main\n"
+        "assert main(['status']) == 0\n"
         "assert 'textual' not in sys.modules and 'rich' not in sys.modules, 'ui imported'\n"
     )
     result = subprocess.run(
@@ -358,6 +362,7 @@ def test_status_does_not_import_textual(cli: CLI) -> None:
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
+    assert result.stdout == "no block\n"
 
 
 def test_status_summary_is_used_only_while_current(cli: CLI) -> None:
@@ -425,6 +430,31 @@ def heavy(modules: set[str]) -> list[str]:
     return sorted(m for m in modules if m.split(".")[0] in HEAVY or m in HEAVY)
 
 
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_console_script_enters_through_the_fast_path() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert project["project"]["scripts"] == {"microgoals": "tui_microgoals.entry:main"}
+    main = (ROOT / "tui_microgoals" / "__main__.py").read_text()
+    assert "from tui_microgoals.entry import main" in main
+
+
+def test_the_full_command_line_imports_at_its_top() -> None:
+    """Only the full-screen app (Textual) and shell completion (shtab) are imported inside a
+    function: the fast path is a module of its own, reached first."""
+    tree = ast.parse((ROOT / "tui_microgoals" / "cli.py").read_text())
+    inside = sorted(
+        alias.name if isinstance(node, ast.Import) else str(node.module)
+        for function in ast.walk(tree)
+        if isinstance(function, ast.FunctionDef)
+        for node in ast.walk(function)
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in node.names
+    )
+    assert inside == ["shtab", "tui_microgoals.app"]
+
+
 def test_status_and_a_plain_add_import_nothing_heavy(cli: CLI) -> None:
     cli.fast()
     cli.ok("add", "first")  # a new database goes the full way and leaves the summary
@@ -477,10 +507,20 @@ def test_the_fast_and_the_full_path_print_the_same(cli: CLI) -> None:
     first, second = json.loads(fast), json.loads(full)
     assert list(first) == list(second)  # the same fields in the same order
     assert second["id"] == first["id"] + 1 and second["position"] == first["position"] + 1
+    ids = first["id"], second["id"]
     for doc in (first, second):
         del doc["id"], doc["position"], doc["created_at"]
     assert first == second
     assert fast == json.dumps(json.loads(fast), indent=2, ensure_ascii=False) + "\n"
+    # What each stored: the same document, field for field and in the same order.
+    stored = cli.json("export")["tables"]["goals"]
+    fast_doc, full_doc = (stored[str(goal_id)] for goal_id in ids)
+    assert list(fast_doc) == list(full_doc)
+    assert fast_doc["position"] + 1 == full_doc["position"]
+    for doc in (fast_doc, full_doc):
+        assert doc["created_at"].endswith("Z") and doc["created_on"]
+        del doc["position"], doc["created_at"]
+    assert fast_doc == full_doc
     fast, full = both("add", "plain text", "--notes", "a note")
     assert re.fullmatch(r"added (\d+): plain text\n", fast)
     assert re.fullmatch(r"added (\d+): plain text\n", full)

@@ -2,9 +2,9 @@
 read-only folder, symlinks, a folder that vanishes, hand-damaged files, hostile text and a
 time zone that changes between runs.
 
-Commands run through ``tui_microgoals.cli.main`` in forked children of one server process
-that paid the import cost once: the real entry point, without 0.2 s of interpreter start
-per command.
+Commands run through ``tui_microgoals.entry.main`` (the console script: the fast path, then
+the full command line) in forked children of one server process that paid the import cost
+once: the real entry point, without 0.2 s of interpreter start per command.
 """
 
 from __future__ import annotations
@@ -40,11 +40,10 @@ CONTROL_CHARS = {chr(c) for c in [*range(0x00, 0x09), *range(0x0B, 0x20), *range
 SERVER = r"""
 import json, os, random, resource, sys, io, traceback
 from tui_microgoals.core import journal
-from tui_microgoals import cli
-# What the commands import lazily, imported once here rather than in every child.
-import tui_microgoals.core.store, tui_microgoals.core.report, tui_microgoals.core.serialize
-import tui_microgoals.core.forecast, tui_microgoals.core.timer, tui_microgoals.core.tree
-import tui_microgoals.core.clock, orjson, platformdirs
+from tui_microgoals import entry
+# What the commands import, imported once here rather than in every child: the full command
+# line, and what the fast path imports as it needs it.
+import tui_microgoals.cli, tui_microgoals.core.fastpath, tui_microgoals.core.docs, platformdirs
 
 def child(req):
     os.environ.update(req.get("env") or {})
@@ -58,7 +57,7 @@ def child(req):
         out, err = io.StringIO(), io.StringIO()
         sys.stdout, sys.stderr = out, err
         try:
-            rc = cli.main(req["argv"])
+            rc = entry.main(req["argv"])
         except BaseException:
             err.write("UNCAUGHT\n" + traceback.format_exc())
             rc = 99
@@ -74,7 +73,7 @@ def quiet(argv):
     out, err = io.StringIO(), io.StringIO()
     sys.stdout, sys.stderr = out, err
     try:
-        rc = cli.main(argv)
+        rc = entry.main(argv)
     finally:
         sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
     return rc, out.getvalue(), err.getvalue()
@@ -428,7 +427,7 @@ def test_cli_killed_during_fast_adds_loses_no_acknowledged_goal(
 
 WORKER = r"""
 import io, json, os, sys, time
-from tui_microgoals import cli
+from tui_microgoals import entry
 
 db, name, count, go = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 
@@ -436,7 +435,7 @@ def run(*argv):
     out, err = io.StringIO(), io.StringIO()
     sys.stdout, sys.stderr = out, err
     try:
-        rc = cli.main(["--db", db, *argv])
+        rc = entry.main(["--db", db, *argv])
     finally:
         sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
     if rc != 0:
@@ -595,11 +594,11 @@ def test_read_only_data_folder_simulated(
     where: str,
 ) -> None:
     """EROFS / EACCES from the system calls a save makes (root ignores chmod 0o555)."""
-    from tui_microgoals import cli
+    from tui_microgoals import entry
 
     db = tmp_path / "db.json"
     for n in range(5):
-        assert cli.main(["--db", str(db), "add", f"goal {n}", "--today"]) == 0
+        assert entry.main(["--db", str(db), "add", f"goal {n}", "--today"]) == 0
     capsys.readouterr()
     before = snapshot_files(tmp_path)
     real_open, real_replace, real_fsync = os.open, os.replace, os.fsync
@@ -622,14 +621,14 @@ def test_read_only_data_folder_simulated(
                 patch.setattr("tui_microgoals.core.journal.JOURNAL_MAX_ENTRIES", 0)
             else:
                 patch.setattr(os, "fsync", refuse)
-            rc = cli.main(["--db", str(db), *argv])
+            rc = entry.main(["--db", str(db), *argv])
         captured = capsys.readouterr()
         line = one_line_error(rc, captured.err, codes=(1,))
         assert ("Permission denied" if where == "open" else "Read-only") in line, line
         assert snapshot_files(tmp_path) == before
         assert temp_files(tmp_path) == []
     assert (real_open, real_replace, real_fsync) == (os.open, os.replace, os.fsync)
-    assert cli.main(["--db", str(db), "add", "writable again"]) == 0
+    assert entry.main(["--db", str(db), "add", "writable again"]) == 0
 
 
 def test_symlinked_database_paths(server: Server, tmp_path: Path) -> None:

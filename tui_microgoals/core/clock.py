@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pendulum
 from pendulum import Date, DateTime
 
+from tui_microgoals.core import stamps
 from tui_microgoals.core.localday import zone_key
 
 
@@ -84,11 +85,14 @@ class FixedClock(Clock):
         self._now = self._now.add(**delta)  # type: ignore[arg-type, assignment]
 
 
+_ZERO = timedelta(0)
+
+
 def to_iso(instant: DateTime | None) -> str | None:
-    """UTC ISO-8601 with a Z: the only form instants take in the file."""
+    """UTC ISO-8601 with a Z: the only form instants take in the file (``stamps.iso``)."""
     if instant is None:
         return None
-    return instant.in_timezone("UTC").format("YYYY-MM-DDTHH:mm:ss.SSSSSS") + "Z"
+    return stamps.iso(instant if instant.utcoffset() == _ZERO else instant.astimezone(UTC))
 
 
 def to_instant(text: str | None) -> DateTime | None:

@@ -10,7 +10,9 @@ files, that is what loading them would find.
 ``add_goal`` makes the commit ``Store.add_goal`` would make for a top-level goal with at
 most an estimate and notes (same id, same documents, one journal line), and only when that
 commit would be a journal append (``must_compact``); ``None`` otherwise, and the caller
-takes the full path, which also produces every error message.
+takes the full path, which also produces every error message. The goal's document, its time
+stamp and the journal entry come from the definitions both paths use: ``docs.goal_doc``,
+``stamps``, ``journal_entry.append``.
 """
 
 from __future__ import annotations
@@ -79,7 +81,8 @@ def add_goal(
 ) -> tuple[int, dict[str, Any]] | None:
     """Add a top-level goal as ``Store.add_goal`` would: its id and document, or None when
     only the full path can (or the input is refused: the full path says why)."""
-    from tui_microgoals.core import localday  # (not needed by status)
+    from tui_microgoals.core import journal_entry, localday, stamps  # (not for status)
+    from tui_microgoals.core.docs import goal_doc
     from tui_microgoals.core.errors import InputError
     from tui_microgoals.core.text import check_minutes, clean_notes, clean_title, quoted
 
@@ -108,21 +111,14 @@ def add_goal(
         created_on = localday.date_from_hint(summary.get("day"), now / 1e9)
         if created_on is None:
             return None
-        doc: dict[str, Any] = {  # Goal.to_doc's fields, in its order
-            "title": title,
-            "notes": notes,
-            "parent": None,
-            "position": top + 1,
-            "status": "open",
-            "minutes": minutes,
-            "due": None,
-            "after": [],
-            "recurrence": None,
-            "created_at": _iso(now),
-            "done_at": None,
-            "done_on": None,
-            "created_on": created_on,
-        }
+        doc = goal_doc(
+            title=title,
+            notes=notes,
+            position=top + 1,
+            minutes=minutes,
+            created_at=stamps.iso_from_ns(now),
+            created_on=created_on,
+        )
         ops = hint.get("ops")
         device = meta.get("device")
         if not (isinstance(ops, list) and len(ops) == 2 and _whole(ops[0])):
@@ -133,33 +129,32 @@ def add_goal(
         change = oplog.make_entry(
             last=ops[1],
             wall_ms=now // 1_000_000,
-            at=_iso(now),
+            at=stamps.iso_from_ns(now),
             device=device,
             by="cli add",
             what=f"added {quoted(title)}",
             ops=[{"t": "goals", "k": str(goal_id), "a": doc}],
         )
-        # What DurableStorage._append writes for this commit: the meta document (the
-        # counter), the goal, and the operation log's entry.
-        entry = {
-            "tables": {
+        # The commit ``Store.add_goal`` makes: the meta document (the counter), the goal,
+        # and the operation log's entry.
+        stamp, size = journal_entry.append(
+            path,
+            {
                 "meta": {"1": meta},
                 "goals": {str(goal_id): doc},
                 oplog.OPS_TABLE: {str(ops[0] + 1): change},
-            }
-        }
-        new = summary["journal"] is None
-        blob = journal.line(lightjson.dumps(entry).encode())
-        if new:
-            blob = journal.header(summary["journal_id"]) + blob
-        stamp = journal.append(path, blob, new=new)
+            },
+            journal_id=summary["journal_id"],
+            new=summary["journal"] is None,
+            dumps=_dumps,
+        )
         journal.write_summary(
             path,
             {
                 **summary,
                 "journal": stamp,
                 "entries": summary["entries"] + 1,
-                "jpos": summary["jpos"] + len(blob),
+                "jpos": summary["jpos"] + size,
                 "add": {
                     "meta": meta,
                     "top": top + 1,
@@ -171,7 +166,5 @@ def add_goal(
     return goal_id, doc
 
 
-def _iso(ns: int) -> str:
-    """``clock.to_iso`` of an instant in nanoseconds since the epoch."""
-    seconds, rest = divmod(ns, 1_000_000_000)
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds)) + f".{rest // 1000:06d}Z"
+def _dumps(value: Any) -> bytes:
+    return lightjson.dumps(value).encode()

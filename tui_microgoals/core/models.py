@@ -24,11 +24,12 @@ import pendulum
 from pendulum import Date, DateTime
 
 from tui_microgoals.core.clock import to_instant, to_iso
+from tui_microgoals.core.docs import DONE as DONE  # (defined with the document)
+from tui_microgoals.core.docs import DROPPED as DROPPED
+from tui_microgoals.core.docs import OPEN, STATUSES, goal_doc
 from tui_microgoals.core.errors import CorruptDatabase
 from tui_microgoals.core.text import strip_controls
 
-OPEN, DONE, DROPPED = "open", "done", "dropped"
-STATUSES = (OPEN, DONE, DROPPED)
 OUTCOMES = ("done", "partial", "abandoned")
 DEFAULT_BLOCK_MINUTES = 20
 MIN_BLOCK_MINUTES, MAX_BLOCK_MINUTES = 5, 90
@@ -258,25 +259,30 @@ class Goal:
         goal.unread = _unread(goal, doc)
         return goal
 
+    def read_doc(self) -> dict[str, Any]:
+        """The document of the values as read (``docs.goal_doc``), without the fields it
+        does not know or what could not be read: what ``--json`` shows."""
+        return goal_doc(
+            title=self.title,
+            notes=self.notes,
+            parent=self.parent,
+            position=self.position,
+            status=self.status,
+            minutes=self.minutes,
+            due=_date_str(self.due),
+            after=self.after,
+            recurrence=self.recurrence,
+            created_at=to_iso(self.created_at),
+            done_at=to_iso(self.done_at),
+            done_on=_date_str(self.done_on),
+            created_on=_date_str(self.created_on),
+            dropped_at=to_iso(self.dropped_at),
+        )
+
     def to_doc(self) -> dict[str, Any]:
-        doc = {
-            **self.extra,
-            "title": self.title,
-            "notes": self.notes,
-            "parent": self.parent,
-            "position": self.position,
-            "status": self.status,
-            "minutes": self.minutes,
-            "due": _date_str(self.due),
-            "after": list(self.after),
-            "recurrence": self.recurrence,
-            "created_at": to_iso(self.created_at),
-            "done_at": to_iso(self.done_at),
-            "done_on": _date_str(self.done_on),
-            "created_on": _date_str(self.created_on),
-        }
-        if self.dropped_at is not None:
-            doc["dropped_at"] = to_iso(self.dropped_at)
+        doc = self.read_doc()
+        if self.extra:
+            doc = {**self.extra, **doc}
         return _restore_unread(doc, self.unread) if self.unread else doc
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from pendulum import DateTime
 
-from tui_microgoals.core import timer, tree
+from tui_microgoals.core import docs, timer, tree
 from tui_microgoals.core.clock import to_iso
 from tui_microgoals.core.models import Block, Goal
 from tui_microgoals.core.planner import TodayItem
@@ -15,20 +15,7 @@ from tui_microgoals.core.tree import Goals
 
 
 def goal_json(goal: Goal) -> dict[str, Any]:
-    return {
-        "id": goal.id,
-        "title": goal.title,
-        "parent": goal.parent,
-        "status": goal.status,
-        "minutes": goal.minutes,
-        "due": goal.due.isoformat() if goal.due else None,
-        "after": list(goal.after),
-        "done_at": to_iso(goal.done_at),
-        "notes": goal.notes,
-        "recurrence": goal.recurrence,
-        "position": goal.position,
-        "created_at": to_iso(goal.created_at),
-    }
+    return docs.goal_json(goal.id, goal.read_doc())
 
 
 def today_json(item: TodayItem) -> dict[str, Any]:
