@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Self
 
-from pendulum import Date
+from pendulum import Date, DateTime
 from tinydb import TinyDB
 from tinydb.table import Document
 
@@ -20,6 +20,12 @@ from tui_microgoals.core.clock import Clock
 from tui_microgoals.core.errors import NotFound
 from tui_microgoals.core.models import Block, Day, Goal
 from tui_microgoals.core.storage import DurableStorage, MemoryStorage, TrackedTable
+from tui_microgoals.core.text import quoted
+
+
+def counted(n: int, noun: str) -> str:
+    """A count in the words a transaction says: "1 step", "3 steps"."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 class _LazyGoals(Mapping[int, Goal]):
@@ -69,6 +75,11 @@ class StoreBase:
         self._block_saves = 0
         #: What changes did beyond what was asked, one line each (see ``take_notices``).
         self._notices: list[str] = []
+        #: What the running transaction does, in words ("marked 'X' done"), and whether the
+        #: user may undo it: the outermost ``_tx``'s, set on its entry and reset on its exit.
+        self.what: str | None = None
+        self.undoable = True
+        self._labels: list[tuple[str, bool]] = []
 
     @classmethod
     def open(cls, path: str | os.PathLike[str], clock: Clock | None = None) -> Self:
@@ -83,9 +94,41 @@ class StoreBase:
         return getattr(self.storage, "path", None)
 
     @contextmanager
-    def _tx(self) -> Iterator[None]:
-        with self.storage.transaction():
-            yield
+    def _tx(self, what: str, *, undoable: bool = True) -> Iterator[None]:
+        """One transaction, saying what it does in the past tense with the goal's title
+        (``quoted``). Nested transactions join the outermost one, whose words are kept in
+        ``self.what`` / ``self.undoable`` while it runs; writes that are not the user's
+        action (the morning nudge) pass ``undoable=False``."""
+        self._labels.append((what, undoable))
+        if len(self._labels) == 1:
+            self.what, self.undoable = what, undoable
+        try:
+            with self.storage.transaction():
+                yield
+        finally:
+            self._labels.pop()
+            if not self._labels:
+                self.what, self.undoable = None, True
+
+    def _relabel(self, what: str) -> None:
+        """Say more exactly what the outermost transaction did once it is known (how many
+        steps a drop took); an inner one's words are not kept, so this does nothing there."""
+        if len(self._labels) == 1:
+            self.what = what
+            self._labels[0] = (what, self._labels[0][1])
+
+    def _titled(self, goal_id: int | None) -> str:
+        """A goal's title for those words; a goal that is not there by its id."""
+        goal = self._goal_view().get(goal_id) if goal_id is not None else None
+        return quoted(goal.title) if goal is not None else f"goal {goal_id}"
+
+    def _clock_time(self, instant: DateTime) -> str:
+        """A moment for those words, in the user's zone: "14:30"."""
+        return instant.in_timezone(self.clock.tz).format("HH:mm")
+
+    def _on_day(self, date: Date) -> str:
+        """A local date for those words: "today", or "Mon 30 Nov"."""
+        return "today" if date == self.clock.today() else date.format("ddd D MMM")
 
     def changed(self) -> bool:
         """Whether another process wrote since we last looked (one stat call)."""

@@ -11,7 +11,7 @@ from tui_microgoals.core import settings, timer, tree
 from tui_microgoals.core.errors import Conflict, InputError, NotFound
 from tui_microgoals.core.models import OPEN, OUTCOMES, Block, Goal, Interruption, Pause
 from tui_microgoals.core.settings import check_block_minutes
-from tui_microgoals.core.store_base import StoreBase
+from tui_microgoals.core.store_base import StoreBase, counted
 from tui_microgoals.core.text import clean_line
 
 
@@ -28,6 +28,11 @@ class BlocksMixin(StoreBase):
         self._block_saves += 1
         return block
 
+    def _the_block(self) -> str:
+        """The running block in words: "the block on 'X'"."""
+        running = self.running_block()
+        return "the block" if running is None else f"the block on {self._titled(running.goal)}"
+
     def _require_running(self) -> Block:
         block = self.running_block()
         if block is None:
@@ -43,7 +48,7 @@ class BlocksMixin(StoreBase):
     def start_block(self, goal_id: int, minutes: int | None = None) -> Block:
         """Start a block on a micro-goal; without ``minutes``, it lasts the goal's estimate
         if a block can be that long, else the setting (``settings.block_minutes_for``)."""
-        with self._tx():
+        with self._tx(f"started a block on {self._titled(goal_id)}"):
             goals = self.goals()
             goal = self.goal(goal_id)
             if minutes is None:
@@ -80,7 +85,7 @@ class BlocksMixin(StoreBase):
         return block
 
     def pause(self) -> Block:
-        with self._tx():
+        with self._tx(f"paused {self._the_block()}"):
             block = self._require_running()
             if block.paused:
                 raise Conflict("the block is already paused")
@@ -88,7 +93,7 @@ class BlocksMixin(StoreBase):
             return self._save_block(block)
 
     def resume(self) -> Block:
-        with self._tx():
+        with self._tx(f"resumed {self._the_block()}"):
             block = self._require_running()
             if not block.paused:
                 raise Conflict("the block is not paused")
@@ -96,19 +101,21 @@ class BlocksMixin(StoreBase):
             return self._save_block(block)
 
     def toggle_pause(self) -> Block:
-        with self._tx():
-            return self.resume() if self._require_running().paused else self.pause()
+        with self._tx(f"paused or resumed {self._the_block()}"):
+            paused = self._require_running().paused
+            self._relabel(f"{'resumed' if paused else 'paused'} {self._the_block()}")
+            return self.resume() if paused else self.pause()
 
     def interrupt(self, note: str | None = None) -> Block:
         text = clean_line(note, what="interruption note")
-        with self._tx():
+        with self._tx(f"noted an interruption in {self._the_block()}"):
             block = self._require_running()
             block.interruptions.append(Interruption(self.clock.now(), text))
             return self._save_block(block)
 
     def extend(self, minutes: int = 5) -> Block:
         """More time: counted from now when the planned time already ran out."""
-        with self._tx():
+        with self._tx(f"added {counted(minutes, 'minute')} to {self._the_block()}"):
             block = self._require_running()
             focus = timer.focus_seconds(block, self.clock.now())
             block.planned_seconds = int(max(block.planned_seconds, focus)) + minutes * 60
@@ -118,7 +125,8 @@ class BlocksMixin(StoreBase):
         if outcome not in OUTCOMES:
             raise InputError(f"outcome must be one of {', '.join(OUTCOMES)}")
         text = clean_line(reflection, what="reflection")
-        with self._tx():
+        what = "abandoned {}" if outcome == "abandoned" else f"ended {{}} ({outcome})"
+        with self._tx(what.format(self._the_block())):
             return self._end_block(self._require_running(), outcome, text)
 
     def _end_block(self, block: Block, outcome: str, reflection: str | None) -> Block:
@@ -144,7 +152,8 @@ class BlocksMixin(StoreBase):
 
     def set_reflection(self, block_id: int, text: str) -> Block:
         reflection = clean_line(text, what="reflection")
-        with self._tx():
+        with self._tx(f"wrote a reflection on block {block_id}"):
             block = self.block(block_id)
+            self._relabel(f"wrote a reflection on {self._titled(block.goal)}")
             block.reflection = reflection
             return self._save_block(block)

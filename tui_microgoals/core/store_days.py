@@ -24,7 +24,7 @@ from tui_microgoals.core.planner import (
     plan_units,
 )
 from tui_microgoals.core.review import Review, review_day
-from tui_microgoals.core.store_base import StoreBase
+from tui_microgoals.core.store_base import StoreBase, counted
 from tui_microgoals.core.store_settings import dismissal_active
 from tui_microgoals.core.text import clean_notes
 
@@ -123,8 +123,10 @@ class DaysMixin(StoreBase):
     def plan(self, ids: Iterable[int], date: Date | None = None) -> list[TodayItem]:
         date = date or self.clock.today()
         notices: list[str] = []
-        with self._tx():
-            self._plan(list(ids), date, notices)
+        ids = list(ids)
+        what = self._titled(ids[0]) if len(ids) == 1 else counted(len(ids), "goal")
+        with self._tx(f"planned {what} for {self._on_day(date)}"):
+            self._plan(ids, date, notices)
         self._notices += notices
         return self.today(date)
 
@@ -132,7 +134,8 @@ class DaysMixin(StoreBase):
         """Take a goal off a day's list; it stops being carried. A goal with steps takes
         its open steps off."""
         date = date or self.clock.today()
-        with self._tx():
+        day_words = "" if date == self.clock.today() else f" from {self._on_day(date)}"
+        with self._tx(f"unplanned {self._titled(goal_id)}{day_words}"):
             self.goal(goal_id)
             day = self._day_to_change(date)
             units = list(dict.fromkeys([*plan_units(self.goals(), goal_id), goal_id]))
@@ -148,7 +151,8 @@ class DaysMixin(StoreBase):
         can start now (planned if it is not yet)."""
         date = date or self.clock.today()
         notices: list[str] = []
-        with self._tx():
+        what = "cleared the One Thing" if goal_id is None else "made {} the One Thing"
+        with self._tx(what.format(self._titled(goal_id))):
             if goal_id is not None:
                 self.goal(goal_id)
                 units = plan_units(self.goals(), goal_id)
@@ -171,12 +175,14 @@ class DaysMixin(StoreBase):
                 day = self.day(date)
             day.one_thing = goal_id
             self._save_day(day)
+            self._relabel(what.format(self._titled(goal_id)))
         self._notices += notices
         return day
 
     def reorder_day(self, goal_id: int, delta: int, date: Date | None = None) -> Day:
         date = date or self.clock.today()
-        with self._tx():
+        way = "up" if delta < 0 else "down"
+        with self._tx(f"moved {self._titled(goal_id)} {way} the list for {self._on_day(date)}"):
             day = self._day_to_change(date)
             if goal_id not in day.items:
                 raise InputError(f"goal {goal_id} is not planned for {date}")
@@ -189,7 +195,8 @@ class DaysMixin(StoreBase):
     def set_day_note(self, note: str, date: Date | None = None) -> Day:
         date = date or self.clock.today()
         text = clean_notes(note)
-        with self._tx():
+        what = "wrote" if text else "cleared"
+        with self._tx(f"{what} the day note for {self._on_day(date)}"):
             day = self.day(date)
             day.note = text
             self._save_day(day)
@@ -257,32 +264,40 @@ class DaysMixin(StoreBase):
     ) -> SuggestedPlan:
         """The first day of the simulation; ``accept`` adds what is not on the list yet."""
         date = date or self.clock.today()
-        with self._tx():
+        what = "accepted the suggested plan" if accept else "worked out the suggested plan"
+        with self._tx(what, undoable=accept):
             plan = forecast.suggested_plan(
                 self.simulate(date, capacity), self.goals(), self.days().get(date)
             )
             if accept:
-                self.accept_plan(plan, [i.goal.id for i in plan.items])
+                _, added = self._accept_plan(plan, [i.goal.id for i in plan.items])
+                self._relabel(f"{what} ({counted(added, 'item')})")
         return plan
 
     def accept_plan(self, plan: SuggestedPlan, ids: Iterable[int]) -> Day:
         """Plan the chosen items; never removes or duplicates what the day already has."""
-        chosen = set(ids)
-        with self._tx():
-            listed = {i.goal.id for i in self.today(plan.date)}
-            new = [
-                i.goal.id
-                for i in plan.items
-                if i.goal.id in chosen and i.goal.id not in listed and not i.goal.is_habit
-            ]
-            day = self._plan(new, plan.date) if new else self.day(plan.date)
-            one = plan.one_thing
-            current = self.goals().get(day.one_thing) if day.one_thing is not None else None
-            cannot_start = current is None or tree.waits(self.goals(), current)
-            if cannot_start and one is not None and one.id in chosen:
-                day.one_thing = one.id
-                self._save_day(day)
+        with self._tx("accepted the suggested plan"):
+            day, added = self._accept_plan(plan, ids)
+            self._relabel(f"accepted the suggested plan ({counted(added, 'item')})")
         return day
+
+    def _accept_plan(self, plan: SuggestedPlan, ids: Iterable[int]) -> tuple[Day, int]:
+        """``accept_plan``'s work; also returns how many items it planned."""
+        chosen = set(ids)
+        listed = {i.goal.id for i in self.today(plan.date)}
+        new = [
+            i.goal.id
+            for i in plan.items
+            if i.goal.id in chosen and i.goal.id not in listed and not i.goal.is_habit
+        ]
+        day = self._plan(new, plan.date) if new else self.day(plan.date)
+        one = plan.one_thing
+        current = self.goals().get(day.one_thing) if day.one_thing is not None else None
+        cannot_start = current is None or tree.waits(self.goals(), current)
+        if cannot_start and one is not None and one.id in chosen:
+            day.one_thing = one.id
+            self._save_day(day)
+        return day, len(new)
 
     def forecast(self, capacity: int | None = None) -> list[ForecastRow]:
         today = self.clock.today()

@@ -10,7 +10,7 @@ from tui_microgoals.core import bounds, tree
 from tui_microgoals.core.errors import Conflict, InputError
 from tui_microgoals.core.models import Block, Day, Goal
 from tui_microgoals.core.storage import SCHEMA_VERSION
-from tui_microgoals.core.store_base import StoreBase
+from tui_microgoals.core.store_base import StoreBase, counted
 
 EXPORT_FORMAT = "microgoals-export"
 
@@ -58,7 +58,7 @@ class ExchangeMixin(StoreBase):
             raise InputError(f"export has a malformed document: {error}") from None
         if problems := tree.find_tree_problems(goals):
             raise InputError(f"export is inconsistent: {problems[0]}")
-        with self._tx():
+        with self._tx(f"imported {counted(len(goals), 'goal')}"):
             if not self.is_empty():
                 raise Conflict("the database is not empty; import only into a new database")
             data = self.storage.read() or {}

@@ -15,8 +15,8 @@ from tui_microgoals.core.errors import Conflict, InputError, NotFound
 from tui_microgoals.core.models import DONE, DROPPED, OPEN, Block, Day, Goal
 from tui_microgoals.core.planner import TodayItem
 from tui_microgoals.core.recurrence import Recurrence
-from tui_microgoals.core.store_base import StoreBase
-from tui_microgoals.core.text import check_minutes, clean_notes, clean_title
+from tui_microgoals.core.store_base import StoreBase, counted
+from tui_microgoals.core.text import check_minutes, clean_notes, clean_title, quoted
 
 
 class _Unset:
@@ -25,6 +25,32 @@ class _Unset:
 
 
 UNSET: Final = _Unset()
+
+
+def _and_steps(n: int) -> str:
+    return f" (and {counted(n, 'step')})" if n else ""
+
+
+#: How an edit names each field it changed.
+_FIELD_WORDS = {
+    "title": "title",
+    "notes": "notes",
+    "minutes": "estimate",
+    "due": "due date",
+    "recurrence": "repeat",
+    "after": "what it waits for",
+    "parent": "place",
+}
+
+
+def _edit_words(goal: Goal, changes: dict[str, Any], parent_title: str) -> str:
+    """An edit's words, "edited 'X' (title, estimate)"; a new parent alone says where to."""
+    changed = [k for k, v in changes.items() if k != "position" and getattr(goal, k) != v]
+    if changed == ["parent"]:
+        where = f"under {parent_title}" if changes["parent"] is not None else "to the top level"
+        return f"moved {quoted(goal.title)} {where}"
+    fields = ", ".join(_FIELD_WORDS[k] for k in changed) or "nothing changed"
+    return f"edited {quoted(goal.title)} ({fields})"
 
 
 class GoalsMixin(StoreBase):
@@ -121,7 +147,7 @@ class GoalsMixin(StoreBase):
         notes = clean_notes(notes)
         check_minutes(minutes)
         recurrence = str(Recurrence.parse(every)) if every else None
-        with self._tx():
+        with self._tx(f"added {quoted(title)}"):
             goals = self._goal_view()
             self._check_parent(goals, None, parent)
             after_ids = self._check_after(goals, None, after, parent)
@@ -178,7 +204,7 @@ class GoalsMixin(StoreBase):
             changes["recurrence"] = str(Recurrence.parse(every)) if every else None
         notice: list[str] = []
         listed: bool | None = None
-        with self._tx():
+        with self._tx(f"edited {self._titled(goal_id)}"):
             goals = self.goals()
             goal = self.goal(goal_id)
             if not isinstance(parent, _Unset) and parent != goal.parent:
@@ -191,6 +217,7 @@ class GoalsMixin(StoreBase):
                     self._reopen_above(goals, parent)
             if not isinstance(after, _Unset):
                 changes["after"] = self._check_after(goals, goal_id, after)
+            self._relabel(_edit_words(goal, changes, self._titled(changes.get("parent"))))
             goal = self._save_goal(replace(goal, **changes))
             if listed is not None and not isinstance(parent, _Unset):
                 notice = self._hand_off(parent, listed)
@@ -201,14 +228,15 @@ class GoalsMixin(StoreBase):
         self, parent: int, steps: Iterable[tuple[str, int | None]], *, today: bool = False
     ) -> list[Goal]:
         """Several steps under ``parent`` as one change (a split): all of them, or none."""
-        with self._tx():
+        steps = list(steps)
+        with self._tx(f"added {counted(len(steps), 'step')} under {self._titled(parent)}"):
             return [
                 self.add_goal(title, parent=parent, minutes=minutes, today=today)
                 for title, minutes in steps
             ]
 
     def depend(self, goal_id: int, after: int) -> Goal:
-        with self._tx():
+        with self._tx(f"made {self._titled(goal_id)} wait for {self._titled(after)}"):
             goal = self.goal(goal_id)
             if after in goal.after:
                 return goal
@@ -216,7 +244,8 @@ class GoalsMixin(StoreBase):
 
     def undepend(self, goal_id: int, after: int) -> Goal:
         """Stop ``goal_id`` waiting for ``after`` (taking a wait away never makes a cycle)."""
-        with self._tx():
+        words = f"made {self._titled(goal_id)} no longer wait for {self._titled(after)}"
+        with self._tx(words):
             goal = self.goal(goal_id)
             if after not in goal.after:
                 raise InputError(f"goal {goal_id} does not wait for {after}")
@@ -224,7 +253,7 @@ class GoalsMixin(StoreBase):
 
     def move(self, goal_id: int, delta: int) -> Goal:
         """Move a goal ``delta`` places among its siblings (manual order is priority)."""
-        with self._tx():
+        with self._tx(f"moved {self._titled(goal_id)} {'up' if delta < 0 else 'down'}"):
             goals = self.goals()
             goal = self.goal(goal_id)
             kids = tree.children_map(goals)
@@ -286,7 +315,7 @@ class GoalsMixin(StoreBase):
             )
 
     def mark_done(self, goal_id: int) -> Goal:
-        with self._tx():
+        with self._tx(f"marked {self._titled(goal_id)} done"):
             goal = self.goal(goal_id)
             running = self.running_block()
             if running is not None and running.goal == goal_id:
@@ -302,7 +331,7 @@ class GoalsMixin(StoreBase):
         dropped on their own before; and a dropped or done goal above it opens too, so the
         goal is not hidden under a closed one.
         """
-        with self._tx():
+        with self._tx(f"reopened {self._titled(goal_id)}"):
             goal = self.goal(goal_id)
             if goal.is_habit and goal.status == OPEN:
                 day = self.day(self.clock.today())
@@ -325,7 +354,7 @@ class GoalsMixin(StoreBase):
 
     def drop(self, goal_id: int) -> list[int]:
         """Drop a goal and every open goal below it; returns the ids dropped."""
-        with self._tx():
+        with self._tx(f"dropped {self._titled(goal_id)}"):
             goals = self.goals()
             self.goal(goal_id)
             ids = [goal_id, *tree.descendants(goals, goal_id)]
@@ -335,14 +364,17 @@ class GoalsMixin(StoreBase):
             for i in dropped:
                 self._save_goal(replace(goals[i], status=DROPPED, dropped_at=now))
             self._complete_above(goal_id, self.clock.now())
+            steps = len([i for i in dropped if i != goal_id])
+            self._relabel(f"dropped {self._titled(goal_id)}{_and_steps(steps)}")
         return dropped
 
     def delete(self, goal_id: int) -> list[int]:
         """Delete a goal and everything below it; dependencies on them are removed."""
-        with self._tx():
+        with self._tx(f"deleted {self._titled(goal_id)}"):
             goals = self.goals()
             self.goal(goal_id)
             ids = [goal_id, *tree.descendants(goals, goal_id)]
+            self._relabel(f"deleted {self._titled(goal_id)}{_and_steps(len(ids) - 1)}")
             self._refuse_if_running(ids)
             gone = set(ids)
             self._goals_t.remove(doc_ids=ids)

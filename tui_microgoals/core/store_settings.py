@@ -14,6 +14,7 @@ from tui_microgoals.core.clock import to_instant, to_iso
 from tui_microgoals.core.errors import InputError
 from tui_microgoals.core.models import DEFAULT_BLOCK_MINUTES
 from tui_microgoals.core.store_base import StoreBase
+from tui_microgoals.core.text import quoted
 
 DISMISS_DAYS = 7
 
@@ -34,6 +35,14 @@ def dismissal_active(dismissed_on: str | None, date: Date) -> bool:
     except ValueError:
         return False
     return 0 <= (date - since).days < DISMISS_DAYS
+
+
+def _setting_words(key: str, value: Any) -> str:
+    """A setting's change in words: "set capacity to 90 minutes", "cleared reward"."""
+    if isinstance(value, str):
+        return f"set {key} to {quoted(value)}" if value else f"cleared {key}"
+    unit = " minutes" if key in ("capacity", "block_minutes") else ""
+    return f"set {key} to {value}{unit}"
 
 
 class SettingsMixin(StoreBase):
@@ -58,7 +67,7 @@ class SettingsMixin(StoreBase):
         if key not in DEFAULT_SETTINGS:
             raise InputError(f"unknown setting {key!r}; known: {', '.join(DEFAULT_SETTINGS)}")
         value = settings.check(key, value)
-        with self._tx():
+        with self._tx(_setting_words(key, value)):
             meta = self._meta()
             meta["settings"] = {**meta.get("settings", {}), key: value}
             self._meta_t.upsert(Document(meta, doc_id=1))
@@ -66,7 +75,7 @@ class SettingsMixin(StoreBase):
 
     def dismiss_suggestion(self, goal_id: int, kind: str) -> None:
         """Hide a suggestion for a week; it comes back if the pattern goes on."""
-        with self._tx():
+        with self._tx(f"dismissed a suggestion for {self._titled(goal_id)}"):
             meta = self._meta()
             dismissed = dict(meta.get("dismissed", {}))
             dismissed[f"{goal_id}:{kind}"] = self.clock.today().isoformat()
@@ -77,7 +86,7 @@ class SettingsMixin(StoreBase):
         """True only the first time it is asked on a day, so the app offers the suggested plan
         once a day, across restarts and every process sharing the database."""
         day = (date or self.clock.today()).isoformat()
-        with self._tx():
+        with self._tx("offered the suggested plan for the day", undoable=False):
             meta = self._meta()
             if meta.get("nudged_on") == day:
                 return False
@@ -96,7 +105,11 @@ class SettingsMixin(StoreBase):
         """Start (``until``) or end (``None``) the break."""
         if self._meta().get("break_until") == to_iso(until):
             return  # no write twice a second while no break runs
-        with self._tx():
+        if until is None:  # the break ran out, or the user went back to work
+            words, undoable = "ended the break", False
+        else:
+            words, undoable = f"took a break until {self._clock_time(until)}", True
+        with self._tx(words, undoable=undoable):
             meta = self._meta()
             meta["break_until"] = to_iso(until)
             self._meta_t.upsert(Document(meta, doc_id=1))

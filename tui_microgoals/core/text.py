@@ -106,3 +106,12 @@ def check_minutes(minutes: int | None, *, what: str = "estimate") -> int | None:
     if not 1 <= minutes <= MAX_ESTIMATE_MINUTES:
         raise InputError(f"the {what} must be between 1 and {MAX_ESTIMATE_MINUTES} minutes")
     return minutes
+
+
+def quoted(title: str, limit: int = 40) -> str:
+    """A title inside a sentence the app says ("marked 'Bake test batch #2' done"): in single
+    quotes, on one line, cut with "…" when longer than ``limit`` characters."""
+    text = " ".join(strip_controls(title).split())
+    if len(text) > limit:
+        text = text[: max(limit - 1, 0)].rstrip() + "…"
+    return f"'{text}'"
