@@ -55,7 +55,8 @@ def test_a_file_without_drop_times_reopens_every_dropped_step(store: Store) -> N
     a = store.add_goal("a", parent=project).id
     b = store.add_goal("b", parent=project).id
     store.drop(project)
-    with store._tx():  # as a file written before drops were stamped
+    # as a file written before drops were stamped
+    with store._tx("set up the test", undoable=False):
         for goal_id in (project, a, b):
             store._save_goal(replace(store.goal(goal_id), dropped_at=None))
     store.reopen(project)

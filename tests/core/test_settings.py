@@ -64,7 +64,7 @@ def test_good_settings_are_kept(store: Store, key: str, value: Any) -> None:
 
 
 def test_a_hand_edited_value_out_of_range_reads_as_the_default(store: Store) -> None:
-    with store._tx():
+    with store._tx("set up the test", undoable=False):
         meta = store._meta()
         meta["settings"] = {"capacity": 2000, "theme": "nosuch", "reward_every": 10**9}
         store._meta_t.upsert(Document(meta, doc_id=1))

@@ -14,15 +14,14 @@ from typing import TYPE_CHECKING, Any
 from tinydb.table import Document
 
 from tui_microgoals.core import oplog, tree
-from tui_microgoals.core.clock import Clock, to_instant, to_iso
+from tui_microgoals.core.clock import to_instant, to_iso
 from tui_microgoals.core.errors import Conflict, MicrogoalsError
 from tui_microgoals.core.models import Goal
 from tui_microgoals.core.oplog import ABSENT, OPS_TABLE, Entry, UndoRefused
+from tui_microgoals.core.store_base import StoreBase
 
 if TYPE_CHECKING:
     from pendulum import DateTime
-
-    from tui_microgoals.core.storage import DurableStorage, MemoryStorage, TrackedTable
 
 
 class NothingToUndo(MicrogoalsError):
@@ -57,19 +56,8 @@ class LogLine:
         }
 
 
-class UndoLog:
+class UndoLog(StoreBase):
     """Part of ``Store``: see the module docstring."""
-
-    storage: DurableStorage | MemoryStorage
-    clock: Clock
-    _ops_t: TrackedTable
-    _meta_t: TrackedTable
-    #: Who makes the changes, for the history: "app", "cli done", ...
-    actor: str
-    #: The words for the running transaction's entry (the outermost ``_tx`` sets them).
-    what: str | None
-    undoable: bool
-    _entry_extra: dict[str, Any]
 
     def _tables(self) -> Mapping[str, Mapping[str, Any]]:
         return self.storage.read() or {}
@@ -117,7 +105,7 @@ class UndoLog:
 
     def _step(self, *, redo: bool) -> str:
         verb = "redo" if redo else "undo"
-        with self._tx("", undoable=False):  # type: ignore[attr-defined]
+        with self._tx("", undoable=False):
             tables = self._tables()
             stacks = oplog.stacks(oplog.entries(tables.get(OPS_TABLE, {})))
             pile = stacks.undone if redo else stacks.done
@@ -136,14 +124,15 @@ class UndoLog:
                 ) from None
             self._write_docs(docs)
             done = f"{'redid' if redo else 'undid'}: {target.what}"
-            self.what, self.undoable = done, True
+            self._relabel(done)
+            self.undoable = True
             self._entry_extra = {"redoes" if redo else "undoes": target.id}
-        self._forget_caches()  # type: ignore[attr-defined]
+        self._forget_caches()
         return done
 
     def _write_docs(self, docs: dict[tuple[str, str], Any]) -> None:
         for (name, key), doc in docs.items():
-            table = self._table(name)  # type: ignore[attr-defined]
+            table = self._table(name)
 
             def put(view: dict[int, Any], key: str = key, doc: Any = doc) -> None:
                 if doc is ABSENT:

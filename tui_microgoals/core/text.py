@@ -76,15 +76,6 @@ def clean_title(text: str, *, what: str = "title") -> str:
     return text
 
 
-def quoted(title: str, limit: int = 40) -> str:
-    """A title in words about a change: in single quotes, cut with an ellipsis past
-    ``limit`` characters ("marked 'Bake test batch #2' done")."""
-    title = " ".join(strip_controls(title).split())
-    if len(title) > limit:
-        title = title[: limit - 1].rstrip() + "…"
-    return f"'{title}'"
-
-
 def clean_line(text: str | None, *, what: str = "note", limit: int = LINE_MAX) -> str:
     """An optional one-line text (an interruption note, a reflection)."""
     if text is None:
@@ -115,3 +106,12 @@ def check_minutes(minutes: int | None, *, what: str = "estimate") -> int | None:
     if not 1 <= minutes <= MAX_ESTIMATE_MINUTES:
         raise InputError(f"the {what} must be between 1 and {MAX_ESTIMATE_MINUTES} minutes")
     return minutes
+
+
+def quoted(title: str, limit: int = 40) -> str:
+    """A title inside a sentence the app says ("marked 'Bake test batch #2' done"): in single
+    quotes, on one line, cut with "…" when longer than ``limit`` characters."""
+    text = " ".join(strip_controls(title).split())
+    if len(text) > limit:
+        text = text[: max(limit - 1, 0)].rstrip() + "…"
+    return f"'{text}'"
