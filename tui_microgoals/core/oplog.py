@@ -45,6 +45,11 @@ LOCAL_FIELDS = frozenset(
     }
 )
 
+#: Tables of one document holding fields that belong to no one change (the settings and
+#: the counters): logged field by field even when the document is first made, so undoing
+#: the first change never removes the document (and the counters with it).
+FIELD_TABLES = frozenset({"meta"})
+
 #: How far back undo reaches: at least this many entries, or this many days, whichever is more.
 KEEP_ENTRIES = 1000
 KEEP_DAYS = 90
@@ -56,6 +61,12 @@ class _Absent:
 
     def __repr__(self) -> str:
         return "ABSENT"
+
+    def __copy__(self) -> _Absent:
+        return self
+
+    def __deepcopy__(self, memo: object) -> _Absent:
+        return self  # (one of a kind: compared with ``is``)
 
 
 ABSENT: Any = _Absent()
@@ -70,6 +81,9 @@ class UndoRefused(Exception):
 
 def diff(table: str, key: str, before: Any, after: Any) -> list[Op]:
     """The operations that turn document ``before`` into ``after`` (either may be ABSENT)."""
+    if table in FIELD_TABLES:  # (never made or removed as a whole: see FIELD_TABLES)
+        before = {} if before is ABSENT else before
+        after = {} if after is ABSENT else after
     if before is ABSENT and after is ABSENT:
         return []
     if before is ABSENT or after is ABSENT:
@@ -290,21 +304,23 @@ def replay(ops: list[Op], tables: Tables) -> dict[tuple[str, str], Any]:
             raise UndoRefused("its log entry is damaged")
         if (table, key) not in docs:
             current = tables.get(table, {}).get(key, ABSENT)
+            if current is ABSENT and table in FIELD_TABLES:
+                current = {}
             docs[table, key] = copy.deepcopy(current)
         doc = docs[table, key]
         field = op.get("f")
         if field is None:
             if _local_less(table, doc) != op.get("b", ABSENT):
-                raise UndoRefused(f"{_name(table)} {key} was changed since")
+                raise UndoRefused(f"{_name(table, key)} was changed since")
             after = op.get("a", ABSENT)
             if after is not ABSENT and doc is not ABSENT:
                 after = {**after, **{k: v for k, v in doc.items() if (table, k) in LOCAL_FIELDS}}
             docs[table, key] = copy.deepcopy(after)
             continue
         if not isinstance(field, str) or doc is ABSENT:
-            raise UndoRefused(f"{_name(table)} {key} is gone")
+            raise UndoRefused(f"{_name(table, key)} is gone")
         if doc.get(field, ABSENT) != op.get("b", ABSENT):
-            raise UndoRefused(f"{_name(table)} {key} was changed since")
+            raise UndoRefused(f"{_name(table, key)} was changed since")
         if "a" in op:
             doc[field] = copy.deepcopy(op["a"])
         else:
@@ -312,7 +328,6 @@ def replay(ops: list[Op], tables: Tables) -> dict[tuple[str, str], Any]:
     return docs
 
 
-def _name(table: str) -> str:
-    return {"goals": "goal", "blocks": "block", "days": "the day", "meta": "the settings"}.get(
-        table, table
-    )
+def _name(table: str, key: str) -> str:
+    names = {"goals": f"goal {key}", "blocks": f"block {key}", "days": "a day's plan"}
+    return names.get(table, "the settings" if table == "meta" else f"{table} {key}")
