@@ -34,17 +34,13 @@ import os
 import secrets
 import tempfile
 from collections.abc import Callable, Iterator
-from copy import deepcopy
-from json.decoder import scanstring  # type: ignore[attr-defined]
 from pathlib import Path
 from typing import Any
 
 import orjson
-from tinydb.storages import MemoryStorage as _TinyMemoryStorage
 from tinydb.storages import Storage
-from tinydb.table import Table
 
-from tui_microgoals.core import journal, oplog
+from tui_microgoals.core import journal, journal_entry, oplog
 from tui_microgoals.core.errors import (
     READ_ONLY,
     CorruptDatabase,
@@ -61,7 +57,10 @@ from tui_microgoals.core.journal import (
     SCHEMA_VERSION,
     SUMMARY_FORMAT,
 )
-from tui_microgoals.core.oplog import ABSENT
+from tui_microgoals.core.storage_backups import Backups, database_id_of
+from tui_microgoals.core.tracked import MemoryStorage as MemoryStorage
+from tui_microgoals.core.tracked import TrackedTable as TrackedTable
+from tui_microgoals.core.tracked import _Recording
 
 # The limits (journal length, backup interval, lock timeout) are ``journal``'s, which the
 # fast path shares: tests set them there.
@@ -70,85 +69,6 @@ CHANGE_LOG_LENGTH = 32
 
 Tables = dict[str, dict[str, Any]]
 Changes = dict[str, set[str]]
-
-
-class _TrackedIds(dict):  # type: ignore[type-arg]
-    """The int-keyed view TinyDB's updaters expect, over the str-keyed table, noting keys."""
-
-    def __init__(self, raw: dict[str, Any]) -> None:
-        super().__init__()
-        self.raw = raw
-        self.touched: set[str] = set()
-        #: Each touched document as it was before (ABSENT: it did not exist), for the
-        #: operation log.
-        self.befores: dict[str, Any] = {}
-
-    def _touch(self, key: str, *, copy: bool = False) -> None:  # noqa: A002
-        self.touched.add(key)
-        if key not in self.befores:
-            doc = self.raw.get(key, ABSENT)
-            self.befores[key] = deepcopy(doc) if copy else doc
-
-    def __contains__(self, doc_id: object) -> bool:
-        return str(doc_id) in self.raw
-
-    def __getitem__(self, doc_id: object) -> Any:
-        key = str(doc_id)
-        self._touch(key, copy=True)  # the caller may change it in place
-        return self.raw[key]
-
-    def __setitem__(self, doc_id: object, doc: Any) -> None:
-        key = str(doc_id)
-        self._touch(key)
-        self.raw[key] = doc
-
-    def __delitem__(self, doc_id: object) -> None:
-        key = str(doc_id)
-        self._touch(key)
-        del self.raw[key]
-
-    def pop(self, doc_id: object, *default: Any) -> Any:
-        key = str(doc_id)
-        self._touch(key)
-        return self.raw.pop(key, *default)
-
-    def keys(self):  # type: ignore[override]
-        return [int(k) for k in self.raw]
-
-    def __iter__(self):  # type: ignore[override]
-        return iter(self.keys())
-
-    def __len__(self) -> int:
-        return len(self.raw)
-
-    def items(self):  # type: ignore[override]
-        return [(k, self[k]) for k in self.keys()]
-
-    def clear(self) -> None:
-        for key in self.raw:
-            self._touch(key)
-        self.raw.clear()
-
-
-class TrackedTable(Table):
-    """A TinyDB table whose writes touch only the changed documents, and say which.
-
-    Stock ``Table._update_table`` copies the whole table twice per write (10 ms at 10k
-    documents); this one edits the stored dict in place and tells a storage that keeps a
-    journal which documents to log.
-    """
-
-    def _update_table(self, updater: Callable[[dict[int, Any]], None]) -> None:
-        tables = self._storage.read()
-        if tables is None:
-            tables = {}
-        view = _TrackedIds(tables.setdefault(self.name, {}))
-        updater(view)
-        note = getattr(self._storage, "note_changes", None)
-        if note is not None:
-            note(self.name, view.touched, view.befores)
-        self._storage.write(tables)
-        self.clear_cache()
 
 
 def _migrate_0_to_1(tables: Tables) -> Tables:
@@ -168,65 +88,7 @@ MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {0: _migrate_0_to_1, 1: _mig
 _describe = journal.describe
 
 
-class _Recording:
-    """What the running transaction touched: each document as it was before its first
-    change (ABSENT: it did not exist), for the operation log (see ``oplog``)."""
-
-    def __init__(self) -> None:
-        self.befores: dict[tuple[str, str], Any] = {}
-
-    def _record(self, table: str, befores: dict[str, Any]) -> None:
-        for key, doc in befores.items():
-            self.befores.setdefault((table, key), doc)
-
-
-class MemoryStorage(_Recording, _TinyMemoryStorage):
-    """TinyDB's memory storage with the transaction interface of ``DurableStorage``."""
-
-    path: Path | None = None
-    generation = 0
-    damage: StorageError | None = None
-    keep_last_read = False
-
-    def __init__(self) -> None:
-        _Recording.__init__(self)
-        _TinyMemoryStorage.__init__(self)
-        self._depth = 0
-
-    def note_changes(self, table: str, keys: set[str], befores: dict[str, Any]) -> None:
-        self._record(table, befores)
-
-    @contextlib.contextmanager
-    def transaction(self) -> Iterator[None]:
-        if self._depth:
-            self._depth += 1
-            try:
-                yield
-            finally:
-                self._depth -= 1
-            return
-        snapshot = orjson.loads(orjson.dumps(self.memory)) if self.memory is not None else None
-        self._depth, self.befores = 1, {}
-        try:
-            yield
-        except BaseException:
-            self.memory = snapshot  # all or nothing, like the file storage
-            self.generation += 1
-            raise
-        finally:
-            self._depth, self.befores = 0, {}
-
-    def changed(self) -> bool:
-        return False
-
-    def fold(self) -> None:
-        """Nothing to fold: see ``DurableStorage.fold``."""
-
-    def take_warnings(self) -> list[str]:
-        return []
-
-
-class DurableStorage(_Recording, Storage):
+class DurableStorage(Backups, _Recording, Storage):
     """See the module docstring. ``path`` may be a symlink: the target is what gets replaced."""
 
     def __init__(self, path: str | os.PathLike[str], *, backups: int = BACKUPS_KEPT) -> None:
@@ -525,7 +387,7 @@ class DurableStorage(_Recording, Storage):
             raise CorruptDatabase(f"{where} is not a microgoals database; {advice}")
         version = doc.pop(SCHEMA_KEY, 0)
         journal_id = doc.pop(JOURNAL_KEY, None)
-        self._database_id = _database_id(doc.pop(DATABASE_KEY, None))
+        self._database_id = database_id_of(doc.pop(DATABASE_KEY, None))
         if not isinstance(version, int) or isinstance(version, bool) or version < 0:
             raise CorruptDatabase(f"{where} has a bad schema_version {version!r}; {advice}")
         if version > SCHEMA_VERSION:
@@ -607,23 +469,23 @@ class DurableStorage(_Recording, Storage):
     def _append(self) -> None:
         """One fsynced line with the changed documents (None for a deleted one)."""
         assert self._data is not None
-        entry = {
-            "tables": {
-                name: {key: self._data.get(name, {}).get(key) for key in sorted(keys)}
-                for name, keys in self._pending.items()
-                if keys
-            }
+        tables = {
+            name: {key: self._data.get(name, {}).get(key) for key in sorted(keys)}
+            for name, keys in self._pending.items()
+            if keys
         }
-        new = self._jstamp is None
-        blob = journal.line(orjson.dumps(entry))
-        if new:
-            blob = journal.header(self._journal_id) + blob
         try:
-            stamp = journal.append(str(self.path), blob, new=new)
+            stamp, size = journal_entry.append(
+                str(self.path),
+                tables,
+                journal_id=self._journal_id,
+                new=self._jstamp is None,
+                dumps=orjson.dumps,
+            )
         except StorageError:
             self._forget()  # the next transaction reloads, sees any torn line, and compacts
             raise
-        self._jpos += len(blob)
+        self._jpos += size
         self._jstamp = stamp
         self._jentries += 1
 
@@ -700,183 +562,6 @@ class DurableStorage(_Recording, Storage):
             with contextlib.suppress(OSError):
                 stale.unlink()
 
-    # -- backups, a copy of the whole database, restore ------------------------------------
-
-    def take_warnings(self) -> list[str]:
-        """The warnings not shown yet (a backup that could not be made), each once."""
-        taken = []
-        while self.warnings:  # (a worker thread's save may add one meanwhile)
-            taken.append(self.warnings.pop(0))
-        return taken
-
-    def _warn_backup(self, problem: str) -> None:
-        if not self._backup_warned:
-            self._backup_warned = True
-            self.warnings.append(f"no backup was made ({problem}); your change was saved")
-
-    def backups(self) -> list[Path]:
-        """This database's backups, in the order they were made: those named for it whose
-        recorded identity (database id, file name) does not say they are another's."""
-        mine = head_identity(_head(self.path))[0], self.path.name
-        folder = self.backup_dir
-        found = [folder / name for name in journal.backup_names(str(self.path))]
-        return [b for b in found if _belongs(head_identity(_head(b)), mine)]
-
-    def _last_backup_time(self) -> float:
-        if self._last_backup is None:
-            self._last_backup = journal.last_backup_time(str(self.path))
-        return self._last_backup
-
-    def _backup_due(self) -> bool:
-        return self.keeps_backups and journal.backup_due(self._last_backup_time())
-
-    def _backup(self, reason: str, blob: bytes) -> Path | None:
-        """Keep ``blob`` (a whole main file) under ``backups/`` as an independent copy: a file
-        of its own, fsynced, that no later write to the database can change. One that cannot
-        be made is a warning (``warnings``), never an error: the save itself has happened."""
-        if not self.keeps_backups:
-            return None
-        when = journal.now()
-        self._last_backup = when  # tried: not again at every commit of this process
-        try:
-            stamp = journal.backup_stamp(when)
-            target = self.backup_dir / f"{self.path.stem}-{stamp}-{reason}.json"
-            self._make_backup_dir()
-            if not target.exists():  # (one a second)
-                _write_new(target, blob)
-            for old in self.backups()[: -self.backups_kept]:
-                old.unlink()
-                Path(f"{old}.journal").unlink(missing_ok=True)
-            return target
-        except OSError as error:
-            self._warn_backup(f"{self.backup_dir}: {_describe(error)}")
-            return None
-
-    def _make_backup_dir(self) -> None:
-        """``backups/`` (0700), without the temp files of a backup cut off by a kill (we hold
-        the lock: no one else is writing one)."""
-        self.backup_dir.mkdir(mode=0o700, exist_ok=True)
-        digits = "[0-9]" * 8  # (not ``.goals-work-*``: that database's, under its own lock)
-        for stale in self.backup_dir.glob(f".{self.path.stem}-{digits}-*.tmp"):
-            with contextlib.suppress(OSError):
-                stale.unlink()
-
-    def _set_aside(self) -> list[Path]:
-        """Copy the main file and its journal, byte for byte, into ``backups/`` as a
-        ``before-restore`` backup (the journal beside it as ``<backup>.journal``)."""
-        stamp = journal.backup_stamp(journal.now())
-        name = f"{self.path.stem}-{stamp}-before-restore"
-        count = 1
-        while (self.backup_dir / f"{name}.json").exists():
-            count += 1
-            name = f"{self.path.stem}-{stamp}-before-restore-{count}"
-        aside: list[Path] = []
-        try:
-            self._make_backup_dir()
-        except OSError as error:
-            raise StorageError(
-                f"cannot make {self.backup_dir}: {_describe(error)}; nothing was changed"
-            ) from None
-        for source, target in (
-            (self.path, self.backup_dir / f"{name}.json"),
-            (self.journal_path, self.backup_dir / f"{name}.json.journal"),
-        ):
-            try:  # (a FIFO or a planted link at the path is refused, never read)
-                raw = journal.read_regular(str(source))
-            except FileNotFoundError:
-                continue
-            except OSError as error:
-                raise StorageError(
-                    f"cannot read {source} to set it aside: {_describe(error)}; nothing was changed"
-                ) from None
-            try:
-                _write_new(target, raw)
-            except OSError as error:
-                for done in aside:
-                    with contextlib.suppress(OSError):
-                        done.unlink()
-                raise StorageError(
-                    f"cannot set {source} aside in {self.backup_dir}: {_describe(error)}; "
-                    "nothing was changed"
-                ) from None
-            aside.append(target)
-        return aside
-
-    def restore(self, backup: Path) -> list[Path]:
-        """Replace the database with ``backup`` (read whole and checked first, with its
-        journal if it was set aside with one). The current database is not loaded, since it
-        may be why a backup is wanted: its file and journal are set aside byte for byte in
-        ``backups/``. Returns what was set aside. Another database's backup is refused."""
-        reader = DurableStorage(backup)
-        reader.keeps_backups = False
-        if not backup.is_file():
-            raise StorageError(f"{backup} is not a file; nothing was changed")
-        reader._load(reader._stat(reader.path))
-        assert reader._data is not None
-        with self._locked():
-            current = head_identity(_head(self.path))[0]
-            theirs = head_identity(_head(backup))
-            named_for_another = (
-                theirs[1] is None  # (recorded nothing: from before identities were)
-                and backup.resolve().parent == self.backup_dir.resolve()
-                and journal.backup_stamp_of(backup.name, self.path.stem) is None
-            )
-            if named_for_another or not _belongs(theirs, (current, self.path.name)):
-                name = self.path.name
-                if theirs[1] == name:  # the same name, another id: the file was replaced
-                    raise StorageError(
-                        f"{backup.name} is a backup of another database that was called {name} "
-                        f"(id {theirs[0]}; this one is {current}); nothing was changed (to "
-                        f"restore it anyway, move {name} and its journal away first)"
-                    )
-                raise StorageError(
-                    f"{backup.name} is a backup of another database"
-                    f"{f' ({theirs[1]})' if theirs[1] else ''}, not of {name}; nothing was changed"
-                )
-            aside = self._set_aside()
-            self._database_id = current or theirs[0]
-            self._compact(reader._data)
-            self._bump(None)
-        return aside
-
-    def fold(self) -> None:
-        """Fold the journal into the main file, so that the main file alone holds everything
-        (the app does this when it quits)."""
-        with self._locked():
-            self._refresh()
-            if self._jstamp is not None:
-                self._compact()
-                self._write_summary(None)
-
-    def copy_to(self, destination: str | os.PathLike[str]) -> Path:
-        """A consistent copy of the whole database, the journal folded in, as one new file
-        (0600): ``destination`` itself, or a file of the database's name in that folder.
-        Never over an existing file. Returns the file written."""
-        try:
-            target = Path(destination).expanduser()
-            if target.is_dir():
-                target = target / self.path.name
-        except (OSError, RuntimeError) as error:  # (~nosuchuser, a name too long)
-            raise StorageError(f"cannot use {destination}: {error}; nothing was written") from None
-        with self._locked():
-            if not self.path.exists():
-                raise StorageError(f"there is no database at {self.path}; nothing was written")
-            self._refresh()
-            assert self._data is not None
-            database_id = self._database_id or secrets.token_hex(8)
-            blob = self._main_blob(self._data, database_id, target.name, secrets.token_hex(8))
-            if os.path.lexists(target):
-                raise StorageError(f"{target} already exists; nothing was written")
-            try:
-                _write_new(target, blob)
-            except FileExistsError:
-                raise StorageError(f"{target} already exists; nothing was written") from None
-            except OSError as error:
-                raise StorageError(
-                    f"could not write {target}: {_describe(error)}; nothing was written"
-                ) from None
-        return target
-
 
 def _trim_log(data: Tables | None) -> Tables:
     """The data a fold writes: the operation log cut to what undo must reach (``oplog.keep``)."""
@@ -886,82 +571,3 @@ def _trim_log(data: Tables | None) -> Tables:
         return data
     kept = oplog.keep(oplog.entries(log))
     return {**data, oplog.OPS_TABLE: {str(e.seq): log[str(e.seq)] for e in kept}}
-
-
-def _write_new(target: Path, blob: bytes) -> None:
-    """Write ``blob`` as the new file ``target`` (0600), whole or not at all: a temp file in
-    the same folder, fsynced, then linked to its name, which fails if the name is taken."""
-    folder = target.parent
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(blob)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.link(tmp_name, target)
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp_name)
-    with contextlib.suppress(OSError):  # the file is written: a failed sync must not say not
-        journal.fsync_folder(str(folder))
-
-
-def _head(path: Path) -> bytes:
-    """The first bytes of a file, where a main file records which database it is; nothing
-    from what is not a regular file (a FIFO must not block a listing)."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    except OSError:
-        return b""
-    try:
-        return os.read(fd, 1024) if os.fstat(fd).st_mode & 0o170000 == 0o100000 else b""
-    except OSError:
-        return b""
-    finally:
-        os.close(fd)
-
-
-def head_identity(head: bytes) -> tuple[str | None, str | None]:
-    """(database id, file name) as the start of a main file or backup records them; None
-    for what it does not record (a file from before they were, or a damaged one)."""
-    prefix = f'{{"{SCHEMA_KEY}":'.encode()
-    if not head.startswith(prefix):
-        return None, None
-    text = head[len(prefix) :].decode("utf-8", "replace")
-    digits = len(text) - len(text.lstrip("0123456789"))
-    key = f',"{DATABASE_KEY}":{{"1":{{"id":"'
-    if not digits or not text.startswith(key, digits):
-        return None, None
-    start = digits + len(key)
-    database_id = _database_id({"1": {"id": text[start : start + 16]}})
-    key = '","name":"'
-    if database_id is None or not text.startswith(key, start + 16):
-        return None, None
-    try:
-        name, _ = scanstring(text, start + 16 + len(key))
-    except ValueError:
-        return database_id, None
-    return database_id, name
-
-
-def _database_id(identity: Any) -> str | None:
-    """The id in a main file's ``database`` document, if it is one we made."""
-    try:
-        value = identity["1"]["id"]
-    except (TypeError, KeyError):
-        return None
-    ok = isinstance(value, str) and len(value) == 16 and all(c in HEX for c in value)
-    return value if ok else None
-
-
-HEX = frozenset("0123456789abcdef")
-
-
-def _belongs(theirs: tuple[str | None, str | None], mine: tuple[str | None, str]) -> bool:
-    """Whether a backup recording ``theirs`` can be the database ``mine``: nothing recorded
-    says otherwise (backups from before identities were recorded match by name only)."""
-    their_id, their_name = theirs
-    my_id, my_name = mine
-    return (their_name is None or their_name == my_name) and (
-        their_id is None or my_id is None or their_id == my_id
-    )
