@@ -120,7 +120,7 @@ def add_goal(
             created_on=created_on,
         )
         ops = hint.get("ops")
-        device = meta.get("device")
+        device = meta.get(oplog.DEVICE)
         if not (isinstance(ops, list) and len(ops) == 2 and _whole(ops[0])):
             return None
         if not isinstance(device, str):

@@ -31,6 +31,8 @@ if TYPE_CHECKING:  # (the fast ``add`` imports this module: no typing, no datacl
     Tables = Mapping[str, Mapping[str, Any]]
 
 OPS_TABLE = "ops"
+#: The meta field holding this database's device id (made once; never exported or logged).
+DEVICE = "device"
 #: The machine's name, for the history ("cli done on laptop").
 HOST = os.uname().nodename.split(".")[0] or "this machine"
 
@@ -40,7 +42,7 @@ LOCAL_FIELDS = frozenset(
     {
         ("meta", "next_goal"),
         ("meta", "next_block"),
-        ("meta", "device"),
+        ("meta", DEVICE),
         ("meta", "nudged_on"),
     }
 )

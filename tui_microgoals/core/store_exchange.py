@@ -9,7 +9,7 @@ import orjson
 from tui_microgoals.core import bounds, journal, tree
 from tui_microgoals.core.errors import Conflict, InputError
 from tui_microgoals.core.models import Block, Day, Goal
-from tui_microgoals.core.oplog import OPS_TABLE
+from tui_microgoals.core.oplog import DEVICE, OPS_TABLE
 from tui_microgoals.core.storage import SCHEMA_VERSION
 from tui_microgoals.core.store_base import StoreBase, counted
 
@@ -23,9 +23,13 @@ class ExchangeMixin(StoreBase):
     """The whole database as one document, and back into an empty one."""
 
     def export(self) -> dict[str, Any]:
-        """Every goal, day, block and setting (not the operation log: a history of this
-        database, not data to carry to another)."""
+        """Every goal, day, block and setting; not the operation log (a history of this
+        database, not data to carry to another), nor this database's device id."""
         tables = {k: v for k, v in (self.storage.read() or {}).items() if k != OPS_TABLE}
+        meta = tables.get("meta", {}).get("1")
+        if isinstance(meta, dict) and DEVICE in meta:  # (this database's own: not carried)
+            meta = {k: v for k, v in meta.items() if k != DEVICE}
+            tables["meta"] = {**tables["meta"], "1": meta}
         return {
             "format": EXPORT_FORMAT,
             "schema_version": SCHEMA_VERSION,
@@ -62,6 +66,8 @@ class ExchangeMixin(StoreBase):
                     raise InputError(f"export: {problem}")
             tables = orjson.loads(orjson.dumps(tables))  # our own copy: later edits stay ours
             tables.pop(OPS_TABLE, None)
+            if isinstance(tables.get("meta", {}).get("1"), dict):
+                tables["meta"]["1"].pop(DEVICE, None)  # (each database makes its own)
             goals = {int(k): Goal.from_doc(int(k), v) for k, v in tables.get("goals", {}).items()}
             for k, v in tables.get("blocks", {}).items():
                 Block.from_doc(int(k), v)

@@ -86,9 +86,9 @@ class UndoLog(StoreBase):
     def _device(self) -> str:
         """This database's device id, made once (a local field: never logged or undone)."""
         meta = dict(self._meta_t.get(doc_id=1) or {})
-        device = meta.get("device")
+        device = meta.get(oplog.DEVICE)
         if not isinstance(device, str) or not device:
-            device = meta["device"] = oplog.new_device()
+            device = meta[oplog.DEVICE] = oplog.new_device()
             self._meta_t.upsert(Document(meta, doc_id=1))
         return device
 
