@@ -239,3 +239,11 @@ def test_a_break_that_ended_does_not_block_undo(cli: CLI) -> None:
         if goal(cli, 1)["status"] == "open":
             return
     pytest.fail("the done was never undone")
+
+
+def test_completion_offers_the_new_commands(cli: CLI) -> None:
+    script = cli.ok("completion", "bash")
+    commands = re.search(r"_shtab_microgoals_subparsers=\(([^)]*)\)", script)
+    assert commands is not None
+    assert {"undo", "redo", "log"} <= set(commands.group(1).split())
+    assert "_shtab_microgoals_log_option_strings=(-h --help --json -n)" in script
