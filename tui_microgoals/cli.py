@@ -11,6 +11,7 @@ disk and the like as one line and exit code 1.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
@@ -18,10 +19,10 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import orjson
-from pendulum import Date
+from pendulum import Date, DateTime
 
 from tui_microgoals import __version__
-from tui_microgoals.core import fastpath, report, timer, tree
+from tui_microgoals.core import fastpath, oplog, report, timer, tree
 from tui_microgoals.core.dates import DATE_FORMS, parse_day
 from tui_microgoals.core.demo import build_demo
 from tui_microgoals.core.errors import InputError
@@ -31,6 +32,8 @@ from tui_microgoals.core.serialize import block_json, goal_json, today_json
 from tui_microgoals.core.settings import check_block_minutes
 from tui_microgoals.core.storage import DurableStorage
 from tui_microgoals.core.store import DEFAULT_SETTINGS, Store
+from tui_microgoals.core.store_undo import LogLine
+from tui_microgoals.core.text import strip_controls
 from tui_microgoals.core.tree import Goals
 from tui_microgoals.fastcli import (
     DB_ENV,
@@ -207,6 +210,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("reopen", "open a done or dropped goal again (a habit: today's occurrence)")
     p.add_argument("id", type=goal_id)
 
+    command("undo", "undo the newest change to the database, whichever process made it")
+    command("redo", "redo the change undone last")
+    p = command("log", "the history of changes, newest first: when, what, and where")
+    p.add_argument(
+        "-n", type=positive_int, default=20, metavar="N", help="how many changes (default 20)"
+    )
+
     command("status", "one line for a status bar")
 
     p = command("review", "a day's review")
@@ -255,6 +265,8 @@ class Context:
     def store(self) -> Store:
         if self._store is None:
             self._store = Store.open(resolve_db_path(self.args.db))
+            if self.args.command is not None:  # who made each change, for ``microgoals log``
+                self._store.actor = f"cli {self.args.command}"
         return self._store
 
     @property
@@ -590,6 +602,77 @@ def cmd_reopen(ctx: Context) -> None:
         emit_json(goal_json(goal))
     else:
         out(f"open again: {goal.id} {goal.title}")
+
+
+def cmd_undo(ctx: Context) -> None:
+    undo_step(ctx, redo=False)
+
+
+def cmd_redo(ctx: Context) -> None:
+    undo_step(ctx, redo=True)
+
+
+def undo_step(ctx: Context, *, redo: bool) -> None:
+    """Undo or redo, and say what: "undid: marked 'X' done"; with --json
+    ``{"undid": "marked 'X' done", "id": ID}`` (``redid`` for redo), where ID is the log entry
+    this undo wrote, as ``microgoals log --json`` shows it."""
+    store = ctx.store
+    said = store.redo() if redo else store.undo()
+    if not ctx.json:
+        out(said)
+        return
+    verb, _, what = said.partition(": ")
+    emit_json({verb: what, "id": own_entry(store)})
+
+
+def own_entry(store: Store) -> str | None:
+    """The id of the newest log entry this process wrote (others may have written since)."""
+    pid = os.getpid()
+    for line in store.log(100):
+        if line.pid == pid and line.by == store.actor and line.host == oplog.HOST:
+            return line.id
+    return None
+
+
+def cmd_log(ctx: Context) -> None:
+    store = ctx.store
+    lines = store.log(ctx.args.n)
+    if ctx.json:
+        emit_json([line.as_json() for line in lines])
+        return
+    if not lines:
+        out("no changes recorded yet")
+        return
+    for text in log_text(lines, store.clock.today(), store.clock.tz):
+        out(text)
+
+
+def log_text(lines: Sequence[LogLine], today: Date, tz: str) -> list[str]:
+    """One line per entry: when (local time; the day too if not today), what, where."""
+    whens = [when_text(line.at, today, tz) for line in lines]
+    width = max(map(len, whens))
+    return [
+        f"{when:>{width}}  {one_line(line.what)}{' (undone)' if line.undone else ''}"
+        f" · {one_line(line.where())}"
+        for when, line in zip(whens, lines, strict=True)
+    ]
+
+
+def when_text(at: DateTime | None, today: Date, tz: str) -> str:
+    if at is None:
+        return "?"
+    local = at.in_timezone(tz)
+    if local.date() == today:
+        return local.format("HH:mm")
+    if local.year == today.year:
+        return local.format("ddd D MMM HH:mm")
+    return local.format("ddd D MMM YYYY HH:mm")
+
+
+def one_line(text: str) -> str:
+    """Text from the log as one line (titles are one line already; a damaged or hand-written
+    entry may not be)."""
+    return " ".join(strip_controls(text).split())
 
 
 def cmd_status(ctx: Context) -> None:
