@@ -222,11 +222,6 @@ def test_log_lines_are_aligned_marked_and_one_line_each() -> None:
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core: 'ended the break' is not undoable, so undo of 'took a break' is refused "
-    "('the settings was changed since') and everything older can never be undone",
-)
 def test_a_break_that_ended_does_not_block_undo(cli: CLI) -> None:
     cli.ok("add", "Proof the dough")
     cli.ok("done", "1")

@@ -246,7 +246,29 @@ def stacks(log: Iterable[Entry]) -> Stacks:
             by_id[entry.id] = entry
             done.append(entry)
             undone.clear()
+        elif entry.ops:  # a change the user did not make (a break that ran out): the
+            # changes it overwrote can no longer be undone or redone cleanly; undo passes them
+            touched = _fields(entry)
+            done[:] = [e for e in done if not _overlap(_fields(e), touched)]
+            undone[:] = [e for e in undone if not _overlap(_fields(e), touched)]
     return Stacks(done, undone)
+
+
+def _fields(entry: Entry) -> dict[tuple[Any, Any], set[Any]]:
+    """The fields an entry wrote, by document (None: the whole document)."""
+    found: dict[tuple[Any, Any], set[Any]] = {}
+    for op in entry.ops:
+        if isinstance(op, dict):
+            found.setdefault((op.get("t"), op.get("k")), set()).add(op.get("f"))
+    return found
+
+
+def _overlap(a: dict[tuple[Any, Any], set[Any]], b: dict[tuple[Any, Any], set[Any]]) -> bool:
+    for doc, fields in a.items():
+        other = b.get(doc)
+        if other is not None and (None in fields or None in other or fields & other):
+            return True
+    return False
 
 
 def keep(log: list[Entry]) -> list[Entry]:
@@ -313,7 +335,7 @@ def replay(ops: list[Op], tables: Tables) -> dict[tuple[str, str], Any]:
         field = op.get("f")
         if field is None:
             if _local_less(table, doc) != op.get("b", ABSENT):
-                raise UndoRefused(f"{_name(table, key)} was changed since")
+                raise UndoRefused(changed_since(table, key))
             after = op.get("a", ABSENT)
             if after is not ABSENT and doc is not ABSENT:
                 after = {**after, **{k: v for k, v in doc.items() if (table, k) in LOCAL_FIELDS}}
@@ -322,7 +344,7 @@ def replay(ops: list[Op], tables: Tables) -> dict[tuple[str, str], Any]:
         if not isinstance(field, str) or doc is ABSENT:
             raise UndoRefused(f"{_name(table, key)} is gone")
         if doc.get(field, ABSENT) != op.get("b", ABSENT):
-            raise UndoRefused(f"{_name(table, key)} was changed since")
+            raise UndoRefused(changed_since(table, key))
         if "a" in op:
             doc[field] = copy.deepcopy(op["a"])
         else:
@@ -333,3 +355,7 @@ def replay(ops: list[Op], tables: Tables) -> dict[tuple[str, str], Any]:
 def _name(table: str, key: str) -> str:
     names = {"goals": f"goal {key}", "blocks": f"block {key}", "days": "a day's plan"}
     return names.get(table, "the settings" if table == "meta" else f"{table} {key}")
+
+
+def changed_since(table: str, key: str) -> str:
+    return f"{_name(table, key)} {'were' if table == 'meta' else 'was'} changed since"

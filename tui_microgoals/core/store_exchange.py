@@ -25,7 +25,9 @@ class ExchangeMixin(StoreBase):
     def export(self) -> dict[str, Any]:
         """Every goal, day, block and setting; not the operation log (a history of this
         database, not data to carry to another), nor this database's device id."""
-        tables = {k: v for k, v in (self.storage.read() or {}).items() if k != OPS_TABLE}
+        tables = {  # (a table emptied again, say by an undo, is no table)
+            k: v for k, v in (self.storage.read() or {}).items() if k != OPS_TABLE and v
+        }
         meta = tables.get("meta", {}).get("1")
         if isinstance(meta, dict) and DEVICE in meta:  # (this database's own: not carried)
             meta = {k: v for k, v in meta.items() if k != DEVICE}
