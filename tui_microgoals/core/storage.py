@@ -102,7 +102,6 @@ class DurableStorage(Backups, _Recording, Storage):
         self._jstamp: tuple[int, int, int] | None = None  # of the journal as last read
         self._jentries = 0
         self._jstale = False  # a journal that belongs to another version of the main file
-        self._depth = 0
         self._dirty = False
         self._full = False  # a write came without a list of changed documents
         self._pending: Changes = {}
@@ -194,11 +193,8 @@ class DurableStorage(Backups, _Recording, Storage):
         starts again from the file.
         """
         if self._depth:
-            self._depth += 1
-            try:
+            with self._joined():
                 yield
-            finally:
-                self._depth -= 1
             return
         with self._locked():
             try:

@@ -15,10 +15,10 @@ from tinydb.table import Document
 
 from tui_microgoals.core import oplog, tree
 from tui_microgoals.core.clock import to_instant, to_iso
-from tui_microgoals.core.errors import Conflict, MicrogoalsError
+from tui_microgoals.core.errors import Conflict, CorruptDatabase, MicrogoalsError
 from tui_microgoals.core.models import Goal
 from tui_microgoals.core.oplog import ABSENT, OPS_TABLE, Entry, UndoRefused
-from tui_microgoals.core.store_base import StoreBase
+from tui_microgoals.core.store_base import StoreBase, _LazyGoals
 
 if TYPE_CHECKING:
     from pendulum import DateTime
@@ -183,20 +183,21 @@ def _check(docs: dict[tuple[str, str], Any], tables: Mapping[str, Mapping[str, A
     goals_raw = tables.get("goals", {})
     changed = {int(k): d for (t, k), d in docs.items() if t == "goals"}
     if changed:
-        overlay: dict[int, Any] = {}
-        for key, doc in goals_raw.items():
-            overlay[int(key)] = doc
+        overlay = dict(goals_raw)
         for goal_id, doc in changed.items():
             if doc is ABSENT:
-                overlay.pop(goal_id, None)
+                overlay.pop(str(goal_id), None)
             else:
-                overlay[goal_id] = doc
-        goals = _Goals(overlay)
+                overlay[str(goal_id)] = doc
+        goals = _LazyGoals(overlay)
         for goal_id, doc in changed.items():
             if doc is ABSENT:
                 _check_gone(goal_id, overlay, tables, docs)
                 continue
-            goal = goals[goal_id]
+            try:
+                goal = goals[goal_id]
+            except (CorruptDatabase, KeyError, TypeError, ValueError, AttributeError):
+                raise UndoRefused(f"goal {goal_id} would be damaged") from None
             if goal.parent is not None and goal.parent not in goals:
                 raise UndoRefused(f"its parent, goal {goal.parent}, is gone")
             for after in goal.after:
@@ -221,7 +222,7 @@ def _parents(goals: Mapping[int, Goal], goal: Goal) -> set[int]:
 
 def _check_gone(
     goal_id: int,
-    goals: Mapping[int, Any],
+    goals: Mapping[str, Any],
     tables: Mapping[str, Mapping[str, Any]],
     docs: dict[tuple[str, str], Any],
 ) -> None:
@@ -251,28 +252,3 @@ def _check_running(
             continue
         if str(running) != key:
             raise UndoRefused("another block is running; stop it first")
-
-
-class _Goals(Mapping[int, Goal]):
-    """Goals parsed from raw documents when asked for (a refused parse is a refused undo)."""
-
-    def __init__(self, raw: Mapping[int, Any]) -> None:
-        self.raw = raw
-        self.parsed: dict[int, Goal] = {}
-
-    def __getitem__(self, goal_id: int) -> Goal:
-        if goal_id not in self.parsed:
-            try:
-                self.parsed[goal_id] = Goal.from_doc(goal_id, self.raw[goal_id])
-            except (KeyError, TypeError, ValueError, AttributeError):
-                raise UndoRefused(f"goal {goal_id} would be damaged") from None
-        return self.parsed[goal_id]
-
-    def __contains__(self, goal_id: object) -> bool:
-        return goal_id in self.raw
-
-    def __iter__(self):  # type: ignore[no-untyped-def]
-        return iter(self.raw)
-
-    def __len__(self) -> int:
-        return len(self.raw)

@@ -106,10 +106,20 @@ class _Recording:
 
     def __init__(self) -> None:
         self.befores: dict[tuple[str, str], Any] = {}
+        self._depth = 0
 
     def _record(self, table: str, befores: dict[str, Any]) -> None:
         for key, doc in befores.items():
             self.befores.setdefault((table, key), doc)
+
+    @contextlib.contextmanager
+    def _joined(self) -> Iterator[None]:
+        """A transaction inside another: it joins the outer one (commits with it)."""
+        self._depth += 1
+        try:
+            yield
+        finally:
+            self._depth -= 1
 
 
 class MemoryStorage(_Recording, _TinyMemoryStorage):
@@ -123,7 +133,6 @@ class MemoryStorage(_Recording, _TinyMemoryStorage):
     def __init__(self) -> None:
         _Recording.__init__(self)
         _TinyMemoryStorage.__init__(self)
-        self._depth = 0
 
     def note_changes(self, table: str, keys: set[str], befores: dict[str, Any]) -> None:
         self._record(table, befores)
@@ -131,11 +140,8 @@ class MemoryStorage(_Recording, _TinyMemoryStorage):
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
         if self._depth:
-            self._depth += 1
-            try:
+            with self._joined():
                 yield
-            finally:
-                self._depth -= 1
             return
         snapshot = orjson.loads(orjson.dumps(self.memory)) if self.memory is not None else None
         self._depth, self.befores = 1, {}
