@@ -153,11 +153,13 @@ def locked(path: str, timeout: float) -> Iterator[None]:
         if isinstance(taken, tuple):
             break
         if time.monotonic() > deadline:
-            raise LockTimeout(
+            error = LockTimeout(
                 f"{taken or 'another microgoals process'} has held {path} for "
                 f"{timeout:g} s; wait for it to finish, or end that process if it is "
                 f"stuck. Do not delete {lock}: that lets two writers in"
             )
+            error.holder = taken or error.holder
+            raise error
         time.sleep(0.005)
     fd, folder_fd = taken
     try:
