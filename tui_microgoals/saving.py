@@ -5,6 +5,11 @@ threads), but waits only a moment for the writers' lock. Held longer (another pr
 stopped inside its write, say), the wait moves to a thread worker, which touches nothing but
 the lock; once the lock is free, the change runs again on the event loop. What waits is kept
 in order: a change made meanwhile is saved after it. The screen says who holds the lock.
+
+Every write the app makes goes through ``Saver.save`` (a screen's ``_apply``): a store call
+made directly would fail at once while the lock is held, after ``TRY_SECONDS``. A change
+that waited is run again whole, so each is one store call (one transaction), or harmless
+to repeat.
 """
 
 from __future__ import annotations
@@ -14,16 +19,24 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from textual.app import App
+from textual.screen import Screen
 
 from tui_microgoals.core.errors import LockTimeout, MicrogoalsError
 from tui_microgoals.core.store import Store
 
 #: How long a change waits for the lock on the event loop before waiting in a thread.
 TRY_SECONDS = 0.05
+#: The group of the thread worker that waits for the lock (tests wait on it).
+WAIT_GROUP = "lock-wait"
 
 
 def waiting_line(holder: str) -> str:
     return f"Waiting for {holder} to finish: the change is saved then"
+
+
+def nothing(_result: object) -> None:
+    """Nothing more to do once saved (what was changed already shows), or refused (a
+    break's end: the break runs from memory until the app closes)."""
 
 
 @dataclass
@@ -37,18 +50,18 @@ class _Change:
 @dataclass
 class Saver:
     store: Store
+    #: The app whose workers wait and whose notifications say so (set by ``MicroGoalsApp``).
+    app: App[Any] | None = None
     queue: list[_Change] = field(default_factory=list)
+    #: A thread waits for the lock: nothing runs until it is back.
+    waiting: bool = False
+    _running: bool = field(default=False, repr=False)
 
     def __post_init__(self) -> None:
         self.store.storage.lock_timeout = TRY_SECONDS
 
-    @property
-    def waits(self) -> bool:
-        return bool(self.queue)
-
     def save(
         self,
-        app: App[Any],
         run: Callable[[], Any],
         done: Callable[[Any], object],
         failed: Callable[[MicrogoalsError], object],
@@ -56,41 +69,82 @@ class Saver:
     ) -> None:
         """Run ``run`` now, or after what already waits; then ``done(result)``, or
         ``failed(error)`` (a refusal, or the lock still held after the usual timeout).
-        ``waiting(line)`` says who holds the lock (by default, a notification)."""
+        ``waiting(line)`` says who holds the lock (by default, a notification). A change
+        saved from ``done`` runs after it, in order."""
         self.queue.append(_Change(run, done, failed, waiting))
-        if len(self.queue) == 1:
-            self._run(app)
+        if not self._running and not self.waiting:
+            self._run()
 
-    def _run(self, app: App[Any]) -> None:
-        while self.queue:
-            change = self.queue[0]
-            try:
-                result = change.run()
-            except LockTimeout as error:
-                line = waiting_line(error.holder)
-                if change.waiting is not None:
-                    change.waiting(line)
-                else:
-                    app.notify(line, severity="warning", markup=False)
-                app.run_worker(lambda: self._wait(app), thread=True, group="lock-wait")
+    def apply(
+        self,
+        screen: Screen[Any],
+        run: Callable[[], Any],
+        redraw: Callable[[], object],
+        then: Callable[[Any], object] | None,
+        failed: Callable[[MicrogoalsError], object],
+    ) -> None:
+        """A screen's change: once saved, ``redraw()`` then ``then(result)``, unless the
+        screen closed meanwhile (the screen below redraws itself when it shows again)."""
+
+        def done(result: Any) -> None:
+            if not screen.is_attached:
                 return
-            except MicrogoalsError as error:
-                self.queue.pop(0)
-                change.failed(error)
-                continue
-            self.queue.pop(0)
-            change.done(result)
+            redraw()
+            if then is not None:
+                then(result)
 
-    def _wait(self, app: App[Any]) -> None:
+        self.save(run, done, failed)
+
+    def _run(self) -> None:
+        """The changes in order, each run once to its end: a change is run again only
+        after a ``LockTimeout``, which the storage raises before it changes anything."""
+        assert self.app is not None, "MicroGoalsApp sets the saver's app"
+        self._running = True
+        try:
+            while self.queue and not self.waiting:
+                change = self.queue[0]
+                try:
+                    result = change.run()
+                except LockTimeout as error:
+                    self._wait_in_thread(change, error.holder)
+                    return
+                except MicrogoalsError as error:
+                    self.queue.pop(0)
+                    change.failed(error)
+                    continue
+                self.queue.pop(0)
+                change.done(result)
+        finally:
+            self._running = False
+
+    def _wait_in_thread(self, change: _Change, holder: str) -> None:
+        assert self.app is not None
+        self.waiting = True
+        line = waiting_line(holder)
+        if change.waiting is not None:
+            change.waiting(line)
+        else:
+            self.app.notify(line, severity="warning", markup=False)
+        self.app.run_worker(self._wait, thread=True, group=WAIT_GROUP, description="lock")
+
+    def _wait(self) -> None:
         """In a thread: wait for the lock, then go on with the queue on the event loop."""
+        assert self.app is not None
         try:
             self.store.storage.wait_for_lock()
         except MicrogoalsError as error:
-            app.call_from_thread(self._give_up, error)
+            self.app.call_from_thread(self._give_up, error)
             return
-        app.call_from_thread(self._run, app)
+        self.app.call_from_thread(self._resume)
+
+    def _resume(self) -> None:
+        self.waiting = False
+        self._run()
 
     def _give_up(self, error: MicrogoalsError) -> None:
+        """The lock still held after the usual timeout: every waiting change is refused
+        (each says so: a dialog keeps its text)."""
+        self.waiting = False
         waited, self.queue = self.queue, []
         for change in waited:
             change.failed(error)

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from contextlib import suppress
 from dataclasses import dataclass, field
+from functools import partial
 
 from pendulum import DateTime
 
 from tui_microgoals.core.clock import Clock
 from tui_microgoals.core.errors import MicrogoalsError
 from tui_microgoals.core.store import Store
-from tui_microgoals.saving import Saver
+from tui_microgoals.saving import Saver, nothing
 
 
 @dataclass
@@ -44,5 +44,4 @@ class Session:
             return
         self._break_until = until
         # Not kept (a full disk, say): the break still runs until the app closes.
-        with suppress(MicrogoalsError):
-            self.store.set_break_until(until)
+        self.saver.save(partial(self.store.set_break_until, until), nothing, nothing)

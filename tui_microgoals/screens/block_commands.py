@@ -64,15 +64,8 @@ class BlockCommands(OneDialogAtATime, Screen):
         error (or ``failed(error)``), never a traceback. While another process holds the
         lock, the change waits off the event loop and is saved when it is free (``Saver``)."""
 
-        def done(result: T) -> None:
-            if not self.is_attached:  # closed meanwhile: the screen below redraws itself
-                return
-            self.refresh_state()
-            if then is not None:
-                then(result)
-
         run = partial(change, *args, **kwargs)
-        self.session.saver.save(self.app, run, done, failed or self.show_error)
+        self.session.saver.apply(self, run, self.refresh_state, then, failed or self.show_error)
 
     def check_block_action(self, action: str) -> bool | None:
         """Block keys show in the footer only while a block runs; no key acts while a dialog

@@ -242,7 +242,7 @@ class GoalFormScreen(AnswerOnce, ModalScreen[int | None]):
         if self._saving:
             return
         self._saving = True
-        self.saver.save(self.app, partial(self.save, draft), self._saved, self._refused, self._say)
+        self.saver.save(partial(self.save, draft), self._saved, self._refused, self._say)
 
     def _say(self, line: str) -> None:
         """Said in the dialog, which stays open with what was typed until it is saved."""
