@@ -82,6 +82,7 @@ class Saver:
         redraw: Callable[[], object],
         then: Callable[[Any], object] | None,
         failed: Callable[[MicrogoalsError], object],
+        waiting: Callable[[str], object] | None = None,
     ) -> None:
         """A screen's change: once saved, ``redraw()`` then ``then(result)``, unless the
         screen closed meanwhile (the screen below redraws itself when it shows again)."""
@@ -93,7 +94,7 @@ class Saver:
             if then is not None:
                 then(result)
 
-        self.save(run, done, failed)
+        self.save(run, done, failed, waiting)
 
     def _run(self) -> None:
         """The changes in order, each run once to its end: a change is run again only

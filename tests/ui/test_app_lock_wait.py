@@ -11,14 +11,23 @@ from __future__ import annotations
 import os
 import time
 from contextlib import AbstractContextManager
+from pathlib import Path
 
+import pytest
 from textual.widgets import Input
-from ui_helpers import make_app, screen_text, small_plan
+from ui_helpers import make_app, screen_text, small_plan, tick
 
 from tui_microgoals.core import journal
+from tui_microgoals.core.demo import build_demo
 from tui_microgoals.core.store import Store
+from tui_microgoals.screens.break_offer import BreakOfferScreen
+from tui_microgoals.screens.capacity import CapacityScreen
+from tui_microgoals.screens.day_note import DayNoteScreen
 from tui_microgoals.screens.goal_form import GoalFormScreen
 from tui_microgoals.screens.main import MainScreen
+from tui_microgoals.screens.review import ReviewScreen
+from tui_microgoals.screens.reward import RewardScreen
+from tui_microgoals.screens.suggest import SuggestScreen
 from tui_microgoals.widgets.goal_tree import GoalTree
 
 HOLDER = f"microgoals process {os.getpid()} ("  # the lock is held from this process
@@ -166,3 +175,259 @@ async def test_the_app_starts_at_once_while_the_lock_is_held(tmp_path, clock, mo
     finally:
         release(held)
     assert app._exception is None
+
+
+# -- every write path of the app waits for the lock, then saves ---------------------------
+# Each test: another writer holds the lock while the user makes the change; nothing is
+# written meanwhile and the screen says who holds it; once the lock is released the change
+# lands. (Before, with the app's 0.05 s try, each of these failed at once or was dropped.)
+
+
+def record(app) -> list[str]:  # noqa: ANN001
+    """The app's notifications from now on, as text (kept: toasts expire on the real clock)."""
+    notes: list[str] = []
+    original = app.notify
+
+    def notify(message, **kw):  # noqa: ANN001, ANN003, ANN202
+        notes.append(str(message))
+        return original(message, **kw)
+
+    app.notify = notify
+    return notes
+
+
+def waited(notes: list[str]) -> bool:
+    return any(n.startswith("Waiting for") and HOLDER in n for n in notes)
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):  # noqa: ANN001, ANN201
+    monkeypatch.setattr(journal, "LOCK_TIMEOUT_SECONDS", 60.0)  # never reached here
+    return tmp_path / "db.json"
+
+
+async def test_the_review_day_note_waits_and_is_saved(db, clock):
+    store = Store.open(db, clock)
+    small_plan(store)
+    app = make_app(store, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        notes = record(app)
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, DayNoteScreen)
+        held = hold(db)
+        try:
+            await pilot.press(*"Slow day", "ctrl+s")
+            await pilot.pause()
+            assert waited(notes), notes
+            assert Store.open(db, clock).day(clock.today()).note == ""
+        finally:
+            release(held)
+        await lock_waits_done(app)
+        await pilot.pause()
+        assert "Note saved" in notes
+        assert "Slow day" in screen_text(app)
+    assert Store.open(db, clock).day(clock.today()).note == "Slow day"
+
+
+async def test_the_review_dismissal_and_reward_wait_and_are_saved(db, clock):
+    store = Store.open(db, clock)
+    build_demo(store)
+    app = make_app(store, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        notes = record(app)
+        await pilot.press("r")
+        await pilot.pause()
+        dismissed = store.review().suggestions[0]
+        held = hold(db)
+        try:
+            await pilot.press("x")
+            await pilot.pause()
+            await pilot.press("g")
+            await pilot.pause()
+            assert isinstance(app.screen, RewardScreen)  # keys still work while it waits
+            await pilot.press("shift+tab", "backspace", "3", "tab", *"a walk", "enter")
+            await pilot.pause()
+            assert waited(notes), notes
+        finally:
+            release(held)
+        await lock_waits_done(app)
+        await pilot.pause()
+        assert any(n.startswith("Dismissed for a week") for n in notes), notes
+        assert "After every 3 micro-goals: a walk" in notes
+    fresh = Store.open(db, clock)
+    assert dismissed.id not in [s.id for s in fresh.review().suggestions]
+    assert (fresh.settings()["reward_every"], fresh.settings()["reward"]) == (3, "a walk")
+
+
+async def test_accepting_the_suggested_plan_waits_and_is_saved(db, clock):
+    store = Store.open(db, clock)
+    launch = store.add_goal("Launch the newsletter")
+    steps = [store.add_goal(t, parent=launch.id, minutes=10).id for t in ("One", "Two")]
+    store.claim_morning_nudge()  # only P offers it
+    app = make_app(store, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        notes = record(app)
+        held = hold(db)
+        try:
+            await pilot.press("P")  # the suggestion is read without the lock
+            await pilot.pause()
+            assert isinstance(app.screen, SuggestScreen), notes
+            await pilot.press("enter")
+            await pilot.pause()
+            assert waited(notes), notes
+            assert isinstance(app.screen, MainScreen)
+            assert Store.open(db, clock).today() == []
+        finally:
+            release(held)
+        await lock_waits_done(app)
+        await pilot.pause()
+        assert "Planned 2 more item(s) for today" in notes
+    assert [i.goal.id for i in Store.open(db, clock).today()] == steps
+
+
+async def test_the_capacity_waits_and_is_saved(db, clock):
+    store = Store.open(db, clock)
+    small_plan(store)
+    app = make_app(store, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        notes = record(app)
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, CapacityScreen)
+        held = hold(db)
+        try:
+            await pilot.press(*["backspace"] * 3, "9", "0", "enter")
+            await pilot.pause()
+            assert waited(notes), notes
+            assert Store.open(db, clock).settings()["capacity"] == 120
+        finally:
+            release(held)
+        await lock_waits_done(app)
+        await pilot.pause()
+        assert "Capacity set to 90 min a day" in notes
+    assert Store.open(db, clock).settings()["capacity"] == 90
+
+
+async def test_the_morning_offer_waits_for_the_lock_then_is_offered_once(db, clock):
+    store = Store.open(db, clock)
+    launch = store.add_goal("Launch the newsletter")
+    store.add_goal("One", parent=launch.id, minutes=10)
+    held = hold(db)
+    try:
+        app = make_app(store, clock)
+        notes = record(app)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, MainScreen)  # painted, not waiting for the lock
+            assert "Launch the newsletter" in screen_text(app)
+            # The offer's worker has read the suggestion and asked to claim it (no dialog yet).
+            await app.workers.wait_for_complete([w for w in app.workers if w.group == "dialog"])
+            assert app.session.saver.waiting  # the claim of the offer waits
+            assert notes == []  # no error (the suggestion is read without the lock), no toast
+            release(held)
+            held = None
+            await lock_waits_done(app)
+            await pilot.pause()
+            assert isinstance(app.screen, SuggestScreen)
+            assert "Nothing planned yet today" in screen_text(app)
+            await pilot.press("escape")
+            await pilot.pause()
+    finally:
+        if held is not None:
+            release(held)
+    assert Store.open(db, clock).claim_morning_nudge() is False  # claimed: not offered again
+
+
+async def test_taking_a_break_waits_and_the_break_is_kept(db, clock):
+    store = Store.open(db, clock)
+    small_plan(store)
+    app = make_app(store, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        notes = record(app)
+        await pilot.press("s")
+        clock.advance(minutes=20)
+        await tick(pilot)
+        await pilot.press("enter")  # done
+        await pilot.pause()
+        assert isinstance(app.screen, BreakOfferScreen)
+        ends = clock.now().add(minutes=5)
+        held = hold(db)
+        try:
+            await pilot.press("b")
+            await pilot.pause()
+            assert waited(notes), notes
+            assert "Break" in screen_text(app)  # the break runs from memory meanwhile
+            assert Store.open(db, clock).break_until() is None
+        finally:
+            release(held)
+        await lock_waits_done(app)
+        await pilot.pause()
+    assert Store.open(db, clock).break_until() == ends
+
+
+async def test_the_theme_waits_and_is_remembered(db, clock):
+    store = Store.open(db, clock)
+    small_plan(store)
+    app = make_app(store, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        notes = record(app)
+        await pilot.pause()
+        held = hold(db)
+        try:
+            app.theme = "nord"  # as the palette's theme picker does
+            await pilot.pause()
+            assert waited(notes), notes
+        finally:
+            release(held)
+        await lock_waits_done(app)
+    assert Store.open(db, clock).settings().get("theme") == "nord"
+
+
+async def test_quitting_while_the_lock_is_held_does_not_hang_and_loses_nothing(db, clock):
+    """The fold at quit is tidying only: tried a moment, then left (the journal is as
+    durable as the main file)."""
+    store = Store.open(db, clock)
+    store.add_goal("first")  # a new file: written whole
+    app = make_app(store, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        store.add_goal("second")  # one line in the journal
+        await pilot.pause()
+        held = hold(db)
+        main_file = db.read_bytes()
+        started = time.monotonic()
+        await pilot.press("q")
+    try:
+        assert time.monotonic() - started < 30  # the usual timeout here: 60 s
+        assert db.read_bytes() == main_file  # not folded
+        assert Path(f"{db}.journal").exists()
+    finally:
+        release(held)
+    assert [g.title for g in Store.open(db, clock).goals().values()] == ["first", "second"]
+
+
+async def test_quit_with_a_change_waiting_for_the_lock_warns_once(db, clock):
+    store = Store.open(db, clock)
+    plan = small_plan(store)
+    app = make_app(store, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        notes = record(app)
+        await pilot.pause()
+        held = hold(db)
+        try:
+            assert store.day(clock.today()).one_thing is None
+            await pilot.press("o")  # the first item as the One Thing: waits for the lock
+            await pilot.pause()
+            await pilot.press("q")
+            await pilot.pause()
+            assert "1 change(s) still wait for the lock: q again quits without them" in notes
+            assert app.is_running
+        finally:
+            release(held)
+        await lock_waits_done(app)
+        await pilot.pause()
+        assert app.session.saver.queue == []
+    assert Store.open(db, clock).day(clock.today()).one_thing == plan.first

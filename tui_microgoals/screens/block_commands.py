@@ -58,14 +58,17 @@ class BlockCommands(OneDialogAtATime, Screen):
         *args: Any,
         then: Callable[[T], object] | None = None,
         failed: Callable[[MicrogoalsError], object] | None = None,
+        waiting: Callable[[str], object] | None = None,
         **kwargs: Any,
     ) -> None:
         """Run one store change, redraw, then ``then(result)``; a refusal becomes a one-line
         error (or ``failed(error)``), never a traceback. While another process holds the
-        lock, the change waits off the event loop and is saved when it is free (``Saver``)."""
-
+        lock, the change waits off the event loop and is saved when it is free (``Saver``);
+        ``waiting(line)`` says so (by default, a notification)."""
         run = partial(change, *args, **kwargs)
-        self.session.saver.apply(self, run, self.refresh_state, then, failed or self.show_error)
+        self.session.saver.apply(
+            self, run, self.refresh_state, then, failed or self.show_error, waiting
+        )
 
     def check_block_action(self, action: str) -> bool | None:
         """Block keys show in the footer only while a block runs; no key acts while a dialog

@@ -24,6 +24,7 @@ from tui_microgoals.core.errors import MicrogoalsError
 from tui_microgoals.core.forecast import ForecastRow, SuggestedPlan
 from tui_microgoals.core.models import Day, Goal
 from tui_microgoals.core.planner import TodayItem
+from tui_microgoals.saving import nothing
 from tui_microgoals.screens.block_commands import BlockCommands
 from tui_microgoals.widgets.goal_tree import GoalTree
 
@@ -236,8 +237,11 @@ class PlanCommands(BlockCommands):
             if first and self.app.screen is self:  # (not over a dialog opened meanwhile)
                 self._offer_morning_plan(plan)
 
-        # Claimed through the saver: the lock held by another process, the offer waits.
-        self._apply(self.session.store.claim_morning_nudge, plan.date, then=claimed)
+        # Claimed through the saver: the lock held by another process, the offer waits,
+        # quietly (the user changed nothing).
+        self._apply(
+            self.session.store.claim_morning_nudge, plan.date, then=claimed, waiting=nothing
+        )
 
     @work(group="dialog")
     async def _offer_morning_plan(self, plan: SuggestedPlan) -> None:
