@@ -20,6 +20,7 @@ from ui_helpers import make_app, screen_text, small_plan, tick
 from tui_microgoals.core import journal
 from tui_microgoals.core.demo import build_demo
 from tui_microgoals.core.store import Store
+from tui_microgoals.saving import WAIT_GROUP
 from tui_microgoals.screens.break_offer import BreakOfferScreen
 from tui_microgoals.screens.capacity import CapacityScreen
 from tui_microgoals.screens.day_note import DayNoteScreen
@@ -44,10 +45,18 @@ def hold(path) -> AbstractContextManager[None]:  # noqa: ANN001
     return held
 
 
+async def workers_done(app, group: str) -> None:  # noqa: ANN001
+    """Until the app's workers of ``group`` are done (Textual waits for all of them when
+    given none)."""
+    workers = [w for w in app.workers if w.group == group]
+    if workers:
+        await app.workers.wait_for_complete(workers)
+
+
 async def lock_waits_done(app) -> None:  # noqa: ANN001
     """Until the thread that waits for the lock is done (the dialogs' workers wait for
     their dialog, so not those)."""
-    await app.workers.wait_for_complete([w for w in app.workers if w.group == "lock-wait"])
+    await workers_done(app, WAIT_GROUP)
 
 
 def release(held: AbstractContextManager[None]) -> None:
@@ -325,7 +334,7 @@ async def test_the_morning_offer_waits_for_the_lock_then_is_offered_once(db, clo
             assert isinstance(app.screen, MainScreen)  # painted, not waiting for the lock
             assert "Launch the newsletter" in screen_text(app)
             # The offer's worker has read the suggestion and asked to claim it (no dialog yet).
-            await app.workers.wait_for_complete([w for w in app.workers if w.group == "dialog"])
+            await workers_done(app, "dialog")
             assert app.session.saver.waiting  # the claim of the offer waits
             assert notes == []  # no error (the suggestion is read without the lock), no toast
             release(held)
