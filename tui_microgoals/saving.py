@@ -56,6 +56,7 @@ class Saver:
     #: A thread waits for the lock: nothing runs until it is back.
     waiting: bool = False
     _running: bool = field(default=False, repr=False)
+    _line: str = field(default="", repr=False)  # what says who holds the lock
 
     def __post_init__(self) -> None:
         self.store.storage.lock_timeout = TRY_SECONDS
@@ -71,8 +72,11 @@ class Saver:
         ``failed(error)`` (a refusal, or the lock still held after the usual timeout).
         ``waiting(line)`` says who holds the lock (by default, a notification). A change
         saved from ``done`` runs after it, in order."""
-        self.queue.append(_Change(run, done, failed, waiting))
-        if not self._running and not self.waiting:
+        change = _Change(run, done, failed, waiting)
+        self.queue.append(change)
+        if self.waiting:  # behind a change that waits: said too (a dialog stays open)
+            self._say(change, self._line)
+        elif not self._running:
             self._run()
 
     def apply(
@@ -121,12 +125,16 @@ class Saver:
     def _wait_in_thread(self, change: _Change, holder: str) -> None:
         assert self.app is not None
         self.waiting = True
-        line = waiting_line(holder)
+        self._line = waiting_line(holder)
+        self._say(change, self._line)
+        self.app.run_worker(self._wait, thread=True, group=WAIT_GROUP, description="lock")
+
+    def _say(self, change: _Change, line: str) -> None:
+        assert self.app is not None
         if change.waiting is not None:
             change.waiting(line)
         else:
             self.app.notify(line, severity="warning", markup=False)
-        self.app.run_worker(self._wait, thread=True, group=WAIT_GROUP, description="lock")
 
     def _wait(self) -> None:
         """In a thread: wait for the lock, then go on with the queue on the event loop."""

@@ -440,3 +440,31 @@ async def test_quit_with_a_change_waiting_for_the_lock_warns_once(db, clock):
         await pilot.pause()
         assert app.session.saver.queue == []
     assert Store.open(db, clock).day(clock.today()).one_thing == plan.first
+
+
+async def test_a_dialog_saved_behind_a_waiting_change_says_so_and_saves_after_it(db, clock):
+    """Found in tmux: ctrl+s in a form while another change already waited said nothing."""
+    store = Store.open(db, clock)
+    plan = small_plan(store)
+    app = make_app(store, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        held = hold(db)
+        try:
+            await pilot.press("o")  # waits for the lock
+            await pilot.pause()
+            await pilot.press("a")
+            await pilot.pause()
+            assert isinstance(app.screen, GoalFormScreen)
+            await pilot.press(*"Queued", "ctrl+s")
+            await pilot.pause()
+            line = str(app.screen.query_one("#form-error").render())
+            assert "Waiting for" in line and HOLDER in line, line
+        finally:
+            release(held)
+        await lock_waits_done(app)
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+    fresh = Store.open(db, clock)
+    assert fresh.day(clock.today()).one_thing == plan.first
+    assert [g.title for g in fresh.goals().values()].count("Queued") == 1
