@@ -67,17 +67,28 @@ class Saver:
         done: Callable[[Any], object],
         failed: Callable[[MicrogoalsError], object],
         waiting: Callable[[str], object] | None = None,
-    ) -> None:
+    ) -> object:
         """Run ``run`` now, or after what already waits; then ``done(result)``, or
         ``failed(error)`` (a refusal, or the lock still held after the usual timeout).
         ``waiting(line)`` says who holds the lock (by default, a notification). A change
-        saved from ``done`` runs after it, in order."""
+        saved from ``done`` runs after it, in order. Returns the change, for ``queued``
+        and ``withdraw``."""
         change = _Change(run, done, failed, waiting)
         self.queue.append(change)
         if self.waiting:  # behind a change that waits: said too (a dialog stays open)
             self._say(change, self._line)
         elif not self._running:
             self._run()
+        return change
+
+    def queued(self, change: object) -> bool:
+        """Whether ``change`` still waits to be saved."""
+        return any(c is change for c in self.queue)
+
+    def withdraw(self, change: object) -> None:
+        """Not saved after all (its dialog was cancelled while it waited): safe, as what
+        waits has changed nothing yet."""
+        self.queue = [c for c in self.queue if c is not change]
 
     def apply(
         self,

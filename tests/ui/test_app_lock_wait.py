@@ -468,3 +468,27 @@ async def test_a_dialog_saved_behind_a_waiting_change_says_so_and_saves_after_it
     fresh = Store.open(db, clock)
     assert fresh.day(clock.today()).one_thing == plan.first
     assert [g.title for g in fresh.goals().values()].count("Queued") == 1
+
+
+async def test_a_dialog_cancelled_while_its_save_waits_is_not_saved(db, clock):
+    store = Store.open(db, clock)
+    small_plan(store)
+    app = make_app(store, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("a")
+        await pilot.pause()
+        held = hold(db)
+        try:
+            await pilot.press(*"Changed my mind", "ctrl+s")
+            await pilot.pause()
+            assert app.session.saver.waiting
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.screen, MainScreen)
+            assert app.session.saver.queue == []
+        finally:
+            release(held)
+        await lock_waits_done(app)
+        await pilot.pause()
+        assert not app.session.saver.waiting
+    assert "Changed my mind" not in [g.title for g in Store.open(db, clock).goals().values()]

@@ -142,7 +142,8 @@ class GoalFormScreen(AnswerOnce, ModalScreen[int | None]):
         self.save = save
         #: Saves without freezing while another process holds the lock (None: at once).
         self.saver = saver
-        self._saving = False  # a save waits for the lock: another ctrl+s would save twice
+        #: The save that may wait for the lock: another ctrl+s meanwhile would save twice.
+        self._pending: object | None = None
         self.clock = clock
         self.known = known
         self.blink = blink
@@ -215,6 +216,9 @@ class GoalFormScreen(AnswerOnce, ModalScreen[int | None]):
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
+        """Cancelled while its save waits for the lock: not saved after all."""
+        if self.saver is not None and self._pending is not None:
+            self.saver.withdraw(self._pending)
         self.dismiss(None)
 
     def action_save(self) -> None:
@@ -239,21 +243,20 @@ class GoalFormScreen(AnswerOnce, ModalScreen[int | None]):
                 return
             self.dismiss(goal_id)
             return
-        if self._saving:
+        if self._pending is not None and self.saver.queued(self._pending):
             return
-        self._saving = True
-        self.saver.save(partial(self.save, draft), self._saved, self._refused, self._say)
+        self._pending = self.saver.save(
+            partial(self.save, draft), self._saved, self._refused, self._say
+        )
 
     def _say(self, line: str) -> None:
         """Said in the dialog, which stays open with what was typed until it is saved."""
         self.query_one("#form-error", Static).update(Content(line))
 
     def _saved(self, goal_id: int) -> None:
-        self._saving = False
         if self.is_attached and self.is_active:
             self.dismiss(goal_id)
 
     def _refused(self, error: MicrogoalsError) -> None:
-        self._saving = False
         if self.is_attached:
             self._say(f"Not saved: {error}")
