@@ -492,3 +492,30 @@ async def test_a_dialog_cancelled_while_its_save_waits_is_not_saved(db, clock):
         await pilot.pause()
         assert not app.session.saver.waiting
     assert "Changed my mind" not in [g.title for g in Store.open(db, clock).goals().values()]
+
+
+async def test_a_note_refused_after_the_timeout_is_said_back(tmp_path, clock, monkeypatch):
+    """The note's dialog has closed by then: the one line gives back what was typed."""
+    monkeypatch.setattr(journal, "LOCK_TIMEOUT_SECONDS", 0.3)
+    db = tmp_path / "db.json"
+    store = Store.open(db, clock)
+    small_plan(store)
+    app = make_app(store, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        notes = record(app)
+        await pilot.press("r")
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        held = hold(db)
+        try:
+            await pilot.press(*"Hard to keep", "ctrl+s")
+            await lock_waits_done(app)  # the worker gives up after 0.3 s
+            await pilot.pause()
+        finally:
+            release(held)
+        refused = [n for n in notes if "has held" in n]
+        assert len(refused) == 1, notes
+        assert HOLDER in refused[0] and "Do not delete" in refused[0]
+        assert refused[0].endswith("(the note was: Hard to keep)")
+    assert Store.open(db, clock).day(clock.today()).note == ""

@@ -293,12 +293,18 @@ class ReviewScreen(AnswerOnce, OneDialogAtATime, Screen[None]):
         change: Callable[..., T],
         *args: Any,
         then: Callable[[T], object] | None = None,
+        kept: str = "",
         **kwargs: Any,
     ) -> None:
         """One store change through the saver (see ``BlockCommands._apply``): redrawn, then
-        ``then(result)``; a refusal is one line."""
+        ``then(result)``; a refusal is one line, which ends with ``kept`` (what was typed:
+        a change that waited for the lock is refused after its dialog closed)."""
         run = partial(change, *args, **kwargs)
-        self.session.saver.apply(self, run, self.show_day, then, self.show_error)
+
+        def refused(error: MicrogoalsError) -> None:
+            self.show_error(f"{error}{kept}")
+
+        self.session.saver.apply(self, run, self.show_day, then, refused)
 
     # -- actions --------------------------------------------------------------------------
 
@@ -328,6 +334,7 @@ class ReviewScreen(AnswerOnce, OneDialogAtATime, Screen[None]):
             text,
             self.date,
             then=lambda _: self.app.notify("Note saved"),
+            kept=f" (the note was: {text})" if text else "",
         )
 
     @work(group="dialog")
@@ -373,7 +380,12 @@ class ReviewScreen(AnswerOnce, OneDialogAtATime, Screen[None]):
             self._apply(store.dismiss_suggestion, goal.id, "split")
 
         add = partial(store.add_steps, goal.id, pairs, today=planned)  # all of them, or none
-        self.session.saver.save(add, added, self.show_error)
+        typed = "; ".join(title for title, _minutes in pairs)
+
+        def refused(error: MicrogoalsError) -> None:
+            self.show_error(f"{error} (the steps were: {typed})")
+
+        self.session.saver.save(add, added, refused)
 
     def action_dismiss_suggestion(self) -> None:
         suggestion = self.suggestion
@@ -426,7 +438,8 @@ class ReviewScreen(AnswerOnce, OneDialogAtATime, Screen[None]):
             store.set_setting("reward_every", reward.every)
             store.set_setting("reward", reward.text)
 
-        self._apply(both, then=lambda _: self.app.notify(words, markup=False))
+        kept = f" (the reward was: {reward.text})" if reward.text else ""
+        self._apply(both, then=lambda _: self.app.notify(words, markup=False), kept=kept)
 
     def action_close(self) -> None:
         self.dismiss(None)
