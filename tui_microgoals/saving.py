@@ -20,6 +20,7 @@ from typing import Any
 
 from textual.app import App
 from textual.screen import Screen
+from textual.worker import get_current_worker
 
 from tui_microgoals.core.errors import LockTimeout, MicrogoalsError
 from tui_microgoals.core.store import Store
@@ -148,14 +149,19 @@ class Saver:
             self.app.notify(line, severity="warning", markup=False)
 
     def _wait(self) -> None:
-        """In a thread: wait for the lock, then go on with the queue on the event loop."""
+        """In a thread: wait for the lock, then go on with the queue on the event loop.
+        The app quitting cancels the worker, which ends the wait (the process would
+        otherwise stay, blank, until the lock is free or the wait times out)."""
         assert self.app is not None
+        worker = get_current_worker()
         try:
-            self.store.storage.wait_for_lock()
+            self.store.storage.wait_for_lock(lambda: worker.is_cancelled)
         except MicrogoalsError as error:
-            self.app.call_from_thread(self._give_up, error)
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._give_up, error)
             return
-        self.app.call_from_thread(self._resume)
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._resume)
 
     def _resume(self) -> None:
         self.waiting = False

@@ -9,6 +9,7 @@ lock is free, or refused with one line after the usual timeout, with what was ty
 from __future__ import annotations
 
 import os
+import threading
 import time
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -519,3 +520,33 @@ async def test_a_note_refused_after_the_timeout_is_said_back(tmp_path, clock, mo
         assert HOLDER in refused[0] and "Do not delete" in refused[0]
         assert refused[0].endswith("(the note was: Hard to keep)")
     assert Store.open(db, clock).day(clock.today()).note == ""
+
+
+async def test_quitting_ends_the_wait_for_the_lock(db, clock):
+    """q twice with a change waiting: the app goes, and so does the thread that waited (the
+    process stayed, blank, until the lock was free or the wait timed out)."""
+    store = Store.open(db, clock)
+    small_plan(store)
+    ended = threading.Event()
+    wait_for_lock = store.storage.wait_for_lock
+
+    def waits(cancelled=None):  # noqa: ANN001, ANN202
+        try:
+            wait_for_lock(cancelled)
+        finally:
+            ended.set()
+
+    store.storage.wait_for_lock = waits  # type: ignore[method-assign]
+    app = make_app(store, clock)
+    held = hold(db)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            await pilot.press("o")  # waits for the lock
+            await pilot.pause()
+            assert app.session.saver.waiting
+            await pilot.press("q", "q")  # warned, then quit without it
+        assert ended.wait(timeout=30)  # the usual timeout here: 60 s
+    finally:
+        release(held)
+    assert Store.open(db, clock).day(clock.today()).one_thing is None  # as the warning said

@@ -189,7 +189,7 @@ class MemoryStorage(_Recording, _TinyMemoryStorage):
     keep_last_read = False
     lock_timeout: float | None = None
 
-    def wait_for_lock(self) -> None:
+    def wait_for_lock(self, cancelled: Callable[[], bool] | None = None) -> None:
         """No lock in memory: see ``DurableStorage.wait_for_lock``."""
 
     def __init__(self) -> None:
@@ -409,10 +409,11 @@ class DurableStorage(_Recording, Storage):
             str(self.path), journal.LOCK_TIMEOUT_SECONDS if timeout is None else timeout
         )
 
-    def wait_for_lock(self) -> None:
-        """Return once no other writer holds the lock (LockTimeout after the usual time).
-        Touches nothing but the lock: safe in a thread while another reads the data."""
-        with journal.locked(str(self.path), journal.LOCK_TIMEOUT_SECONDS):
+    def wait_for_lock(self, cancelled: Callable[[], bool] | None = None) -> None:
+        """Return once no other writer holds the lock (LockTimeout after the usual time,
+        or once ``cancelled()``). Touches nothing but the lock: safe in a thread while
+        another reads the data."""
+        with journal.locked(str(self.path), journal.LOCK_TIMEOUT_SECONDS, cancelled):
             pass
 
     # -- loading ------------------------------------------------------------------------
