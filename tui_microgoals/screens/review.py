@@ -375,6 +375,8 @@ class ReviewScreen(AnswerOnce, OneDialogAtATime, Screen[None]):
 
         def added(_steps: object) -> None:
             self.app.notify(f"{len(steps)} steps added under {goal.title}", markup=False)
+            if self.is_attached:
+                self.show_day()
             # Acted on: it has done its job (saved after the steps, never without them,
             # even if the review closed while they waited for the lock).
             self._apply(store.dismiss_suggestion, goal.id, "split")
