@@ -59,7 +59,7 @@ class MicroGoalsApp(App[None]):
     async def action_quit(self) -> None:
         """Changes still waiting for another process's lock would be lost: the first ``q``
         says so, the next quits."""
-        waiting = len(self.session.saver.queue)
+        waiting = self.session.saver.users_waiting()
         if waiting and not self._quit_warned:
             self._quit_warned = True
             self.notify(

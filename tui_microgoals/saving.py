@@ -82,6 +82,11 @@ class Saver:
             self._run()
         return change
 
+    def users_waiting(self) -> int:
+        """How many of the changes that wait are the user's: not those saved quietly
+        (``waiting=nothing``: the morning offer's claim, which the app makes itself)."""
+        return sum(1 for c in self.queue if c.waiting is not nothing)
+
     def queued(self, change: object) -> bool:
         """Whether ``change`` still waits to be saved."""
         return any(c is change for c in self.queue)

@@ -181,7 +181,11 @@ async def test_the_app_starts_at_once_while_the_lock_is_held(tmp_path, clock, mo
             await pilot.pause()
             assert "Nothing planned yet" in screen_text(app)
             assert time.monotonic() - started < 15  # (it waited 30 s before)
-            await pilot.press("q")
+            await workers_done(app, "dialog")
+            assert app.session.saver.queue  # the morning offer's claim waits: not the user's
+            await pilot.press("q")  # so q quits at once
+            await pilot.pause()
+            assert not app.is_running
     finally:
         release(held)
     assert app._exception is None
