@@ -14,6 +14,7 @@ from textual.screen import Screen
 from tui_microgoals.core.clock import Clock
 from tui_microgoals.core.errors import MicrogoalsError
 from tui_microgoals.core.store import Store
+from tui_microgoals.saving import nothing
 from tui_microgoals.screens.main import MainScreen
 from tui_microgoals.session import Session
 
@@ -28,10 +29,13 @@ class MicroGoalsApp(App[None]):
 
     #: When the last dialog closed, on the clock of Textual's events (see ``AnswerOnce``).
     dialog_closed_at: float = float("-inf")
+    #: Told once that quitting drops the changes that wait for the lock (``action_quit``).
+    _quit_warned = False
 
     def __init__(self, store: Store, clock: Clock | None = None, *, blink: bool = True) -> None:
         super().__init__()
         self.session = Session(store, clock or store.clock, blink=blink)
+        self.session.saver.app = self  # its waits run in this app's workers
         # Damaged while open: show what was last read, refuse changes (MainScreen.tick says
         # so once), rather than fail on the next read.
         store.storage.keep_last_read = True
@@ -52,8 +56,24 @@ class MicroGoalsApp(App[None]):
         for line in self.session.store.storage.take_warnings():
             self.notify(line, severity="warning", timeout=10, markup=False)
 
+    async def action_quit(self) -> None:
+        """Changes still waiting for another process's lock would be lost: the first ``q``
+        says so, the next quits."""
+        waiting = self.session.saver.users_waiting()
+        if waiting and not self._quit_warned:
+            self._quit_warned = True
+            self.notify(
+                f"{waiting} change(s) still wait for the lock: q again quits without them",
+                severity="warning",
+                markup=False,
+            )
+            return
+        await super().action_quit()
+
     def on_unmount(self) -> None:
-        """Fold the journal, so that after a quit the main file alone holds everything."""
+        """Fold the journal, so that after a quit the main file alone holds everything.
+        Tidying only (the journal is as durable): with the lock held by another process,
+        tried a moment (the saver's ``TRY_SECONDS``) and left for a later fold."""
         with contextlib.suppress(MicrogoalsError):
             self.session.store.storage.fold()
 
@@ -73,10 +93,15 @@ class MicroGoalsApp(App[None]):
             return
         store = session.store
         try:
-            if store.settings().get("theme") != theme:
-                store.set_setting("theme", theme)
+            if store.settings().get("theme") == theme:
+                return
         except MicrogoalsError as error:
             self.notify(str(error), severity="error", markup=False)
+            return
+        session.saver.save(partial(store.set_setting, "theme", theme), nothing, self._refused)
+
+    def _refused(self, error: MicrogoalsError) -> None:
+        self.notify(str(error), severity="error", markup=False)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Textual's own commands, then the screen's: the same table its keys come from."""

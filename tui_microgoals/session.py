@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from contextlib import suppress
 from dataclasses import dataclass, field
+from functools import partial
 
 from pendulum import DateTime
 
 from tui_microgoals.core.clock import Clock
 from tui_microgoals.core.errors import MicrogoalsError
 from tui_microgoals.core.store import Store
+from tui_microgoals.saving import Saver, nothing
 
 
 @dataclass
@@ -21,8 +22,11 @@ class Session:
     #: Blocks whose end-of-block dialog was already shown (it is shown exactly once).
     asked: set[int] = field(default_factory=set)
     _break_until: DateTime | None = field(default=None, init=False, repr=False)
+    #: Saves changes without freezing the screen while another process holds the lock.
+    saver: Saver = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        self.saver = Saver(self.store)
         try:
             self._break_until = self.store.break_until()
         except MicrogoalsError:
@@ -40,5 +44,4 @@ class Session:
             return
         self._break_until = until
         # Not kept (a full disk, say): the break still runs until the app closes.
-        with suppress(MicrogoalsError):
-            self.store.set_break_until(until)
+        self.saver.save(partial(self.store.set_break_until, until), nothing, nothing)

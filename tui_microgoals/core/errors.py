@@ -43,6 +43,10 @@ class NewerSchema(StorageError):
 class LockTimeout(StorageError):
     """Another process held the database lock for too long."""
 
+    #: Who holds it, as its note names it ("microgoals process 4242 (microgoals add, since
+    #: ...)"), or "another microgoals process".
+    holder = "another microgoals process"
+
 
 class ReadOnlyDatabase(StorageError):
     """A change refused because the files cannot be read now (see ``READ_ONLY``)."""

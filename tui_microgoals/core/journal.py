@@ -139,10 +139,13 @@ def read_regular(path: str) -> bytes:
 
 
 @contextlib.contextmanager
-def locked(path: str, timeout: float) -> Iterator[None]:
+def locked(
+    path: str, timeout: float, cancelled: Callable[[], bool] | None = None
+) -> Iterator[None]:
     """Hold the writers' lock of the database at ``path`` (its real path): a ``flock`` on
     ``<db>.lock``, which names its holder while held, and one on the folder, which a
-    deleted lock file cannot release."""
+    deleted lock file cannot release. ``cancelled()`` true ends the wait early (as a
+    ``LockTimeout``): the app's waiting thread, when the app quits."""
     folder = os.path.dirname(path)
     if not os.path.isdir(folder):
         raise StorageError(f"the folder of the database does not exist: {folder}")
@@ -152,12 +155,14 @@ def locked(path: str, timeout: float) -> Iterator[None]:
         taken = _take_lock(lock, folder)
         if isinstance(taken, tuple):
             break
-        if time.monotonic() > deadline:
-            raise LockTimeout(
+        if time.monotonic() > deadline or (cancelled is not None and cancelled()):
+            error = LockTimeout(
                 f"{taken or 'another microgoals process'} has held {path} for "
                 f"{timeout:g} s; wait for it to finish, or end that process if it is "
                 f"stuck. Do not delete {lock}: that lets two writers in"
             )
+            error.holder = taken or error.holder
+            raise error
         time.sleep(0.005)
     fd, folder_fd = taken
     try:

@@ -119,6 +119,9 @@ class DurableStorage(Backups, _Recording, Storage):
         #: transaction is refused with ``ReadOnlyDatabase`` until the files read again.
         self.keep_last_read = False
         self.damage: StorageError | None = None
+        #: How long a change waits for another writer's lock (None: the usual
+        #: ``LOCK_TIMEOUT_SECONDS``); the app waits a moment only, then in a thread.
+        self.lock_timeout: float | None = None
         #: Bumped whenever data on disk replaces or changes what is in memory, or the memory
         #: is dropped; not by our own writes, so callers can keep derived caches across them.
         self.generation = 0
@@ -255,7 +258,17 @@ class DurableStorage(Backups, _Recording, Storage):
         self._bump(None)
 
     def _locked(self) -> contextlib.AbstractContextManager[None]:
-        return journal.locked(str(self.path), journal.LOCK_TIMEOUT_SECONDS)
+        timeout = self.lock_timeout
+        return journal.locked(
+            str(self.path), journal.LOCK_TIMEOUT_SECONDS if timeout is None else timeout
+        )
+
+    def wait_for_lock(self, cancelled: Callable[[], bool] | None = None) -> None:
+        """Return once no other writer holds the lock (LockTimeout after the usual time,
+        or once ``cancelled()``). Touches nothing but the lock: safe in a thread while
+        another reads the data."""
+        with journal.locked(str(self.path), journal.LOCK_TIMEOUT_SECONDS, cancelled):
+            pass
 
     # -- loading ------------------------------------------------------------------------
 

@@ -129,6 +129,10 @@ class MemoryStorage(_Recording, _TinyMemoryStorage):
     generation = 0
     damage: StorageError | None = None
     keep_last_read = False
+    lock_timeout: float | None = None
+
+    def wait_for_lock(self, cancelled: Callable[[], bool] | None = None) -> None:
+        """No lock in memory: see ``DurableStorage.wait_for_lock``."""
 
     def __init__(self) -> None:
         _Recording.__init__(self)

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+from collections.abc import Callable
+from functools import partial
+from typing import Any, TypeVar
 
 from pendulum import DateTime
 from textual import work
@@ -31,6 +34,7 @@ SHORT_BREAK, LONG_BREAK, LONG_BREAK_EVERY = 5, 15, 4
 #: a block finished after a few seconds earned none.
 BREAK_AFTER_SECONDS = 5 * 60
 BLOCK_ACTIONS = {"toggle_pause", "log_interruption", "extend_block", "abandon_block"}
+T = TypeVar("T")
 
 
 def earned_break(block: Block, now: DateTime) -> bool:
@@ -48,6 +52,24 @@ class BlockCommands(OneDialogAtATime, Screen):
     def show_error(self, error: MicrogoalsError | str) -> None:
         self.app.notify(str(error), severity="error", markup=False)
 
+    def _apply(
+        self,
+        change: Callable[..., T],
+        *args: Any,
+        then: Callable[[T], object] | None = None,
+        failed: Callable[[MicrogoalsError], object] | None = None,
+        waiting: Callable[[str], object] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """Run one store change, redraw, then ``then(result)``; a refusal becomes a one-line
+        error (or ``failed(error)``), never a traceback. While another process holds the
+        lock, the change waits off the event loop and is saved when it is free (``Saver``);
+        ``waiting(line)`` says so (by default, a notification)."""
+        run = partial(change, *args, **kwargs)
+        self.session.saver.apply(
+            self, run, self.refresh_state, then, failed or self.show_error, waiting
+        )
+
     def check_block_action(self, action: str) -> bool | None:
         """Block keys show in the footer only while a block runs; no key acts while a dialog
         opens (``one_dialog``)."""
@@ -58,12 +80,7 @@ class BlockCommands(OneDialogAtATime, Screen):
         return True
 
     def action_toggle_pause(self) -> None:
-        try:
-            self.session.store.toggle_pause()
-        except MicrogoalsError as error:
-            self.show_error(error)
-            return
-        self.refresh_state()  # the Focus pane shows the paused state
+        self._apply(self.session.store.toggle_pause)  # the Focus pane shows the paused state
 
     @work(group="dialog")
     async def action_log_interruption(self) -> None:
@@ -75,43 +92,36 @@ class BlockCommands(OneDialogAtATime, Screen):
         )
         if note is None:
             return
-        try:
-            block = self.session.store.interrupt(note)
-        except MicrogoalsError as error:
-            self.show_error(error)
-            return
-        self.app.notify(f"Interruption logged ({len(block.interruptions)} in this block)")
-        self.refresh_state()
+
+        def logged(block: Block) -> None:
+            self.app.notify(f"Interruption logged ({len(block.interruptions)} in this block)")
+
+        def refused(error: MicrogoalsError) -> None:  # the note typed is not lost
+            self.show_error(f"{error} (the note was: {note})" if note else error)
+
+        self._apply(self.session.store.interrupt, note, then=logged, failed=refused)
 
     def action_extend_block(self) -> None:
-        try:
-            block = self.session.store.extend(EXTEND_MINUTES)
-        except MicrogoalsError as error:
-            self.show_error(error)
-            return
-        self.session.asked.discard(block.id)
-        self.app.notify(f"{EXTEND_MINUTES} more minutes")
-        self.refresh_state()
+        def extended(block: Block) -> None:
+            self.session.asked.discard(block.id)
+            self.app.notify(f"{EXTEND_MINUTES} more minutes")
+
+        self._apply(self.session.store.extend, EXTEND_MINUTES, then=extended)
 
     def action_abandon_block(self) -> None:
-        try:
-            self.session.store.stop_block("abandoned")
-        except MicrogoalsError as error:
-            self.show_error(error)
-            return
-        self.app.notify("Block abandoned; the micro-goal stays open", severity="warning")
-        self.refresh_state()
+        def abandoned(_block: Block) -> None:
+            self.app.notify("Block abandoned; the micro-goal stays open", severity="warning")
+
+        self._apply(self.session.store.stop_block, "abandoned", then=abandoned)
 
     def finish_running_block(self) -> None:
         """``x`` during a block: finish it as done, celebrate, offer a break."""
-        try:
-            block = self.session.store.stop_block("done")
-        except MicrogoalsError as error:
-            self.show_error(error)
-            return
-        self.celebrate(block.goal)
-        self.refresh_state()
-        self.offer_break()
+
+        def finished(block: Block) -> None:
+            self.celebrate(block.goal)
+            self.offer_break()
+
+        self._apply(self.session.store.stop_block, "done", then=finished)
 
     # -- celebrating and breaks -----------------------------------------------------------
 
@@ -203,23 +213,32 @@ class BlockCommands(OneDialogAtATime, Screen):
             BlockEndScreen(title, path, minutes, blink=self.session.blink)
         )
         store = self.session.store
-        try:
-            if answer.choice == MORE:
-                store.extend(EXTEND_MINUTES)
-                self.session.asked.discard(block.id)
-                self.refresh_state()
-                return
-            outcome = "done" if answer.choice == DONE else "partial"
-            ended = store.stop_block(outcome, answer.reflection)
-        except MicrogoalsError as error:
+
+        def refused(error: MicrogoalsError) -> None:
             # Not kept (a full disk, say): say so, and ask again on the next tick.
             self.session.asked.discard(block.id)
-            self.show_error(f"The end of the block was not saved and will be asked again: {error}")
-            self.refresh_state()
+            kept = f" (the reflection was: {answer.reflection})" if answer.reflection else ""
+            self.show_error(
+                f"The end of the block was not saved and will be asked again: {error}{kept}"
+            )
+            if self.is_attached:
+                self.refresh_state()
+
+        if answer.choice == MORE:
+            self._apply(
+                store.extend,
+                EXTEND_MINUTES,
+                then=lambda _: self.session.asked.discard(block.id),
+                failed=refused,
+            )
             return
-        if outcome == "done":
-            self.celebrate(ended.goal)
-        else:
-            self.app.notify("Not done yet: it stays on today's list")
-        self.refresh_state()
-        self.offer_break()
+        outcome = "done" if answer.choice == DONE else "partial"
+
+        def ended(stopped: Block) -> None:
+            if outcome == "done":
+                self.celebrate(stopped.goal)
+            else:
+                self.app.notify("Not done yet: it stays on today's list")
+            self.offer_break()
+
+        self._apply(store.stop_block, outcome, answer.reflection, then=ended, failed=refused)

@@ -81,11 +81,9 @@ class FocusScreen(AnswerOnce, BlockCommands):
         if self.goal_id is None:
             self.show_error("nothing to start: highlight a micro-goal on the main screen first")
             return
-        try:
-            self.session.store.start_block(self.goal_id)
-        except MicrogoalsError as error:
-            self.show_error(error)
-            return
+        self._apply(self.session.store.start_block, self.goal_id, then=self._started)
+
+    def _started(self, _block: object) -> None:
         self.session.break_until = None
         self.refresh_state()
 

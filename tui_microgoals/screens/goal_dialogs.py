@@ -26,7 +26,13 @@ def add(session: Session, heading: str, parent: int | None, *, today: bool) -> G
 
     values = FormValues(parent="" if parent is None else str(parent))
     return GoalFormScreen(
-        heading, values, save, session.clock, session.store.goals, blink=session.blink
+        heading,
+        values,
+        save,
+        session.clock,
+        session.store.goals,
+        blink=session.blink,
+        saver=session.saver,
     )
 
 
@@ -69,4 +75,12 @@ def edit(
         return goal.id
 
     form = EstimateFirstForm if estimate_first else GoalFormScreen
-    return form(heading, values, save, session.clock, session.store.goals, blink=session.blink)
+    return form(
+        heading,
+        values,
+        save,
+        session.clock,
+        session.store.goals,
+        blink=session.blink,
+        saver=session.saver,
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Container
 from dataclasses import dataclass
+from functools import partial
 
 from pendulum import Date
 from textual import on
@@ -19,6 +20,7 @@ from tui_microgoals.core.errors import InputError, MicrogoalsError
 from tui_microgoals.core.recurrence import Recurrence
 from tui_microgoals.core.store import check_minutes
 from tui_microgoals.core.text import clean_title
+from tui_microgoals.saving import Saver
 from tui_microgoals.screens.answer_once import AnswerOnce
 from tui_microgoals.screens.dialog_keys import DialogKey, KeyLine, dialog_bindings
 
@@ -132,11 +134,16 @@ class GoalFormScreen(AnswerOnce, ModalScreen[int | None]):
         known: Callable[[], Container[int]] | None = None,
         *,
         blink: bool = True,
+        saver: Saver | None = None,
     ) -> None:
         super().__init__()
         self.heading = heading
         self.values = values
         self.save = save
+        #: Saves without freezing while another process holds the lock (None: at once).
+        self.saver = saver
+        #: The save that may wait for the lock: another ctrl+s meanwhile would save twice.
+        self._pending: object | None = None
         self.clock = clock
         self.known = known
         self.blink = blink
@@ -209,6 +216,9 @@ class GoalFormScreen(AnswerOnce, ModalScreen[int | None]):
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
+        """Cancelled while its save waits for the lock: not saved after all."""
+        if self.saver is not None and self._pending is not None:
+            self.saver.withdraw(self._pending)
         self.dismiss(None)
 
     def action_save(self) -> None:
@@ -225,9 +235,28 @@ class GoalFormScreen(AnswerOnce, ModalScreen[int | None]):
             notes=self.query_one(TextArea).text,
             **parsed,  # type: ignore[arg-type]
         )
-        try:
-            goal_id = self.save(draft)
-        except MicrogoalsError as error:
-            self.query_one("#form-error", Static).update(Content(f"Not saved: {error}"))
+        if self.saver is None:
+            try:
+                goal_id = self.save(draft)
+            except MicrogoalsError as error:
+                self._refused(error)
+                return
+            self.dismiss(goal_id)
             return
-        self.dismiss(goal_id)
+        if self._pending is not None and self.saver.queued(self._pending):
+            return
+        self._pending = self.saver.save(
+            partial(self.save, draft), self._saved, self._refused, self._say
+        )
+
+    def _say(self, line: str) -> None:
+        """Said in the dialog, which stays open with what was typed until it is saved."""
+        self.query_one("#form-error", Static).update(Content(line))
+
+    def _saved(self, goal_id: int) -> None:
+        if self.is_attached and self.is_active:
+            self.dismiss(goal_id)
+
+    def _refused(self, error: MicrogoalsError) -> None:
+        if self.is_attached:
+            self._say(f"Not saved: {error}")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable
-from typing import Any, TypeVar
 
 from pendulum import Date
 from textual import events, on, work
@@ -34,8 +33,6 @@ from tui_microgoals.widgets.goal_tree import GoalTree, filter_hits
 from tui_microgoals.widgets.key_footer import KeyFooter
 from tui_microgoals.widgets.status_line import StatusLine
 from tui_microgoals.widgets.today_list import DoneEntry, TodayList, TodayView
-
-T = TypeVar("T")
 
 #: From this many goals on, the data loaded at start is exempted from garbage collection.
 FREEZE_GOALS = 2000
@@ -336,16 +333,6 @@ class MainScreen(PlanCommands):
             self.show_error("nothing highlighted: pick a goal first")
         return goal
 
-    def _apply(self, change: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
-        """Run one store change; a refusal becomes a one-line error, never a traceback."""
-        try:
-            result = change(*args, **kwargs)
-        except MicrogoalsError as error:
-            self.show_error(error)
-            return None
-        self.refresh_state()
-        return result
-
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return self.check_block_action(action)
 
@@ -355,10 +342,11 @@ class MainScreen(PlanCommands):
         goal = self._need_goal()
         if goal is None:
             return
-        block = self._apply(self.store.start_block, goal.id)
-        if block is not None:
-            self.session.break_until = None
-            self._show_focus()
+        self._apply(self.store.start_block, goal.id, then=self._block_started)
+
+    def _block_started(self, _block: Block) -> None:
+        self.session.break_until = None
+        self._show_focus()
 
     def action_start_block_for(self) -> None:
         """``S``: ask how long, then start. Refusals are said before the dialog opens, which
@@ -377,9 +365,8 @@ class MainScreen(PlanCommands):
             return
 
         def start(minutes: int | None) -> None:
-            if minutes is not None and self._apply(self.store.start_block, goal.id, minutes):
-                self.session.break_until = None
-                self._show_focus()
+            if minutes is not None:
+                self._apply(self.store.start_block, goal.id, minutes, then=self._block_started)
 
         default = block_minutes_for(goal, self.snapshot.settings["block_minutes"])
         dialog = BlockLengthScreen(goal.title, default, blink=self.session.blink)
@@ -418,11 +405,13 @@ class MainScreen(PlanCommands):
         else:
             already = goal.status in (DONE, DROPPED)  # a dropped goal comes back too
         if already:
-            if self._apply(self.store.reopen, goal.id) is not None:
-                self.app.notify(f"Open again: {goal.title}", markup=False)
+            self._apply(
+                self.store.reopen,
+                goal.id,
+                then=lambda _: self.app.notify(f"Open again: {goal.title}", markup=False),
+            )
             return
-        if self._apply(self.store.mark_done, goal.id) is not None:
-            self.celebrate(goal.id)
+        self._apply(self.store.mark_done, goal.id, then=lambda _: self.celebrate(goal.id))
 
     def action_toggle_today(self) -> None:
         goal = self._need_goal()
@@ -431,11 +420,15 @@ class MainScreen(PlanCommands):
         assert self.snapshot is not None
         units = set(plan_units(self.snapshot.goals, goal.id))  # a goal with steps: its steps
         on_list = any(i.goal.id in units and not i.done for i in self.items)
+        said = f"{'Off' if on_list else 'On'} today's list: {goal.title}"
         if on_list:
-            if self._apply(self.store.unplan, goal.id) is not None:
-                self.app.notify(f"Off today's list: {goal.title}", markup=False)
-        elif self._apply(self.store.plan, [goal.id]) is not None:
-            self.app.notify(f"On today's list: {goal.title}", markup=False)
+            self._apply(
+                self.store.unplan, goal.id, then=lambda _: self.app.notify(said, markup=False)
+            )
+        else:
+            self._apply(
+                self.store.plan, [goal.id], then=lambda _: self.app.notify(said, markup=False)
+            )
 
     def action_set_one_thing(self) -> None:
         goal = self._need_goal()
@@ -655,10 +648,14 @@ class MainScreen(PlanCommands):
             ConfirmScreen("Drop or delete", message, [("drop", "Drop"), ("delete", "Delete")])
         )
         if choice == "drop":
-            dropped = self._apply(self.store.drop, goal.id)
-            if dropped is not None:
-                self.app.notify(f"Dropped {len(dropped)} goal(s)")
+            self._apply(
+                self.store.drop,
+                goal.id,
+                then=lambda dropped: self.app.notify(f"Dropped {len(dropped)} goal(s)"),
+            )
         elif choice == "delete":
-            gone = self._apply(self.store.delete, goal.id)
-            if gone is not None:
-                self.app.notify(f"Deleted {len(gone)} goal(s)")
+            self._apply(
+                self.store.delete,
+                goal.id,
+                then=lambda gone: self.app.notify(f"Deleted {len(gone)} goal(s)"),
+            )

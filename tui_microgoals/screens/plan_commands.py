@@ -24,6 +24,7 @@ from tui_microgoals.core.errors import MicrogoalsError
 from tui_microgoals.core.forecast import ForecastRow, SuggestedPlan
 from tui_microgoals.core.models import Day, Goal
 from tui_microgoals.core.planner import TodayItem
+from tui_microgoals.saving import nothing
 from tui_microgoals.screens.block_commands import BlockCommands
 from tui_microgoals.widgets.goal_tree import GoalTree
 
@@ -190,8 +191,13 @@ class PlanCommands(BlockCommands):
     # -- the suggested plan -------------------------------------------------------------
 
     def _suggest(self) -> SuggestedPlan | None:
+        """Read only, so without the writers' lock (``Store.suggest_plan`` takes it, and
+        another process holding it made the start and ``P`` fail)."""
+        store, today = self.session.store, self.session.clock.today()
         try:
-            return self.session.store.suggest_plan(self.session.clock.today())
+            return forecast.suggested_plan(
+                store.simulate(today), store.goals(), store.days().get(today)
+            )
         except MicrogoalsError as error:
             self.show_error(error)
             return None
@@ -204,13 +210,8 @@ class PlanCommands(BlockCommands):
         if ids is None:
             return
         new = [i for i in ids if i not in listed and not self.session.store.goals()[i].is_habit]
-        try:
-            self.session.store.accept_plan(plan, ids)
-        except MicrogoalsError as error:
-            self.show_error(error)
-            return
-        self.refresh_state()
-        self.app.notify(f"Planned {len(new)} more item(s) for today" if new else "Plan kept")
+        said = f"Planned {len(new)} more item(s) for today" if new else "Plan kept"
+        self._apply(self.session.store.accept_plan, plan, ids, then=lambda _: self.app.notify(said))
 
     @work(group="dialog")
     async def action_suggest_plan(self) -> None:
@@ -231,12 +232,19 @@ class PlanCommands(BlockCommands):
         plan = self._suggest()
         if plan is None or not any(not i.goal.is_habit for i in plan.items):
             return
-        try:
-            if not self.session.store.claim_morning_nudge(plan.date):
-                return
-        except MicrogoalsError as error:
-            self.show_error(error)
-            return
+
+        def claimed(first: bool) -> None:  # the first process to claim it offers it
+            if first and self.app.screen is self:  # (not over a dialog opened meanwhile)
+                self._offer_morning_plan(plan)
+
+        # Claimed through the saver: the lock held by another process, the offer waits,
+        # quietly (the user changed nothing).
+        self._apply(
+            self.session.store.claim_morning_nudge, plan.date, then=claimed, waiting=nothing
+        )
+
+    @work(group="dialog")
+    async def _offer_morning_plan(self, plan: SuggestedPlan) -> None:
         await self._offer(plan, "Nothing planned yet today. How about this?")
 
     # -- settings -----------------------------------------------------------------------
@@ -257,10 +265,5 @@ class PlanCommands(BlockCommands):
         )
         if value is None:
             return
-        try:
-            store.set_setting("capacity", value)
-        except MicrogoalsError as error:
-            self.show_error(error)
-            return
-        self.refresh_state()
-        self.app.notify(f"Capacity set to {value} min a day")
+        said = f"Capacity set to {value} min a day"
+        self._apply(store.set_setting, "capacity", value, then=lambda _: self.app.notify(said))

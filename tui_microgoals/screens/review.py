@@ -6,7 +6,10 @@ The screen reads the store and hands each widget what it draws; the widgets only
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import Any, TypeVar
 
 from pendulum import Date
 from textual import on, work
@@ -40,6 +43,8 @@ from tui_microgoals.widgets.not_done_list import NotDoneList
 from tui_microgoals.widgets.review_summary import ReviewSummary, SummaryView
 from tui_microgoals.widgets.suggestion_list import SuggestionList
 from tui_microgoals.widgets.week_table import WeekTable
+
+T = TypeVar("T")
 
 CHART_DAYS = 14
 WEEK_DAYS = 7
@@ -283,6 +288,24 @@ class ReviewScreen(AnswerOnce, OneDialogAtATime, Screen[None]):
     def show_error(self, error: MicrogoalsError | str) -> None:
         self.app.notify(str(error), severity="error", markup=False)
 
+    def _apply(
+        self,
+        change: Callable[..., T],
+        *args: Any,
+        then: Callable[[T], object] | None = None,
+        kept: str = "",
+        **kwargs: Any,
+    ) -> None:
+        """One store change through the saver (see ``BlockCommands._apply``): redrawn, then
+        ``then(result)``; a refusal is one line, which ends with ``kept`` (what was typed:
+        a change that waited for the lock is refused after its dialog closed)."""
+        run = partial(change, *args, **kwargs)
+
+        def refused(error: MicrogoalsError) -> None:
+            self.show_error(f"{error}{kept}")
+
+        self.session.saver.apply(self, run, self.show_day, then, refused)
+
     # -- actions --------------------------------------------------------------------------
 
     def action_day(self, delta: int) -> None:
@@ -306,13 +329,13 @@ class ReviewScreen(AnswerOnce, OneDialogAtATime, Screen[None]):
         )
         if text is None:
             return
-        try:
-            self.session.store.set_day_note(text, self.date)
-        except MicrogoalsError as error:
-            self.show_error(error)
-            return
-        self.app.notify("Note saved")
-        self.show_day()
+        self._apply(
+            self.session.store.set_day_note,
+            text,
+            self.date,
+            then=lambda _: self.app.notify("Note saved"),
+            kept=f" (the note was: {text})" if text else "",
+        )
 
     @work(group="dialog")
     async def action_act_on_suggestion(self) -> None:
@@ -337,12 +360,9 @@ class ReviewScreen(AnswerOnce, OneDialogAtATime, Screen[None]):
         saved = await self.app.push_screen_wait(form)
         if saved is None:
             return
-        try:  # acted on: it has done its job
-            store.dismiss_suggestion(suggestion.id, suggestion.kind)
-        except MicrogoalsError as error:
-            self.show_error(error)
         self.app.notify("Goal saved")
-        self.show_day()
+        # Acted on: it has done its job.
+        self._apply(store.dismiss_suggestion, suggestion.id, suggestion.kind)
 
     async def _split(self, goal: Goal) -> None:
         """Two steps or more under ``goal``, saved together (on today's list if it was)."""
@@ -351,28 +371,36 @@ class ReviewScreen(AnswerOnce, OneDialogAtATime, Screen[None]):
             return
         store = self.session.store
         planned = any(i.goal.id == goal.id and not i.done for i in store.today())
-        try:
-            pairs = [(step.title, step.minutes) for step in steps]
-            store.add_steps(goal.id, pairs, today=planned)  # all of them, or none
-            store.dismiss_suggestion(goal.id, "split")  # acted on: it has done its job
-        except MicrogoalsError as error:
-            self.show_error(error)
-        else:
+        pairs = [(step.title, step.minutes) for step in steps]
+
+        def added(_steps: object) -> None:
             self.app.notify(f"{len(steps)} steps added under {goal.title}", markup=False)
-        self.show_day()
+            if self.is_attached:
+                self.show_day()
+            # Acted on: it has done its job (saved after the steps, never without them,
+            # even if the review closed while they waited for the lock).
+            self._apply(store.dismiss_suggestion, goal.id, "split")
+
+        add = partial(store.add_steps, goal.id, pairs, today=planned)  # all of them, or none
+        typed = "; ".join(title for title, _minutes in pairs)
+
+        def refused(error: MicrogoalsError) -> None:
+            self.show_error(f"{error} (the steps were: {typed})")
+
+        self.session.saver.save(add, added, refused)
 
     def action_dismiss_suggestion(self) -> None:
         suggestion = self.suggestion
         if suggestion is None:
             self.show_error("no suggestion to dismiss")
             return
-        try:
-            self.session.store.dismiss_suggestion(suggestion.id, suggestion.kind)
-        except MicrogoalsError as error:
-            self.show_error(error)
-            return
-        self.app.notify(f"Dismissed for a week: {suggestion.title}", markup=False)
-        self.show_day()
+        said = f"Dismissed for a week: {suggestion.title}"
+        self._apply(
+            self.session.store.dismiss_suggestion,
+            suggestion.id,
+            suggestion.kind,
+            then=lambda _: self.app.notify(said, markup=False),
+        )
 
     def markdown(self) -> str:
         """The day (or the week) on screen, as Markdown."""
@@ -403,17 +431,17 @@ class ReviewScreen(AnswerOnce, OneDialogAtATime, Screen[None]):
         reward = await self.app.push_screen_wait(RewardScreen(current, blink=self.session.blink))
         if reward is None:
             return
-        try:
-            store.set_setting("reward_every", reward.every)
-            store.set_setting("reward", reward.text)
-        except MicrogoalsError as error:
-            self.show_error(error)
-            return
         if reward.text:
             words = f"After every {reward.every} micro-goals: {reward.text}"
         else:
             words = "No reward set"
-        self.app.notify(words, markup=False)
+
+        def both() -> None:  # run again whole after a wait: setting a value twice is harmless
+            store.set_setting("reward_every", reward.every)
+            store.set_setting("reward", reward.text)
+
+        kept = f" (the reward was: {reward.text})" if reward.text else ""
+        self._apply(both, then=lambda _: self.app.notify(words, markup=False), kept=kept)
 
     def action_close(self) -> None:
         self.dismiss(None)
