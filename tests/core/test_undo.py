@@ -10,8 +10,8 @@ import orjson
 import pytest
 from tinydb.table import Document
 
-from tui_microgoals.core import oplog
-from tui_microgoals.core.clock import FixedClock
+from tui_microgoals.core import fastpath, oplog
+from tui_microgoals.core.clock import Clock, FixedClock
 from tui_microgoals.core.errors import Conflict
 from tui_microgoals.core.oplog import OPS_TABLE
 from tui_microgoals.core.storage import SCHEMA_VERSION
@@ -249,3 +249,97 @@ def test_nothing_to_undo_or_redo(store: Store) -> None:
     store.add_goal("A")
     with pytest.raises(NothingToUndo, match="nothing to redo"):
         store.redo()
+
+
+# -- how far back --------------------------------------------------------------------------
+
+
+def entries_at(*days: int) -> list[oplog.Entry]:
+    """Log entries made ``days`` after the first (oldest first)."""
+    return [
+        oplog.Entry(i, {"id": str(i), "hlc": [day * oplog._DAY_MS, 0], "ops": []})
+        for i, day in enumerate(days, start=1)
+    ]
+
+
+def test_keep_is_the_newest_entries_or_the_last_90_days_whichever_is_more(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert (oplog.KEEP_ENTRIES, oplog.KEEP_DAYS) == (1000, 90)
+    monkeypatch.setattr(oplog, "KEEP_ENTRIES", 3)
+    few = entries_at(0, 1, 2)
+    assert oplog.keep(few) == few
+    # Most within 90 days of the newest: all of those, more than 3.
+    log = entries_at(0, 10, 200, 250, 260, 289, 290)
+    assert [e.seq for e in oplog.keep(log)] == [3, 4, 5, 6, 7]
+    # Few within 90 days: the newest 3 all the same.
+    log = entries_at(0, 10, 20, 30, 300)
+    assert [e.seq for e in oplog.keep(log)] == [3, 4, 5]
+
+
+def test_a_fold_keeps_what_undo_needs(
+    tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(oplog, "KEEP_ENTRIES", 4)
+    path = tmp_path / "db.json"
+    store = Store.open(path, clock)
+    for n in range(6):  # a year ago, a day apart
+        store.add_goal(f"old {n}")
+        clock.advance(days=1)
+    clock.advance(days=300)
+    for n in range(6):  # the last 90 days: all six kept, more than KEEP_ENTRIES
+        store.add_goal(f"new {n}")
+        clock.advance(days=14)
+    store.storage.fold()
+    fresh = Store.open(path, clock)
+    assert len(log_of(fresh)) == 6
+    assert [line.what for line in fresh.log()][-1] == "added 'new 0'"
+    for n in reversed(range(6)):
+        assert fresh.undo() == f"undid: added 'new {n}'"
+    with pytest.raises(NothingToUndo):
+        fresh.undo()
+    assert len(fresh.goals()) == 6  # the old ones stay; only their undo is gone
+    assert len(log_of(fresh)) == 12  # (each undo is an entry too)
+    clock.advance(days=200)  # days by the newest entry's clock: only this one's 90 days...
+    fresh.add_goal("much later")
+    fresh.storage.fold()
+    assert len(log_of(Store.open(path, clock))) == 4  # ...so the newest 4 entries are kept
+
+
+def test_the_clock_of_the_log_never_goes_backwards(tmp_path: Path, clock: FixedClock) -> None:
+    store = Store.open(tmp_path / "db.json", clock)
+    store.add_goal("A")
+    clock.advance(hours=-3)  # the wall clock jumps back
+    store.add_goal("B")
+    store.add_goal("C")
+    clock.advance(days=-400)
+    store.undo()
+    clock.advance(days=500)
+    store.redo()
+    clocks = [doc["hlc"] for _, doc in sorted(log_of(store).items(), key=lambda kv: int(kv[0]))]
+    assert len(clocks) == 5
+    assert all(a < b for a, b in zip(clocks, clocks[1:], strict=False)), clocks
+    assert clocks[1] == [clocks[0][0], 1] and clocks[3] == [clocks[0][0], 3]
+    assert oplog.next_hlc([5, 7], 3) == [5, 8]
+    assert oplog.next_hlc([5, 7], 6) == [6, 0]
+
+
+def test_undo_of_the_fast_add(
+    tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MICROGOALS_TZ", clock.tz)
+    path = tmp_path / "db.json"
+    store = Store.open(path, Clock())  # as the CLI: the real clock, the zone from the env
+    store.add_goal("Full path")
+    before = data(store)
+    goal = fastpath.add_goal(str(path), "Fast path", minutes=10)
+    assert goal is not None, "the fast path was not taken"
+    fresh = Store.open(path, clock)
+    assert fresh.log()[0].what == "added 'Fast path'" and fresh.log()[0].by == "cli add"
+    assert fresh.undo() == "undid: added 'Fast path'"
+    assert data(Store.open(path, clock)) == before
+    assert Store.open(path, clock).redo() == "redid: added 'Fast path'"
+    assert [g.title for g in Store.open(path, clock).goals().values()] == [
+        "Full path",
+        "Fast path",
+    ]
