@@ -343,3 +343,22 @@ def test_undo_of_the_fast_add(
         "Full path",
         "Fast path",
     ]
+
+
+# -- a change the user did not make does not block undo -------------------------------------
+
+
+def test_undo_reaches_past_a_break_that_ran_out(store: Store, clock: FixedClock) -> None:
+    """The app ends a break that ran out with a write the user cannot undo; undoing the
+    break then finds it already over (its field already holds what undo would put there).
+    That was refused ("the settings was changed since"), and so every older change could
+    no longer be undone."""
+    goal = store.add_goal("Bake").id
+    store.mark_done(goal)
+    store.set_break_until(clock.now().add(minutes=10))
+    clock.advance(minutes=11)
+    store.set_break_until(None)  # the break ran out (session.py)
+    assert store.undo() == "undid: took a break until 10:10"
+    assert store.break_until() is None
+    assert store.undo() == "undid: marked 'Bake' done"
+    assert store.goal(goal).status == "open"
