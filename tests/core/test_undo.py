@@ -362,3 +362,29 @@ def test_undo_reaches_past_a_break_that_ran_out(store: Store, clock: FixedClock)
     assert store.break_until() is None
     assert store.undo() == "undid: marked 'Bake' done"
     assert store.goal(goal).status == "open"
+
+
+def test_fast_adds_between_undos_keep_one_log(
+    tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fast add numbers its entry from the summary's hint: after an undo, a redo and a
+    fold (which trims the log) it still adds after the newest, and undo finds it first."""
+    monkeypatch.setenv("MICROGOALS_TZ", clock.tz)
+    monkeypatch.setattr(oplog, "KEEP_ENTRIES", 2)
+    path = tmp_path / "db.json"
+    Store.open(path, Clock()).add_goal("one")
+    assert fastpath.add_goal(str(path), "two") is not None
+    store = Store.open(path, Clock())
+    assert store.undo() == "undid: added 'two'"
+    store.add_goal("three")
+    store.storage.fold()
+    assert fastpath.add_goal(str(path), "four") is not None
+    fresh = Store.open(path, Clock())
+    assert [line.what for line in fresh.log()][:3] == [
+        "added 'four'",
+        "added 'three'",
+        "undid: added 'two'",
+    ]
+    assert fresh.undo() == "undid: added 'four'"
+    assert fresh.undo() == "undid: added 'three'"
+    assert sorted(g.title for g in fresh.goals().values()) == ["one"]
