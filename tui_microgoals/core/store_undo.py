@@ -234,7 +234,8 @@ def _check_gone(
     # one may not.
     for key, block in tables.get("blocks", {}).items():
         block = docs.get(("blocks", key), block)
-        if isinstance(block, dict) and block.get("goal") == goal_id and not block.get("ended_at"):
+        running = isinstance(block, dict) and block.get("ended_at") is None
+        if running and block.get("goal") == goal_id:
             raise UndoRefused(f"block {key} is running on it")
 
 
