@@ -12,8 +12,11 @@ database with that fault injected, and a fresh store opened on what is left must
 
 The operations: a commit (add, edit, a block), the first write of a new database, a fold
 of the journal, a fold that makes a backup, a migration of an older file, a restore, an
-import, and the fast ``add``; each writes the summary too. Run alone with
-``pytest tests/faults -q -s`` to see the count of points covered.
+import (a small one, and one of a few hundred goals: a large line), the fast ``add``, an
+undo (alone, and with a fold) and a redo; each writes the summary too. For the commits,
+the imports, the undo and the redo the operation log is checked as well: the change's entry
+is there exactly when its data is (an undo is all or nothing: the data and its entry).
+Run alone with ``pytest tests/faults -q -s`` to see the count of points covered.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from tinydb import TinyDB
 from tui_microgoals.core import fastpath, journal
 from tui_microgoals.core.clock import Clock, FixedClock
 from tui_microgoals.core.errors import MicrogoalsError
+from tui_microgoals.core.oplog import OPS_TABLE
 from tui_microgoals.core.store import Store
 
 START = pendulum.datetime(2026, 11, 22, 9, 0, tz="UTC")
@@ -76,6 +80,9 @@ class Operation:
     #: Whether the operation changes the data (a fold or a copy does not: what they must not
     #: do is lose or half-write anything).
     changes: bool = True
+    #: Whether the operation log is part of what is checked: the change's entry is there
+    #: exactly when its data is (each entry's random id aside).
+    log: bool = False
 
 
 def prepare_history(folder: Path) -> None:
@@ -130,6 +137,29 @@ def copy_to(folder: Path) -> None:
     Store.open(folder / DB, fixed_clock()).storage.copy_to(folder / "out" / "copy.json")
 
 
+def prepare_undone(folder: Path) -> None:
+    prepare_history(folder)
+    Store.open(folder / DB, fixed_clock()).undo()  # so there is something to redo
+
+
+def undo(folder: Path) -> None:
+    Store.open(folder / DB, fixed_clock()).undo()
+
+
+def redo(folder: Path) -> None:
+    Store.open(folder / DB, fixed_clock()).redo()
+
+
+def import_large(folder: Path) -> None:
+    """An import of a few hundred goals: one large journal line, and one large log entry."""
+    source = Store.memory(fixed_clock())
+    history(source)
+    for n in range(100):
+        parent = source.add_goal(f"project {n} " + "x" * 60, notes="n" * 200).id
+        source.add_steps(parent, [(f"step {n}.{i}", 15) for i in range(3)])
+    Store.open(folder / DB, fixed_clock()).import_(source.export())
+
+
 def fold_on_quit(folder: Path) -> None:
     Store.open(folder / DB, fixed_clock()).storage.fold()
 
@@ -145,16 +175,28 @@ OPERATIONS = [
         "add",
         prepare_history,
         lambda f: Store.open(f / DB, fixed_clock()).add_goal("new", parent=1, minutes=10),
+        log=True,
     ),
     Operation(
         "edit",
         prepare_history,
         lambda f: Store.open(f / DB, fixed_clock()).edit_goal(2, title="Intro, shorter"),
+        log=True,
     ),
     Operation(
         "start a block",
         prepare_history,
         lambda f: Store.open(f / DB, fixed_clock()).start_block(3),
+        log=True,
+    ),
+    Operation("undo", prepare_history, undo, log=True),
+    Operation("redo", prepare_undone, redo, log=True),
+    Operation(
+        "undo with a fold",
+        prepare_history,
+        undo,
+        limits=(("JOURNAL_MAX_ENTRIES", 1),),
+        log=True,
     ),
     Operation(
         "first write",
@@ -179,7 +221,8 @@ OPERATIONS = [
         lambda f: Store.open(f / DB, fixed_clock()).add_goal("after the migration"),
     ),
     Operation("restore", prepare_with_backup, restore_first_backup),
-    Operation("import", prepare_nothing, import_export),
+    Operation("import", prepare_nothing, import_export, log=True),
+    Operation("large import", prepare_nothing, import_large, log=True),
     Operation("fold on quit", prepare_history, fold_on_quit, changes=False),
     Operation("backup --to", prepare_for_copy, copy_to, changes=False),
     Operation(
@@ -195,13 +238,24 @@ OPERATIONS = [
 # -- one run -------------------------------------------------------------------------------
 
 
-def state(folder: Path, unstable: tuple[str, ...]) -> dict[str, Any]:
+def state(folder: Path, operation: Operation) -> dict[str, Any]:
     """What a fresh process reads: every table, less the fields that are not stable."""
-    return state_of(folder / DB, unstable)
+    return state_of(folder / DB, operation.unstable, log=operation.log)
 
 
-def state_of(path: Path, unstable: tuple[str, ...]) -> dict[str, Any]:
-    tables = Store.open(path, fixed_clock()).export()["tables"]
+def state_of(path: Path, unstable: tuple[str, ...], *, log: bool = False) -> dict[str, Any]:
+    store = Store.open(path, fixed_clock())
+    tables = store.export()["tables"]
+    # The device's id is made at random by a database's first write: two runs of a first
+    # write (an import, a migration) make two (it is checked to be the one the log uses).
+    device = tables.get("meta", {}).get("1", {}).pop("device", None)
+    if log:  # each entry less its id (random too)
+        entries = (store.storage.read() or {}).get(OPS_TABLE, {})
+        assert all(entry.get("device") == device for entry in entries.values())
+        tables[OPS_TABLE] = {
+            key: {name: value for name, value in entry.items() if name not in ("id", "device")}
+            for key, entry in entries.items()
+        }
     tables = {name: table for name, table in tables.items() if table}  # no table = empty one
     for table in tables.values():
         for doc in table.values():
@@ -260,7 +314,7 @@ def check_after_fault(
     before: dict[str, Any],
     after: dict[str, Any],
 ) -> None:
-    now = state(folder, operation.unstable)  # readable, and not refused
+    now = state(folder, operation)  # readable, and not refused
     if outcome.result == "ok":
         assert now == after, "an acknowledged change is missing"
     elif outcome.result.startswith("refused") and "not changed" in outcome.result:
@@ -275,9 +329,12 @@ def check_after_fault(
     next_id = store.add_goal("the next write").id
     assert store.goal(next_id).title == "the next write"
     assert leftovers(folder) == []
-    reread = state(folder, operation.unstable)
+    reread = state(folder, operation)
     assert reread["goals"][str(next_id)]["title"] == "the next write"
     del reread["goals"][str(next_id)]
+    for key, entry in list(reread.get(OPS_TABLE, {}).items()):
+        if entry.get("what") == "added 'the next write'":
+            del reread[OPS_TABLE][key]  # (its entry: the log goes on after it)
     kept = {k: v for k, v in reread.items() if v and k != "meta"}
     assert kept == {k: v for k, v in now.items() if k != "meta"}
 
@@ -302,7 +359,7 @@ def test_every_crash_and_error_point(
         return folder
 
     with limits(operation, monkeypatch):
-        before = state(fresh("before"), operation.unstable)
+        before = state(fresh("before"), operation)
         clean = fresh("dry-run")
         dry = run(operation, clean, None)
         assert dry.result == "ok", dry.result
@@ -310,7 +367,7 @@ def test_every_crash_and_error_point(
             # It took the fast path: the summary, never the main file.
             opened = [detail.split()[0] for call, detail in dry.points if call == "open"]
             assert "db.json.status" in opened and DB not in opened, opened
-        after = state(clean, operation.unstable)
+        after = state(clean, operation)
         assert (after != before) == operation.changes
         covered: dict[str, int] = {}
         failures: list[str] = []

@@ -318,7 +318,9 @@ def replay(ops: list[Op], tables: Tables) -> dict[tuple[str, str], Any]:
     checking that each field still holds what the operation expects to find.
 
     Raises ``UndoRefused`` when something was changed since (by a change that is not undone)
-    or an operation is malformed; nothing is changed then."""
+    or an operation is malformed; nothing is changed then. A field that already holds what
+    the operation puts there (a break that ran out, by a write no one undoes) is no change
+    since: nothing is lost by setting it."""
     import copy  # (not on the fast ``add``'s path)
 
     docs: dict[tuple[str, str], Any] = {}
@@ -334,7 +336,7 @@ def replay(ops: list[Op], tables: Tables) -> dict[tuple[str, str], Any]:
         doc = docs[table, key]
         field = op.get("f")
         if field is None:
-            if _local_less(table, doc) != op.get("b", ABSENT):
+            if not _expected(_local_less(table, doc), op):
                 raise UndoRefused(changed_since(table, key))
             after = op.get("a", ABSENT)
             if after is not ABSENT and doc is not ABSENT:
@@ -343,13 +345,20 @@ def replay(ops: list[Op], tables: Tables) -> dict[tuple[str, str], Any]:
             continue
         if not isinstance(field, str) or doc is ABSENT:
             raise UndoRefused(f"{_name(table, key)} is gone")
-        if doc.get(field, ABSENT) != op.get("b", ABSENT):
+        if not _expected(doc.get(field, ABSENT), op):
             raise UndoRefused(changed_since(table, key))
         if "a" in op:
             doc[field] = copy.deepcopy(op["a"])
         else:
             doc.pop(field, None)
     return docs
+
+
+def _expected(current: Any, op: Op) -> bool:
+    """Whether ``current`` is what ``op`` finds before it, or already what it leaves (a
+    None where it removes a field counts: the readers take a missing field as None)."""
+    after = op.get("a", ABSENT)
+    return current == op.get("b", ABSENT) or current == after or (current is None and "a" not in op)
 
 
 def _name(table: str, key: str) -> str:

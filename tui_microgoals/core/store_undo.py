@@ -231,9 +231,13 @@ def _check_gone(
             raise UndoRefused(f"goal {other_id} is under it now")
         if goal_id in (doc.get("after") or ()):
             raise UndoRefused(f"goal {other_id} waits for it now")
+    # A finished block may outlive its goal (``delete`` keeps them, as history); a running
+    # one may not.
     for key, block in tables.get("blocks", {}).items():
-        if docs.get(("blocks", key), block) is not ABSENT and block.get("goal") == goal_id:
-            raise UndoRefused(f"block {key} was spent on it")
+        block = docs.get(("blocks", key), block)
+        running = isinstance(block, dict) and block.get("ended_at") is None
+        if running and block.get("goal") == goal_id:
+            raise UndoRefused(f"block {key} is running on it")
 
 
 def _check_running(
