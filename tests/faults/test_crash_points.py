@@ -247,10 +247,12 @@ def state_of(path: Path, unstable: tuple[str, ...], *, log: bool = False) -> dic
     store = Store.open(path, fixed_clock())
     tables = store.export()["tables"]
     # The device's id is made at random by a database's first write: two runs of a first
-    # write (an import, a migration) make two (it is checked to be the one the log uses).
-    device = tables.get("meta", {}).get("1", {}).pop("device", None)
+    # write (an import, a migration) make two (it is checked to be the one the log uses;
+    # an export leaves it out).
+    data = store.storage.read() or {}
+    device = data.get("meta", {}).get("1", {}).get("device")
     if log:  # each entry less its id (random too)
-        entries = (store.storage.read() or {}).get(OPS_TABLE, {})
+        entries = data.get(OPS_TABLE, {})
         assert all(entry.get("device") == device for entry in entries.values())
         tables[OPS_TABLE] = {
             key: {name: value for name, value in entry.items() if name not in ("id", "device")}
