@@ -69,6 +69,8 @@ class StoreBase:
         self.actor = "microgoals"
         #: What the log's entry for the running transaction adds (``undoes``: an id).
         self._entry_extra: dict[str, Any] = {}
+        #: The newest log entry's number and clock, as of a storage generation.
+        self._log_head: tuple[int, int, Any] | None = None
         self._goals_cache: tuple[int, dict[int, Goal]] | None = None
         #: Changes to the goals cache by our own writes and parses (see ``snapshot``).
         self._goal_edits = 0
@@ -121,6 +123,10 @@ class StoreBase:
 
     def _log_change(self) -> None:
         """The operation log's entry for the running transaction: see ``store_undo``."""
+
+    def _newest_entry(self, tables: Mapping[str, Mapping[str, Any]]) -> tuple[int, Any]:
+        """The newest log entry's number and clock: see ``store_undo``."""
+        raise NotImplementedError
 
     def _table(self, name: str) -> TrackedTable:
         known = {

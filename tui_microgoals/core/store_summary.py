@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tui_microgoals.core import oplog, timer
+from tui_microgoals.core import timer
 from tui_microgoals.core.models import Block, Goal
-from tui_microgoals.core.oplog import OPS_TABLE
 from tui_microgoals.core.store_base import StoreBase
 
 
@@ -85,5 +84,5 @@ class SummaryMixin(StoreBase):
             "meta": data.get("meta", {}).get("1"),
             "top": max((p for p in positions.values() if type(p) is int), default=-1),
             "bound": bound,
-            "ops": oplog.newest(data.get(OPS_TABLE, {})),
+            "ops": self._newest_entry(data),
         }
