@@ -1,0 +1,38 @@
+"""Undo and redo (``u``, ``U`` / ``ctrl+r``), the same on the main screen and in focus mode.
+
+The store undoes the newest change to the database, whichever process made it, and says
+what it undid in words; the screen shows those words and redraws at once. Every undo and
+redo of the app goes through ``UndoCommands.undo_step``.
+"""
+
+from __future__ import annotations
+
+from tui_microgoals.core.errors import MicrogoalsError
+from tui_microgoals.core.store_undo import NothingToUndo
+from tui_microgoals.screens.block_commands import BlockCommands
+
+
+class UndoCommands(BlockCommands):
+    def action_undo(self) -> None:
+        self.undo_step(redo=False)
+
+    def action_redo(self) -> None:
+        self.undo_step(redo=True)
+
+    def undo_step(self, *, redo: bool) -> None:
+        """Undo (or redo) one change; say what it was, or in one line why not."""
+        store = self.session.store
+        try:
+            said = store.redo() if redo else store.undo()
+        except NothingToUndo as nothing:  # not a mistake: a plain note
+            self.app.notify(str(nothing), markup=False)
+            return
+        except MicrogoalsError as error:  # a refused undo: why, and nothing was changed
+            self.show_error(error)
+            return
+        # A break may have come or gone with it; a block ended at its end-of-block dialog
+        # may run again, and then its end is asked again when it comes.
+        self.session.reread_break()
+        self.session.asked.clear()
+        self.app.notify(said, markup=False)
+        self.refresh_state()
