@@ -367,3 +367,21 @@ async def test_u_after_a_break_ran_out_still_reaches_the_block_finished_before(s
         assert [t for t in toasts(app) if t[1] == "error"] == []
         assert store.goal(plan.first).status == "open"
         assert store.running_block() is not None
+
+
+async def test_u_takes_back_a_theme_picked_in_the_palette(store, clock):
+    app = make_app(store, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        first = app.theme
+        app.theme = "nord" if first != "nord" else "gruvbox"  # as the palette sets it
+        await pilot.pause()
+        picked = app.theme
+        assert store.settings()["theme"] == picked
+        await pilot.press("u")
+        await pilot.pause()
+        assert last_toast(app) == (f"undid: set theme to '{picked}'", "information")
+        assert app.theme == first
+        assert store.settings()["theme"] != picked
+        await pilot.press("U")
+        await pilot.pause()
+        assert app.theme == picked

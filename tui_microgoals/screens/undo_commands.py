@@ -2,7 +2,8 @@
 
 The store undoes the newest change to the database, whichever process made it, and says
 what it undid in words; the screen shows those words and redraws at once. Every undo and
-redo of the app goes through ``UndoCommands.undo_step``.
+redo of the app goes through ``UndoCommands.undo_step`` (the store's call), then
+``show_undone`` (what the screen does with its words).
 """
 
 from __future__ import annotations
@@ -30,9 +31,21 @@ class UndoCommands(BlockCommands):
         except MicrogoalsError as error:  # a refused undo: why, and nothing was changed
             self.show_error(error)
             return
+        self.show_undone(said)
+
+    def show_undone(self, said: str) -> None:
+        """After an undo or redo that was made: say what it was, and redraw."""
         # A break may have come or gone with it; a block ended at its end-of-block dialog
         # may run again, and then its end is asked again when it comes.
         self.session.reread_break()
         self.session.asked.clear()
+        self._follow_theme()
         self.app.notify(said, markup=False)
         self.refresh_state()
+
+    def _follow_theme(self) -> None:
+        """A theme picked in the palette is a setting: undone, the screen shows the old one.
+        (``watch_theme`` then finds the setting equal and writes nothing.)"""
+        theme = self.session.store.settings().get("theme")
+        if theme in self.app.available_themes and theme != self.app.theme:
+            self.app.theme = theme
