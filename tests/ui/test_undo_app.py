@@ -213,22 +213,22 @@ async def test_u_with_nothing_to_undo_says_so_plainly(store, clock):
 
 async def test_a_refused_undo_is_one_error_line_and_changes_nothing(store, clock):
     plan = small_plan(store)
-    # A break taken, then ended (the end is not the user's to undo): the break cannot be
-    # taken back any more. (The only refusal a user meets today: see the report.)
-    store.set_break_until(clock.now().add(minutes=5))
-    store.set_break_until(None)
+    # A step put under the newest goal by a write no one undoes: undoing the goal's
+    # addition would leave the step under a missing parent.
+    with store._tx("set up the test", undoable=False):
+        step = store.add_goal("Sketch three logos", parent=plan.later)
     before = store.export()
     app = make_app(store, clock)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("u")
         await pilot.pause()
-        text, severity = last_toast(app)
-        assert severity == "error"
-        assert text.startswith('cannot undo "took a break until 09:05"')
-        assert text.endswith("nothing was changed") and "\n" not in text
-        assert "Traceback" not in text
+        assert last_toast(app) == (
+            f"cannot undo \"added 'Design the logo'\": goal {step.id} is under it now; "
+            "nothing was changed",
+            "error",
+        )
         assert store.export() == before
-        assert store.goal(plan.first).status == "open"
+        assert isinstance(app.screen, MainScreen)
 
 
 # -- whichever process made the change ------------------------------------------------------
@@ -344,9 +344,9 @@ async def test_u_takes_back_a_break_and_the_focus_pane_drops_it(store, clock):
 
 
 @pytest.mark.xfail(
-    strict=True,
+    strict=False,
     reason="core: the break's end (not undoable) blocks the undo of the break, and with it "
-    "every undo before it (reported to the integrator)",
+    "every undo before it; fixed on main by c8d3151: drop this mark after the merge",
 )
 async def test_u_after_a_break_ran_out_still_reaches_the_block_finished_before(store, clock):
     plan = small_plan(store)
