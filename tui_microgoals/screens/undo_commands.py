@@ -2,8 +2,8 @@
 
 The store undoes the newest change to the database, whichever process made it, and says
 what it undid in words; the screen shows those words and redraws at once. Every undo and
-redo of the app goes through ``UndoCommands.undo_step`` (the store's call), then
-``show_undone`` (what the screen does with its words).
+redo of the app goes through ``UndoCommands.undo_step``: one store call (``run``), then
+``show_undone`` with its words, or ``not_undone`` with why not.
 """
 
 from __future__ import annotations
@@ -22,26 +22,34 @@ class UndoCommands(BlockCommands):
 
     def undo_step(self, *, redo: bool) -> None:
         """Undo (or redo) one change; say what it was, or in one line why not."""
-        store = self.session.store
+        session = self.session
+
+        def run() -> str:
+            said = session.store.redo() if redo else session.store.undo()
+            # A break may have come or gone with it; a block ended at its end-of-block
+            # dialog may run again, and then its end is asked again when it comes.
+            session.reread_break()
+            session.asked.clear()
+            return said
+
         try:
-            said = store.redo() if redo else store.undo()
-        except NothingToUndo as nothing:  # not a mistake: a plain note
-            self.app.notify(str(nothing), markup=False)
+            said = run()
+        except MicrogoalsError as error:
+            self.not_undone(error)
             return
-        except MicrogoalsError as error:  # a refused undo: why, and nothing was changed
-            self.show_error(error)
-            return
+        self.refresh_state()
         self.show_undone(said)
 
     def show_undone(self, said: str) -> None:
-        """After an undo or redo that was made: say what it was, and redraw."""
-        # A break may have come or gone with it; a block ended at its end-of-block dialog
-        # may run again, and then its end is asked again when it comes.
-        self.session.reread_break()
-        self.session.asked.clear()
+        """After an undo or redo that was made (and drawn): say what it was."""
         self._follow_theme()
         self.app.notify(said, markup=False)
-        self.refresh_state()
+
+    def not_undone(self, error: MicrogoalsError) -> None:
+        if isinstance(error, NothingToUndo):  # not a mistake: a plain note
+            self.app.notify(str(error), markup=False)
+        else:  # a refused undo: why, and nothing was changed
+            self.show_error(error)
 
     def _follow_theme(self) -> None:
         """A theme picked in the palette is a setting: undone, the screen shows the old one.
