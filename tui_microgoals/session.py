@@ -30,8 +30,7 @@ class Session:
 
     def reread_break(self) -> None:
         """After an undo or redo, which may have taken the break back (or given it)."""
-        with suppress(MicrogoalsError):
-            self._break_until = self.store.break_until()
+        self._break_until = self.store.break_until()
 
     @property
     def break_until(self) -> DateTime | None:

@@ -358,9 +358,12 @@ async def test_u_after_a_break_ran_out_still_reaches_the_block_finished_before(s
         await pilot.pause()
         await pilot.press("b")  # a 5-minute break
         await pilot.pause()
+        await tick(pilot)  # the screen sees the break on
         clock.advance(minutes=6)
         await tick(pilot)  # the break is over (the app writes its end)
-        assert app.session.break_until is None
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert store.break_until() is None
         for _ in range(2):  # the break (or nothing to see), then the block
             await pilot.press("u")
             await pilot.pause()
