@@ -39,6 +39,7 @@ class MicroGoalsApp(App[None]):
         # Damaged while open: show what was last read, refuse changes (MainScreen.tick says
         # so once), rather than fail on the next read.
         store.storage.keep_last_read = True
+        store.actor = "app"  # who made each change, in the history (``microgoals log``)
 
     def on_mount(self) -> None:
         # The forecast runs in a thread: a key's handler that waits on the disk gives the

@@ -7,8 +7,9 @@ text and its palette entry can never drift apart.
 Where a key's handler is: the command's ``action`` ``verb_noun`` is the method
 ``action_verb_noun`` of the screen. For ``MAIN_COMMANDS`` that is ``screens/main.py``, except
 the block keys (``BLOCK_COMMANDS`` and ``X``: ``screens/block_commands.py``, shared with focus
-mode) and the planning keys ``P`` and ``c`` (``screens/plan_commands.py``);
-tests/ui/test_keys.py checks it. What the panes show is built in ``screens/main_view.py``.
+mode), undo and redo (``UNDO_COMMANDS``: ``screens/undo_commands.py``, shared too) and the
+planning keys ``P`` and ``c`` (``screens/plan_commands.py``); tests/ui/test_keys.py checks it.
+What the panes show is built in ``screens/main_view.py``.
 """
 
 from __future__ import annotations
@@ -97,6 +98,25 @@ BLOCK_COMMANDS: tuple[Command, ...] = (
     ),
 )
 
+# Undo and redo: the same on the main screen and in focus mode (screens/undo_commands.py).
+UNDO_COMMANDS: tuple[Command, ...] = (
+    Command(
+        "u",
+        "undo",
+        "Undo",
+        "Undo the newest change to this database, whoever made it (the app or the shell)",
+        rank=1,
+    ),
+    Command(
+        "U,ctrl+r",
+        "redo",
+        "Redo",
+        "Redo the change undone last",
+        show=False,
+        key_display="U",
+    ),
+)
+
 MAIN_COMMANDS: tuple[Command, ...] = (
     Command(
         "s", "start_block", "Start", "Start a focus block on the highlighted micro-goal", rank=0
@@ -167,6 +187,7 @@ MAIN_COMMANDS: tuple[Command, ...] = (
         show=False,
     ),
     Command("d", "drop_goal", "Drop", "Drop or delete the highlighted goal (asks first)", rank=3),
+    *UNDO_COMMANDS,
     Command(
         "f", "open_focus_mode", "Focus", "Focus mode: the countdown alone, full screen", rank=1
     ),
@@ -243,6 +264,7 @@ FOCUS_COMMANDS: tuple[Command, ...] = (
     Command("x,space", "toggle_done", "Done", "Finish the block as done", key_display="x", rank=0),
     *BLOCK_COMMANDS,
     Command("X", "abandon_block", "Abandon", "Abandon the running block", show=False),
+    *UNDO_COMMANDS,
     Command("f,escape", "leave_focus_mode", "Back", "Leave focus mode", key_display="f", rank=0),
 )
 

@@ -32,6 +32,10 @@ class Session:
         except MicrogoalsError:
             self._break_until = None  # the main screen says what is wrong with the file
 
+    def reread_break(self) -> None:
+        """After an undo or redo, which may have taken the break back (or given it)."""
+        self._break_until = self.store.break_until()
+
     @property
     def break_until(self) -> DateTime | None:
         """When the break taken ends. Kept in the store, so a break in progress survives a

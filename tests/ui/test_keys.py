@@ -35,6 +35,9 @@ PRODUCT_KEYS = {
     "K",
     "J",
     "h",
+    "u",
+    "U",
+    "ctrl+r",
 }
 
 

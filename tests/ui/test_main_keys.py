@@ -9,7 +9,7 @@ from textual.app import App
 from textual.widgets import Input
 from ui_helpers import SIZE, make_app, screen_text, small_plan
 
-from tui_microgoals.commands import BLOCK_COMMANDS, MAIN_COMMANDS
+from tui_microgoals.commands import BLOCK_COMMANDS, MAIN_COMMANDS, UNDO_COMMANDS
 from tui_microgoals.screens.block_commands import BlockCommands
 from tui_microgoals.screens.block_length import BlockLengthScreen
 from tui_microgoals.screens.break_offer import BreakOfferScreen
@@ -402,6 +402,7 @@ def test_each_main_key_handler_lives_where_commands_py_says():
     """commands.py's docstring names the module of every main-screen key's handler."""
     block_keys = {c.action for c in BLOCK_COMMANDS} | {"abandon_block"}
     plan_keys = {"suggest_plan", "set_capacity"}
+    undo_keys = {c.action for c in UNDO_COMMANDS}
     for command in MAIN_COMMANDS:
         if command.action.startswith("app."):
             continue
@@ -411,6 +412,8 @@ def test_each_main_key_handler_lives_where_commands_py_says():
             assert module == "tui_microgoals.screens.block_commands", command.action
         elif command.action in plan_keys:
             assert module == "tui_microgoals.screens.plan_commands", command.action
+        elif command.action in undo_keys:
+            assert module == "tui_microgoals.screens.undo_commands", command.action
         else:
             assert module == "tui_microgoals.screens.main", command.action
 

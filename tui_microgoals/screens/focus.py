@@ -7,8 +7,8 @@ from textual.app import ComposeResult
 from tui_microgoals.commands import FOCUS_COMMANDS, bindings
 from tui_microgoals.core.errors import MicrogoalsError
 from tui_microgoals.screens.answer_once import AnswerOnce
-from tui_microgoals.screens.block_commands import BlockCommands
 from tui_microgoals.screens.one_dialog import dialog_opening
+from tui_microgoals.screens.undo_commands import UndoCommands
 from tui_microgoals.session import Session
 from tui_microgoals.widgets.focus_pane import FocusPane, focus_view
 from tui_microgoals.widgets.key_footer import KeyFooter
@@ -16,7 +16,7 @@ from tui_microgoals.widgets.key_footer import KeyFooter
 TICK_SECONDS = 0.5
 
 
-class FocusScreen(AnswerOnce, BlockCommands):
+class FocusScreen(AnswerOnce, UndoCommands):
     """The main screen keeps watching for the end of the block; this one only shows it.
 
     Idle, it offers a block on ``goal_id``: the goal highlighted when focus mode opened.

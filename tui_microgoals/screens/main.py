@@ -27,6 +27,7 @@ from tui_microgoals.core.settings import block_minutes_for
 from tui_microgoals.core.store import Snapshot, Store
 from tui_microgoals.screens import main_view
 from tui_microgoals.screens.plan_commands import PlanCommands
+from tui_microgoals.screens.undo_commands import UndoCommands
 from tui_microgoals.session import Session
 from tui_microgoals.widgets.focus_pane import FocusPane, why_not_startable
 from tui_microgoals.widgets.goal_tree import GoalTree, filter_hits
@@ -41,7 +42,7 @@ FREEZE_GOALS = 2000
 TICK_SECONDS = 0.5
 
 
-class MainScreen(PlanCommands):
+class MainScreen(UndoCommands, PlanCommands):
     BINDINGS = bindings(MAIN_COMMANDS)
     COMMANDS_TABLE = MAIN_COMMANDS
     AUTO_FOCUS = "#today"

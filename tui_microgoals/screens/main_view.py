@@ -189,7 +189,7 @@ def drop_question(goals: Mapping[int, Goal], goal: Goal, below: list[int]) -> Co
         Content.from_markup("Drop or delete [b]$title[/b]?", title=goal.title),
         Content(
             "\n\nDrop keeps it in the history, marked dropped. "
-            "Delete removes it for good, and other goals stop waiting for it."
+            "Delete removes it, and other goals stop waiting for it. u undoes either."
         ),
         children,
     )
