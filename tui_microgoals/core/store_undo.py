@@ -138,7 +138,7 @@ class UndoLog(StoreBase):
             self._relabel(done)
             self.undoable = True
             self._entry_extra = {"redoes" if redo else "undoes": target.id}
-        self._forget_caches()
+        self._patch_caches(docs)
         return done
 
     def _write_docs(self, docs: dict[tuple[str, str], Any]) -> None:

@@ -2,8 +2,8 @@
 
 The store undoes the newest change to the database, whichever process made it, and says
 what it undid in words; the screen shows those words and redraws at once. Every undo and
-redo of the app goes through ``UndoCommands.undo_step``: one store call (``run``), then
-``show_undone`` with its words, or ``not_undone`` with why not.
+redo of the app goes through ``UndoCommands.undo_step``: one store call (``run``) saved like
+any change (``_apply``), then ``show_undone`` with its words, or ``not_undone`` with why not.
 """
 
 from __future__ import annotations
@@ -32,13 +32,8 @@ class UndoCommands(BlockCommands):
             session.asked.clear()
             return said
 
-        try:
-            said = run()
-        except MicrogoalsError as error:
-            self.not_undone(error)
-            return
-        self.refresh_state()
-        self.show_undone(said)
+        # (through the Saver, like every change: a held lock never freezes the screen)
+        self._apply(run, then=self.show_undone, failed=self.not_undone)
 
     def show_undone(self, said: str) -> None:
         """After an undo or redo that was made (and drawn): say what it was."""
