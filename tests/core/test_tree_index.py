@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -66,6 +67,20 @@ def line_facts(goals: dict[int, Goal]) -> dict[int, tuple[object, ...]]:
 @settings(max_examples=200, deadline=None)
 @given(st.lists(op, min_size=1, max_size=25))
 def test_incremental_index_equals_full(ops: list[tuple[str, int, int]]) -> None:
+    check_incremental(ops)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known bug, not fixed yet: after a loop of parents (a hand-edited file) is made and "
+    "broken again, the index keeps the loop's progress totals (found by the test above "
+    "while it ran unseeded)",
+)
+def test_a_loop_of_parents_made_and_broken_again() -> None:
+    check_incremental([("parent", 0, 57), ("parent", 3, 0)])
+
+
+def check_incremental(ops: list[tuple[str, int, int]]) -> None:
     goals = start_goals()
     index = TreeIndex(goals)
     for kind, a, b in ops:
