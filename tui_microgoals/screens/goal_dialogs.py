@@ -3,6 +3,8 @@ the review build them from, so both save the same way."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from tui_microgoals.core.models import Goal
 from tui_microgoals.screens.goal_form import FormValues, GoalDraft, GoalFormScreen
 from tui_microgoals.session import Session
@@ -25,7 +27,18 @@ def add(session: Session, heading: str, parent: int | None, *, today: bool) -> G
         return goal.id
 
     values = FormValues(parent="" if parent is None else str(parent))
-    return GoalFormScreen(
+    return _form(GoalFormScreen, session, heading, values, save)
+
+
+def _form(
+    form: type[GoalFormScreen],
+    session: Session,
+    heading: str,
+    values: FormValues,
+    save: Callable[[GoalDraft], int],
+) -> GoalFormScreen:
+    """The goal form, wired to the session (its clock, its goals, its Saver)."""
+    return form(
         heading,
         values,
         save,
@@ -75,12 +88,4 @@ def edit(
         return goal.id
 
     form = EstimateFirstForm if estimate_first else GoalFormScreen
-    return form(
-        heading,
-        values,
-        save,
-        session.clock,
-        session.store.goals,
-        blink=session.blink,
-        saver=session.saver,
-    )
+    return _form(form, session, heading, values, save)
