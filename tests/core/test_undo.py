@@ -403,3 +403,15 @@ def test_undo_keeps_the_unchanged_goals_parsed(clock: FixedClock) -> None:
     patched = dict(store.goals())
     store._forget_caches()  # the patched cache is what a whole parse gives
     assert store.goals() == patched
+
+
+def test_an_entry_keeps_its_own_copy_of_what_it_wrote(clock: FixedClock) -> None:
+    """The values after are the live documents': a later change made in place (TinyDB's
+    update changes a stored document in place) must not rewrite the history that a fold
+    writes out."""
+    store = Store.memory(clock)
+    goal = store.add_goal("A")
+    data = store.storage.read() or {}
+    data["goals"][str(goal.id)]["after"].append(99)
+    added = oplog.entries(data[oplog.OPS_TABLE])[-1]
+    assert added.ops[0]["a"]["after"] == []

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import orjson
 from tinydb.table import Document
 
 from tui_microgoals.core import oplog, tree
@@ -68,6 +69,9 @@ class UndoLog(StoreBase):
         ops = oplog.operations(self.storage.befores, tables)
         if not ops:
             return
+        # The entry's own copy: the values after are the live documents' (a later change
+        # made in place must never rewrite history).
+        ops = orjson.loads(orjson.dumps(ops))
         seq, last = self._newest_entry(tables)
         now = self.clock.now()
         entry = oplog.make_entry(
