@@ -415,3 +415,27 @@ def test_an_entry_keeps_its_own_copy_of_what_it_wrote(clock: FixedClock) -> None
     data["goals"][str(goal.id)]["after"].append(99)
     added = oplog.entries(data[oplog.OPS_TABLE])[-1]
     assert added.ops[0]["a"]["after"] == []
+
+
+@pytest.mark.parametrize(
+    "ops",
+    [
+        "not a list",
+        [5],
+        [{"t": "goals", "k": "x1", "f": "title", "b": "A", "a": "B"}],
+        [{"t": "schema_version", "k": "1", "a": {}}],
+        [{"t": "ops", "k": "1", "a": {}}],
+        [{"t": "goals", "k": "1", "f": 7, "a": 1}],
+    ],
+)
+def test_a_damaged_or_hostile_entry_is_refused_with_one_line(clock: FixedClock, ops: Any) -> None:
+    store = Store.memory(clock)
+    store.add_goal("A")
+    before = store.export()
+    with store.storage.transaction():
+        store._ops_t.insert(
+            Document({"id": "bad", "what": "something odd", "ops": ops, "hlc": [0, 0]}, doc_id=99)
+        )
+    with pytest.raises(Conflict, match="its log entry is damaged; nothing was changed"):
+        store.undo()
+    assert store.export() == before

@@ -204,8 +204,23 @@ class Entry:
 
     @property
     def ops(self) -> list[Op]:
+        """Its operations; none if any is damaged (it cannot be undone then)."""
         ops = self.doc.get("ops")
-        return ops if isinstance(ops, list) else []
+        if not isinstance(ops, list) or not all(_well_formed(op) for op in ops):
+            return []
+        return ops
+
+
+#: The tables an operation may name (anything else in the log is damage, or hostile).
+DATA_TABLES = frozenset({"goals", "blocks", "days", "meta"})
+
+
+def _well_formed(op: Any) -> bool:
+    if not isinstance(op, dict) or op.get("t") not in DATA_TABLES:
+        return False
+    key, field = op.get("k"), op.get("f")
+    keyed = isinstance(key, str) and key.isascii() and key.isdecimal()
+    return keyed and (field is None or isinstance(field, str))
 
 
 def entries(table: Mapping[str, Any]) -> list[Entry]:
