@@ -219,6 +219,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     command("status", "one line for a status bar")
 
+    p = command(
+        "sync",
+        "sync with your other machines through git or a synced folder "
+        "(a goal may have another number on another machine)",
+    )
+    p.add_argument("action", nargs="?", choices=["init"], help="init: set up this machine")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--git", metavar="REMOTE", help="with init: a git remote to sync through")
+    where.add_argument("--folder", metavar="PATH", help="with init: a folder a sync tool keeps")
+    p.add_argument("--status", action="store_true", help="the last sync, what waits, the devices")
+
     p = command("review", "a day's review")
     date_option(p, "--date", "the day (default today)")
     p.add_argument("--format", choices=["text", "md", "json", "csv"], default=None)
@@ -737,6 +748,37 @@ def cmd_config(ctx: Context) -> None:
     else:
         for name, current in settings.items():
             out(f"{name} = {current}")
+
+
+def cmd_sync(ctx: Context) -> None:
+    from tui_microgoals.core.sync import Syncer
+
+    args = ctx.args
+    syncer = Syncer(ctx.store)
+    if args.action == "init":
+        folder = Path(args.folder) if args.folder else None
+        setup = syncer.init(folder=folder, remote=args.git)
+        if ctx.json:
+            emit_json({"set_up": setup.where()})
+        else:
+            out(f"sync set up: {setup.where()}; run `microgoals sync` to sync now")
+        return
+    if args.git or args.folder:
+        raise InputError("--git and --folder go with `microgoals sync init`")
+    if args.status:
+        status = syncer.status()
+        if ctx.json:
+            emit_json(status.as_json())
+            return
+        for line in status.lines(ctx.store.clock.today(), ctx.store.clock.tz):
+            out(line)
+        return
+    report = syncer.run()
+    if ctx.json:
+        emit_json(report.as_json())
+        return
+    for line in report.lines():
+        out(line)
 
 
 def cmd_backups(ctx: Context) -> None:

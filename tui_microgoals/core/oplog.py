@@ -44,6 +44,9 @@ LOCAL_FIELDS = frozenset(
         ("meta", "next_block"),
         ("meta", DEVICE),
         ("meta", "nudged_on"),
+        ("meta", "sync"),
+        ("goals", "gid"),
+        ("blocks", "gid"),
     }
 )
 

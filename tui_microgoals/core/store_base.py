@@ -71,6 +71,8 @@ class StoreBase:
         self._entry_extra: dict[str, Any] = {}
         #: The newest log entry's number and clock, as of a storage generation.
         self._log_head: tuple[int, int, Any] | None = None
+        #: The clock the next log entry must pass (set by a sync, for its own entry).
+        self._hlc_floor: list[int] | None = None
         self._goals_cache: tuple[int, dict[int, Goal]] | None = None
         #: Changes to the goals cache by our own writes and parses (see ``snapshot``).
         self._goal_edits = 0

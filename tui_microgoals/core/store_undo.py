@@ -67,12 +67,15 @@ class UndoLog(StoreBase):
         """Add the entry for the running transaction (nothing if it changed nothing)."""
         tables = self._tables()
         ops = oplog.operations(self.storage.befores, tables)
-        if not ops:
+        seq, last = self._newest_entry(tables)
+        floor = self._hlc_floor  # (a sync: the clock moves past every entry it read)
+        if floor is not None and (last is None or floor > last):
+            last = floor
+        elif not ops:
             return
         # The entry's own copy: the values after are the live documents' (a later change
         # made in place must never rewrite history).
         ops = orjson.loads(orjson.dumps(ops))
-        seq, last = self._newest_entry(tables)
         now = self.clock.now()
         entry = oplog.make_entry(
             last=last,

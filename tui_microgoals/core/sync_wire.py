@@ -1,0 +1,278 @@
+"""How a change travels between devices: the log's operations with global ids.
+
+Locally a goal is number 7; on the wire it is its ``gid`` (a UUID made on the device that
+created it), so two devices that add goals offline never mix them up, and each keeps its
+own short numbers. The same holds for blocks. A day is its date, the settings are ``meta``.
+
+A wire operation is ``{"t": table, "k": global key, "f": field, "a": value}``: no value
+before (a device never needs it), no ``a`` for a field or document removed. Some fields are
+split so that two devices writing different parts never overwrite each other:
+
+- a setting or a dismissed suggestion is its own field (``settings/theme``);
+- a day's habits done and goals taken off are sets: one field per goal (``habits_done/<gid>``,
+  value ``true``), so the occurrence of a habit for a day has one id however many devices
+  tick it.
+
+This module is pure: translating needs only the maps between local and global ids.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from pendulum import Date
+
+from tui_microgoals.core.oplog import ABSENT, DATA_TABLES
+
+#: Where a document keeps its global id (a local field: never logged, never undone).
+GID = "gid"
+#: The global key of the settings document.
+META_KEY = "meta"
+#: Fields never carried: this device's own (see ``oplog.LOCAL_FIELDS``) and ``running``,
+#: which each device works out from the blocks it has (one running block at most).
+NOT_CARRIED = frozenset(
+    {
+        ("meta", "next_goal"),
+        ("meta", "next_block"),
+        ("meta", "device"),
+        ("meta", "nudged_on"),
+        ("meta", "sync"),
+        ("meta", "running"),
+        ("goals", GID),
+        ("blocks", GID),
+    }
+)
+#: Fields holding a goal id, and fields holding a list of goal ids (kept in order).
+GOAL_REFS = {("goals", "parent"), ("days", "one_thing"), ("blocks", "goal")}
+GOAL_LISTS = {("goals", "after"), ("days", "items")}
+#: Fields that are sets of goals: one wire field per member.
+GOAL_SETS = {("days", "habits_done"), ("days", "off")}
+#: Fields that are maps: one wire field per key (a dismissal's key starts with a goal id).
+SPLIT_MAPS = {("meta", "settings"), ("meta", "dismissed")}
+
+_GID = re.compile(r"[0-9a-z][0-9a-z.\-]{0,63}")
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_PART = re.compile(r"[\w:\-. ]{1,80}")
+
+
+class BadOp(ValueError):
+    """A wire operation that cannot be read (damaged, or hostile)."""
+
+
+class Ids:
+    """Local ids <-> global ids, for goals and blocks: see the module docstring.
+
+    ``local_gid(kind, id)`` names a local id on the wire (the document's gid; an id with no
+    document, say the goal of an old block deleted since, gets a name made from this device
+    and the number). ``local_id(kind, gid)`` finds or makes the local number for a gid
+    (``make`` hands out a new one)."""
+
+    def __init__(
+        self,
+        device: str,
+        gids: Mapping[str, dict[int, str]],
+        make: Callable[[str, str], int],
+    ) -> None:
+        self.device = device
+        self.gids = {kind: dict(found) for kind, found in gids.items()}
+        self.ids = {kind: {g: i for i, g in found.items()} for kind, found in self.gids.items()}
+        self._make = make
+
+    def local_gid(self, kind: str, local: Any) -> str | None:
+        if type(local) is not int:
+            return None
+        return self.gids.setdefault(kind, {}).get(local) or f"{self.device}.{local}"
+
+    def local_id(self, kind: str, gid: Any) -> int:
+        if not isinstance(gid, str) or not _GID.fullmatch(gid):
+            raise BadOp(f"not an id: {str(gid)[:40]!r}")
+        found = self.ids.setdefault(kind, {}).get(gid)
+        if found is None:
+            found = self._make(kind, gid)
+            self.ids[kind][gid] = found
+            self.gids.setdefault(kind, {})[found] = gid
+        return found
+
+
+# -- local -> wire -------------------------------------------------------------------------
+
+
+def wire_key(table: str, key: str, ids: Ids) -> str | None:
+    if table == "meta":
+        return META_KEY
+    if table == "days":
+        try:
+            return Date.fromordinal(int(key)).isoformat()
+        except (ValueError, OverflowError):
+            return None
+    return ids.local_gid(table, int(key))
+
+
+def wire_ops(op: Mapping[str, Any], ids: Ids) -> list[dict[str, Any]]:
+    """One local operation (``oplog``) as wire operations."""
+    table, field = op["t"], op.get("f")
+    key = wire_key(table, op["k"], ids)
+    if key is None:
+        return []
+    if field is None:
+        if "a" not in op:
+            return [{"t": table, "k": key}]
+        after = op["a"]
+        if not isinstance(after, dict):
+            return []
+        return [{"t": table, "k": key, "a": wire_doc(table, after, ids)}]
+    if (table, field) in NOT_CARRIED:
+        return []
+    before, after = op.get("b", ABSENT), op.get("a", ABSENT)
+    if (table, field) in GOAL_SETS:
+        old = set(_ids(before)) if before is not ABSENT else set()
+        new = set(_ids(after)) if after is not ABSENT else set()
+        out = []
+        for goal in sorted(old ^ new):
+            part = {"t": table, "k": key, "f": f"{field}/{ids.local_gid('goals', goal)}"}
+            if goal in new:
+                part["a"] = True
+            out.append(part)
+        return out
+    if (table, field) in SPLIT_MAPS:
+        old = before if isinstance(before, dict) else {}
+        new = after if isinstance(after, dict) else {}
+        out = []
+        for name in sorted(old.keys() | new.keys()):
+            if name in new and name in old and new[name] == old[name]:
+                continue
+            part = {"t": table, "k": key, "f": f"{field}/{_map_key(field, name, ids)}"}
+            if name in new:
+                part["a"] = new[name]
+            out.append(part)
+        return out
+    out_op: dict[str, Any] = {"t": table, "k": key, "f": field}
+    if after is not ABSENT:
+        out_op["a"] = wire_value(table, field, after, ids)
+    return [out_op]
+
+
+def wire_doc(table: str, doc: Mapping[str, Any], ids: Ids) -> dict[str, Any]:
+    """A whole local document as wire fields (split fields split)."""
+    out: dict[str, Any] = {}
+    for field, value in doc.items():
+        if (table, field) in NOT_CARRIED:
+            continue
+        if (table, field) in GOAL_SETS:
+            for goal in _ids(value):
+                out[f"{field}/{ids.local_gid('goals', goal)}"] = True
+        elif (table, field) in SPLIT_MAPS:
+            for name, part in (value if isinstance(value, dict) else {}).items():
+                out[f"{field}/{_map_key(field, name, ids)}"] = part
+        else:
+            out[field] = wire_value(table, field, value, ids)
+    return out
+
+
+def wire_value(table: str, field: str, value: Any, ids: Ids) -> Any:
+    if (table, field) in GOAL_REFS:
+        return ids.local_gid("goals", value) if value is not None else None
+    if (table, field) in GOAL_LISTS:
+        return [ids.local_gid("goals", v) for v in _ids(value)]
+    return value
+
+
+def _map_key(field: str, name: str, ids: Ids) -> str:
+    if field == "dismissed":  # "7:split": the goal's id, then the kind
+        goal, _, kind = str(name).partition(":")
+        if goal.isdecimal():
+            return f"{ids.local_gid('goals', int(goal))}:{kind}"
+    return str(name)
+
+
+def _ids(value: Any) -> list[int]:
+    return [v for v in value if type(v) is int] if isinstance(value, list) else []
+
+
+# -- wire -> local -------------------------------------------------------------------------
+
+
+def check_op(op: Any) -> None:
+    """Refuse a wire operation that is not well formed (``BadOp``)."""
+    if not isinstance(op, dict) or op.get("t") not in DATA_TABLES:
+        raise BadOp("an operation on an unknown table")
+    table, key, field = op["t"], op.get("k"), op.get("f")
+    if not isinstance(key, str):
+        raise BadOp("an operation without a key")
+    if table == "meta" and key != META_KEY:
+        raise BadOp(f"a settings key {key[:40]!r}")
+    if table == "days" and not _DAY.fullmatch(key):
+        raise BadOp(f"a day {key[:40]!r}")
+    if table in ("goals", "blocks") and not _GID.fullmatch(key):
+        raise BadOp(f"an id {key[:40]!r}")
+    if field is not None and not (isinstance(field, str) and _field_ok(table, field)):
+        raise BadOp(f"a field {str(field)[:40]!r}")
+    if field is None and "a" in op and not isinstance(op["a"], dict):
+        raise BadOp("a document that is not an object")
+    if field is None and "a" in op:
+        for name in op["a"]:
+            if not _field_ok(table, name):
+                raise BadOp(f"a field {str(name)[:40]!r}")
+
+
+def _field_ok(table: str, field: str) -> bool:
+    name, sep, part = field.partition("/")
+    if (table, name) in NOT_CARRIED or not name.isidentifier():
+        return False
+    if not sep:
+        return (table, name) not in GOAL_SETS and (table, name) not in SPLIT_MAPS
+    if (table, name) in GOAL_SETS:
+        return bool(_GID.fullmatch(part))
+    return (table, name) in SPLIT_MAPS and bool(_PART.fullmatch(part))
+
+
+def local_key(table: str, key: str, ids: Ids) -> str:
+    if table == "meta":
+        return "1"
+    if table == "days":
+        return str(Date.fromisoformat(key).toordinal())
+    return str(ids.local_id(table, key))
+
+
+def local_doc(table: str, wire: Mapping[str, Any], ids: Ids) -> dict[str, Any]:
+    """Wire fields as a local document (split fields joined; refs made local)."""
+    doc: dict[str, Any] = {}
+    sets: dict[str, list[int]] = {}
+    maps: dict[str, dict[str, Any]] = {}
+    for field in sorted(wire):
+        value = wire[field]
+        name, sep, part = field.partition("/")
+        if sep and (table, name) in GOAL_SETS:
+            if value is True:
+                sets.setdefault(name, []).append(ids.local_id("goals", part))
+        elif sep:
+            maps.setdefault(name, {})[_local_map_key(name, part, ids)] = value
+        else:
+            doc[name] = local_value(table, name, value, ids)
+    for name, members in sets.items():
+        doc[name] = sorted(members)
+    for name, parts in maps.items():
+        doc[name] = parts
+    for table_field in GOAL_SETS | SPLIT_MAPS:
+        if table_field[0] == table and table_field[1] not in doc:
+            doc[table_field[1]] = [] if table_field in GOAL_SETS else {}
+    return doc
+
+
+def local_value(table: str, field: str, value: Any, ids: Ids) -> Any:
+    if (table, field) in GOAL_REFS:
+        return None if value is None else ids.local_id("goals", value)
+    if (table, field) in GOAL_LISTS:
+        if not isinstance(value, list):
+            raise BadOp(f"{field} is not a list")
+        return [ids.local_id("goals", v) for v in value]
+    return value
+
+
+def _local_map_key(field: str, part: str, ids: Ids) -> str:
+    if field == "dismissed":
+        goal, _, kind = part.partition(":")
+        return f"{ids.local_id('goals', goal)}:{kind}"
+    return part
