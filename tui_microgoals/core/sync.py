@@ -42,7 +42,7 @@ from tui_microgoals.core.sync_wire import GID, Ids
 from tui_microgoals.core.text import quoted
 
 if TYPE_CHECKING:
-    from pendulum import DateTime
+    from pendulum import Date, DateTime
 
     from tui_microgoals.core.store import Store
 
@@ -52,6 +52,9 @@ SETUP = "sync"
 #: Entries a base sends per line (a big database goes as several lines).
 BASE_CHUNK = 500
 STATE_VERSION = 1
+#: How many superseded values the state keeps for the reviews (and for how many days).
+KEEP_CONFLICTS = 500
+KEEP_CONFLICT_DAYS = 60
 
 
 @dataclass(frozen=True)
@@ -209,8 +212,21 @@ class Syncer:
                     raise
                 raise SyncError(f"sync failed: {_line(error)}") from None
             state["last"] = {"at": self._now(), "error": None, "in": report.came_in}
+            kept = [c for c in state.get("conflicts", []) if _recent(c, self.store)]
+            kept += [{"at": self._now(), "line": line} for line in report.superseded]
+            state["conflicts"] = kept[-KEEP_CONFLICTS:]
             self._save_state(state)
             return report
+
+    def superseded_on(self, date: Date) -> list[str]:
+        """The values that lost to another device's write in the syncs of a local day."""
+        tz = self.store.clock.tz
+        found = []
+        for conflict in self._load_state().get("conflicts", []):
+            at = _instant(conflict.get("at")) if isinstance(conflict, dict) else None
+            if at is not None and at.in_timezone(tz).date() == date:
+                found.append(str(conflict.get("line")))
+        return found
 
     def _run(self, setup: Setup, state: dict[str, Any]) -> SyncReport:
         git = self._git(setup) if setup.kind == "git" else None
@@ -644,6 +660,11 @@ def _parent_loop(raw: Mapping[str, Any], key: str) -> list[str]:
         parent = raw[current].get("parent")
         current = str(parent) if parent is not None else None
     return []
+
+
+def _recent(conflict: Any, store: Store) -> bool:
+    at = _instant(conflict.get("at")) if isinstance(conflict, dict) else None
+    return at is not None and (store.clock.now() - at).in_days() <= KEEP_CONFLICT_DAYS
 
 
 def _count(n: int, noun: str) -> str:
