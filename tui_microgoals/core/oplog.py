@@ -50,6 +50,12 @@ LOCAL_FIELDS = frozenset(
     }
 )
 
+#: Local fields that a whole document's operation carries all the same: the global id a goal
+#: or block gets when it is made (``sync_wire``) never changes, so it is never logged as a
+#: change of its own (a sync may give an old document one), but a delete undone brings it
+#: back with the document.
+WHOLE_ONLY = frozenset({("goals", "gid"), ("blocks", "gid")})
+
 #: Tables of one document holding fields that belong to no one change (the settings and
 #: the counters): logged field by field even when the document is first made, so undoing
 #: the first change never removes the document (and the counters with it).
@@ -114,10 +120,13 @@ def diff(table: str, key: str, before: Any, after: Any) -> list[Op]:
     return ops
 
 
-def _local_less(table: str, doc: Any) -> Any:
+def _local_less(table: str, doc: Any, *, bare: bool = False) -> Any:
+    """``doc`` without this database's own fields; a whole document's operation keeps its
+    global id (``WHOLE_ONLY``) unless ``bare``."""
     if not isinstance(doc, dict):
         return doc
-    return {k: v for k, v in doc.items() if (table, k) not in LOCAL_FIELDS}
+    dropped = LOCAL_FIELDS if bare else LOCAL_FIELDS - WHOLE_ONLY
+    return {k: v for k, v in doc.items() if (table, k) not in dropped}
 
 
 def operations(befores: Mapping[tuple[str, str], Any], tables: Tables) -> list[Op]:
@@ -171,6 +180,15 @@ def is_hlc(value: Any) -> bool:
 
 def new_device() -> str:
     return os.urandom(8).hex()
+
+
+#: The field of a goal's or a block's global id (see ``WHOLE_ONLY`` and ``sync_wire``).
+GID = "gid"
+
+
+def new_gid() -> str:
+    """A new global id: 128 random bits, as a UUID4 has, in hex."""
+    return os.urandom(16).hex()
 
 
 def next_hlc(last: list[int] | None, wall_ms: int) -> list[int]:
@@ -354,7 +372,7 @@ def replay(ops: list[Op], tables: Tables) -> dict[tuple[str, str], Any]:
         doc = docs[table, key]
         field = op.get("f")
         if field is None:
-            if not _expected(_local_less(table, doc), op):
+            if not _expected(_local_less(table, doc, bare=True), _bare_op(table, op)):
                 raise UndoRefused(changed_since(table, key))
             after = op.get("a", ABSENT)
             if after is not ABSENT and doc is not ABSENT:
@@ -370,6 +388,10 @@ def replay(ops: list[Op], tables: Tables) -> dict[tuple[str, str], Any]:
         else:
             doc.pop(field, None)
     return docs
+
+
+def _bare_op(table: str, op: Op) -> Op:
+    return {k: _local_less(table, v, bare=True) if k in ("a", "b") else v for k, v in op.items()}
 
 
 def _expected(current: Any, op: Op) -> bool:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from pendulum import DateTime
 from tinydb.table import Document
 
-from tui_microgoals.core import settings, timer, tree
+from tui_microgoals.core import oplog, settings, timer, tree
 from tui_microgoals.core.errors import Conflict, InputError, NotFound
 from tui_microgoals.core.models import OPEN, OUTCOMES, Block, Goal, Interruption, Pause
 from tui_microgoals.core.settings import check_block_minutes
@@ -77,6 +77,7 @@ class BlocksMixin(StoreBase):
                 started_at=now,
                 tz=self.clock.tz,
                 day=self.clock.local_date(now),
+                extra={oplog.GID: oplog.new_gid()},
             )
             self._save_block(block)
             meta = self._meta()

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from pendulum import Date, DateTime
 
-from tui_microgoals.core import tree
+from tui_microgoals.core import oplog, tree
 from tui_microgoals.core.errors import Conflict, InputError, NotFound
 from tui_microgoals.core.models import DONE, DROPPED, OPEN, Block, Day, Goal
 from tui_microgoals.core.planner import TodayItem
@@ -171,6 +171,7 @@ class GoalsMixin(StoreBase):
                 recurrence=recurrence,
                 created_at=self.clock.now(),
                 created_on=self.clock.today(),
+                extra={oplog.GID: oplog.new_gid()},
             )
             self._save_goal(goal)
             notice = self._hand_off(parent, listed)

@@ -27,7 +27,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from uuid import uuid4
 
 import orjson
 from tinydb.table import Document
@@ -45,6 +44,7 @@ if TYPE_CHECKING:
     from pendulum import Date, DateTime
 
     from tui_microgoals.core.store import Store
+    from tui_microgoals.core.tracked import TrackedTable
 
 #: The meta field (local to this database) that says where it syncs: ``{"kind": "folder" |
 #: "git", "folder": path, "remote": url, "seq": the last log entry sent, "ghosts": ...}``.
@@ -335,7 +335,7 @@ class Syncer:
         _, last = self.store._newest_entry(self.store._tables())
         entry = {
             "n": n,
-            "id": uuid4().hex,
+            "id": oplog.new_gid(),
             "hlc": oplog.next_hlc(last, int(now.timestamp() * 1000)),
             "device": device,
             "host": oplog.HOST,
@@ -349,7 +349,7 @@ class Syncer:
 
     def _whole(self, ids: Ids) -> list[dict[str, Any]]:
         tables = self.store._tables()
-        ops = []
+        ops: list[dict[str, Any]] = []
         for table in ("goals", "blocks", "days", "meta"):
             for key, doc in tables.get(table, {}).items():
                 if isinstance(doc, dict):
@@ -377,10 +377,8 @@ class Syncer:
             for key, doc in table._read_table().items():
                 gid = doc.get(GID) if isinstance(doc, dict) else None
                 if not isinstance(gid, str) or not gid:
-                    gid = uuid4().hex
-                    table._update_table(
-                        lambda view, k=int(key), g=gid: view.__setitem__(k, {**view[k], GID: g})
-                    )
+                    gid = oplog.new_gid()
+                    _put(table, int(key), {**doc, GID: gid})
                 found[int(key)] = gid
             ghosts = (store._meta().get(SETUP) or {}).get("ghosts", {}).get(kind, {})
             for gid, local in ghosts.items():
@@ -451,7 +449,7 @@ class Syncer:
             old = view._read_table().get(local)
             keep = {k: v for k, v in (old or {}).items() if (table, k) in sync_wire.NOT_CARRIED}
             if wire is None:
-                view._update_table(lambda v, k=int(local): v.pop(k, None))
+                _put(view, int(local), None)
                 continue
             try:
                 doc = {**sync_wire.local_doc(table, wire, ids), **keep}
@@ -459,7 +457,7 @@ class Syncer:
                 continue
             if table in ("goals", "blocks"):
                 doc[GID] = key
-            view._update_table(lambda v, k=int(local), d=doc: v.__setitem__(k, d))
+            _put(view, int(local), doc)
 
     # -- settling ---------------------------------------------------------------------------
 
@@ -495,7 +493,7 @@ class Syncer:
                 for p in doc.get("pauses") or []
                 if isinstance(p, list) and len(p) == 2
             ]
-            store._blocks_t._update_table(lambda v, k=int(key), d=doc: v.__setitem__(k, d))
+            _put(store._blocks_t, int(key), doc)
             said.append(
                 f"block {key} was still running when block {running[-1][2]} started on another "
                 "device: it ended then"
@@ -518,8 +516,7 @@ class Syncer:
             return stamps.get(name) or stamps.get("") or [0, 0, ""]
 
         def put(key: str, **fields: Any) -> None:
-            doc = {**raw[key], **fields}
-            store._goals_t._update_table(lambda v, k=int(key), d=doc: v.__setitem__(k, d))
+            _put(store._goals_t, int(key), {**raw[key], **fields})
 
         for key, doc in sorted(raw.items(), key=lambda kv: int(kv[0])):
             parent = doc.get("parent")
@@ -628,6 +625,18 @@ class Syncer:
 
     def _now(self) -> str | None:
         return to_iso(self.store.clock.now())
+
+
+def _put(table: TrackedTable, key: int, doc: dict[str, Any] | None) -> None:
+    """Write one document (None: remove it) as a part of the running transaction."""
+
+    def update(view: dict[int, Any]) -> None:
+        if doc is None:
+            view.pop(key, None)
+        else:
+            view[key] = doc
+
+    table._update_table(update)
 
 
 def _find_local(table: str, key: str, ids: Ids) -> str | None:

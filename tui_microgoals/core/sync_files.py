@@ -140,10 +140,10 @@ class Folder:
         bases = [p for p in regular if p.name.startswith("base-")]
         if bases:  # (the newest fold; older ones are being replaced)
             base = bases[-1]
-            number = int(_PART.fullmatch(base.name).group(2))  # type: ignore[union-attr]
+            number = _number(base)
             if number > mark[0]:
                 taken = [e for e in self._entries(base, device, 0, out) if e.get("n", 0) > mark[0]]
-                header = next(_lines(base, 0), (0, None, 0))[1]
+                header = next(iter(_lines(base, 0)), (0, None, None))[1]
                 out.entries.extend(sorted(taken, key=lambda e: e["n"]))
                 mark = [number, header.get("hlc") if isinstance(header, dict) else None]
         for path in (p for p in regular if p.name.startswith("log-")):
@@ -205,9 +205,7 @@ class Folder:
             return False
         take: list[Path] = []
         for i, path in enumerate(logs):
-            following = (
-                int(_PART.fullmatch(logs[i + 1].name).group(2)) if i + 1 < len(logs) else None
-            )  # type: ignore[union-attr]
+            following = _number(logs[i + 1]) if i + 1 < len(logs) else None
             if following is None or following - 1 > upto:
                 break
             take.append(path)
@@ -253,7 +251,7 @@ def _check_entry(entry: Any, device: str) -> dict[str, Any] | str:
     if not isinstance(entry, dict):
         return "not an entry"
     n, hlc, ops = entry.get("n"), entry.get("hlc"), entry.get("ops")
-    if type(n) is not int or n < 1 or not is_hlc(hlc) or hlc[0] < 0 or not isinstance(ops, list):
+    if type(n) is not int or n < 1 or not is_hlc(hlc) or not isinstance(ops, list):
         return "an entry without its number, clock or operations"
     if entry.get("device") != device:
         return "an entry of another device in this device's folder"
@@ -269,6 +267,12 @@ def _check_entry(entry: Any, device: str) -> dict[str, Any] | str:
 
 
 # -- files -------------------------------------------------------------------------------
+
+
+def _number(path: Path) -> int:
+    """The first entry number a part's name gives (``log-000000042.jsonl``: 42)."""
+    match = _PART.fullmatch(path.name)
+    return int(match.group(2)) if match is not None else 0
 
 
 def _is_dir(path: Path) -> bool:

@@ -24,10 +24,8 @@ from typing import Any
 
 from pendulum import Date
 
-from tui_microgoals.core.oplog import ABSENT, DATA_TABLES
+from tui_microgoals.core.oplog import ABSENT, DATA_TABLES, GID
 
-#: Where a document keeps its global id (a local field: never logged, never undone).
-GID = "gid"
 #: The global key of the settings document.
 META_KEY = "meta"
 #: Fields never carried: this device's own (see ``oplog.LOCAL_FIELDS``) and ``running``,
@@ -127,18 +125,18 @@ def wire_ops(op: Mapping[str, Any], ids: Ids) -> list[dict[str, Any]]:
         return []
     before, after = op.get("b", ABSENT), op.get("a", ABSENT)
     if (table, field) in GOAL_SETS:
-        old = set(_ids(before)) if before is not ABSENT else set()
-        new = set(_ids(after)) if after is not ABSENT else set()
+        was = set(_ids(before)) if before is not ABSENT else set()
+        now = set(_ids(after)) if after is not ABSENT else set()
         out = []
-        for goal in sorted(old ^ new):
+        for goal in sorted(was ^ now):
             part = {"t": table, "k": key, "f": f"{field}/{ids.local_gid('goals', goal)}"}
-            if goal in new:
+            if goal in now:
                 part["a"] = True
             out.append(part)
         return out
     if (table, field) in SPLIT_MAPS:
-        old = before if isinstance(before, dict) else {}
-        new = after if isinstance(after, dict) else {}
+        old: dict[str, Any] = before if isinstance(before, dict) else {}
+        new: dict[str, Any] = after if isinstance(after, dict) else {}
         out = []
         for name in sorted(old.keys() | new.keys()):
             if name in new and name in old and new[name] == old[name]:
