@@ -33,6 +33,7 @@ from tui_microgoals.core.settings import check_block_minutes
 from tui_microgoals.core.storage import DurableStorage
 from tui_microgoals.core.store import DEFAULT_SETTINGS, Store
 from tui_microgoals.core.store_undo import LogLine
+from tui_microgoals.core.sync import Syncer
 from tui_microgoals.core.text import strip_controls
 from tui_microgoals.core.tree import Goals
 from tui_microgoals.fastcli import (
@@ -751,8 +752,6 @@ def cmd_config(ctx: Context) -> None:
 
 
 def cmd_sync(ctx: Context) -> None:
-    from tui_microgoals.core.sync import Syncer
-
     args = ctx.args
     syncer = Syncer(ctx.store)
     if args.action == "init":

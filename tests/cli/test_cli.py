@@ -517,9 +517,11 @@ def test_the_fast_and_the_full_path_print_the_same(cli: CLI) -> None:
     fast_doc, full_doc = (stored[str(goal_id)] for goal_id in ids)
     assert list(fast_doc) == list(full_doc)
     assert fast_doc["position"] + 1 == full_doc["position"]
+    assert fast_doc["gid"] != full_doc["gid"]  # (each goal its own global id)
     for doc in (fast_doc, full_doc):
         assert doc["created_at"].endswith("Z") and doc["created_on"]
-        del doc["position"], doc["created_at"]
+        assert re.fullmatch("[0-9a-f]{32}", doc["gid"])
+        del doc["position"], doc["created_at"], doc["gid"]
     assert fast_doc == full_doc
     fast, full = both("add", "plain text", "--notes", "a note")
     assert re.fullmatch(r"added (\d+): plain text\n", fast)

@@ -60,11 +60,11 @@ def journal_entries(path: Path) -> list[dict[str, Any]]:
 
 def same_but_time(entry: dict[str, Any]) -> dict[str, Any]:
     for doc in entry["tables"].get("goals", {}).values():
-        doc["created_at"] = "T"
+        doc["created_at"] = doc["gid"] = "T"
     for change in entry["tables"].get("ops", {}).values():  # made at another moment
         change.update(id="I", at="T", hlc="H", pid=0)
         for op in change["ops"]:
-            op["a"]["created_at"] = "T"
+            op["a"]["created_at"] = op["a"]["gid"] = "T"
     return entry
 
 
@@ -100,7 +100,8 @@ def test_a_fast_add_is_the_commit_the_full_path_makes(tmp_path: Path) -> None:
     assert added is not None
     goal_id, doc = added
     assert goal_id == goal.id
-    assert doc == {**goal.to_doc(), "created_at": doc["created_at"]}
+    assert doc == {**goal.to_doc(), "created_at": doc["created_at"], "gid": doc["gid"]}
+    assert re.fullmatch("[0-9a-f]{32}", doc["gid"]) and doc["gid"] != goal.extra["gid"]
 
     # The journal line: the same documents (orjson there, lightjson here; same bytes).
     assert same_but_time(journal_entries(fast)[-1]) == same_but_time(journal_entries(full)[-1])
@@ -111,7 +112,7 @@ def test_a_fast_add_is_the_commit_the_full_path_makes(tmp_path: Path) -> None:
     assert journal.parse_line(fast_line, orjson.loads)
     unstamped = (
         rb'"crc":"[0-9a-f]{8}",|"created_at":"[^"]*"|"id":"[0-9a-f]{16}"|"at":"[^"]*"'
-        rb'|"hlc":\[\d+,\d+\]|"pid":\d+'
+        rb'|"hlc":\[\d+,\d+\]|"pid":\d+|"gid":"[0-9a-f]{32}"'
     )
     assert re.sub(unstamped, b"", full_line) == re.sub(unstamped, b"", fast_line)
     # The summary: what the full path wrote after its commit, but for the stamps.

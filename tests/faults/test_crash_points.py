@@ -37,7 +37,7 @@ from tinydb import TinyDB
 from tui_microgoals.core import fastpath, journal
 from tui_microgoals.core.clock import Clock, FixedClock
 from tui_microgoals.core.errors import MicrogoalsError
-from tui_microgoals.core.oplog import OPS_TABLE
+from tui_microgoals.core.oplog import GID, OPS_TABLE
 from tui_microgoals.core.store import Store
 
 START = pendulum.datetime(2026, 11, 22, 9, 0, tz="UTC")
@@ -258,10 +258,15 @@ def state_of(path: Path, unstable: tuple[str, ...], *, log: bool = False) -> dic
             key: {name: value for name, value in entry.items() if name not in ("id", "device")}
             for key, entry in entries.items()
         }
+        for entry in tables[OPS_TABLE].values():  # (a goal's global id is random: below)
+            for op in entry.get("ops", []):
+                for side in ("a", "b"):
+                    if isinstance(op.get(side), dict):
+                        op[side] = {k: v for k, v in op[side].items() if k != GID}
     tables = {name: table for name, table in tables.items() if table}  # no table = empty one
     for table in tables.values():
         for doc in table.values():
-            for name in unstable:
+            for name in (*unstable, GID):  # (a goal's and a block's global id: random)
                 doc.pop(name, None)
     return tables
 

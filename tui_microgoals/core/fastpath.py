@@ -119,7 +119,7 @@ def add_goal(
             created_at=stamps.iso_from_ns(now),
             created_on=created_on,
         )
-        doc[oplog.GID] = oplog.new_gid()
+        doc = {oplog.GID: oplog.new_gid(), **doc}  # (first, as ``Goal.to_doc`` puts it)
         ops = hint.get("ops")
         device = meta.get(oplog.DEVICE)
         if not (isinstance(ops, list) and len(ops) == 2 and _whole(ops[0])):
