@@ -18,7 +18,7 @@ import orjson
 import pytest
 from tinydb import TinyDB
 
-from tui_microgoals.core import journal
+from tui_microgoals.core import backup_names, journal
 from tui_microgoals.core import storage as storage_module
 from tui_microgoals.core.clock import FixedClock
 from tui_microgoals.core.errors import CorruptDatabase, LockTimeout, NewerSchema, StorageError
@@ -439,7 +439,7 @@ def test_replaced_versions_are_kept_as_backups(
     store = Store.open(path, clock)
     store.add_goal("one")
     first = path.read_bytes()
-    monkeypatch.setattr(journal, "BACKUP_EVERY_SECONDS", 0)
+    monkeypatch.setattr(backup_names, "BACKUP_EVERY_SECONDS", 0)
     store.add_goal("two")
     backups = store.storage.backups()  # type: ignore[union-attr]
     assert [b.read_bytes() for b in backups] == [first]

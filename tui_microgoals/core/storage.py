@@ -40,7 +40,8 @@ from typing import Any
 import orjson
 from tinydb.storages import Storage
 
-from tui_microgoals.core import journal, journal_entry, oplog
+from tui_microgoals.core import journal, journal_entry, oplog, summary_file
+from tui_microgoals.core.backup_names import BACKUPS_KEPT
 from tui_microgoals.core.errors import (
     READ_ONLY,
     CorruptDatabase,
@@ -49,21 +50,14 @@ from tui_microgoals.core.errors import (
     ReadOnlyDatabase,
     StorageError,
 )
-from tui_microgoals.core.journal import (
-    BACKUPS_KEPT,
-    DATABASE_KEY,
-    JOURNAL_KEY,
-    SCHEMA_KEY,
-    SCHEMA_VERSION,
-    SUMMARY_FORMAT,
-)
+from tui_microgoals.core.journal import DATABASE_KEY, JOURNAL_KEY, SCHEMA_KEY, SCHEMA_VERSION
 from tui_microgoals.core.storage_backups import Backups, database_id_of
 from tui_microgoals.core.tracked import MemoryStorage as MemoryStorage
 from tui_microgoals.core.tracked import TrackedTable as TrackedTable
 from tui_microgoals.core.tracked import _Recording
 
-# The limits (journal length, backup interval, lock timeout) are ``journal``'s, which the
-# fast path shares: tests set them there.
+# The limits (journal length, lock timeout) are ``journal``'s and the backup interval is
+# ``backup_names``', which the fast path shares: tests set them there.
 
 CHANGE_LOG_LENGTH = 32
 
@@ -449,7 +443,7 @@ class DurableStorage(Backups, _Recording, Storage):
         """What the choice between appending to the journal and compacting depends on; in
         the summary after each commit, for the fast path."""
         return {
-            "format": SUMMARY_FORMAT,
+            "format": summary_file.SUMMARY_FORMAT,
             "main": self._stamp,
             "journal": self._jstamp,
             "schema": SCHEMA_VERSION,
@@ -471,9 +465,9 @@ class DurableStorage(Backups, _Recording, Storage):
                 raise ValueError("no summary")
             doc = {**self.journal_state(), **self.summarize(self._data, changes)}
         except Exception:  # noqa: BLE001 - never let the cache break a committed save
-            journal.drop_summary(path)
+            summary_file.drop_summary(path)
             return
-        journal.write_summary(path, doc)
+        summary_file.write_summary(path, doc)
 
     def _append(self) -> None:
         """One fsynced line with the changed documents (None for a deleted one)."""

@@ -11,7 +11,7 @@ from json.decoder import scanstring  # type: ignore[attr-defined]
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tui_microgoals.core import journal
+from tui_microgoals.core import backup_names, journal
 from tui_microgoals.core.errors import StorageError
 from tui_microgoals.core.journal import DATABASE_KEY, SCHEMA_KEY
 
@@ -71,16 +71,16 @@ class Backups:
         recorded identity (database id, file name) does not say they are another's."""
         mine = head_identity(_head(self.path))[0], self.path.name
         folder = self.backup_dir
-        found = [folder / name for name in journal.backup_names(str(self.path))]
+        found = [folder / name for name in backup_names.listed(str(self.path))]
         return [b for b in found if _belongs(head_identity(_head(b)), mine)]
 
     def _last_backup_time(self) -> float:
         if self._last_backup is None:
-            self._last_backup = journal.last_backup_time(str(self.path))
+            self._last_backup = backup_names.last_backup_time(str(self.path))
         return self._last_backup
 
     def _backup_due(self) -> bool:
-        return self.keeps_backups and journal.backup_due(self._last_backup_time())
+        return self.keeps_backups and backup_names.backup_due(self._last_backup_time())
 
     def _backup(self, reason: str, blob: bytes) -> Path | None:
         """Keep ``blob`` (a whole main file) under ``backups/`` as an independent copy: a file
@@ -88,10 +88,10 @@ class Backups:
         be made is a warning (``warnings``), never an error: the save itself has happened."""
         if not self.keeps_backups:
             return None
-        when = journal.now()
+        when = backup_names.now()
         self._last_backup = when  # tried: not again at every commit of this process
         try:
-            stamp = journal.backup_stamp(when)
+            stamp = backup_names.backup_stamp(when)
             target = self.backup_dir / f"{self.path.stem}-{stamp}-{reason}.json"
             self._make_backup_dir()
             if not target.exists():  # (one a second)
@@ -116,7 +116,7 @@ class Backups:
     def _set_aside(self) -> list[Path]:
         """Copy the main file and its journal, byte for byte, into ``backups/`` as a
         ``before-restore`` backup (the journal beside it as ``<backup>.journal``)."""
-        stamp = journal.backup_stamp(journal.now())
+        stamp = backup_names.backup_stamp(backup_names.now())
         name = f"{self.path.stem}-{stamp}-before-restore"
         count = 1
         while (self.backup_dir / f"{name}.json").exists():
@@ -173,7 +173,7 @@ class Backups:
             named_for_another = (
                 theirs[1] is None  # (recorded nothing: from before identities were)
                 and backup.resolve().parent == self.backup_dir.resolve()
-                and journal.backup_stamp_of(backup.name, self.path.stem) is None
+                and backup_names.backup_stamp_of(backup.name, self.path.stem) is None
             )
             if named_for_another or not _belongs(theirs, (current, self.path.name)):
                 name = self.path.name
