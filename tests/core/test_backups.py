@@ -12,8 +12,7 @@ from typing import Any
 import orjson
 import pytest
 
-from tui_microgoals.core import backup_names
-from tui_microgoals.core import storage as storage_module
+from tui_microgoals.core import backup_names, storage_fold
 from tui_microgoals.core.clock import FixedClock
 from tui_microgoals.core.errors import StorageError
 from tui_microgoals.core.storage import DurableStorage
@@ -337,19 +336,19 @@ def test_a_backup_that_cannot_be_written_never_blocks_a_change(
     store.add_goal("two")  # in the journal
     monkeypatch.setattr(backup_names, "BACKUP_EVERY_SECONDS", 0)  # a backup is due at every save
 
-    real_mkstemp = storage_module.tempfile.mkstemp
+    real_mkstemp = storage_fold.tempfile.mkstemp
 
     def no_space(*args: Any, **kwargs: Any) -> Any:  # a whole new file does not fit any more
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(storage_module.tempfile, "mkstemp", no_space)
+    monkeypatch.setattr(storage_fold.tempfile, "mkstemp", no_space)
     store = Store.open(path, clock)
     store.add_goal("three")
     store.add_goal("four")
     assert len(storage_of(store).warnings) == 1  # warned once
     assert "backup" in storage_of(store).warnings[0]
     assert "No space left" in storage_of(store).warnings[0]
-    monkeypatch.setattr(storage_module.tempfile, "mkstemp", real_mkstemp)
+    monkeypatch.setattr(storage_fold.tempfile, "mkstemp", real_mkstemp)
     assert titles(path, clock) == ["one", "two", "three", "four"]
 
 

@@ -1,5 +1,6 @@
 """Backups, a copy of the whole database, and restore: the part of ``DurableStorage`` that
-writes whole files beside the database (see ``storage``'s docstring for the rules)."""
+writes whole files beside the database (see ``storage``'s docstring for the rules); their
+names and when one is due are ``backup_names``'."""
 
 from __future__ import annotations
 
@@ -9,50 +10,19 @@ import secrets
 import tempfile
 from json.decoder import scanstring  # type: ignore[attr-defined]
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from tui_microgoals.core import backup_names, journal
 from tui_microgoals.core.errors import StorageError
 from tui_microgoals.core.journal import DATABASE_KEY, SCHEMA_KEY
+from tui_microgoals.core.storage_fold import main_blob
+from tui_microgoals.core.storage_state import StorageState
 
-if TYPE_CHECKING:
-    pass
-
-Tables = dict[str, dict[str, Any]]
 _describe = journal.describe
 
 
-class Backups:
-    """Part of ``DurableStorage``: its backups, ``copy_to``, ``restore`` and ``fold``."""
-
-    if TYPE_CHECKING:  # (set up by DurableStorage)
-
-        @property
-        def path(self) -> Path: ...
-        @property
-        def backup_dir(self) -> Path: ...
-        @property
-        def journal_path(self) -> Path: ...
-
-        backups_kept: int
-        keeps_backups: bool
-        warnings: list[str]
-        _data: Tables | None
-        _database_id: str | None
-        _last_backup: float | None
-        _backup_warned: bool
-        _jstamp: tuple[int, int, int] | None
-
-        def _locked(self) -> contextlib.AbstractContextManager[None]: ...
-        def _refresh(self) -> None: ...
-        def _compact(self, data: Tables | None = None, *, keep: bool = False) -> None: ...
-        def _bump(self, changes: dict[str, set[str]] | None) -> None: ...
-        def _write_summary(self, changes: dict[str, set[str]] | None) -> None: ...
-        def _load(self, stamp: tuple[int, int, int] | None) -> None: ...
-        @staticmethod
-        def _stat(path: Path) -> tuple[int, int, int] | None: ...
-        @staticmethod
-        def _main_blob(data: Tables, database_id: str, name: str, journal_id: str) -> bytes: ...
+class Backups(StorageState):
+    """Part of ``DurableStorage``: its backups, ``copy_to`` and ``restore``."""
 
     def take_warnings(self) -> list[str]:
         """The warnings not shown yet (a backup that could not be made), each once."""
@@ -193,15 +163,6 @@ class Backups:
             self._bump(None)
         return aside
 
-    def fold(self) -> None:
-        """Fold the journal into the main file, so that the main file alone holds everything
-        (the app does this when it quits)."""
-        with self._locked():
-            self._refresh()
-            if self._jstamp is not None:
-                self._compact()
-                self._write_summary(None)
-
     def copy_to(self, destination: str | os.PathLike[str]) -> Path:
         """A consistent copy of the whole database, the journal folded in, as one new file
         (0600): ``destination`` itself, or a file of the database's name in that folder.
@@ -218,7 +179,7 @@ class Backups:
             self._refresh()
             assert self._data is not None
             database_id = self._database_id or secrets.token_hex(8)
-            blob = self._main_blob(self._data, database_id, target.name, secrets.token_hex(8))
+            blob = main_blob(self._data, database_id, target.name, secrets.token_hex(8))
             if os.path.lexists(target):
                 raise StorageError(f"{target} already exists; nothing was written")
             try:
