@@ -50,6 +50,7 @@ def child(req):
     for key in req.get("unset") or []:
         os.environ.pop(key, None)
     for name, value in (req.get("storage") or {}).items():
+        assert hasattr(journal, name), name  # (a limit that moved away must not pass unset)
         setattr(journal, name, value)
     if req.get("fsize") is not None:
         resource.setrlimit(resource.RLIMIT_FSIZE, (req["fsize"], req["fsize"]))

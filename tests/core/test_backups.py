@@ -12,8 +12,7 @@ from typing import Any
 import orjson
 import pytest
 
-from tui_microgoals.core import journal
-from tui_microgoals.core import storage as storage_module
+from tui_microgoals.core import backup_names, storage_fold
 from tui_microgoals.core.clock import FixedClock
 from tui_microgoals.core.errors import StorageError
 from tui_microgoals.core.storage import DurableStorage
@@ -68,7 +67,7 @@ def test_a_backup_cut_off_by_a_kill_is_cleaned_up_by_the_next(
     theirs = folder / ".goals-work-20261122-090000-auto.json.x1y2.tmp"
     for leftover in (ours, theirs):
         leftover.write_bytes(b"half a backup")
-    monkeypatch.setattr(journal, "BACKUP_EVERY_SECONDS", 0)
+    monkeypatch.setattr(backup_names, "BACKUP_EVERY_SECONDS", 0)
     FakeTime(monkeypatch, time.time() + 10)
     Store.open(path, clock).add_goal("two")
     assert not ours.exists() and theirs.exists()
@@ -81,7 +80,7 @@ def test_two_databases_in_one_folder_keep_to_their_own_backups(
     tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     fake = FakeTime(monkeypatch, time.time())
-    monkeypatch.setattr(journal, "BACKUP_EVERY_SECONDS", 0)
+    monkeypatch.setattr(backup_names, "BACKUP_EVERY_SECONDS", 0)
     home, work = (
         Store.open(tmp_path / "goals.json", clock),
         Store.open(tmp_path / "goals-work.json", clock),
@@ -136,7 +135,7 @@ def test_a_backup_of_a_database_that_was_replaced_is_refused(
     path.rename(tmp_path / "goals-old.json")
     Path(str(path) + ".journal").unlink(missing_ok=True)
     new = Store.open(path, clock)
-    monkeypatch.setattr(journal, "BACKUP_EVERY_SECONDS", 10**9)
+    monkeypatch.setattr(backup_names, "BACKUP_EVERY_SECONDS", 10**9)
     new.add_goal("new")
     assert storage_of(new).backups() == []  # the old database's backup is not this one's
     with pytest.raises(StorageError, match="another database"):
@@ -265,10 +264,10 @@ def test_a_backup_from_a_clock_that_ran_ahead_does_not_stop_backups(
     assert backups_made(store) == 1
     # The clock was set to 2099 for a moment, and a backup was made then.
     fake.now, real = 4_102_444_800.0, fake.now
-    monkeypatch.setattr(journal, "BACKUP_EVERY_SECONDS", 0)
+    monkeypatch.setattr(backup_names, "BACKUP_EVERY_SECONDS", 0)
     store = Store.open(path, clock)
     store.add_goal("two")
-    monkeypatch.setattr(journal, "BACKUP_EVERY_SECONDS", 6 * HOUR)
+    monkeypatch.setattr(backup_names, "BACKUP_EVERY_SECONDS", 6 * HOUR)
     assert backups_made(store) == 2
     assert storage_of(store).backups()[-1].name.startswith("goals-2100")
     fake.now = real + 60
@@ -310,11 +309,11 @@ def test_rotation_keeps_the_backups_made_last_when_the_clock_went_back(
     path = tmp_path / "goals.json"
     store = Store.open(path, clock)
     storage_of(store).backups_kept = 3
-    monkeypatch.setattr(journal, "BACKUP_EVERY_SECONDS", 0)
+    monkeypatch.setattr(backup_names, "BACKUP_EVERY_SECONDS", 0)
     for n in range(3):
         fake.now += 10
         store.add_goal(f"ahead {n}")
-    monkeypatch.setattr(journal, "BACKUP_EVERY_SECONDS", 6 * HOUR)
+    monkeypatch.setattr(backup_names, "BACKUP_EVERY_SECONDS", 6 * HOUR)
     fake.now = 1_795_000_000.0  # back to 2026
     for n in range(3):
         store = Store.open(path, clock)
@@ -335,21 +334,21 @@ def test_a_backup_that_cannot_be_written_never_blocks_a_change(
     store = Store.open(path, clock)
     store.add_goal("one")
     store.add_goal("two")  # in the journal
-    monkeypatch.setattr(journal, "BACKUP_EVERY_SECONDS", 0)  # a backup is due at every save
+    monkeypatch.setattr(backup_names, "BACKUP_EVERY_SECONDS", 0)  # a backup is due at every save
 
-    real_mkstemp = storage_module.tempfile.mkstemp
+    real_mkstemp = storage_fold.tempfile.mkstemp
 
     def no_space(*args: Any, **kwargs: Any) -> Any:  # a whole new file does not fit any more
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(storage_module.tempfile, "mkstemp", no_space)
+    monkeypatch.setattr(storage_fold.tempfile, "mkstemp", no_space)
     store = Store.open(path, clock)
     store.add_goal("three")
     store.add_goal("four")
     assert len(storage_of(store).warnings) == 1  # warned once
     assert "backup" in storage_of(store).warnings[0]
     assert "No space left" in storage_of(store).warnings[0]
-    monkeypatch.setattr(storage_module.tempfile, "mkstemp", real_mkstemp)
+    monkeypatch.setattr(storage_fold.tempfile, "mkstemp", real_mkstemp)
     assert titles(path, clock) == ["one", "two", "three", "four"]
 
 
@@ -372,7 +371,7 @@ def test_the_identity_is_made_once_and_an_older_microgoals_reads_it_as_a_table(
     # Written back by such a microgoals (keys in another order), it stays the same database.
     path.write_bytes(orjson.dumps({"schema_version": 1, "journal_id": "x", **tables}))
     Path(f"{path}.journal").unlink(missing_ok=True)
-    monkeypatch.setattr(journal, "BACKUP_EVERY_SECONDS", 0)
+    monkeypatch.setattr(backup_names, "BACKUP_EVERY_SECONDS", 0)
     FakeTime(monkeypatch, time.time() + 10)
     store = Store.open(path, clock)
     store.add_goal("two")

@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui_microgoals.core import fastpath, journal, lightjson, localday, text
+from tui_microgoals.core import backup_names, fastpath, journal, lightjson, localday, text
 from tui_microgoals.core.clock import Clock, FixedClock
 from tui_microgoals.core.errors import StorageError
 from tui_microgoals.core.journal import SCHEMA_VERSION
@@ -258,7 +258,7 @@ def test_a_due_backup_goes_the_full_way(tmp_path: Path, monkeypatch: pytest.Monk
     assert fastpath.add_goal(str(path), "two") is not None
     backups = path.parent / "backups"
     for old in backups.iterdir():  # as if the last one were long ago
-        os.utime(old, (time.time() - journal.BACKUP_EVERY_SECONDS - 60,) * 2)
+        os.utime(old, (time.time() - backup_names.BACKUP_EVERY_SECONDS - 60,) * 2)
         old.rename(backups / "db-20000101-000000-auto.json")
     assert fastpath.add_goal(str(path), "three") is None
     real_store(path).add_goal("three")  # folds the journal and keeps a backup

@@ -14,7 +14,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from tui_microgoals.core import fastpath, journal
+from tui_microgoals.core import fastpath, journal, summary_file
 from tui_microgoals.core.clock import Clock, FixedClock
 from tui_microgoals.core.errors import CorruptDatabase, LockTimeout
 from tui_microgoals.core.store import Store
@@ -184,7 +184,7 @@ def test_a_link_planted_at_the_summary_temp_name_is_not_written_through(
     (tmp_path / f".db.json.status.{os.getpid()}.tmp").symlink_to(victim)
     assert fastpath.add_goal(str(path), "two") is not None
     assert victim.read_text() == "precious"
-    assert journal.read_summary(str(path)) is not None  # still written, under another name
+    assert summary_file.read_summary(str(path)) is not None  # still written, under another name
     assert [g.title for g in Store.open(path, Clock()).goals().values()] == ["one", "two"]
 
 

@@ -18,8 +18,7 @@ import orjson
 import pytest
 from tinydb import TinyDB
 
-from tui_microgoals.core import journal
-from tui_microgoals.core import storage as storage_module
+from tui_microgoals.core import backup_names, journal, storage_load
 from tui_microgoals.core.clock import FixedClock
 from tui_microgoals.core.errors import CorruptDatabase, LockTimeout, NewerSchema, StorageError
 from tui_microgoals.core.journal import SCHEMA_VERSION
@@ -329,7 +328,7 @@ def test_a_failed_save_leaves_store_and_file_as_they_were(
 
 
 class CountingJson:
-    """Stands in for orjson inside the storage module and counts parses."""
+    """Stands in for orjson where the storage reads (``storage_load``) and counts parses."""
 
     def __init__(self) -> None:
         self.parses = 0
@@ -350,7 +349,7 @@ def test_an_unchanged_file_is_not_parsed_again(
     for n in range(3):
         writer.add_goal(f"goal {n}", today=True)
     counting = CountingJson()
-    monkeypatch.setattr(storage_module, "orjson", counting)
+    monkeypatch.setattr(storage_load, "orjson", counting)
 
     reader = Store.open(path, clock)
     reader.goals()
@@ -439,7 +438,7 @@ def test_replaced_versions_are_kept_as_backups(
     store = Store.open(path, clock)
     store.add_goal("one")
     first = path.read_bytes()
-    monkeypatch.setattr(journal, "BACKUP_EVERY_SECONDS", 0)
+    monkeypatch.setattr(backup_names, "BACKUP_EVERY_SECONDS", 0)
     store.add_goal("two")
     backups = store.storage.backups()  # type: ignore[union-attr]
     assert [b.read_bytes() for b in backups] == [first]

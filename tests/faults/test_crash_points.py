@@ -34,7 +34,7 @@ import pytest
 from fsfaults import Crash, Fault, Faults
 from tinydb import TinyDB
 
-from tui_microgoals.core import fastpath, journal
+from tui_microgoals.core import backup_names, fastpath, journal
 from tui_microgoals.core.clock import Clock, FixedClock
 from tui_microgoals.core.errors import MicrogoalsError
 from tui_microgoals.core.oplog import GID, OPS_TABLE
@@ -70,8 +70,8 @@ class Operation:
     prepare: Callable[[Path], None]
     #: The operation, from a fresh process's point of view: it opens the database itself.
     run: Callable[[Path], Any]
-    #: Limits in ``journal`` set for the operation (a fold every commit, a backup due).
-    limits: tuple[tuple[str, Any], ...] = ()
+    #: Limits set for the operation (a fold every commit, a backup due): module, name, value.
+    limits: tuple[tuple[Any, str, Any], ...] = ()
     #: Fields that differ between two runs of the operation (the real clock's time).
     unstable: tuple[str, ...] = ()
     #: Run on each copy of the prepared folder (a copy has new inodes: the summary beside
@@ -195,7 +195,7 @@ OPERATIONS = [
         "undo with a fold",
         prepare_history,
         undo,
-        limits=(("JOURNAL_MAX_ENTRIES", 1),),
+        limits=((journal, "JOURNAL_MAX_ENTRIES", 1),),
         log=True,
     ),
     Operation(
@@ -207,13 +207,13 @@ OPERATIONS = [
         "fold",
         prepare_history,
         lambda f: Store.open(f / DB, fixed_clock()).add_goal("folded in"),
-        limits=(("JOURNAL_MAX_ENTRIES", 1),),
+        limits=((journal, "JOURNAL_MAX_ENTRIES", 1),),
     ),
     Operation(
         "fold with a backup",
         prepare_history,
         lambda f: Store.open(f / DB, fixed_clock()).add_goal("backed up"),
-        limits=(("BACKUP_EVERY_SECONDS", 0),),
+        limits=((backup_names, "BACKUP_EVERY_SECONDS", 0),),
     ),
     Operation(
         "migrate",
@@ -286,8 +286,8 @@ def leftovers(folder: Path) -> list[str]:
 @contextlib.contextmanager
 def limits(operation: Operation, monkeypatch: pytest.MonkeyPatch):
     with monkeypatch.context() as patch:
-        for name, value in operation.limits:
-            patch.setattr(journal, name, value)
+        for module, name, value in operation.limits:
+            patch.setattr(module, name, value)
         yield
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from ui_helpers import SIZE, frozen_clock, make_app
 
-from tui_microgoals.core import journal
+from tui_microgoals.core import backup_names
 from tui_microgoals.core.store import Store
 
 
@@ -34,7 +34,7 @@ async def test_a_backup_that_cannot_be_made_is_one_notification(
     store.add_goal("first")
     (tmp_path / "backups").rename(tmp_path / "elsewhere")
     (tmp_path / "backups").write_text("a file where the folder should be")
-    monkeypatch.setattr(journal, "BACKUP_EVERY_SECONDS", 0)  # due at every save
+    monkeypatch.setattr(backup_names, "BACKUP_EVERY_SECONDS", 0)  # due at every save
     app = make_app(store, frozen_clock())
     async with app.run_test(size=SIZE) as pilot:
         store.add_goal("second")

@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 import time
 
-from tui_microgoals.core import journal, lightjson, oplog
+from tui_microgoals.core import backup_names, journal, lightjson, oplog, summary_file
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # (``typing`` costs a few ms to import)
@@ -34,7 +34,7 @@ NO_BLOCK: Status = (False, None, None, None, False)
 
 def status(db: str) -> Status | None:
     """The running block as the summary has it; None when there is no current summary."""
-    summary = journal.read_summary(os.path.realpath(db))
+    summary = summary_file.read_summary(os.path.realpath(db))
     # Another schema: the full path says whether it can read the database (a newer one it
     # refuses, with its message).
     if summary is None or summary.get("schema") != journal.SCHEMA_VERSION:
@@ -73,7 +73,7 @@ def must_compact(summary: dict[str, Any], path: str) -> bool | None:
         return None
     if "journal" not in summary or "journal_id" not in summary:
         return None
-    return journal.must_compact(summary, lambda: journal.last_backup_time(path))
+    return journal.must_compact(summary, lambda: backup_names.last_backup_time(path))
 
 
 def add_goal(
@@ -95,7 +95,7 @@ def add_goal(
     if not os.path.isfile(path):
         return None
     with journal.locked(path, journal.LOCK_TIMEOUT_SECONDS):
-        summary = journal.read_summary(path)
+        summary = summary_file.read_summary(path)
         if summary is None or must_compact(summary, path) is not False:
             return None
         hint = summary.get("add")
@@ -149,7 +149,7 @@ def add_goal(
             new=summary["journal"] is None,
             dumps=_dumps,
         )
-        journal.write_summary(
+        summary_file.write_summary(
             path,
             {
                 **summary,

@@ -1,10 +1,14 @@
 """The parts of the durable storage that need neither TinyDB nor orjson: file stamps, safe
 opening of the files beside the database, the writers' lock, the journal's line format and
-its fsynced append, when a backup is due, and the summary kept beside the database.
+its fsynced append, and when a commit folds the journal into the main file.
 
 ``storage.DurableStorage`` is built on these, and so is the fast path of ``microgoals add``
-(``fastpath.py``), so both follow one set of rules. Paths are plain strings: ``pathlib``
-costs a few ms to import on the fast path.
+(``fastpath.py``), so both follow one set of rules; so are the light modules beside it:
+``backup_names`` (the backups' names, when one is due) and ``summary_file`` (``<db>.status``).
+Paths are plain strings: ``pathlib`` costs a few ms to import on the fast path.
+
+The limits (``JOURNAL_MAX_*``, ``LOCK_TIMEOUT_SECONDS``) are read here at each use: tests
+set them on this module.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import os
 import sys
 import time
 
-from tui_microgoals.core import lightjson
+from tui_microgoals.core import backup_names, lightjson
 from tui_microgoals.core.errors import LockTimeout, StorageError
 
 TYPE_CHECKING = False
@@ -33,11 +37,7 @@ JOURNAL_KEY = "journal_id"
 DATABASE_KEY = "database"
 JOURNAL_MAX_ENTRIES = 2000
 JOURNAL_MAX_BYTES = 4_000_000
-BACKUP_EVERY_SECONDS = 6 * 3600
-BACKUPS_KEPT = 10
 LOCK_TIMEOUT_SECONDS = 10.0
-#: The layout of ``<db>.status``; a reader that finds another one ignores the file.
-SUMMARY_FORMAT = 2
 
 Stamp = tuple[int, int, int]
 
@@ -65,7 +65,7 @@ def sidecar(path: str, suffix: str) -> str:
 # -- opening the files beside the database ------------------------------------------------
 
 #: Never through a symlink planted at the path, never blocking on a FIFO or a device.
-_SAFE = os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+SAFE_OPEN = os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
 _KINDS = {  # what stat.S_IFMT says, without importing ``stat``
     0o140000: "a socket",
     0o120000: "a symbolic link",
@@ -94,7 +94,7 @@ def open_regular(path: str, flags: int, mode: int = 0o600) -> int:
     """``os.open`` for the database and the files beside it: a regular file or a
     StorageError naming what is there; other errors as ``OSError``."""
     try:
-        fd = os.open(path, flags | _SAFE, mode)
+        fd = os.open(path, flags | SAFE_OPEN, mode)
     except OSError as error:
         # ELOOP: a symlink (EMLINK on the BSDs); ENXIO: a FIFO no one reads; EISDIR.
         if error.errno in (errno.ELOOP, errno.EMLINK, errno.ENXIO, errno.EISDIR):
@@ -355,95 +355,14 @@ def table_problem(name: str, table: Any, *, deletions: bool = False) -> str | No
     return None
 
 
-# -- backups ----------------------------------------------------------------------------
-
-#: Why a backup was made, the last part of its name (``before-v2``: before a migration).
-BACKUP_REASONS = ("auto", "before-restore")
-STAMP_FORMAT = "%Y%m%d-%H%M%S"
-
-
-def now() -> float:
-    """The time backups are stamped and timed by (tests move it)."""
-    return time.time()
-
-
-def backup_stamp(when: float) -> str:
-    return time.strftime(STAMP_FORMAT, time.gmtime(when))
-
-
-def backup_folder(path: str) -> str:
-    return os.path.join(os.path.dirname(path), "backups")
-
-
-def backup_stamp_of(name: str, stem: str) -> str | None:
-    """The stamp of ``<stem>-YYYYMMDD-HHMMSS-<reason>.json``; None for any other name (a
-    database ``goals-work.json`` beside ``goals.json`` has its own backups)."""
-    if not (name.startswith(stem + "-") and name.endswith(".json")):
-        return None
-    rest = name[len(stem) + 1 : -len(".json")]
-    stamp, dash, reason = rest[:15], rest[15:16], rest[16:]
-    if not (
-        stamp.isascii()
-        and stamp[:8].isdigit()
-        and stamp[8:9] == "-"
-        and stamp[9:].isdigit()
-        and len(stamp) == 15
-        and dash == "-"
-    ):
-        return None
-    base, _, count = reason.rpartition("-")
-    if reason in BACKUP_REASONS or (base in BACKUP_REASONS and count.isdigit()):
-        return stamp
-    return stamp if reason.startswith("before-v") and reason[8:].isdigit() else None
-
-
-def backup_names(path: str) -> list[str]:
-    """The names of the backups of the database at ``path``, in the order they were made:
-    by their stamps, except that one stamped later than now (made while the clock was ahead)
-    counts as older than any other. None when the folder cannot be listed (a backup that
-    cannot be made must not stop a save)."""
-    stem = os.path.splitext(os.path.basename(path))[0]
-    try:
-        names = os.listdir(backup_folder(path))
-    except OSError:
-        return []
-    current = backup_stamp(now())
-    found = [(stamp <= current, stamp, n) for n in names if (stamp := backup_stamp_of(n, stem))]
-    return [name for *_, name in sorted(found)]
-
-
-def _epoch(stamp: str) -> int:
-    """Seconds since 1970 of a UTC ``YYYYMMDD-HHMMSS`` (``calendar`` costs ~5 ms to import)."""
-    year, month, day = int(stamp[:4]), int(stamp[4:6]), int(stamp[6:8])
-    year -= month <= 2  # days from civil (H. Hinnant): the year starts in March
-    era, yoe = divmod(year, 400)
-    doy = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5 + day - 1
-    days = era * 146097 + yoe * 365 + yoe // 4 - yoe // 100 + doy - 719468
-    return days * 86400 + int(stamp[9:11]) * 3600 + int(stamp[11:13]) * 60 + int(stamp[13:15])
-
-
-def last_backup_time(path: str) -> float:
-    """When the last backup was made, as its name records it; 0 when there is none (or the
-    folder cannot be read), and when it is stamped later than now, so that one is due."""
-    names = backup_names(path)
-    if not names:
-        return 0.0
-    stamp = backup_stamp_of(names[-1], os.path.splitext(os.path.basename(path))[0])
-    assert stamp is not None
-    return 0.0 if stamp > backup_stamp(now()) else float(_epoch(stamp))
-
-
-def backup_due(last_backup: float) -> bool:
-    """Due when the last one is old enough, or dated later than now (the clock went back)."""
-    current = now()
-    return last_backup > current or current - last_backup >= BACKUP_EVERY_SECONDS
+# -- when a commit folds the journal -----------------------------------------------------
 
 
 def must_compact(state: dict[str, Any], last_backup: Callable[[], float]) -> bool:
     """Whether a commit rewrites the main file rather than appending one journal line, from
     the journal's state (``DurableStorage.journal_state``): when it must fold (``must_fold``)
     or a backup is due (compaction makes it)."""
-    return must_fold(state) or backup_due(last_backup())
+    return must_fold(state) or backup_names.backup_due(last_backup())
 
 
 def must_fold(state: dict[str, Any]) -> bool:
@@ -458,49 +377,3 @@ def must_fold(state: dict[str, Any]) -> bool:
         or state["entries"] >= JOURNAL_MAX_ENTRIES
         or state["jpos"] >= JOURNAL_MAX_BYTES
     )
-
-
-# -- the summary beside the database -----------------------------------------------------
-
-
-def write_summary(path: str, doc: dict[str, Any]) -> None:
-    """Replace ``<db>.status`` with ``doc``. A cache, not a record: no fsync, and when it
-    cannot be written it is removed (readers then take the slow path). Never raises.
-
-    The temp file has a name no one can guess and is created, never opened: a link or a
-    file planted beside the database is never written through."""
-    target = sidecar(path, ".status")
-    tmp = f"{os.path.dirname(target)}/.{os.path.basename(target)}.{os.urandom(6).hex()}.tmp"
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _SAFE, 0o600)
-        try:
-            if os.geteuid() == 0:
-                keep_owner(fd, os.path.dirname(tmp))
-            os.write(fd, lightjson.dumps(doc).encode())
-        finally:
-            os.close(fd)
-        os.replace(tmp, target)
-    except Exception:  # noqa: BLE001 - never let the cache break a committed save
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        drop_summary(path)
-
-
-def drop_summary(path: str) -> None:
-    with contextlib.suppress(OSError):
-        os.unlink(sidecar(path, ".status"))
-
-
-def read_summary(path: str) -> dict[str, Any] | None:
-    """``<db>.status`` if it describes the files as they are now (the database at ``path``,
-    a real path, and its journal), else None. A few hundred bytes and two stats instead of
-    parsing the whole database."""
-    try:
-        doc = lightjson.loads(read_regular(sidecar(path, ".status")))
-        if not isinstance(doc, dict) or doc.get("format") != SUMMARY_FORMAT:
-            return None
-        now = [stat(path), stat(sidecar(path, ".journal"))]
-    except (OSError, ValueError, RecursionError, StorageError):  # (RecursionError: deep nesting)
-        return None
-    stamps = [doc.get("main"), doc.get("journal")]
-    return doc if stamps == [list(s) if s else None for s in now] else None

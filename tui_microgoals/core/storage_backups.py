@@ -1,5 +1,6 @@
 """Backups, a copy of the whole database, and restore: the part of ``DurableStorage`` that
-writes whole files beside the database (see ``storage``'s docstring for the rules)."""
+writes whole files beside the database (see ``storage``'s docstring for the rules); their
+names and when one is due are ``backup_names``'."""
 
 from __future__ import annotations
 
@@ -9,50 +10,19 @@ import secrets
 import tempfile
 from json.decoder import scanstring  # type: ignore[attr-defined]
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from tui_microgoals.core import journal
+from tui_microgoals.core import backup_names, journal
 from tui_microgoals.core.errors import StorageError
 from tui_microgoals.core.journal import DATABASE_KEY, SCHEMA_KEY
+from tui_microgoals.core.storage_fold import main_blob
+from tui_microgoals.core.storage_state import StorageState
 
-if TYPE_CHECKING:
-    pass
-
-Tables = dict[str, dict[str, Any]]
 _describe = journal.describe
 
 
-class Backups:
-    """Part of ``DurableStorage``: its backups, ``copy_to``, ``restore`` and ``fold``."""
-
-    if TYPE_CHECKING:  # (set up by DurableStorage)
-
-        @property
-        def path(self) -> Path: ...
-        @property
-        def backup_dir(self) -> Path: ...
-        @property
-        def journal_path(self) -> Path: ...
-
-        backups_kept: int
-        keeps_backups: bool
-        warnings: list[str]
-        _data: Tables | None
-        _database_id: str | None
-        _last_backup: float | None
-        _backup_warned: bool
-        _jstamp: tuple[int, int, int] | None
-
-        def _locked(self) -> contextlib.AbstractContextManager[None]: ...
-        def _refresh(self) -> None: ...
-        def _compact(self, data: Tables | None = None, *, keep: bool = False) -> None: ...
-        def _bump(self, changes: dict[str, set[str]] | None) -> None: ...
-        def _write_summary(self, changes: dict[str, set[str]] | None) -> None: ...
-        def _load(self, stamp: tuple[int, int, int] | None) -> None: ...
-        @staticmethod
-        def _stat(path: Path) -> tuple[int, int, int] | None: ...
-        @staticmethod
-        def _main_blob(data: Tables, database_id: str, name: str, journal_id: str) -> bytes: ...
+class Backups(StorageState):
+    """Part of ``DurableStorage``: its backups, ``copy_to`` and ``restore``."""
 
     def take_warnings(self) -> list[str]:
         """The warnings not shown yet (a backup that could not be made), each once."""
@@ -71,16 +41,16 @@ class Backups:
         recorded identity (database id, file name) does not say they are another's."""
         mine = head_identity(_head(self.path))[0], self.path.name
         folder = self.backup_dir
-        found = [folder / name for name in journal.backup_names(str(self.path))]
+        found = [folder / name for name in backup_names.listed(str(self.path))]
         return [b for b in found if _belongs(head_identity(_head(b)), mine)]
 
     def _last_backup_time(self) -> float:
         if self._last_backup is None:
-            self._last_backup = journal.last_backup_time(str(self.path))
+            self._last_backup = backup_names.last_backup_time(str(self.path))
         return self._last_backup
 
     def _backup_due(self) -> bool:
-        return self.keeps_backups and journal.backup_due(self._last_backup_time())
+        return self.keeps_backups and backup_names.backup_due(self._last_backup_time())
 
     def _backup(self, reason: str, blob: bytes) -> Path | None:
         """Keep ``blob`` (a whole main file) under ``backups/`` as an independent copy: a file
@@ -88,10 +58,10 @@ class Backups:
         be made is a warning (``warnings``), never an error: the save itself has happened."""
         if not self.keeps_backups:
             return None
-        when = journal.now()
+        when = backup_names.now()
         self._last_backup = when  # tried: not again at every commit of this process
         try:
-            stamp = journal.backup_stamp(when)
+            stamp = backup_names.backup_stamp(when)
             target = self.backup_dir / f"{self.path.stem}-{stamp}-{reason}.json"
             self._make_backup_dir()
             if not target.exists():  # (one a second)
@@ -116,7 +86,7 @@ class Backups:
     def _set_aside(self) -> list[Path]:
         """Copy the main file and its journal, byte for byte, into ``backups/`` as a
         ``before-restore`` backup (the journal beside it as ``<backup>.journal``)."""
-        stamp = journal.backup_stamp(journal.now())
+        stamp = backup_names.backup_stamp(backup_names.now())
         name = f"{self.path.stem}-{stamp}-before-restore"
         count = 1
         while (self.backup_dir / f"{name}.json").exists():
@@ -173,7 +143,7 @@ class Backups:
             named_for_another = (
                 theirs[1] is None  # (recorded nothing: from before identities were)
                 and backup.resolve().parent == self.backup_dir.resolve()
-                and journal.backup_stamp_of(backup.name, self.path.stem) is None
+                and backup_names.backup_stamp_of(backup.name, self.path.stem) is None
             )
             if named_for_another or not _belongs(theirs, (current, self.path.name)):
                 name = self.path.name
@@ -193,15 +163,6 @@ class Backups:
             self._bump(None)
         return aside
 
-    def fold(self) -> None:
-        """Fold the journal into the main file, so that the main file alone holds everything
-        (the app does this when it quits)."""
-        with self._locked():
-            self._refresh()
-            if self._jstamp is not None:
-                self._compact()
-                self._write_summary(None)
-
     def copy_to(self, destination: str | os.PathLike[str]) -> Path:
         """A consistent copy of the whole database, the journal folded in, as one new file
         (0600): ``destination`` itself, or a file of the database's name in that folder.
@@ -218,7 +179,7 @@ class Backups:
             self._refresh()
             assert self._data is not None
             database_id = self._database_id or secrets.token_hex(8)
-            blob = self._main_blob(self._data, database_id, target.name, secrets.token_hex(8))
+            blob = main_blob(self._data, database_id, target.name, secrets.token_hex(8))
             if os.path.lexists(target):
                 raise StorageError(f"{target} already exists; nothing was written")
             try:
