@@ -90,7 +90,12 @@ _HINTS: tuple[tuple[tuple[str, ...], str], ...] = (
         "the remote must be a bare repository (git init --bare)",
     ),
     (
-        ("does not appear to be a git repository", "not a git repository", "not found"),
+        (
+            "does not appear to be a git repository",
+            "not a git repository",
+            "not found",
+            "does not exist",
+        ),
         "check the remote's address: it must be a git repository",
     ),
     (
