@@ -486,6 +486,24 @@ def test_an_interrupted_merge_is_undone_and_done_again(tmp_path: Path, remote: P
     assert files(laptop) == files(desktop) == {"L/ops.jsonl": "l\n", "D/ops.jsonl": "d\n"}
 
 
+def test_a_checkout_cut_short_is_finished(tmp_path: Path, remote: Path) -> None:
+    laptop = device(tmp_path, remote, "laptop")
+    write(laptop, "L", "ops.jsonl", "1\n")
+    laptop.publish("1")
+    desktop = device(tmp_path, remote, "desktop")
+    write(laptop, "L", "ops.jsonl", "2\n")
+    write(laptop, "L", "more.jsonl", "m\n")
+    laptop.publish("2")
+    # What a git killed while checking out the laptop's changes leaves: a lock, a file cut
+    # short, a new file created but not yet written; the index still names the old files.
+    (desktop.path / FOLDER / "L" / "ops.jsonl").write_text("1\n2")
+    (desktop.path / FOLDER / "L" / "more.jsonl").write_text("")
+    (desktop.git_dir / "index.lock").write_text("")
+    desktop.pull()
+    assert files(desktop) == files(laptop) == {"L/ops.jsonl": "1\n2\n", "L/more.jsonl": "m\n"}
+    assert desktop.publish("nothing new") is False
+
+
 def test_a_commit_made_but_not_pushed_goes_out_next_time(tmp_path: Path, remote: Path) -> None:
     laptop = device(tmp_path, remote, "laptop")
     write(laptop, "L", "ops.jsonl", "1\n")

@@ -285,7 +285,7 @@ class GitFolder:
         if self._resolves(theirs, cwd=repo):
             self._check("checking out the remote", "reset", "--quiet", "--hard", theirs, cwd=repo)
 
-    def _merge(self, theirs: str) -> None:
+    def _merge(self, theirs: str, again: bool = True) -> None:
         code, out, err = self._run(
             "merge",
             "--quiet",
@@ -307,20 +307,40 @@ class GitFolder:
             code, _, _ = self._run("merge", "--abort")
             if code != 0:
                 self._run("reset", "--quiet", "--merge")
-            files = ", ".join(conflicted) or "some files"
+            listed = ", ".join(conflicted) or "some files"
             raise SyncError(
-                f"the other devices' changes conflict with this one's in {files} (edited by "
+                f"the other devices' changes conflict with this one's in {listed} (edited by "
                 f"hand?); nothing was merged: resolve it with git in {self.path}, then sync again"
             )
         said = out + err
         if "would be overwritten" in said:
-            files = ", ".join(line.strip() for line in said.splitlines() if line[:1] == "\t")
+            files = [line.strip() for line in said.splitlines() if line[:1] == "\t"]
+            if again and files and all(self._drop_if_superseded(name, theirs) for name in files):
+                self._merge(theirs, again=False)
+                return
             raise SyncError(
                 f"the other devices' changes would overwrite local changes to "
-                f"{files or 'some files'} (edited by hand?); nothing was merged: "
+                f"{', '.join(files) or 'some files'} (edited by hand?); nothing was merged: "
                 f"commit or undo them with git in {self.path}, then sync again"
             )
         raise SyncError(_explain("merging the other devices' changes", err or out))
+
+    def _drop_if_superseded(self, name: str, theirs: str) -> bool:
+        """Removes a local file in the way of the merge when the incoming version holds all of
+        it (it starts with it): what a checkout cut short (git killed) leaves. Nothing is lost."""
+        path = self.path / name
+        if not name.startswith(f"{FOLDER}/") or ".." in Path(name).parts or path.is_symlink():
+            return False
+        git, env, _ = self._git()
+        command = [git, "cat-file", "blob", f"{theirs}:{name}"]
+        code, incoming, _ = _execute(command, self.path, env, self.local_timeout, "cat-file")
+        try:
+            if code != 0 or not incoming.startswith(path.read_bytes()):
+                return False
+            path.unlink()
+        except OSError:
+            return False
+        return True
 
     def _ahead(self) -> int:
         code, out, err = self._run("rev-list", "--count", "HEAD", "--not", "--remotes=origin")
@@ -354,6 +374,7 @@ class GitFolder:
             return
         if not locks:
             return
+        before = [_identity(lock) for lock in locks]
         running = git_running_in(self.path)
         if running is None:
             running = any(_age(lock) < STALE_AFTER for lock in locks)
@@ -362,8 +383,10 @@ class GitFolder:
                 f"another git command is working in {self.path} (or left {locks[0].name}); "
                 "sync again when it has finished"
             )
-        for lock in locks:
-            lock.unlink(missing_ok=True)
+        for lock, seen in zip(locks, before, strict=True):
+            # A lock made since the scan (a new inode) belongs to a git that just started.
+            if seen is not None and _identity(lock) == seen:
+                lock.unlink(missing_ok=True)
 
     # -- running git ----------------------------------------------------------------------
 
@@ -396,7 +419,8 @@ class GitFolder:
             command += identity_args
         command += args
         timeout = self.network_timeout if network else self.local_timeout
-        return _execute(command, cwd or self.path, env, timeout, args[0])
+        code, out, err = _execute(command, cwd or self.path, env, timeout, args[0])
+        return code, _text(out), _text(err)
 
     def _git(self) -> tuple[str, dict[str, str], tuple[str, ...]]:
         """The git binary, its environment, and the identity to commit with (looked up once)."""
@@ -412,7 +436,7 @@ class GitFolder:
             _, out, _ = _execute(
                 [git, "config", "--get-regexp", pattern], where, env, self.local_timeout, "config"
             )
-            configured = {line.split(" ", 1)[0] for line in out.splitlines()}
+            configured = {line.split(" ", 1)[0] for line in _text(out).splitlines()}
             if not ({"core.sshcommand"} & configured or env.get("GIT_SSH_COMMAND")) and not env.get(
                 "GIT_SSH"
             ):
@@ -428,7 +452,7 @@ class GitFolder:
 
 def _execute(
     command: list[str], cwd: Path, env: dict[str, str], timeout: float, what: str
-) -> tuple[int, str, str]:
+) -> tuple[int, bytes, bytes]:
     """Runs one git command in a session of its own (no terminal to prompt on, and a kill of
     microgoals does not cut it short), its output in files rather than pipes."""
     try:
@@ -458,7 +482,7 @@ def _execute(
                 ) from None
             out.seek(0)
             err.seek(0)
-            return code, _text(out.read()), _text(err.read())
+            return code, out.read(), err.read()
     except OSError as error:
         raise SyncError(f"cannot run git {what}: {error.strerror}") from None
 
@@ -537,6 +561,14 @@ def _chmod(path: Path, mode: int) -> None:
     status = path.lstat()
     if not stat.S_ISLNK(status.st_mode) and status.st_mode & 0o777 != mode:
         os.chmod(path, mode)
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return status.st_ino, status.st_mtime_ns
 
 
 def _age(path: Path) -> float:
