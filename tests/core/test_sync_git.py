@@ -7,6 +7,8 @@ import os
 import shutil
 import stat
 import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -484,6 +486,71 @@ def test_an_interrupted_merge_is_undone_and_done_again(tmp_path: Path, remote: P
     assert desktop.publish("desktop") is True
     laptop.pull()
     assert files(laptop) == files(desktop) == {"L/ops.jsonl": "l\n", "D/ops.jsonl": "d\n"}
+
+
+#: A sync that kills itself (kill -9) just after it started its Nth git command.
+KILLED_SYNC = """
+import os, signal, subprocess, sys
+from pathlib import Path
+from tui_microgoals.core import sync_git
+
+started = 0
+class Dying(subprocess.Popen):
+    def __init__(self, *args, **kwargs):
+        global started
+        super().__init__(*args, **kwargs)
+        started += 1
+        if started == int(sys.argv[2]):
+            print(self.pid, flush=True)
+            os.kill(os.getpid(), signal.SIGKILL)
+sync_git.subprocess.Popen = Dying
+folder = sync_git.GitFolder(Path(sys.argv[1]), None)
+folder.pull()
+folder.publish("desktop")
+"""
+
+
+def wait_gone(pid: int) -> None:
+    """Waits (bounded) for a process that is not ours to end: the git left running."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with open(f"/proc/{pid}/stat") as file:
+                if file.read().rsplit(")", 1)[1].split()[0] in ("Z", "X"):
+                    return
+        except OSError:
+            return
+        time.sleep(0.01)
+    raise AssertionError(f"git {pid} still runs")
+
+
+# The git commands of a pull and a publish: 2 fetch, 4 merge, 5 add, 7 commit, 9 push.
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+@pytest.mark.parametrize("nth", [2, 4, 5, 7, 9])
+def test_a_sync_killed_mid_way_is_completed_by_the_next(
+    tmp_path: Path, remote: Path, nth: int
+) -> None:
+    laptop = device(tmp_path, remote, "laptop")
+    write(laptop, "L", "ops.jsonl", "1\n")
+    laptop.publish("laptop 1")
+    desktop = device(tmp_path, remote, "desktop")
+    write(laptop, "L", "ops.jsonl", "2\n")
+    laptop.publish("laptop 2")
+    write(desktop, "D", "ops.jsonl", "d\n")
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_SYNC, str(desktop.path), str(nth)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert killed.returncode == -9, killed.stderr
+    wait_gone(int(killed.stdout))
+    desktop.pull()
+    desktop.publish("desktop, again")
+    laptop.pull()
+    expected = {"L/ops.jsonl": "1\n2\n", "D/ops.jsonl": "d\n"}
+    assert files(laptop) == files(desktop) == expected
+    assert laptop.ahead() == desktop.ahead() == 0
 
 
 def test_a_checkout_cut_short_is_finished(tmp_path: Path, remote: Path) -> None:
