@@ -308,6 +308,61 @@ def test_git_variables_of_another_repository_are_ignored(
     assert git(remote, "log", "--format=%s", "main").strip() == "laptop"
 
 
+def test_hooks_signing_and_editors_of_the_user_are_not_run(
+    tmp_path: Path, remote: Path, plain_git: Path
+) -> None:
+    hooks = tmp_path / "hooks"
+    hooks.mkdir()
+    for name in ("pre-commit", "commit-msg", "pre-push", "pre-merge-commit", "post-merge"):
+        (hooks / name).write_text("#!/bin/sh\necho ran >> " + str(tmp_path / "ran") + "\nexit 1\n")
+        (hooks / name).chmod(0o755)
+    plain_git.write_text(
+        f"[core]\n\thooksPath = {hooks}\n\teditor = false\n"
+        "[commit]\n\tgpgSign = true\n[gpg]\n\tprogram = false\n[merge]\n\tff = false\n"
+    )
+    laptop = device(tmp_path, remote, "laptop")
+    desktop = device(tmp_path, remote, "desktop")
+    write(laptop, "L", "ops.jsonl", "l\n")
+    laptop.publish("laptop")
+    write(desktop, "D", "ops.jsonl", "d\n")
+    assert desktop.publish("desktop") is True  # a merge commit on the way
+    laptop.pull()
+    assert files(laptop) == files(desktop)
+    assert not (tmp_path / "ran").exists()
+
+
+def test_a_symlink_from_the_remote_is_checked_out_as_a_plain_file(
+    tmp_path: Path, remote: Path
+) -> None:
+    laptop = device(tmp_path, remote, "laptop")
+    link = laptop.path / FOLDER / "D"
+    link.parent.mkdir()
+    link.symlink_to(tmp_path / "outside")
+    git(laptop.path, "add", "-A", FOLDER)
+    git(laptop.path, "commit", "--quiet", "-m", "a link out of the folder")
+    git(laptop.path, "push", "--quiet", "origin", "HEAD:refs/heads/main")
+    desktop = device(tmp_path, remote, "desktop")
+    desktop.pull()
+    landed = desktop.path / FOLDER / "D"
+    assert landed.is_file() and not landed.is_symlink()
+    assert stat.S_IMODE(landed.stat().st_mode) == 0o600
+
+
+def test_ssh_never_prompts_unless_the_user_chose_an_ssh_command(
+    tmp_path: Path, plain_git: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("GIT_SSH_COMMAND", raising=False)
+    monkeypatch.delenv("GIT_SSH", raising=False)
+    _, env, _ = GitFolder(tmp_path / "a", None)._git()
+    assert env["GIT_SSH_COMMAND"] == "ssh -o BatchMode=yes"
+    assert env["GIT_TERMINAL_PROMPT"] == "0" and env["GIT_EDITOR"] == "true"
+    monkeypatch.setenv("GIT_SSH_COMMAND", "ssh -i key")
+    assert GitFolder(tmp_path / "a", None)._git()[1]["GIT_SSH_COMMAND"] == "ssh -i key"
+    monkeypatch.delenv("GIT_SSH_COMMAND")
+    plain_git.write_text("[core]\n\tsshCommand = ssh -i other\n")
+    assert "GIT_SSH_COMMAND" not in GitFolder(tmp_path / "a", None)._git()[1]
+
+
 # -- failures ----------------------------------------------------------------------------
 
 

@@ -307,10 +307,12 @@ class GitFolder:
             code, _, _ = self._run("merge", "--abort")
             if code != 0:
                 self._run("reset", "--quiet", "--merge")
-            listed = ", ".join(conflicted) or "some files"
+            if not conflicted:  # the merge commit itself failed (a full disk...)
+                raise SyncError(_explain("merging the other devices' changes", err or out))
             raise SyncError(
-                f"the other devices' changes conflict with this one's in {listed} (edited by "
-                f"hand?); nothing was merged: resolve it with git in {self.path}, then sync again"
+                f"the other devices' changes conflict with this one's in {', '.join(conflicted)} "
+                f"(edited by hand?); nothing was merged: resolve it with git in {self.path}, "
+                "then sync again"
             )
         said = out + err
         if "would be overwritten" in said:
