@@ -103,6 +103,8 @@ def test_setup_on_an_empty_remote_starts_main_and_the_first_publish_pushes_it(
     )
     assert git(laptop.path, "config", "branch.main.remote").strip() == "origin"
     assert laptop.publish("nothing new") is False
+    write(laptop, "L", "ops.jsonl", "2\n")
+    assert laptop.publish("") is True  # an empty message still commits
 
 
 def test_setup_on_a_remote_with_history_checks_it_out(tmp_path: Path, remote: Path) -> None:
@@ -143,6 +145,11 @@ def test_setup_refuses_a_folder_that_is_something_else(tmp_path: Path, remote: P
         GitFolder(laptop.path, str(other)).setup()
     assert "already a clone of" in one_line(error)
     assert git(laptop.path, "config", "remote.origin.url").strip() == str(remote)
+    project = tmp_path / "project"
+    git(tmp_path, "init", "--quiet", str(project))
+    with pytest.raises(SyncError) as error:
+        GitFolder(project, str(remote)).setup()
+    assert "already another git repository" in one_line(error)
     # Nothing was left beside the folders either (the clone is staged next to its target).
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
 

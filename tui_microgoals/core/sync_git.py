@@ -142,12 +142,13 @@ class GitFolder:
         if not remote:
             raise SyncError("give the git remote to sync with")
         if self._is_clone():
-            current = self._check("reading the sync folder", "config", "--get", "remote.origin.url")
-            if _same_remote(current.strip(), remote):
+            code, current, _ = self._run("config", "--get", "remote.origin.url")
+            if code == 0 and _same_remote(current.strip(), remote):
                 return
+            what = f"a clone of {current.strip()}" if code == 0 else "another git repository"
             raise SyncError(
                 _redact(
-                    f"{self.path} is already a clone of {current.strip()}, not of {remote}: "
+                    f"{self.path} is already {what}, not of {remote}: "
                     "choose another folder, or remove this one"
                 )
             )
@@ -219,7 +220,7 @@ class GitFolder:
                     "--quiet",
                     "--no-verify",
                     "-m",
-                    message,
+                    message.strip() or "microgoals sync",
                     "--",
                     FOLDER,
                     identity=True,
