@@ -360,9 +360,11 @@ def test_ssh_never_prompts_unless_the_user_chose_an_ssh_command(
 ) -> None:
     monkeypatch.delenv("GIT_SSH_COMMAND", raising=False)
     monkeypatch.delenv("GIT_SSH", raising=False)
+    monkeypatch.delenv("GIT_ASKPASS", raising=False)
     _, env, _ = GitFolder(tmp_path / "a", None)._git()
     assert env["GIT_SSH_COMMAND"] == "ssh -o BatchMode=yes"
     assert env["GIT_TERMINAL_PROMPT"] == "0" and env["GIT_EDITOR"] == "true"
+    assert env["GIT_ASKPASS"] == ""  # no password window
     monkeypatch.setenv("GIT_SSH_COMMAND", "ssh -i key")
     assert GitFolder(tmp_path / "a", None)._git()[1]["GIT_SSH_COMMAND"] == "ssh -i key"
     monkeypatch.delenv("GIT_SSH_COMMAND")

@@ -400,8 +400,16 @@ class GitFolder:
         code, _, _ = self._run("rev-parse", "--quiet", "--verify", f"{ref}^{{commit}}", cwd=cwd)
         return code == 0
 
-    def _check(self, action: str, *args: str, **options: object) -> str:
-        code, out, err = self._run(*args, **options)  # type: ignore[arg-type]
+    def _check(
+        self,
+        action: str,
+        *args: str,
+        cwd: Path | None = None,
+        network: bool = False,
+        identity: bool = False,
+    ) -> str:
+        """Runs git; its output, or a SyncError naming the action when it fails."""
+        code, out, err = self._run(*args, cwd=cwd, network=network, identity=identity)
         if code != 0:
             raise SyncError(_explain(action, err or out))
         return out
@@ -431,6 +439,9 @@ class GitFolder:
             env = {key: value for key, value in os.environ.items() if key not in _REPO_VARS}
             env.update(GIT_TERMINAL_PROMPT="0", GIT_EDITOR="true", GIT_MERGE_AUTOEDIT="no")
             env.update(LC_ALL="C", LANGUAGE="C")  # messages to read, in English
+            # No password window either (an askpass program the user chose is kept).
+            env.setdefault("GIT_ASKPASS", "")
+            env.setdefault("GCM_INTERACTIVE", "never")
             git = shutil.which("git", path=env.get("PATH", os.defpath))
             if git is None:
                 raise SyncError(NO_GIT)
@@ -440,8 +451,8 @@ class GitFolder:
                 [git, "config", "--get-regexp", pattern], where, env, self.local_timeout, "config"
             )
             configured = {line.split(" ", 1)[0] for line in _text(out).splitlines()}
-            if not ({"core.sshcommand"} & configured or env.get("GIT_SSH_COMMAND")) and not env.get(
-                "GIT_SSH"
+            if not (
+                "core.sshcommand" in configured or "GIT_SSH_COMMAND" in env or "GIT_SSH" in env
             ):
                 env["GIT_SSH_COMMAND"] = "ssh -o BatchMode=yes"
             identity: list[str] = []
