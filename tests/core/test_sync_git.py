@@ -56,7 +56,7 @@ def remote(tmp_path: Path) -> Path:
     return path
 
 
-def device(tmp_path: Path, remote: Path, name: str) -> GitFolder:
+def device(tmp_path: Path, remote: Path | str, name: str) -> GitFolder:
     folder = GitFolder(tmp_path / name, str(remote))
     folder.setup()
     return folder
@@ -116,6 +116,27 @@ def test_setup_on_a_remote_with_history_checks_it_out(tmp_path: Path, remote: Pa
     assert files(desktop) == {"L/ops.jsonl": "1\n"}
     assert (desktop.git_dir / "HEAD").read_text().strip() == "ref: refs/heads/main"
     assert desktop.ahead() == 0
+
+
+def test_a_file_url_remote(tmp_path: Path, remote: Path) -> None:
+    laptop = device(tmp_path, f"file://{remote}", "laptop")
+    write(laptop, "L", "ops.jsonl", "1\n")
+    assert laptop.publish("laptop") is True
+    GitFolder(laptop.path, f"file://{remote}").setup()  # the same remote: nothing to do
+    assert git(remote, "log", "--format=%s", "main").strip() == "laptop"
+
+
+def test_a_remote_made_again_from_scratch_gets_everything_again(
+    tmp_path: Path, remote: Path
+) -> None:
+    laptop = device(tmp_path, remote, "laptop")
+    write(laptop, "L", "ops.jsonl", "1\n")
+    laptop.publish("laptop")
+    shutil.rmtree(remote)
+    git(tmp_path, "init", "--quiet", "--bare", str(remote))
+    laptop.pull()
+    assert laptop.publish("nothing new") is True
+    assert files(device(tmp_path, remote, "desktop")) == {"L/ops.jsonl": "1\n"}
 
 
 def test_setup_again_on_the_same_clone_does_nothing(tmp_path: Path, remote: Path) -> None:

@@ -192,6 +192,7 @@ class GitFolder:
             "fetching from the remote",
             "fetch",
             "--quiet",
+            "--prune",  # a remote made again from scratch then gets everything again
             "--no-tags",
             "--no-recurse-submodules",
             "origin",
