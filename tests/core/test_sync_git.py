@@ -682,3 +682,21 @@ def test_ahead_counts_the_commits_not_pushed(tmp_path: Path, remote: Path) -> No
     assert laptop.ahead() == 2
     laptop.publish("out")
     assert laptop.ahead() == 0
+
+
+def test_remote_addresses_are_kept_and_local_paths_made_absolute(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for address in (
+        "git@github.com:me/sync.git",
+        "me@host:sync.git",
+        "ssh://me@host/srv/sync.git",
+        "https://example.org/me/sync.git",
+        "file:///srv/sync.git",
+    ):
+        assert sync_git._absolute_remote(address) == address
+    assert sync_git._absolute_remote("sync.git") == str(tmp_path / "sync.git")
+    assert sync_git._absolute_remote("-x") == str(tmp_path / "-x")  # never read as an option
+    assert sync_git._same_remote("ssh://host/a.git/", "ssh://host/a.git")
+    assert not sync_git._same_remote("host:a.git", "host:b.git")
