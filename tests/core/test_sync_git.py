@@ -417,7 +417,11 @@ def test_an_unreachable_remote_is_one_line(tmp_path: Path, remote: Path) -> None
     assert laptop.publish("laptop") is True  # the failure left nothing in the way
 
 
-def test_a_remote_over_the_network_that_refuses_is_one_line(tmp_path: Path) -> None:
+def test_a_remote_over_the_network_that_refuses_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("http_proxy", "https_proxy", "all_proxy", "HTTPS_PROXY", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
     with pytest.raises(SyncError) as error:
         GitFolder(tmp_path / "x", "https://127.0.0.1:1/sync.git").setup()
     message = one_line(error)
@@ -509,6 +513,7 @@ def test_a_stale_index_lock_is_cleared(tmp_path: Path, remote: Path) -> None:
     assert not (laptop.git_dir / "index.lock").exists() and not ref_lock.exists()
 
 
+@pytest.mark.skipif(not Path("/proc/self/cwd").exists(), reason="needs /proc")
 def test_a_lock_held_by_a_running_git_is_left_alone(tmp_path: Path, remote: Path) -> None:
     laptop = device(tmp_path, remote, "laptop")
     lock = laptop.git_dir / "index.lock"
