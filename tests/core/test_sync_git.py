@@ -417,17 +417,22 @@ def test_an_unreachable_remote_is_one_line(tmp_path: Path, remote: Path) -> None
     assert laptop.publish("laptop") is True  # the failure left nothing in the way
 
 
-def test_a_remote_over_the_network_that_refuses_is_one_line(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """127.0.0.1:1 is asked directly, where nothing listens."""
     for name in ("http_proxy", "https_proxy", "all_proxy", "HTTPS_PROXY", "ALL_PROXY"):
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.mark.usefixtures("no_proxy")
+def test_a_remote_over_the_network_that_refuses_is_one_line(tmp_path: Path) -> None:
     with pytest.raises(SyncError) as error:
         GitFolder(tmp_path / "x", "https://127.0.0.1:1/sync.git").setup()
     message = one_line(error)
     assert "127.0.0.1" in message and "check the network" in message
 
 
+@pytest.mark.usefixtures("no_proxy")
 def test_a_password_in_the_remote_is_not_shown(tmp_path: Path) -> None:
     with pytest.raises(SyncError) as error:
         GitFolder(tmp_path / "x", "https://me:s3cret@127.0.0.1:1/sync.git").setup()
