@@ -21,6 +21,13 @@ class Conflict(InputError):
     """The request clashes with the current state (a block already runs, none runs...)."""
 
 
+class SyncError(MicrogoalsError):
+    """Syncing with the other devices failed (git missing, remote unreachable, a conflict...);
+    the local data is untouched and the next sync starts over."""
+
+    exit_code = 2
+
+
 #: What a reader that stays open (the app) says while the files it read cannot be read.
 READ_ONLY = (
     "the database is damaged, so microgoals is read-only until it is restored "
