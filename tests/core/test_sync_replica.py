@@ -57,9 +57,7 @@ def test_the_newest_write_of_a_field_wins_in_either_order() -> None:
         db = Db()
         db.merge(order)
         assert db.docs["goals", "g"] == {"title": "from b", "minutes": 10}
-        assert [(s.field, s.lost, s.kept) for s in db.superseded] == [
-            ("title", "from a", "from b")
-        ]
+        assert [(s.field, s.lost, s.kept) for s in db.superseded] == [("title", "from a", "from b")]
 
 
 def test_two_fields_written_on_two_devices_are_both_kept() -> None:

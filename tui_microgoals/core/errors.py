@@ -57,10 +57,3 @@ class LockTimeout(StorageError):
 
 class ReadOnlyDatabase(StorageError):
     """A change refused because the files cannot be read now (see ``READ_ONLY``)."""
-
-
-class SyncError(MicrogoalsError):
-    """A sync could not be done (no setup, the folder or the remote cannot be reached); the
-    database was left as it was."""
-
-    exit_code = 2

@@ -307,15 +307,28 @@ def _overlap(a: dict[tuple[Any, Any], set[Any]], b: dict[tuple[Any, Any], set[An
     return False
 
 
-def keep(log: list[Entry]) -> list[Entry]:
+def keep(log: list[Entry], unsent: int | None = None) -> list[Entry]:
     """The entries a fold keeps: the newest ``KEEP_ENTRIES`` and every one of the last
-    ``KEEP_DAYS`` days (by the newest entry's clock, so a wrong wall clock cuts nothing)."""
+    ``KEEP_DAYS`` days (by the newest entry's clock, so a wrong wall clock cuts nothing),
+    and every entry after ``unsent`` (the last one a sync sent: the rest must still go)."""
     if len(log) <= KEEP_ENTRIES:
         return log
     newest = max(_hlc_ms(e) for e in log)
     since = newest - KEEP_DAYS * _DAY_MS
     first_kept = len(log) - KEEP_ENTRIES
-    return [e for i, e in enumerate(log) if i >= first_kept or _hlc_ms(e) >= since]
+    last_sent = unsent if unsent is not None else 1 << 62
+    return [
+        e for i, e in enumerate(log) if i >= first_kept or _hlc_ms(e) >= since or e.seq > last_sent
+    ]
+
+
+def last_sent(tables: Tables) -> int | None:
+    """The number of the last entry a sync sent to the other devices (None: no sync set
+    up, or a first sync still to come: then everything is sent as it is, not as entries)."""
+    meta = tables.get("meta", {}).get("1")
+    setup = meta.get("sync") if isinstance(meta, dict) else None
+    seq = setup.get("seq") if isinstance(setup, dict) else None
+    return seq if type(seq) is int else None
 
 
 def _hlc_ms(entry: Entry) -> int:

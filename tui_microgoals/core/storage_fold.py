@@ -114,5 +114,5 @@ def trim_log(data: Tables | None) -> Tables:
     log = data.get(oplog.OPS_TABLE)
     if not log or len(log) <= oplog.KEEP_ENTRIES:
         return data
-    kept = oplog.keep(oplog.entries(log))
+    kept = oplog.keep(oplog.entries(log), oplog.last_sent(data))
     return {**data, oplog.OPS_TABLE: {str(e.seq): log[str(e.seq)] for e in kept}}
