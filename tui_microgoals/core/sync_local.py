@@ -1,0 +1,245 @@
+"""The database's side of a sync: this device's log entries sent as wire entries, the
+global ids of its goals and blocks, and merged documents written back (``sync`` runs these
+inside its transaction)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from tinydb.table import Document
+
+from tui_microgoals.core import oplog, sync_files, sync_wire
+from tui_microgoals.core.clock import to_iso
+from tui_microgoals.core.sync_wire import GID, Ids
+
+if TYPE_CHECKING:
+    from tui_microgoals.core.store import Store
+    from tui_microgoals.core.tracked import TrackedTable
+
+#: The meta field (local to this database) that says where it syncs: ``{"kind": "folder" |
+#: "git", "folder": path, "remote": url, "seq": the last log entry sent, "ghosts": ...}``.
+SETUP = "sync"
+#: Entries a base sends per line (a big database goes as several lines).
+BASE_CHUNK = 500
+
+
+class LocalSide:
+    """``store`` as the sync reads and writes it (inside a transaction)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    # -- sending ----------------------------------------------------------------------------
+
+    def send(
+        self, folder: sync_files.Folder, ids: Ids, state: dict[str, Any], device: str
+    ) -> list[dict[str, Any]]:
+        """This device's changes since the last sync, as wire entries, added to its files."""
+        store = self.store
+        meta = store._meta()
+        setup = dict(meta.get(SETUP) or {})
+        log = oplog.entries(store._ops_t._read_table())
+        seq = setup.get("seq")
+        n, _ = folder.last()
+        seen = {d: m[1] for d, m in state["marks"].items() if d != device and m[1]}
+        out: list[dict[str, Any]] = []
+        if not isinstance(seq, int):  # the first sync: everything this database holds
+            for entry_ops in _chunks(self.whole(ids), BASE_CHUNK):
+                n += 1
+                out.append(self.wire_entry(n, device, "joined", entry_ops, seen))
+        else:
+            for entry in log:
+                if entry.seq <= seq or entry.doc.get("sync"):
+                    continue
+                ops = [w for op in entry.ops for w in sync_wire.wire_ops(op, ids)]
+                if ops:
+                    n += 1
+                    wire = self.wire_entry(n, device, entry.what, ops, seen)
+                    wire["hlc"] = (
+                        entry.doc.get("hlc") if oplog.is_hlc(entry.doc.get("hlc")) else wire["hlc"]
+                    )
+                    wire["at"] = entry.doc.get("at")
+                    out.append(wire)
+        setup["seq"] = max((e.seq for e in log), default=0)
+        meta[SETUP] = setup
+        store._meta_t.upsert(Document(meta, doc_id=1))
+        _ensure_rising(out)
+        folder.append(out)
+        return out
+
+    def wire_entry(
+        self, n: int, device: str, what: str, ops: list[dict[str, Any]], seen: dict[str, Any]
+    ) -> dict[str, Any]:
+        now = self.store.clock.now()
+        _, last = self.store._newest_entry(self.store._tables())
+        entry = {
+            "n": n,
+            "id": oplog.new_gid(),
+            "hlc": oplog.next_hlc(last, int(now.timestamp() * 1000)),
+            "device": device,
+            "host": oplog.HOST,
+            "at": to_iso(now),
+            "what": what,
+            "ops": ops,
+        }
+        if seen:
+            entry["seen"] = seen
+        return entry
+
+    def whole(self, ids: Ids) -> list[dict[str, Any]]:
+        tables = self.store._tables()
+        ops: list[dict[str, Any]] = []
+        for table in ("goals", "blocks", "days", "meta"):
+            for key, doc in tables.get(table, {}).items():
+                if isinstance(doc, dict):
+                    op = {"t": table, "k": key, "a": doc}
+                    if table == "meta":  # (field by field: the settings are one document)
+                        ops.extend(
+                            w
+                            for name, value in doc.items()
+                            for w in sync_wire.wire_ops(
+                                {"t": "meta", "k": key, "f": name, "a": value}, ids
+                            )
+                        )
+                    else:
+                        ops.extend(sync_wire.wire_ops(op, ids))
+        return ops
+
+    # -- ids --------------------------------------------------------------------------------
+
+    def ids(self, device: str) -> Ids:
+        """Every goal and block gets its global id (made here if it has none yet)."""
+        store = self.store
+        gids: dict[str, dict[int, str]] = {}
+        for kind, table in (("goals", store._goals_t), ("blocks", store._blocks_t)):
+            found: dict[int, str] = {}
+            for key, doc in table._read_table().items():
+                gid = doc.get(GID) if isinstance(doc, dict) else None
+                if not isinstance(gid, str) or not gid:
+                    gid = oplog.new_gid()
+                    put_doc(table, int(key), {**doc, GID: gid})
+                found[int(key)] = gid
+            ghosts = (store._meta().get(SETUP) or {}).get("ghosts", {}).get(kind, {})
+            for gid, local in ghosts.items():
+                if type(local) is int and local not in found:
+                    found[local] = gid
+            gids[kind] = found
+        made: dict[str, dict[str, int]] = {"goals": {}, "blocks": {}}
+
+        def make(kind: str, gid: str) -> int:
+            local = store._next_id("goal" if kind == "goals" else "block")
+            made[kind][gid] = local
+            return local
+
+        ids = Ids(device, gids, make)
+        ids.made = made  # type: ignore[attr-defined]
+        return ids
+
+    def remember(self, ids: Ids) -> None:
+        """Ids handed out for gids with no document here (a block's goal deleted long ago)."""
+        store = self.store
+        meta = store._meta()
+        setup = dict(meta.get(SETUP) or {})
+        ghosts = {k: dict(v) for k, v in (setup.get("ghosts") or {}).items()}
+        tables = store._tables()
+        changed = False
+        for kind in ("goals", "blocks"):
+            present = tables.get(kind, {})
+            for gid, local in ids.made[kind].items():  # type: ignore[attr-defined]
+                if str(local) not in present:
+                    ghosts.setdefault(kind, {})[gid] = local
+                    changed = True
+            for gid, local in list(ghosts.get(kind, {}).items()):
+                if str(local) in present:
+                    del ghosts[kind][gid]
+                    changed = True
+        if changed:
+            setup["ghosts"] = ghosts
+            meta[SETUP] = setup
+            store._meta_t.upsert(Document(meta, doc_id=1))
+
+    # -- merging into the database ----------------------------------------------------------
+
+    def current(
+        self, entries: list[dict[str, Any]], ids: Ids
+    ) -> dict[tuple[str, str], dict[str, Any] | None]:
+        tables = self.store._tables()
+        found: dict[tuple[str, str], dict[str, Any] | None] = {}
+        for entry in entries:
+            for op in entry["ops"]:
+                table, key = op["t"], op["k"]
+                if (table, key) in found:
+                    continue
+                local = _find_local(table, key, ids)
+                doc = tables.get(table, {}).get(local) if local is not None else None
+                found[table, key] = (
+                    sync_wire.wire_doc(table, doc, ids) if isinstance(doc, dict) else None
+                )
+        return found
+
+    def apply(self, changes: Mapping[tuple[str, str], dict[str, Any] | None], ids: Ids) -> None:
+        store = self.store
+        for (table, key), wire in sorted(changes.items(), key=lambda kv: _order(kv[0][0])):
+            try:
+                local = sync_wire.local_key(table, key, ids)
+            except sync_wire.BadOp:
+                continue
+            view = store._table(table)
+            old = view._read_table().get(local)
+            keep = {k: v for k, v in (old or {}).items() if (table, k) in sync_wire.NOT_CARRIED}
+            if wire is None:
+                put_doc(view, int(local), None)
+                continue
+            try:
+                doc = {**sync_wire.local_doc(table, wire, ids), **keep}
+            except sync_wire.BadOp:
+                continue
+            if table in ("goals", "blocks"):
+                doc[GID] = key
+            put_doc(view, int(local), doc)
+
+
+def put_doc(table: TrackedTable, key: int, doc: dict[str, Any] | None) -> None:
+    """Write one document (None: remove it) as a part of the running transaction."""
+
+    def update(view: dict[int, Any]) -> None:
+        if doc is None:
+            view.pop(key, None)
+        else:
+            view[key] = doc
+
+    table._update_table(update)
+
+
+def _find_local(table: str, key: str, ids: Ids) -> str | None:
+    if table == "meta":
+        return "1"
+    if table == "days":
+        try:
+            return sync_wire.local_key(table, key, ids)
+        except ValueError:
+            return None
+    found = ids.ids.get(table, {}).get(key)
+    return str(found) if found is not None else None
+
+
+def _order(table: str) -> int:
+    return (
+        ("meta", "goals", "blocks", "days").index(table)
+        if table in ("meta", "goals", "blocks", "days")
+        else 9
+    )
+
+
+def _chunks(ops: list[dict[str, Any]], size: int) -> list[list[dict[str, Any]]]:
+    return [ops[i : i + size] for i in range(0, len(ops), size)] or []
+
+
+def _ensure_rising(entries: list[dict[str, Any]]) -> None:
+    """Entries of one device go out with rising clocks (a clock set back cannot break it)."""
+    last: list[int] | None = None
+    for entry in entries:
+        if last is not None and entry["hlc"] <= last:
+            entry["hlc"] = [last[0], last[1] + 1]
+        last = entry["hlc"]
