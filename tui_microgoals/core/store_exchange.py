@@ -17,6 +17,9 @@ EXPORT_FORMAT = "microgoals-export"
 #: The schema versions an export may have: version 2 added only the operation log, which an
 #: export leaves out, so a version-1 export imports as it is.
 EXPORT_VERSIONS = (1, 2)
+#: Meta fields an export leaves out and an import drops: this database's device id and
+#: where it syncs (another database is another device, set up on its own).
+OWN = frozenset({DEVICE, "sync"})
 
 
 class ExchangeMixin(StoreBase):
@@ -24,13 +27,14 @@ class ExchangeMixin(StoreBase):
 
     def export(self) -> dict[str, Any]:
         """Every goal, day, block and setting; not the operation log (a history of this
-        database, not data to carry to another), nor this database's device id."""
+        database, not data to carry to another), nor this database's device id and sync
+        setup."""
         tables = {  # (a table emptied again, say by an undo, is no table)
             k: v for k, v in (self.storage.read() or {}).items() if k != OPS_TABLE and v
         }
         meta = tables.get("meta", {}).get("1")
-        if isinstance(meta, dict) and DEVICE in meta:  # (this database's own: not carried)
-            meta = {k: v for k, v in meta.items() if k != DEVICE}
+        if isinstance(meta, dict) and not OWN.isdisjoint(meta):  # (this database's own)
+            meta = {k: v for k, v in meta.items() if k not in OWN}
             tables["meta"] = {**tables["meta"], "1": meta}
         return {
             "format": EXPORT_FORMAT,
@@ -69,7 +73,8 @@ class ExchangeMixin(StoreBase):
             tables = orjson.loads(orjson.dumps(tables))  # our own copy: later edits stay ours
             tables.pop(OPS_TABLE, None)
             if isinstance(tables.get("meta", {}).get("1"), dict):
-                tables["meta"]["1"].pop(DEVICE, None)  # (each database makes its own)
+                for name in OWN:  # (each database makes its own)
+                    tables["meta"]["1"].pop(name, None)
             goals = {int(k): Goal.from_doc(int(k), v) for k, v in tables.get("goals", {}).items()}
             for k, v in tables.get("blocks", {}).items():
                 Block.from_doc(int(k), v)

@@ -160,7 +160,7 @@ class Syncer:
             merge = replica.merge(entries, current)
             report.came_in = sum(1 for e in reading.entries if e["device"] != device)
             floor = max((e["hlc"] for e in entries), default=None)
-            local.apply(merge.changes, ids)
+            report.refused += local.apply(merge.changes, ids)
             local.remember(ids)
             report.superseded = [said(s, hosts, ids, store) for s in merge.superseded]
             store._hlc_floor = floor

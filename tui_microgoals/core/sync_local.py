@@ -11,6 +11,8 @@ from tinydb.table import Document
 
 from tui_microgoals.core import oplog, sync_files, sync_wire
 from tui_microgoals.core.clock import to_iso
+from tui_microgoals.core.errors import StorageError
+from tui_microgoals.core.models import Block, Day, Goal
 from tui_microgoals.core.sync_wire import GID, Ids
 
 if TYPE_CHECKING:
@@ -178,26 +180,47 @@ class LocalSide:
                 )
         return found
 
-    def apply(self, changes: Mapping[tuple[str, str], dict[str, Any] | None], ids: Ids) -> None:
+    def apply(
+        self, changes: Mapping[tuple[str, str], dict[str, Any] | None], ids: Ids
+    ) -> list[str]:
+        """Write the merged documents; returns one line for each that could not be read as
+        its kind (a hostile or damaged device's): it is not written, the data stays whole."""
         store = self.store
+        refused = []
         for (table, key), wire in sorted(changes.items(), key=lambda kv: _order(kv[0][0])):
+            view = store._table(table)
             try:
                 local = sync_wire.local_key(table, key, ids)
-            except sync_wire.BadOp:
-                continue
-            view = store._table(table)
-            old = view._read_table().get(local)
-            keep = {k: v for k, v in (old or {}).items() if (table, k) in sync_wire.NOT_CARRIED}
-            if wire is None:
-                put_doc(view, int(local), None)
-                continue
-            try:
+                old = view._read_table().get(local)
+                if wire is None:
+                    put_doc(view, int(local), None)
+                    continue
+                keep = {
+                    k: v for k, v in (old or {}).items() if (table, k) in sync_wire.NOT_CARRIED
+                }
                 doc = {**sync_wire.local_doc(table, wire, ids), **keep}
-            except sync_wire.BadOp:
+                if table in ("goals", "blocks"):
+                    doc[GID] = key
+                _readable(table, int(local), doc)
+            except (sync_wire.BadOp, StorageError, ValueError, TypeError, KeyError) as why:
+                refused.append(f"{_kind(table)} {key[:12]} as merged cannot be read ({why})")
                 continue
-            if table in ("goals", "blocks"):
-                doc[GID] = key
             put_doc(view, int(local), doc)
+        return refused
+
+
+def _readable(table: str, key: int, doc: dict[str, Any]) -> None:
+    """Raise if the store could not read ``doc`` back (the models tolerate the rest)."""
+    if table == "goals":
+        Goal.from_doc(key, doc)
+    elif table == "blocks":
+        Block.from_doc(key, doc)
+    elif table == "days":
+        Day.from_doc(doc)
+
+
+def _kind(table: str) -> str:
+    return {"goals": "goal", "blocks": "block", "days": "day"}.get(table, "the settings")
 
 
 def put_doc(table: TrackedTable, key: int, doc: dict[str, Any] | None) -> None:

@@ -24,7 +24,9 @@ from typing import Any
 
 from pendulum import Date
 
+from tui_microgoals.core.bounds import MAX_NUMBER
 from tui_microgoals.core.oplog import ABSENT, DATA_TABLES, GID
+from tui_microgoals.core.text import NOTE_MAX, TITLE_MAX
 
 #: The global key of the settings document.
 META_KEY = "meta"
@@ -210,9 +212,32 @@ def check_op(op: Any) -> None:
     if field is None and "a" in op and not isinstance(op["a"], dict):
         raise BadOp("a document that is not an object")
     if field is None and "a" in op:
-        for name in op["a"]:
+        for name, value in op["a"].items():
             if not _field_ok(table, name):
                 raise BadOp(f"a field {str(name)[:40]!r}")
+            _check_value(name, value)
+    elif "a" in op:
+        _check_value(str(field), op["a"])
+
+
+def _check_value(field: str, value: Any) -> None:
+    """Refuse what the store would never write: a number JSON readers cannot keep, text
+    longer than any field allows (a title longer than a title may be)."""
+    limit = TITLE_MAX if field == "title" else NOTE_MAX
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, str) and len(item) > limit:
+            raise BadOp(f"a {field} {len(item)} characters long")
+        elif isinstance(item, int | float) and not isinstance(item, bool | str):
+            in_range = -MAX_NUMBER <= item <= MAX_NUMBER  # (NaN is not)
+            if not in_range:
+                raise BadOp(f"a number out of range in {field}")
 
 
 def _field_ok(table: str, field: str) -> bool:
