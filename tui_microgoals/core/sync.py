@@ -48,6 +48,8 @@ STATE_VERSION = 1
 #: How many superseded values the state keeps for the reviews (and for how many days).
 KEEP_CONFLICTS = 500
 KEEP_CONFLICT_DAYS = 60
+#: A device that has not synced for this long no longer holds back folding.
+KNOWN_DAYS = 180
 
 
 def local_dir(store: Store) -> Path:
@@ -87,12 +89,26 @@ class Syncer:
                 raise SyncError(f"no such folder: {folder} (make it, or let the sync tool make it)")
             setup = Setup("folder", folder, None)
         with self.store._tx("set up sync", undoable=False):
+            device = self.store._device()
             meta = self.store._meta()
             meta[SETUP] = {"kind": setup.kind, "folder": str(setup.folder), "remote": remote}
+            if self._claimed_elsewhere(setup, device):  # (a copy of a database that syncs)
+                meta[oplog.DEVICE] = oplog.new_device()
             self.store._meta_t.upsert(Document(meta, doc_id=1))
-            self.store._device()
         _remove(self.dir / "state.json")  # (a new start: everything is read again)
         return setup
+
+    def _claimed_elsewhere(self, setup: Setup, device: str) -> str | None:
+        """Where the database that syncs as ``device`` lives, if not here: a copy of a
+        database (a backup restored on another machine, a copied folder) has its device id,
+        and two databases writing one device's files would lose entries."""
+        doc = sync_files.Folder(setup.folder, device).devices().get(device, {})
+        host, path = doc.get("host"), doc.get("path")
+        if not isinstance(host, str) or not isinstance(path, str):
+            return None
+        if host == oplog.HOST and path == str(self.store.path):
+            return None
+        return f"{path} on {host}"
 
     def _git(self, setup: Setup) -> Any:
         from tui_microgoals.core.sync_git import GitFolder
@@ -144,6 +160,11 @@ class Syncer:
             raise SyncError(f"the sync folder is not there: {setup.folder}")
         store = self.store
         device = store._device()
+        if (elsewhere := self._claimed_elsewhere(setup, device)) is not None:
+            raise SyncError(
+                f"this database syncs as the same device as {elsewhere}: it looks like a "
+                "copy; run `microgoals sync init` here to make it a device of its own"
+            )
         folder = sync_files.Folder(setup.folder, device)
         folder.prepare()
         reading = folder.read(state["marks"], state["offsets"])
@@ -189,11 +210,16 @@ class Syncer:
             {
                 "device": device,
                 "host": oplog.HOST,
+                "path": str(store.path),
                 "at": self._now(),
                 "read": {d: m[0] for d, m in state["marks"].items()},
             }
         )
-        others = [doc.get("read", {}).get(device, 0) for d, doc in devices.items() if d != device]
+        others = [
+            doc.get("read", {}).get(device, 0)
+            for d, doc in devices.items()
+            if d != device and isinstance(doc.get("read"), dict) and self._recent(doc.get("at"))
+        ]
         folder.fold(min((n for n in others if type(n) is int), default=0) if others else 10**12)
         if git is not None:
             report.pushed = git.publish(f"microgoals: {oplog.HOST} synced")
@@ -271,6 +297,12 @@ class Syncer:
     def _save_state(self, state: dict[str, Any]) -> None:
         self.dir.mkdir(mode=0o700, exist_ok=True)
         sync_files._replace(self.dir / "state.json", orjson.dumps(state))
+
+    def _recent(self, at: Any) -> bool:
+        """Whether a device synced in the last ``KNOWN_DAYS`` (one gone longer does not hold
+        back folding: it reads the folded base when it comes back)."""
+        when = instant(at)
+        return when is not None and (self.store.clock.now() - when).in_days() <= KNOWN_DAYS
 
     def _now(self) -> str | None:
         return to_iso(self.store.clock.now())

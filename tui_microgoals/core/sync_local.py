@@ -195,9 +195,7 @@ class LocalSide:
                 if wire is None:
                     put_doc(view, int(local), None)
                     continue
-                keep = {
-                    k: v for k, v in (old or {}).items() if (table, k) in sync_wire.NOT_CARRIED
-                }
+                keep = {k: v for k, v in (old or {}).items() if (table, k) in sync_wire.NOT_CARRIED}
                 doc = {**sync_wire.local_doc(table, wire, ids), **keep}
                 if table in ("goals", "blocks"):
                     doc[GID] = key
