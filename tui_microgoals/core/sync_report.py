@@ -90,10 +90,9 @@ class SyncStatus:
         out.append(f"waiting to go out: {count(self.waiting, 'change')}")
         for device in self.devices:
             this = " (this machine)" if device["this"] else ""
-            out.append(
-                f"device {device['device'][:8]} on {device['host']}{this}: last sync "
-                f"{device['last_sync'] or 'never'}"
-            )
+            at = instant(device["last_sync"])
+            seen = "never" if at is None else at.in_timezone(tz).format("ddd D MMM HH:mm")
+            out.append(f"device {device['device'][:8]} on {device['host']}{this}: synced {seen}")
         return out
 
     def as_json(self) -> dict[str, Any]:
