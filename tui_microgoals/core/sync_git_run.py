@@ -137,7 +137,7 @@ class Git:
         identity: bool = False,
     ) -> tuple[int, str, str]:
         """Runs git; returns its exit code, output and errors."""
-        code, out, err = self._run(args, cwd, network, identity)
+        code, out, err = self._run_raw(args, cwd, network, identity)
         return code, _text(out), _text(err)
 
     def check(
@@ -160,10 +160,10 @@ class Git:
 
     def blob(self, ref: str, name: str) -> bytes | None:
         """The bytes of file ``name`` at ``ref``; None when git cannot give them."""
-        code, out, _ = self._run(("cat-file", "blob", f"{ref}:{name}"), None, False, False)
+        code, out, _ = self._run_raw(("cat-file", "blob", f"{ref}:{name}"), None, False, False)
         return out if code == 0 else None
 
-    def _run(
+    def _run_raw(
         self, args: tuple[str, ...], cwd: Path | None, network: bool, identity: bool
     ) -> tuple[int, bytes, bytes]:
         settings = self.settings()
