@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from tui_microgoals.core import sync_git
+from tui_microgoals.core import sync_git, sync_git_recover, sync_git_run
 from tui_microgoals.core.errors import SyncError
 from tui_microgoals.core.sync_git import FOLDER, GitFolder
+from tui_microgoals.core.sync_git_run import Git
 
 pytestmark = pytest.mark.skipif(
     shutil.which("git") is None, reason="git is not installed: the git transport needs it"
@@ -382,15 +383,15 @@ def test_ssh_never_prompts_unless_the_user_chose_an_ssh_command(
     monkeypatch.delenv("GIT_SSH_COMMAND", raising=False)
     monkeypatch.delenv("GIT_SSH", raising=False)
     monkeypatch.delenv("GIT_ASKPASS", raising=False)
-    _, env, _ = GitFolder(tmp_path / "a", None)._git()
+    env = Git(tmp_path / "a").settings().env
     assert env["GIT_SSH_COMMAND"] == "ssh -o BatchMode=yes"
     assert env["GIT_TERMINAL_PROMPT"] == "0" and env["GIT_EDITOR"] == "true"
     assert env["GIT_ASKPASS"] == ""  # no password window
     monkeypatch.setenv("GIT_SSH_COMMAND", "ssh -i key")
-    assert GitFolder(tmp_path / "a", None)._git()[1]["GIT_SSH_COMMAND"] == "ssh -i key"
+    assert Git(tmp_path / "a").settings().env["GIT_SSH_COMMAND"] == "ssh -i key"
     monkeypatch.delenv("GIT_SSH_COMMAND")
     plain_git.write_text("[core]\n\tsshCommand = ssh -i other\n")
-    assert "GIT_SSH_COMMAND" not in GitFolder(tmp_path / "a", None)._git()[1]
+    assert "GIT_SSH_COMMAND" not in Git(tmp_path / "a").settings().env
 
 
 # -- failures ----------------------------------------------------------------------------
@@ -445,7 +446,7 @@ def test_a_hanging_remote_times_out(
     # ssh that never answers: the timeout must stop git and the "ssh" it started.
     monkeypatch.setenv("GIT_SSH_COMMAND", "sleep 30 #")
     folder = GitFolder(tmp_path / "x", "ssh://example.invalid/sync.git")
-    folder.network_timeout = 0.5
+    folder.git.network_timeout = 0.5
     with pytest.raises(SyncError) as error:
         folder.setup()
     assert "took more than 0.5 s" in one_line(error)
@@ -466,7 +467,7 @@ def test_missing_git_is_one_line(
     ):
         with pytest.raises(SyncError) as error:
             call()
-        assert one_line(error) == sync_git.NO_GIT
+        assert one_line(error) == sync_git_run.NO_GIT
     assert GitFolder(laptop.path, None).ahead() == 0
 
 
@@ -492,15 +493,15 @@ def test_a_non_bare_remote_explains_itself(tmp_path: Path) -> None:
 
 def test_explain_names_what_failed_and_what_to_do() -> None:
     full = "error: unable to write file x\nfatal: write error: No space left on device\n"
-    assert sync_git._explain("committing", full) == (
+    assert sync_git_run.explain("committing", full) == (
         "committing failed: write error: No space left on device; "
         "free some disk space, then sync again"
     )
     auth = (
         "git@host: Permission denied (publickey).\nfatal: Could not read from remote repository.\n"
     )
-    assert "without a password prompt" in sync_git._explain("fetching", auth)
-    assert sync_git._explain("x", "") == "x failed: no reason given"
+    assert "without a password prompt" in sync_git_run.explain("fetching", auth)
+    assert sync_git_run.explain("x", "") == "x failed: no reason given"
 
 
 # -- what a crash leaves -----------------------------------------------------------------
@@ -536,7 +537,7 @@ def test_a_lock_held_by_a_running_git_is_left_alone(tmp_path: Path, remote: Path
     busy.stdin.flush()
     assert busy.stdout.readline().strip() == "HEAD missing"  # it runs, in the clone
     try:
-        assert sync_git.git_running_in(laptop.path) is True
+        assert sync_git_recover.git_running_in(laptop.path) is True
         with pytest.raises(SyncError) as error:
             laptop.pull()
         assert "another git command is working" in one_line(error)
@@ -551,13 +552,13 @@ def test_a_lock_held_by_a_running_git_is_left_alone(tmp_path: Path, remote: Path
 def test_without_a_process_list_only_an_old_lock_is_stale(
     tmp_path: Path, remote: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sync_git, "git_running_in", lambda path: None)
+    monkeypatch.setattr(sync_git_recover, "git_running_in", lambda path: None)
     laptop = device(tmp_path, remote, "laptop")
     lock = laptop.git_dir / "index.lock"
     lock.write_text("")
     with pytest.raises(SyncError):
         laptop.pull()
-    old = lock.stat().st_mtime - sync_git.STALE_AFTER - 1
+    old = lock.stat().st_mtime - sync_git_recover.STALE_AFTER - 1
     os.utime(lock, (old, old))
     laptop.pull()
     assert not lock.exists()
@@ -598,7 +599,7 @@ class Dying(subprocess.Popen):
         if started == int(sys.argv[2]):
             print(self.pid, flush=True)
             os.kill(os.getpid(), signal.SIGKILL)
-sync_git.subprocess.Popen = Dying
+subprocess.Popen = Dying  # sync_git_run starts git with subprocess.Popen: each one is a Dying
 folder = sync_git.GitFolder(Path(sys.argv[1]), None)
 folder.pull()
 folder.publish("desktop")
