@@ -51,9 +51,9 @@ class LocalSide:
                 n += 1
                 out.append(self.wire_entry(n, device, "joined", entry_ops, seen))
         else:
-            for entry in log:
-                if entry.seq <= seq or entry.doc.get("sync"):
-                    continue
+            pending = [e for e in log if e.seq > seq and not e.doc.get("sync")]
+            _learn_gids(pending, ids)
+            for entry in pending:
                 ops = [w for op in entry.ops for w in sync_wire.wire_ops(op, ids)]
                 if ops:
                     n += 1
@@ -231,6 +231,18 @@ def put_doc(table: TrackedTable, key: int, doc: dict[str, Any] | None) -> None:
             view[key] = doc
 
     table._update_table(update)
+
+
+def _learn_gids(entries: list[oplog.Entry], ids: Ids) -> None:
+    """The global ids of documents made or deleted since the last sync, from the log (a goal
+    added and deleted in between is gone from the tables, but its entries must name it)."""
+    for entry in entries:
+        for op in entry.ops:
+            if op["t"] in ("goals", "blocks") and "f" not in op:
+                doc = op.get("a", op.get("b"))
+                gid = doc.get(GID) if isinstance(doc, dict) else None
+                if isinstance(gid, str) and gid:
+                    ids.learn(op["t"], int(op["k"]), gid)
 
 
 def _find_local(table: str, key: str, ids: Ids) -> str | None:

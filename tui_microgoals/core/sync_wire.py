@@ -85,6 +85,12 @@ class Ids:
             return None
         return self.gids.setdefault(kind, {}).get(local) or f"{self.device}.{local}"
 
+    def learn(self, kind: str, local: int, gid: str) -> None:
+        """``local`` is ``gid`` (a document gone from the tables, named by the log)."""
+        if local not in self.gids.setdefault(kind, {}):
+            self.gids[kind][local] = gid
+            self.ids.setdefault(kind, {}).setdefault(gid, local)
+
     def local_id(self, kind: str, gid: Any) -> int:
         if not isinstance(gid, str) or not _GID.fullmatch(gid):
             raise BadOp(f"not an id: {str(gid)[:40]!r}")
