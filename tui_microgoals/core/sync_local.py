@@ -127,15 +127,11 @@ class LocalSide:
                 if type(local) is int and local not in found:
                     found[local] = gid
             gids[kind] = found
-        made: dict[str, dict[str, int]] = {"goals": {}, "blocks": {}}
 
         def make(kind: str, gid: str) -> int:
-            local = store._next_id("goal" if kind == "goals" else "block")
-            made[kind][gid] = local
-            return local
+            return store._next_id("goal" if kind == "goals" else "block")
 
         ids = Ids(device, gids, make)
-        ids.made = made  # type: ignore[attr-defined]
         return ids
 
     def remember(self, ids: Ids) -> None:
@@ -148,7 +144,7 @@ class LocalSide:
         changed = False
         for kind in ("goals", "blocks"):
             present = tables.get(kind, {})
-            for gid, local in ids.made[kind].items():  # type: ignore[attr-defined]
+            for gid, local in ids.made[kind].items():
                 if str(local) not in present:
                     ghosts.setdefault(kind, {})[gid] = local
                     changed = True

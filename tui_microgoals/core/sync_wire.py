@@ -79,6 +79,8 @@ class Ids:
         self.gids = {kind: dict(found) for kind, found in gids.items()}
         self.ids = {kind: {g: i for i, g in found.items()} for kind, found in self.gids.items()}
         self._make = make
+        #: The local ids handed out by ``local_id`` (``{kind: {gid: id}}``).
+        self.made: dict[str, dict[str, int]] = {"goals": {}, "blocks": {}}
 
     def local_gid(self, kind: str, local: Any) -> str | None:
         if type(local) is not int:
@@ -97,6 +99,7 @@ class Ids:
         found = self.ids.setdefault(kind, {}).get(gid)
         if found is None:
             found = self._make(kind, gid)
+            self.made.setdefault(kind, {})[gid] = found
             self.ids[kind][gid] = found
             self.gids.setdefault(kind, {})[found] = gid
         return found
