@@ -193,6 +193,13 @@ MAIN_COMMANDS: tuple[Command, ...] = (
     ),
     Command("r", "open_review", "Review", "Review a day: done list, blocks, focus minutes", rank=1),
     Command(
+        "y",
+        "sync_now",
+        "Sync",
+        "Sync with your other devices now (it also runs on open, every 5 minutes and on quit)",
+        show=False,
+    ),
+    Command(
         "P",
         "suggest_plan",
         "Plan",
