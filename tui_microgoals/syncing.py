@@ -15,6 +15,7 @@ What the status line says comes from ``SyncLine``, which the main screen reads o
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -103,10 +104,8 @@ def _in_daemon_thread(run: Callable[[], Any]) -> asyncio.Future[Any]:
             result, error = run(), None
         except BaseException as caught:  # handed to the loop, which says it
             result, error = None, caught
-        try:
+        with contextlib.suppress(RuntimeError):  # the app quit meanwhile: nothing waits
             loop.call_soon_threadsafe(settle, error, result)
-        except RuntimeError:  # the app has quit meanwhile: nothing waits any more
-            pass
 
     threading.Thread(target=main, name="microgoals-sync", daemon=True).start()
     return future

@@ -17,6 +17,7 @@ from tui_microgoals import app as app_module
 from tui_microgoals import syncing
 from tui_microgoals.app import MicroGoalsApp
 from tui_microgoals.core.clock import FixedClock
+from tui_microgoals.core.report import SUPERSEDED
 from tui_microgoals.core.store import Store
 from tui_microgoals.core.sync import Syncer
 
@@ -117,7 +118,9 @@ async def test_a_failed_sync_is_shown_and_the_app_keeps_working(tmp_path, folder
         await pilot.pause()
         await tick(pilot)
         assert "Still works" in screen_text(app)
-        assert any(g.title == "Still works" for g in Store.open(laptop.path, clock).goals().values())
+        assert any(
+            g.title == "Still works" for g in Store.open(laptop.path, clock).goals().values()
+        )
 
 
 async def test_a_superseded_value_is_said_in_a_toast(tmp_path, folder, clock):
@@ -137,7 +140,18 @@ async def test_a_superseded_value_is_said_in_a_toast(tmp_path, folder, clock):
         app.notify = lambda message, **kw: (notes.append(str(message)), real_notify(message, **kw))
         await synced(pilot)
         assert "Draft on the desktop" in screen_text(app)
-    assert "1 value was superseded by another device's: see the review (r)" in notes
+        assert "1 value was superseded by another device's: see the review (r)" in notes
+        # The review of the day lists it (and the day before, with none, does not).
+        await pilot.press("r")
+        await pilot.pause()
+        text = screen_text(app)
+        lost = Syncer(laptop).superseded_on(clock.today())
+        assert len(lost) == 1
+        assert SUPERSEDED in text
+        assert lost[0][:40] in text
+        await pilot.press("left_square_bracket")
+        await pilot.pause()
+        assert SUPERSEDED not in screen_text(app)
 
 
 async def test_quit_waits_for_the_last_sync_and_sends_what_changed(tmp_path, folder, clock):
