@@ -196,7 +196,7 @@ MAIN_COMMANDS: tuple[Command, ...] = (
         "y",
         "sync_now",
         "Sync",
-        "Sync with your other devices now (it also runs on open, every 5 minutes and on quit)",
+        "Sync with your other devices now (also on open, on quit, every few minutes)",
         show=False,
     ),
     Command(
