@@ -154,7 +154,10 @@ async def test_a_superseded_value_is_said_in_a_toast(tmp_path, folder, clock):
         assert SUPERSEDED not in screen_text(app)
 
 
-async def test_quit_waits_for_the_last_sync_and_sends_what_changed(tmp_path, folder, clock):
+async def test_quit_waits_for_the_last_sync_and_sends_what_changed(
+    tmp_path, folder, clock, monkeypatch
+):
+    monkeypatch.setattr(app_module, "QUIT_SECONDS", 600)  # (a loaded machine: still in time)
     laptop = device(tmp_path, "laptop", folder, clock)
     desktop = device(tmp_path, "desktop", folder, clock)
     app = make_app(laptop, clock)
@@ -209,6 +212,7 @@ async def test_q_twice_quits_at_once_during_the_last_sync(tmp_path, folder, cloc
     laptop = device(tmp_path, "laptop", folder, clock)
     release = threading.Event()
     monkeypatch.setattr(Syncer, "run", lambda self: release.wait())
+    monkeypatch.setattr(app_module, "QUIT_SECONDS", 600)  # only the second q ends it
     app = make_app(laptop, clock)
     exits = record_exits(app)
     try:
@@ -216,7 +220,7 @@ async def test_q_twice_quits_at_once_during_the_last_sync(tmp_path, folder, cloc
             await pilot.pause()
             await pilot.press("q")
             await pilot.pause()
-            assert app.is_running and not exits  # waits for the sync (for up to 4 s)
+            assert app.is_running and not exits  # waits for the sync
             await pilot.press("q")
             await pilot.pause()
             assert not app.is_running
