@@ -32,7 +32,8 @@ def laptop(tmp_path: Path, clock: FixedClock) -> Store:
     Syncer(desktop).run()
     laptop.edit_goal(goal.id, title="Draft on the laptop")
     clock.advance(minutes=1)
-    desktop.edit_goal(goal.id, title="Draft on the desktop")
+    on_desktop = next(g.id for g in desktop.goals().values() if g.title == "Draft")
+    desktop.edit_goal(on_desktop, title="Draft on the desktop")
     Syncer(desktop).run()
     assert len(Syncer(laptop).run().superseded) == 1
     return laptop

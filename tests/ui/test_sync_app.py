@@ -22,12 +22,14 @@ from tui_microgoals.core.store import Store
 from tui_microgoals.core.sync import Syncer
 
 
-def device(tmp_path: Path, name: str, folder: Path, clock: FixedClock) -> Store:
+def device(
+    tmp_path: Path, name: str, folder: Path, clock: FixedClock, *, plan: bool = True
+) -> Store:
     """A database that syncs through ``folder``, with a goal on today's list (so that the
-    morning's offer of a plan stays closed)."""
+    morning's offer of a plan stays closed) unless not ``plan``."""
     (tmp_path / name).mkdir()
     store = Store.open(tmp_path / name / "db.json", clock)
-    store.add_goal(f"Planned on the {name}", today=True)
+    store.add_goal(f"Planned on the {name}", today=plan)
     Syncer(store).init(folder=folder)
     return store
 
@@ -125,13 +127,15 @@ async def test_a_failed_sync_is_shown_and_the_app_keeps_working(tmp_path, folder
 
 async def test_a_superseded_value_is_said_in_a_toast(tmp_path, folder, clock):
     laptop = device(tmp_path, "laptop", folder, clock)
-    desktop = device(tmp_path, "desktop", folder, clock)
+    desktop = device(tmp_path, "desktop", folder, clock, plan=False)  # (no plan to merge)
     goal = laptop.add_goal("Draft")
     Syncer(laptop).run()
     Syncer(desktop).run()
     laptop.edit_goal(goal.id, title="Draft on the laptop")
     clock.advance(minutes=1)
-    desktop.edit_goal(goal.id, title="Draft on the desktop")
+    # (Its own short number: the two machines number their goals each in turn.)
+    on_desktop = next(g.id for g in desktop.goals().values() if g.title == "Draft")
+    desktop.edit_goal(on_desktop, title="Draft on the desktop")
     Syncer(desktop).run()
     notes: list[str] = []
     app = make_app(laptop, clock)
@@ -145,10 +149,8 @@ async def test_a_superseded_value_is_said_in_a_toast(tmp_path, folder, clock):
         await pilot.press("r")
         await pilot.pause()
         text = screen_text(app)
-        lost = Syncer(laptop).superseded_on(clock.today())
-        assert len(lost) == 1
         assert SUPERSEDED in text
-        assert lost[0][:40] in text
+        assert 'title: "Draft on the laptop" from' in text
         await pilot.press("left_square_bracket")
         await pilot.pause()
         assert SUPERSEDED not in screen_text(app)
