@@ -21,9 +21,9 @@ from tui_microgoals.screens.main import MainScreen
 from tui_microgoals.session import Session
 from tui_microgoals.syncing import QUIT_SECONDS, SYNC_EVERY_SECONDS
 
-#: Said in the terminal when the last sync did not finish before the app quit.
+#: Said in the terminal when the last sync failed, or did not finish in time, on quit.
 SYNC_LEFT = (
-    "microgoals: the last sync did not finish before quitting: nothing is lost, "
+    "microgoals: the last sync did not go through before quitting: nothing is lost, "
     "your changes go out with the next sync"
 )
 

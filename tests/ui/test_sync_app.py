@@ -255,3 +255,20 @@ async def test_no_sync_runs_when_sync_is_not_set_up(tmp_path, clock, monkeypatch
         assert not app.is_running  # at once: no last sync
     assert exits == [None]
     assert not (tmp_path / "only" / "db.sync").exists()
+
+
+async def test_a_last_sync_that_fails_quits_at_once_and_says_nothing_is_lost(
+    tmp_path, folder, clock
+):
+    laptop = device(tmp_path, "laptop", folder, clock)
+    app = make_app(laptop, clock)
+    exits = record_exits(app)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await synced(pilot)
+        shutil.rmtree(folder)
+        await pilot.press("q")
+        assert app.quit_worker is not None
+        await app.quit_worker.wait()
+        assert not app.is_running
+    assert len(exits) == 1
+    assert "did not go through before quitting: nothing is lost" in str(exits[0])
