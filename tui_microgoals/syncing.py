@@ -155,14 +155,16 @@ class AppSync:
         return self._running
 
     async def _sync(self) -> None:
-        running = self._begin()
+        running, before = self._begin(), self.line.error
         try:
             report = await asyncio.shield(running)
-        except MicrogoalsError as error:
-            self.line = SyncLine(at=self.clock.now(), error=str(error).splitlines()[0])
-            return
-        except Exception as error:  # a bug in a sync must not end the app: said, kept going
-            self.line = SyncLine(at=self.clock.now(), error=f"{type(error).__name__}: {error}")
+        except Exception as error:  # a bug in a sync must not end the app either: said
+            line = str(error).splitlines()[0] if str(error) else type(error).__name__
+            if not isinstance(error, MicrogoalsError):
+                line = f"{type(error).__name__}: {line}"
+            self.line = SyncLine(at=self.clock.now(), error=line)
+            if line != before and self.app is not None:  # whole, once (offline: not again)
+                self.app.notify(f"Sync failed: {line}", severity="warning", markup=False)
             return
         self.line = SyncLine(at=self.clock.now())
         toast = superseded_toast(report)

@@ -104,7 +104,10 @@ async def test_the_sync_key_brings_in_a_change_made_while_the_app_runs(tmp_path,
 async def test_a_failed_sync_is_shown_and_the_app_keeps_working(tmp_path, folder, clock):
     laptop = device(tmp_path, "laptop", folder, clock)
     app = make_app(laptop, clock)
+    notes: list[str] = []
     async with app.run_test(size=(120, 40)) as pilot:
+        real_notify = app.notify
+        app.notify = lambda message, **kw: (notes.append(str(message)), real_notify(message, **kw))
         await synced(pilot)
         assert "synced 09:00" in screen_text(app)
         shutil.rmtree(folder)
@@ -113,6 +116,12 @@ async def test_a_failed_sync_is_shown_and_the_app_keeps_working(tmp_path, folder
         await synced(pilot)
         text = screen_text(app)
         assert "sync failed 09:01: the sync folder is not there" in text
+        # The whole line in a toast, once: the same failure again is not said again.
+        said = [n for n in notes if n.startswith("Sync failed: ")]
+        assert said == [f"Sync failed: the sync folder is not there: {folder}"]
+        await pilot.press("y")
+        await synced(pilot)
+        assert len([n for n in notes if n.startswith("Sync failed: ")]) == 1
         # The app still works: a goal added by a key is saved and shown.
         await pilot.press("a")
         await pilot.press(*"Still works")
