@@ -7,9 +7,11 @@ import sys
 from collections.abc import Iterable
 from functools import partial
 
+from rich.text import Text
 from textual import events
 from textual.app import App, SystemCommand
 from textual.screen import Screen
+from textual.worker import Worker
 
 from tui_microgoals.core.clock import Clock
 from tui_microgoals.core.errors import MicrogoalsError
@@ -17,6 +19,13 @@ from tui_microgoals.core.store import Store
 from tui_microgoals.saving import nothing
 from tui_microgoals.screens.main import MainScreen
 from tui_microgoals.session import Session
+from tui_microgoals.syncing import QUIT_SECONDS, SYNC_EVERY_SECONDS
+
+#: Said in the terminal when the last sync failed, or did not finish in time, on quit.
+SYNC_LEFT = (
+    "microgoals: the last sync did not go through before quitting: nothing is lost, "
+    "your changes go out with the next sync"
+)
 
 #: Seconds a thread may hold the interpreter while another waits (Python's default: 0.005).
 SWITCH_INTERVAL = 0.001
@@ -31,11 +40,15 @@ class MicroGoalsApp(App[None]):
     dialog_closed_at: float = float("-inf")
     #: Told once that quitting drops the changes that wait for the lock (``action_quit``).
     _quit_warned = False
+    #: The last sync before quitting runs (``action_quit``): another ``q`` quits now.
+    _quitting = False
+    quit_worker: Worker[None] | None = None
 
     def __init__(self, store: Store, clock: Clock | None = None, *, blink: bool = True) -> None:
         super().__init__()
         self.session = Session(store, clock or store.clock, blink=blink)
         self.session.saver.app = self  # its waits run in this app's workers
+        self.session.sync.app = self  # and its syncs too
         # Damaged while open: show what was last read, refuse changes (MainScreen.tick says
         # so once), rather than fail on the next read.
         store.storage.keep_last_read = True
@@ -51,6 +64,9 @@ class MicroGoalsApp(App[None]):
             self.theme = theme
         self.push_screen(MainScreen(self.session))
         self.set_interval(WARNINGS_EVERY_SECONDS, self.show_storage_warnings)
+        # Sync (when set up): after the first frame, then every few minutes.
+        self.call_after_refresh(self.session.sync.start)
+        self.set_interval(SYNC_EVERY_SECONDS, self.session.sync.start)
 
     def show_storage_warnings(self) -> None:
         """What did not stop a save (a backup that could not be made), once each."""
@@ -59,7 +75,7 @@ class MicroGoalsApp(App[None]):
 
     async def action_quit(self) -> None:
         """Changes still waiting for another process's lock would be lost: the first ``q``
-        says so, the next quits."""
+        says so, the next quits. With sync set up, quits after a last sync (bounded)."""
         waiting = self.session.saver.users_waiting()
         if waiting and not self._quit_warned:
             self._quit_warned = True
@@ -69,7 +85,24 @@ class MicroGoalsApp(App[None]):
                 markup=False,
             )
             return
-        await super().action_quit()
+        sync = self.session.sync
+        if self._quitting or not sync.set_up():
+            self.exit(message=Text(SYNC_LEFT) if self._quitting else None)
+            return
+        self._quitting = True
+        self.notify(
+            f"Syncing before quitting (at most {QUIT_SECONDS:g} s): q again quits now",
+            markup=False,
+        )
+        self.quit_worker = self.run_worker(
+            self._sync_then_quit(), group="quit", description="last sync"
+        )
+
+    async def _sync_then_quit(self) -> None:
+        """Quit after the last sync, or after ``QUIT_SECONDS`` (a dead network) anyway:
+        what did not go out waits in this database for the next sync."""
+        went_out = await self.session.sync.last_sync(QUIT_SECONDS)
+        self.exit(message=None if went_out else Text(SYNC_LEFT))
 
     def on_unmount(self) -> None:
         """Fold the journal, so that after a quit the main file alone holds everything.

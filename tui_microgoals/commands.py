@@ -193,6 +193,13 @@ MAIN_COMMANDS: tuple[Command, ...] = (
     ),
     Command("r", "open_review", "Review", "Review a day: done list, blocks, focus minutes", rank=1),
     Command(
+        "y",
+        "sync_now",
+        "Sync",
+        "Sync with your other devices now (also on open, on quit, every few minutes)",
+        show=False,
+    ),
+    Command(
         "P",
         "suggest_plan",
         "Plan",

@@ -11,6 +11,7 @@ from tui_microgoals.core.clock import Clock
 from tui_microgoals.core.errors import MicrogoalsError
 from tui_microgoals.core.store import Store
 from tui_microgoals.saving import Saver, nothing
+from tui_microgoals.syncing import AppSync
 
 
 @dataclass
@@ -24,9 +25,12 @@ class Session:
     _break_until: DateTime | None = field(default=None, init=False, repr=False)
     #: Saves changes without freezing the screen while another process holds the lock.
     saver: Saver = field(init=False, repr=False)
+    #: Syncs with the other devices, when sync is set up (in the background).
+    sync: AppSync = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.saver = Saver(self.store)
+        self.sync = AppSync(self.store, self.clock)
         try:
             self._break_until = self.store.break_until()
         except MicrogoalsError:

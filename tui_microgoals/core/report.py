@@ -14,6 +14,9 @@ from tui_microgoals.core.review import Review
 from tui_microgoals.core.serialize import review_json
 from tui_microgoals.core.tree import Goals
 
+#: The heading of the values a sync superseded (shown only on a day that has some).
+SUPERSEDED = "Superseded by another device's change"
+
 
 def render(review: Review, goals: Goals, fmt: str, tz: str = "UTC") -> str:
     if fmt == "json":
@@ -64,6 +67,9 @@ def render_text(review: Review, goals: Goals, tz: str = "UTC") -> str:
     if review.suggestions:
         lines.append("Suggestions:")
         lines.extend(f"  {s.title}: {s.reason}" for s in review.suggestions)
+    if review.superseded:
+        lines.append(SUPERSEDED + ":")
+        lines.extend(f"  {line}" for line in review.superseded)
     if review.note:
         lines.extend(["Note:", *(f"  {line}" for line in review.note.splitlines())])
     return "\n".join(lines) + "\n"
@@ -103,6 +109,9 @@ def render_md(review: Review, goals: Goals) -> str:
                 f"{block.outcome or 'running'} · {_md_escape(title)}{reflection}"
             )
             lines += [f"  - {_md_escape(line)}" for line in _interruption_lines(block)]
+    if review.superseded:
+        lines += ["", f"### {SUPERSEDED}"]
+        lines += [f"- {_md_escape(line)}" for line in review.superseded]
     if review.note:
         lines += ["", "### Note", "", review.note]
     return "\n".join(lines) + "\n"

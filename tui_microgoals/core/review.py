@@ -51,6 +51,9 @@ class Review:
     #: The first day anything was recorded (a goal created, a day planned or noted);
     #: ``None`` in an empty database.
     first_day: Date | None = None
+    #: The values another device's write superseded in the day's syncs, one line each
+    #: (``Syncer.superseded_on``): none without sync.
+    superseded: list[str] = field(default_factory=list)
 
     @property
     def before_first_use(self) -> bool:

@@ -93,5 +93,6 @@ def review_json(review: Review, goals: Goals) -> dict[str, Any]:
             for s in review.suggestions
         ],
         "note": review.note,
+        "superseded": review.superseded,
         "first_day": review.first_day.isoformat() if review.first_day else None,
     }

@@ -225,7 +225,18 @@ class DaysMixin(StoreBase):
             for s in review.suggestions
             if not dismissal_active(dismissed.get(f"{s.id}:{s.kind}"), date)
         ]
+        review.superseded = self.superseded_on(date)
         return review
+
+    def superseded_on(self, date: Date) -> list[str]:
+        """The values another device's write superseded in the syncs of ``date``."""
+        if self.path is None:
+            return []
+        from tui_microgoals.core import sync  # (not loaded by the commands that never sync)
+
+        if sync.setup_of(self) is None:  # type: ignore[arg-type]
+            return []
+        return sync.Syncer(self).superseded_on(date)  # type: ignore[arg-type]
 
     def capacity(self, date: Date | None = None, override: int | None = None) -> int:
         """Focus minutes in a usual day: the median of the last 14 days that had a block."""

@@ -224,6 +224,8 @@ class MainScreen(UndoCommands, PlanCommands):
     def tick(self) -> None:
         """Redraw the clock; pick up other processes' changes; notice when time is up."""
         store, now = self.session.store, self.session.clock.now()
+        sync = self.session.sync.line
+        self.query_one(StatusLine).show_sync(sync.text(self.session.clock.tz), sync.failed)
         try:
             # Another process's change may already have been read in by one of our own
             # reads or writes (each starts from the newest file) and not drawn yet:
@@ -556,6 +558,19 @@ class MainScreen(UndoCommands, PlanCommands):
         from tui_microgoals.screens.review import ReviewScreen
 
         self.app.push_screen(ReviewScreen(self.session))
+
+    def action_sync_now(self) -> None:
+        """Sync now, in the background: the status line says how it went."""
+        sync = self.session.sync
+        if sync.running:
+            self.app.notify("A sync is already running", markup=False)
+        elif not sync.start():
+            self.show_error(
+                "sync is not set up: run `microgoals sync init --folder PATH` "
+                "(or --git REMOTE) in a shell"
+            )
+        else:
+            self.tick()  # "syncing…" at once
 
     def action_show_help(self) -> None:
         from tui_microgoals.screens.help import HelpScreen

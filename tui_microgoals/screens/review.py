@@ -25,7 +25,7 @@ from tui_microgoals.core.errors import MicrogoalsError
 from tui_microgoals.core.history import DayTotals, week_sum
 from tui_microgoals.core.models import Goal
 from tui_microgoals.core.planner import habit_done_days
-from tui_microgoals.core.report import render, render_md
+from tui_microgoals.core.report import SUPERSEDED, render, render_md
 from tui_microgoals.core.review import Review, Suggestion, habit_streak
 from tui_microgoals.screens import goal_dialogs
 from tui_microgoals.screens.answer_once import AnswerOnce
@@ -114,6 +114,12 @@ class ReviewScreen(AnswerOnce, OneDialogAtATime, Screen[None]):
     ReviewScreen #review-note.-empty {
         color: $text-muted;
     }
+    ReviewScreen #review-superseded {
+        height: auto;
+    }
+    ReviewScreen #review-superseded.-none {
+        display: none;
+    }
     ReviewScreen.-week .day-only {
         display: none;
     }
@@ -152,6 +158,9 @@ class ReviewScreen(AnswerOnce, OneDialogAtATime, Screen[None]):
                         Content("Suggestions (a acts, x dismisses)"), classes="review-heading"
                     )
                     yield SuggestionList(id="review-suggestions")
+            with Vertical(id="review-superseded", classes="day-only -none"):
+                yield Static(Content(SUPERSEDED), classes="review-heading")
+                yield Static(id="review-superseded-lines")
             with Horizontal(id="review-charts"):
                 yield HistoryChart("focus", id="chart-focus")
                 yield HistoryChart("done", id="chart-done")
@@ -252,6 +261,11 @@ class ReviewScreen(AnswerOnce, OneDialogAtATime, Screen[None]):
         note = self.query_one("#review-note", Static)
         note.set_class(not review.note, "-empty")
         note.update(Content(review.note or "no note yet: n writes one"))
+        # Only on a day whose syncs superseded a value (sync set up, two devices wrote).
+        self.query_one("#review-superseded").set_class(not review.superseded, "-none")
+        self.query_one("#review-superseded-lines", Static).update(
+            Content("\n".join(review.superseded))
+        )
 
     def _show_week(self, days: list[DayTotals], reviews: list[Review]) -> None:
         total = week_sum(days)

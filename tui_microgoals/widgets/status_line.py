@@ -22,10 +22,22 @@ def plural(count: int, word: str) -> str:
 
 
 class StatusLine(Static):
-    """One line: done today, focus minutes today, streak, next reward."""
+    """One line: done today, focus minutes today, streak, next reward; then how the last
+    sync went, when sync is set up."""
 
     _score: Score | None = None
     _alert: str | None = None
+    _sync: tuple[str, bool] | None = None
+
+    def show_sync(self, text: str | None, failed: bool = False) -> None:
+        """``synced 14:02``, ``sync failed 14:02: …`` or ``syncing…``, after the score."""
+        sync = (text, failed) if text is not None else None
+        if sync == self._sync:
+            return
+        self._sync = sync
+        if self._score is not None:
+            score, self._score = self._score, None
+            self.show(score)
 
     def show_alert(self, alert: str | None) -> None:
         """A state the user must know of (the database is read-only), ahead of the score."""
@@ -49,4 +61,8 @@ class StatusLine(Static):
             parts.append(Content.from_markup("reward in [b]$n[/b]", n=str(score.next_reward)))
         if self._alert is not None:
             parts.insert(0, Content.from_markup("[reverse] $alert [/reverse]", alert=self._alert))
+        if self._sync is not None:
+            text, failed = self._sync
+            style = "$warning" if failed else "dim"
+            parts.append(Content.from_markup(f"[{style}]$line[/]", line=text))
         self.update(Content("  ·  ").join(parts))
