@@ -178,7 +178,13 @@ class Syncer:
             report.went_out = len(sent)
             entries = [*reading.entries, *sent]
             current = local.current(entries, ids)
+            filled = [ref for ref in local.deleted if current.get(ref) is None]
+            for ref in filled:
+                current[ref] = local.deleted[ref]
             merge = replica.merge(entries, current)
+            for ref in filled:  # kept by an edit that beat the delete: it is not here yet
+                if ref not in merge.changes and f"{ref[0]}/{ref[1]}" not in replica.gone:
+                    merge.changes[ref] = current[ref]
             report.came_in = sum(1 for e in reading.entries if e["device"] != device)
             floor = max((e["hlc"] for e in entries), default=None)
             report.refused += local.apply(merge.changes, ids)

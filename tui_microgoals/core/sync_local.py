@@ -31,6 +31,10 @@ class LocalSide:
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        #: What the documents this device deleted since the last sync held (wire fields,
+        #: by ``(table, gid)``), for the merge: an edit on another device that beats the
+        #: delete brings the whole document back (the tables no longer have it).
+        self.deleted: dict[tuple[str, str], dict[str, Any]] = {}
 
     # -- sending ----------------------------------------------------------------------------
 
@@ -53,6 +57,12 @@ class LocalSide:
         else:
             pending = [e for e in log if e.seq > seq and not e.doc.get("sync")]
             _learn_gids(pending, ids)
+            for entry in pending:
+                for op in entry.ops:
+                    if op.get("f") is None and "a" not in op and isinstance(op.get("b"), dict):
+                        key = sync_wire.wire_key(op["t"], op["k"], ids)
+                        if key is not None:
+                            self.deleted[op["t"], key] = sync_wire.wire_doc(op["t"], op["b"], ids)
             for entry in pending:
                 ops = [w for op in entry.ops for w in sync_wire.wire_ops(op, ids)]
                 if ops:
@@ -135,7 +145,9 @@ class LocalSide:
         return ids
 
     def remember(self, ids: Ids) -> None:
-        """Ids handed out for gids with no document here (a block's goal deleted long ago)."""
+        """The gids of ids with no document here: handed out for a gid never seen (a block's
+        goal deleted long ago), or of a goal deleted since (by this sync, or on this device),
+        which a past day or a block may still name."""
         store = self.store
         meta = store._meta()
         setup = dict(meta.get(SETUP) or {})
@@ -144,8 +156,8 @@ class LocalSide:
         changed = False
         for kind in ("goals", "blocks"):
             present = tables.get(kind, {})
-            for gid, local in ids.made[kind].items():
-                if str(local) not in present:
+            for gid, local in ids.ids.get(kind, {}).items():
+                if str(local) not in present and ghosts.get(kind, {}).get(gid) != local:
                     ghosts.setdefault(kind, {})[gid] = local
                     changed = True
             for gid, local in list(ghosts.get(kind, {}).items()):
