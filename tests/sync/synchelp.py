@@ -114,7 +114,7 @@ def canonical(store: Store) -> dict[str, Any]:
     for key, doc in (tables.get("goals") or {}).items():
         doc = {k: v for k, v in doc.items() if k != "gid"}
         doc["parent"] = goal(doc.get("parent"))
-        doc["after"] = goals_of(doc.get("after", []), ordered=True)
+        doc["after"] = goals_of(doc.get("after", []), ordered=False)  # (a set: one field each)
         out["goals"][maps["goals"][int(key)]] = doc
     for key, doc in (tables.get("blocks") or {}).items():
         doc = {k: v for k, v in doc.items() if k != "gid"}

@@ -178,3 +178,30 @@ def test_a_delete_sent_in_the_same_sync_that_brings_a_newer_edit_keeps_the_goal(
     assert (back.title, back.minutes) == ("Write the report", 50)
     sync_until_quiet([a, b])
     assert_converged([a, b])
+
+
+def test_goals_planned_for_one_day_on_two_devices_are_all_kept(pair) -> None:
+    """A day's plan merges goal by goal: each device's plan for today keeps its goals, and
+    the list is in one order on both."""
+    a, b = pair
+    first = a.store.add_goal("Shared step", minutes=10)
+    a.sync()
+    b.sync()
+    a.at(START.add(minutes=5))
+    b.at(START.add(minutes=6))
+    a.store.add_goal("Planned on A", minutes=10, today=True)
+    b.store.add_goal("Planned on B", minutes=10, today=True)
+    (shared_on_b,) = [g.id for g in b.store.goals().values() if g.title == "Shared step"]
+    a.store.plan([first.id], a.store.clock.today())
+    b.store.plan([shared_on_b], b.store.clock.today())
+    sync_until_quiet([a, b])
+    for device in (a, b):
+        day = device.store.day(device.store.clock.today())
+        titles = [device.store.goal(i).title for i in day.items]
+        assert sorted(titles) == ["Planned on A", "Planned on B", "Shared step"]
+    orders = [
+        [d.store.goal(i).title for i in d.store.day(d.store.clock.today()).items] for d in (a, b)
+    ]
+    assert orders[0] == orders[1]
+    assert a.superseded() == [] and b.superseded() == []
+    assert_converged([a, b])

@@ -34,7 +34,14 @@ from tui_microgoals.core.clock import to_iso
 from tui_microgoals.core.errors import MicrogoalsError, SyncError
 from tui_microgoals.core.sync_local import SETUP, LocalSide
 from tui_microgoals.core.sync_replica import Replica
-from tui_microgoals.core.sync_report import Setup, SyncReport, SyncStatus, instant, said
+from tui_microgoals.core.sync_report import (
+    Setup,
+    SyncReport,
+    SyncStatus,
+    instant,
+    said,
+    worth_saying,
+)
 from tui_microgoals.core.sync_settle import Settler
 
 if TYPE_CHECKING:
@@ -189,7 +196,9 @@ class Syncer:
             floor = max((e["hlc"] for e in entries), default=None)
             report.refused += local.apply(merge.changes, ids)
             local.remember(ids)
-            report.superseded = [said(s, hosts, ids, store) for s in merge.superseded]
+            report.superseded = [
+                said(s, hosts, ids, store) for s in merge.superseded if worth_saying(s)
+            ]
             store._hlc_floor = floor
             store._entry_extra = {"sync": True}
             store._relabel(f"synced: {report.came_in} change(s) came in")

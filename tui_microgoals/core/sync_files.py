@@ -227,21 +227,17 @@ class Folder:
 
 
 def _folded(entries: list[dict[str, Any]]) -> Iterable[dict[str, Any]]:
-    """Our entries with every operation a later one of ours overwrote left out."""
-    newest: dict[tuple[str, str, Any], int] = {}
-    whole: dict[tuple[str, str], int] = {}
+    """Our entries with every field's write that a later one of ours overwrote left out.
+    A document's making and its deletes are kept whole: a device that reads only the base
+    must be able to bring a deleted document back, whole, when an edit beats its delete."""
+    newest: dict[tuple[str, str, str], int] = {}
     for entry in entries:
         for op in entry["ops"]:
-            newest[op["t"], op["k"], op.get("f")] = entry["n"]
-            if "f" not in op:
-                whole[op["t"], op["k"]] = entry["n"]
+            if "f" in op:
+                newest[op["t"], op["k"], op["f"]] = entry["n"]
     for entry in entries:
         n = entry["n"]
-        ops = [
-            op
-            for op in entry["ops"]
-            if newest[op["t"], op["k"], op.get("f")] == n and whole.get((op["t"], op["k"]), 0) <= n
-        ]
+        ops = [op for op in entry["ops"] if "f" not in op or newest[op["t"], op["k"], op["f"]] == n]
         if ops:
             yield {**entry, "ops": ops}
 

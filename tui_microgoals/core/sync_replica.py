@@ -156,11 +156,13 @@ class Replica:
     def _made(self, ref: str) -> bool:
         return self.stamps.get(ref, {}).get("+") is not None
 
-    def _stamp(self, ref: str, name: str) -> Stamp | None:
+    def _stamp(self, ref: str, name: str, doc: Mapping[str, Any]) -> Stamp | None:
+        """The stamp of the write that gave field ``name`` its value: its own, or the one of
+        the document's making when that gave it (a field no one wrote has none)."""
         stamps = self.stamps.get(ref)
         if stamps is None:
             return None
-        return stamps.get(name) or stamps.get(DOC)
+        return stamps.get(name) or (stamps.get(DOC) if name in doc else None)
 
     def _write(
         self,
@@ -176,17 +178,23 @@ class Replica:
         ref = f"{table}/{key}"
         tomb = self.gone.get(ref)
         if tomb is not None:
-            if stamp < tomb["s"] and self.had_seen(tomb["s"], stamp):
-                # written before the delete, by a device the delete had read: stays gone
-                kept, stamps = tomb.setdefault("doc", {}), tomb.setdefault("stamps", {})
-                for name, value in fields.items():
-                    old = stamps.get(name) or stamps.get(DOC)
-                    if old is None or stamp > old:
-                        stamps[name] = stamp
-                        if value is ABSENT:
-                            kept.pop(name, None)
-                        else:
-                            kept[name] = value
+            kept, stamps = tomb.setdefault("doc", {}), tomb.setdefault("stamps", {})
+            wins = {
+                name: value
+                for name, value in fields.items()
+                if (old := stamps.get(name) or (stamps.get(DOC) if name in kept else None)) is None
+                or stamp > old
+            }
+            unread = stamp > tomb["s"] or not self.had_seen(tomb["s"], stamp)
+            if not (wins and unread):
+                # written before the delete by a device it had read, or a write that would
+                # change nothing the document held: it stays gone (with what it held)
+                for name, value in wins.items():
+                    stamps[name] = stamp
+                    if value is ABSENT:
+                        kept.pop(name, None)
+                    else:
+                        kept[name] = value
                 return
             if not self.had_seen(stamp, tomb["s"]):  # an edit the delete had not read
                 result.superseded.append(
@@ -200,12 +208,12 @@ class Replica:
         doc = docs[table, key]
         if doc is None:
             doc = {}
-        if whole:  # a whole document: its fields, and none other
-            fields = {**{n: ABSENT for n in doc if n not in fields}, **fields}
+        # (A whole document is a document made: its fields are written like any others; a
+        # day's plan made on two devices at once keeps the fields of both.)
         stamps = self.stamps.setdefault(ref, {})
         won = 0
         for name, value in fields.items():
-            old = self._stamp(ref, name)
+            old = self._stamp(ref, name, doc)
             now = doc.get(name, ABSENT)
             if old is None or stamp > old:
                 if old is not None and now != value and not self.had_seen(stamp, old):
@@ -222,7 +230,8 @@ class Replica:
                 result.superseded.append(
                     Superseded(table, key, name, value, stamp[2], now, old[2], old[:2])
                 )
-        if whole and won == len(fields):  # (the usual new document: one stamp for all)
+        if whole and won == len(fields) and doc.keys() <= fields.keys():
+            # (the usual new document: one stamp for all its fields)
             self.stamps[ref] = {DOC: stamp}
         if whole:
             made = self.stamps[ref].get("+")

@@ -108,23 +108,49 @@ class SyncStatus:
 
 
 def said(s: Superseded, hosts: Mapping[str, str], ids: Ids, store: Store) -> str:
-    where = {"goals": "goal", "blocks": "block", "days": "the plan of", "meta": "the settings"}[
-        s.table
-    ]
+    """A superseded value in words: "goal 7 'Draft' title: "A" from laptop lost to "B" from
+    desktop" (a set's member: "the plan of 2026-11-20: goal 9 'X' taken off on laptop, kept
+    on desktop")."""
+    where = {"goals": "goal", "blocks": "block", "days": "the plan of", "meta": "the settings"}
     name = s.key if s.table == "days" else ""
     if s.table in ("goals", "blocks"):
-        local = ids.ids.get(s.table, {}).get(s.key)
-        name = str(local) if local is not None else s.key[:8]
-        if s.table == "goals" and local is not None:
-            with contextlib.suppress(Exception):
-                name = f"{local} {quoted(store.goal(local).title)}"
-    lost_on, kept_on = hosts.get(s.lost_by, s.lost_by[:8]), hosts.get(s.kept_by, s.kept_by[:8])
+        name = _named(s.table, s.key, ids, store)
+    lost_on, kept_on = _host(hosts, s.lost_by), _host(hosts, s.kept_by)
+    head = f"{where[s.table]} {name}".rstrip()
     if s.field is None:
-        return f"{where} {name}: deleted on {lost_on} but edited on {kept_on}, so it was kept"
+        return f"{head}: deleted on {lost_on} but edited on {kept_on}, so it was kept"
+    field, _, member = s.field.partition("/")
+    if member and s.table != "meta" and field != "dismissed":  # a set's member: a goal
+        goal = _named("goals", member, ids, store)
+        lost = "taken off" if s.lost is ABSENT else "put on"
+        kept = "taken off" if s.kept is ABSENT else "put on"
+        return f"{head} {field}: goal {goal} {lost} on {lost_on}, {kept} on {kept_on}"
     return (
-        f"{where} {name} {s.field}: {short(s.lost)} from {lost_on} lost to "
-        f"{short(s.kept)} from {kept_on}"
+        f"{head} {s.field}: {short(s.lost)} from {lost_on} lost to {short(s.kept)} from {kept_on}"
     )
+
+
+def worth_saying(s: Superseded) -> bool:
+    """Whether a superseded value is one to list: not a list's order (every member is kept;
+    only which device's order wins is decided)."""
+    return s.field is None or not s.field.endswith("_order")
+
+
+def _named(table: str, gid: str, ids: Ids, store: Store) -> str:
+    local = ids.ids.get(table, {}).get(gid)
+    if local is None:
+        return gid[:8]
+    if table == "goals":
+        with contextlib.suppress(Exception):
+            return f"{local} {quoted(store.goal(local).title)}"
+    return str(local)
+
+
+def _host(hosts: Mapping[str, str], device: str) -> str:
+    """A device's host name; with its id's start when two devices share one host name."""
+    host = hosts.get(device, device[:8])
+    twins = sum(1 for h in hosts.values() if h == host)
+    return f"{host} ({device[:4]})" if twins > 1 else host
 
 
 def short(value: Any) -> str:

@@ -9,9 +9,12 @@ before (a device never needs it), no ``a`` for a field or document removed. Some
 split so that two devices writing different parts never overwrite each other:
 
 - a setting or a dismissed suggestion is its own field (``settings/theme``);
-- a day's habits done and goals taken off are sets: one field per goal (``habits_done/<gid>``,
-  value ``true``), so the occurrence of a habit for a day has one id however many devices
-  tick it.
+- a day's habits done and goals taken off, and the goals a goal waits for, are sets: one
+  field per goal (``habits_done/<gid>``, value ``true``), so the occurrence of a habit for a
+  day has one id however many devices tick it;
+- a day's plan is a set as well (``items/<gid>``), with its order one field of its own
+  (``items_order``: the list of gids, newest wins), so goals planned on two devices are all
+  kept, in an order every device works out alike: the order's, then the rest by id.
 
 This module is pure: translating needs only the maps between local and global ids.
 """
@@ -44,11 +47,12 @@ NOT_CARRIED = frozenset(
         ("blocks", GID),
     }
 )
-#: Fields holding a goal id, and fields holding a list of goal ids (kept in order).
+#: Fields holding a goal id.
 GOAL_REFS = {("goals", "parent"), ("days", "one_thing"), ("blocks", "goal")}
-GOAL_LISTS = {("goals", "after"), ("days", "items")}
-#: Fields that are sets of goals: one wire field per member.
-GOAL_SETS = {("days", "habits_done"), ("days", "off")}
+#: Fields that are sets of goals: one wire field per member (its place, for ``ORDERED``).
+GOAL_SETS = {("days", "habits_done"), ("days", "off"), ("goals", "after"), ("days", "items")}
+#: Sets kept in an order: the order travels as a field of its own, ``<field>_order``.
+ORDERED = {("days", "items")}
 #: Fields that are maps: one wire field per key (a dismissal's key starts with a goal id).
 SPLIT_MAPS = {("meta", "settings"), ("meta", "dismissed")}
 
@@ -136,14 +140,19 @@ def wire_ops(op: Mapping[str, Any], ids: Ids) -> list[dict[str, Any]]:
         return []
     before, after = op.get("b", ABSENT), op.get("a", ABSENT)
     if (table, field) in GOAL_SETS:
-        was = set(_ids(before)) if before is not ABSENT else set()
-        now = set(_ids(after)) if after is not ABSENT else set()
+        was = _members(table, field, before)
+        now = _members(table, field, after)
         out = []
-        for goal in sorted(was ^ now):
+        for goal in sorted(was.keys() | now.keys()):
+            if (goal in was) == (goal in now):
+                continue
             part = {"t": table, "k": key, "f": f"{field}/{ids.local_gid('goals', goal)}"}
             if goal in now:
                 part["a"] = True
             out.append(part)
+        if (table, field) in ORDERED and _ids(before) != _ids(after):
+            order = [ids.local_gid("goals", goal) for goal in _ids(after)]
+            out.append({"t": table, "k": key, "f": f"{field}_order", "a": order})
         return out
     if (table, field) in SPLIT_MAPS:
         old: dict[str, Any] = before if isinstance(before, dict) else {}
@@ -170,8 +179,10 @@ def wire_doc(table: str, doc: Mapping[str, Any], ids: Ids) -> dict[str, Any]:
         if (table, field) in NOT_CARRIED:
             continue
         if (table, field) in GOAL_SETS:
-            for goal in _ids(value):
+            for goal in _members(table, field, value):
                 out[f"{field}/{ids.local_gid('goals', goal)}"] = True
+            if (table, field) in ORDERED:
+                out[f"{field}_order"] = [ids.local_gid("goals", g) for g in _ids(value)]
         elif (table, field) in SPLIT_MAPS:
             for name, part in (value if isinstance(value, dict) else {}).items():
                 out[f"{field}/{_map_key(field, name, ids)}"] = part
@@ -183,9 +194,12 @@ def wire_doc(table: str, doc: Mapping[str, Any], ids: Ids) -> dict[str, Any]:
 def wire_value(table: str, field: str, value: Any, ids: Ids) -> Any:
     if (table, field) in GOAL_REFS:
         return ids.local_gid("goals", value) if value is not None else None
-    if (table, field) in GOAL_LISTS:
-        return [ids.local_gid("goals", v) for v in _ids(value)]
     return value
+
+
+def _members(table: str, field: str, value: Any) -> dict[int, Any]:
+    """A set field's members (a dict: in their order)."""
+    return {} if value is ABSENT else dict.fromkeys(_ids(value), True)
 
 
 def _map_key(field: str, name: str, ids: Ids) -> str:
@@ -271,20 +285,23 @@ def local_key(table: str, key: str, ids: Ids) -> str:
 def local_doc(table: str, wire: Mapping[str, Any], ids: Ids) -> dict[str, Any]:
     """Wire fields as a local document (split fields joined; refs made local)."""
     doc: dict[str, Any] = {}
-    sets: dict[str, list[int]] = {}
+    sets: dict[str, list[tuple[tuple[Any, ...], int]]] = {}
     maps: dict[str, dict[str, Any]] = {}
     for field in sorted(wire):
         value = wire[field]
         name, sep, part = field.partition("/")
         if sep and (table, name) in GOAL_SETS:
             if value is True:
-                sets.setdefault(name, []).append(ids.local_id("goals", part))
+                local = ids.local_id("goals", part)
+                sets.setdefault(name, []).append((_place(wire, table, name, part, local), local))
+        elif name.endswith("_order") and (table, name.removesuffix("_order")) in ORDERED:
+            continue
         elif sep:
             maps.setdefault(name, {})[_local_map_key(name, part, ids)] = value
         else:
             doc[name] = local_value(table, name, value, ids)
     for name, members in sets.items():
-        doc[name] = sorted(members)
+        doc[name] = [local for _, local in sorted(members)]
     for name, parts in maps.items():
         doc[name] = parts
     for table_field in GOAL_SETS | SPLIT_MAPS:
@@ -293,13 +310,19 @@ def local_doc(table: str, wire: Mapping[str, Any], ids: Ids) -> dict[str, Any]:
     return doc
 
 
+def _place(wire: Mapping[str, Any], table: str, name: str, gid: str, local: int) -> tuple:
+    """Where a member goes: an ordered set's by its order (then those the order does not
+    name, by global id: alike on every device); another set's by local id."""
+    if (table, name) not in ORDERED:
+        return (local,)
+    order = wire.get(f"{name}_order")
+    order = order if isinstance(order, list) else []
+    return (order.index(gid), "") if gid in order else (len(order), gid)
+
+
 def local_value(table: str, field: str, value: Any, ids: Ids) -> Any:
     if (table, field) in GOAL_REFS:
         return None if value is None else ids.local_id("goals", value)
-    if (table, field) in GOAL_LISTS:
-        if not isinstance(value, list):
-            raise BadOp(f"{field} is not a list")
-        return [ids.local_id("goals", v) for v in value]
     return value
 
 
