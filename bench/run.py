@@ -1,6 +1,6 @@
 """The benchmark: one table, each figure beside its reference measured in the same run.
 
-    python bench/run.py                 # S, M and L; about 5 minutes on 2 cores
+    python bench/run.py                 # S, M, L and XL
     python bench/run.py --sizes M --cpu-seconds 10 --runs 3    # a quick look
 
 Measures, on generated data (bench/generate.py) of each size:
@@ -8,11 +8,14 @@ Measures, on generated data (bench/generate.py) of each size:
    time from process start to exit right after the first frame);
 2. one edit committed - keystroke to saved file to updated screen - p50 and p95, vs. the same
    change made with stock TinyDB ``JSONStorage`` on the same data;
-3. ``microgoals status`` and ``microgoals add`` wall time vs. Taskwarrior's ``task count``
-   and ``task add`` on the same number of tasks (when ``task`` is installed);
+3. ``microgoals status``, ``add`` and ``undo`` wall time vs. Taskwarrior's ``task count``,
+   ``task add`` and ``task undo`` on as many tasks (Taskwarrior's Debian package is
+   installed when missing and this process may; the first line says what happened);
 4. CPU over N seconds with a block running (percent of one core) vs. a bare Textual app
-   with a 1 s timer, and the peak memory of each (VmHWM: its own, since exec).
-Also the planning simulation and forecast (issue 8) on each size.
+   with a 1 s timer, and the peak memory of each (VmHWM: its own, since exec);
+5. the review of a day a year back: pushing the review screen on that day to its first frame.
+Also the planning simulation and forecast (issue 8) on each size. At the end, issue 16's
+targets with S, M, L and XL side by side, and the seconds each step took.
 Medians of several runs; see bench/README.md for the method.
 """
 
@@ -654,6 +657,9 @@ def main() -> None:
     sizes = args.sizes.split(",")
     fig: dict[str, dict[str, float]] = {size: {} for size in sizes}  # the targets' figures
     took: dict[str, dict[str, float]] = {size: {} for size in sizes}  # seconds per step
+    # The machine's load (1-minute average) at each size's start and end: the figures of a
+    # shared machine are read beside it.
+    load: dict[str, list[float]] = {size: [] for size in sizes}
 
     def row(size: str, figure: str, ours: str, reference: str) -> None:
         rows.append((size, figure, ours, reference))
@@ -677,6 +683,7 @@ def main() -> None:
         folder = Path(tmp)
         for size in sizes:
             f, t = fig[size], time.perf_counter()
+            load[size].append(os.getloadavg()[0])
             base = make_db(size, folder)
             t = step(size, "generate", t)
             raw = json.loads(base.read_text())
@@ -783,8 +790,13 @@ def main() -> None:
                     f"bare app {ref['peak_mib']:.0f} MiB",
                 )
                 t = step(size, "CPU and memory", t)
+            load[size].append(os.getloadavg()[0])
             spent = ", ".join(f"{name} {secs:.0f} s" for name, secs in took[size].items())
-            print(f"  {size}  took {sum(took[size].values()):.0f} s: {spent}", flush=True)
+            print(
+                f"  {size}  took {sum(took[size].values()):.0f} s: {spent}; load average "
+                f"{load[size][0]:.1f} at the start, {load[size][1]:.1f} at the end",
+                flush=True,
+            )
 
     print()
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; {task_note}")
@@ -795,11 +807,12 @@ def main() -> None:
     print()
     print(targets_table(fig))
     print()
-    print("| size | seconds taken |")
-    print("|---|---|")
+    print("| size | seconds taken | load average, start / end |")
+    print("|---|---|---|")
     for size in sizes:
         spent = ", ".join(f"{name} {secs:.0f}" for name, secs in took[size].items())
-        print(f"| {size} | {sum(took[size].values()):.0f} ({spent}) |")
+        first, last = load[size][0], load[size][-1]
+        print(f"| {size} | {sum(took[size].values()):.0f} ({spent}) | {first:.1f} / {last:.1f} |")
 
 
 if __name__ == "__main__":
