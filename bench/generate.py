@@ -2,7 +2,8 @@
 
     python bench/generate.py --size M --out /tmp/m.json
 
-S ~ 1,000 documents, M ~ 10,000 (a year of a heavy user), L ~ 30,000 (three years).
+S ~ 1,000 documents, M ~ 10,000 (a year of a heavy user), L ~ 30,000 (three years),
+XL ~ 100,000 (ten years: the same user's days, ~3,850 of them).
 A heavy user finishes about a dozen micro-goals a day, each in a block, under deep goal trees,
 with a few habits and a few carried items. Seeded: the same size gives the same file.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import random
+from collections import deque
 from pathlib import Path
 
 import pendulum
@@ -18,7 +20,7 @@ import pendulum
 from tui_microgoals.core.models import Block, Day, Goal, Interruption, Pause
 from tui_microgoals.core.storage import DurableStorage
 
-SIZES = {"S": 1_000, "M": 10_000, "L": 30_000}
+SIZES = {"S": 1_000, "M": 10_000, "L": 30_000, "XL": 100_000}
 DOCS_PER_DAY = 26  # ~12 goals + ~12 blocks + the day + a share of parents
 
 
@@ -33,13 +35,27 @@ def generate(total_docs: int, seed: int = 7) -> dict[str, dict[str, dict]]:
     next_id = iter(range(1, 10**9))
     next_block = iter(range(1, 10**9))
     siblings: dict[int | None, int] = {}
+    open_steps: dict[int, int] = {}  # a parent's steps not done yet
 
     def add(title: str, parent: int | None, created: pendulum.DateTime, **kw) -> Goal:
         goal = Goal(id=next(next_id), title=title, parent=parent, created_at=created, **kw)
         goal.position = siblings.get(parent, 0)
         siblings[parent] = goal.position + 1
         goals[goal.id] = goal
+        if parent is not None:
+            open_steps[parent] = open_steps.get(parent, 0) + 1
         return goal
+
+    def finish(goal: Goal, when: pendulum.DateTime, date: pendulum.Date) -> None:
+        """Done, and so is each goal above whose steps are now all done (the store's rule)."""
+        while True:
+            goal.status, goal.done_at, goal.done_on = "done", when, date
+            if goal.parent is None:
+                return
+            open_steps[goal.parent] -= 1
+            if open_steps[goal.parent]:
+                return
+            goal = goals[goal.parent]
 
     created = pendulum.datetime(start.year, start.month, start.day, 8, tz="UTC")
     habits = [
@@ -47,7 +63,7 @@ def generate(total_docs: int, seed: int = 7) -> dict[str, dict[str, dict]]:
         add("Write 200 words", None, created, recurrence="weekdays", minutes=15),
         add("Stretch", None, created, recurrence="3/week", minutes=10),
     ]
-    open_leaves: list[Goal] = []
+    open_leaves: deque[Goal] = deque()
     for offset in range(days_count + 1):
         date = start.add(days=offset)
         morning = pendulum.datetime(date.year, date.month, date.day, 8, tz="UTC")
@@ -65,7 +81,7 @@ def generate(total_docs: int, seed: int = 7) -> dict[str, dict[str, dict]]:
                     if s and rng.random() < 0.2:
                         leaf.after = [leaf.id - 1]
                     open_leaves.append(leaf)
-        planned = [open_leaves.pop(0) for _ in range(min(12, len(open_leaves)))]
+        planned = [open_leaves.popleft() for _ in range(min(12, len(open_leaves)))]
         day = Day(date, items=[g.id for g in planned], one_thing=planned[0].id if planned else None)
         clock = morning.add(hours=1)
         for goal in planned:
@@ -89,7 +105,7 @@ def generate(total_docs: int, seed: int = 7) -> dict[str, dict[str, dict]]:
             block.outcome = "done"
             block.reflection = rng.choice(["", "", "smooth", "harder than it looked"])
             blocks[block.id] = block
-            goal.status, goal.done_at, goal.done_on = "done", clock, date
+            finish(goal, clock, date)
         day.habits_done = [h.id for h in habits if rng.random() < 0.8]
         open_leaves.extend(g for g in planned if g.status == "open" and date != today)
         days[str(day.doc_id)] = day.to_doc()

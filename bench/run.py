@@ -1,6 +1,6 @@
 """The benchmark: one table, each figure beside its reference measured in the same run.
 
-    python bench/run.py                 # S, M and L; about 5 minutes on 2 cores
+    python bench/run.py                 # S, M, L and XL
     python bench/run.py --sizes M --cpu-seconds 10 --runs 3    # a quick look
 
 Measures, on generated data (bench/generate.py) of each size:
@@ -8,11 +8,14 @@ Measures, on generated data (bench/generate.py) of each size:
    time from process start to exit right after the first frame);
 2. one edit committed - keystroke to saved file to updated screen - p50 and p95, vs. the same
    change made with stock TinyDB ``JSONStorage`` on the same data;
-3. ``microgoals status`` and ``microgoals add`` wall time vs. Taskwarrior's ``task count``
-   and ``task add`` on the same number of tasks (when ``task`` is installed);
+3. ``microgoals status``, ``add`` and ``undo`` wall time vs. Taskwarrior's ``task count``,
+   ``task add`` and ``task undo`` on as many tasks (Taskwarrior's Debian package is
+   installed when missing and this process may; the first line says what happened);
 4. CPU over N seconds with a block running (percent of one core) vs. a bare Textual app
-   with a 1 s timer, and the peak memory of each (VmHWM: its own, since exec).
-Also the planning simulation and forecast (issue 8) on each size.
+   with a 1 s timer, and the peak memory of each (VmHWM: its own, since exec);
+5. the review of a day a year back: pushing the review screen on that day to its first frame.
+Also the planning simulation and forecast (issue 8) on each size. At the end, issue 16's
+targets with S, M, L and XL side by side, and the seconds each step took.
 Medians of several runs; see bench/README.md for the method.
 """
 
@@ -113,6 +116,16 @@ def child_paint(which: str, db: str) -> None:
 QUIET_SECONDS = 0.15
 
 
+async def after_start(pilot) -> None:  # noqa: ANN001
+    """Wait until the start's own work is over: a big plan's forecast follows the first
+    frame in a thread (~3 s of CPU at XL), and a key or a CPU window that overlapped it
+    would time the start, not the key or the idle app."""
+    for _ in range(2):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await asyncio.sleep(QUIET_SECONDS)
+
+
 def child_edit(which: str, db: str, presses: int) -> None:
     """Keystroke to saved file to updated screen, ``presses`` times; prints two lists of ms:
     to the first frame drawn after the change was saved (the screen shows the change: the
@@ -150,7 +163,7 @@ def child_edit(which: str, db: str, presses: int) -> None:
     app._display = timed_display  # type: ignore[method-assign]
 
     async def drive(pilot) -> None:  # noqa: ANN001
-        await pilot.pause()
+        await after_start(pilot)
         for _ in range(presses):
             await asyncio.sleep(QUIET_SECONDS)  # the last edit's frames are all drawn
             saved_after[:] = [(0, 0) if bare else stamp()]
@@ -168,6 +181,62 @@ def child_edit(which: str, db: str, presses: int) -> None:
 
     app.run(headless=True, size=(120, 40), auto_pilot=drive)
     print(json.dumps({"first": first, "settled": settled}))
+
+
+#: How far back the review opens: "the review of a day a year ago" (issue 16).
+REVIEW_DAYS_BACK = 365
+
+
+def child_review(db: str) -> None:
+    """The review of the day a year back (365 days before today), opened as the ``r`` key's
+    handler opens today's review: import the screen, push it, but with that date (the app
+    has no key that jumps a year: ``[`` moves one day). Prints ms from the push to the first
+    frame of the review and to its last frame before 150 ms without one; then the same for
+    one ``[`` key there (the day before, put on the driver's queue as a terminal's key)."""
+    from textual import events
+
+    app = _real_app(db)
+    frames: list[tuple[float, object]] = []
+    display = app._display
+
+    def timed_display(screen, renderable) -> None:  # noqa: ANN001
+        display(screen, renderable)
+        if renderable is not None:
+            # The screen and the day it shows: a frame drawn after the key's handler.
+            frames.append((time.perf_counter(), (screen, getattr(screen, "date", None))))
+
+    app._display = timed_display  # type: ignore[method-assign]
+    result: dict[str, float] = {}
+
+    async def settle(name: str, start: float, screen: object, date: object) -> None:
+        while True:
+            await asyncio.sleep(0.002)
+            mine = [t for t, (s, d) in frames if s is screen and d == date]
+            if mine and time.perf_counter() - mine[-1] >= QUIET_SECONDS:
+                break
+            if time.perf_counter() - start > 20:
+                raise SystemExit(f"{name}: no frame of the review")
+        result[f"{name}_first"] = (mine[0] - start) * 1000
+        result[f"{name}_settled"] = (mine[-1] - start) * 1000
+
+    async def drive(pilot) -> None:  # noqa: ANN001
+        await after_start(pilot)
+        date = app.session.clock.today().subtract(days=REVIEW_DAYS_BACK)
+        frames.clear()
+        start = time.perf_counter()
+        from tui_microgoals.screens.review import ReviewScreen  # as action_open_review does
+
+        screen = ReviewScreen(app.session, date)
+        app.push_screen(screen)
+        await settle("open", start, screen, date)
+        frames.clear()
+        start = time.perf_counter()
+        app._driver.send_message(events.Key("left_square_bracket", "["))
+        await settle("day_before", start, screen, date.subtract(days=1))
+        pilot.app.exit()
+
+    app.run(headless=True, size=(120, 40), auto_pilot=drive)
+    print(json.dumps(result))
 
 
 def peak_mib() -> float:
@@ -201,7 +270,7 @@ def child_idle(which: str, db: str, seconds: float) -> None:
     cpu_at_start: list[float] = []
 
     async def idle(pilot) -> None:  # noqa: ANN001
-        await pilot.pause()
+        await after_start(pilot)
         usage = resource.getrusage(resource.RUSAGE_SELF)
         cpu_at_start.append(usage.ru_utime + usage.ru_stime)
         # One sleep, not a pilot.pause() every 0.5 s: each pause posts a callback to every
@@ -329,27 +398,68 @@ def measure_cli(db: Path, runs: int, python: str = PY) -> tuple[float, float, fl
     return status, add, undo
 
 
-def measure_taskwarrior(tasks: int, folder: Path, runs: int) -> tuple[float, float] | None:
+def ensure_taskwarrior() -> tuple[str | None, str]:
+    """Taskwarrior's ``task``, installed from the Debian package ``taskwarrior`` when it is
+    missing and this process may install it (root, or sudo without a password); the path (or
+    None) and one line saying what was found, done, or why it could not be."""
+    task = shutil.which("task")
+    if task is not None:
+        return task, f"Taskwarrior: {task} (already installed)"
+    if shutil.which("apt-get") is None:
+        return None, "Taskwarrior: not installed, and no apt-get here to install it (not Debian)"
+    if os.geteuid() == 0:
+        prefix: list[str] = []
+    elif (
+        shutil.which("sudo")
+        and subprocess.run(["sudo", "-n", "true"], capture_output=True, check=False).returncode == 0
+    ):
+        prefix = ["sudo", "-n"]
+    else:
+        return None, (
+            "Taskwarrior: not installed, and this user can't install it (not root, no "
+            "passwordless sudo): run `apt-get install taskwarrior` as root for its column"
+        )
+    print("Taskwarrior: not installed; apt-get update, apt-get install -y taskwarrior", flush=True)
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for cmd in (["apt-get", "update"], ["apt-get", "install", "-y", "taskwarrior"]):
+        done = subprocess.run(prefix + cmd, env=env, capture_output=True, text=True)
+        if done.returncode != 0:
+            last = (done.stderr.strip() or done.stdout.strip() or "no output").splitlines()[-1]
+            return None, f"Taskwarrior: `{' '.join(cmd)}` failed ({done.returncode}): {last}"
+    task = shutil.which("task")
+    if task is None:
+        return None, "Taskwarrior: apt-get installed taskwarrior, but `task` is not on PATH"
+    return task, f"Taskwarrior: installed the Debian package just now ({task})"
+
+
+def measure_taskwarrior(
+    goals: dict[str, dict], folder: Path, runs: int
+) -> tuple[float, float, float] | None:
+    """``task count``, ``task add`` and ``task undo`` (each undoes one of the adds, as
+    ``microgoals undo`` does) on a task list as big as the goals: a done goal is a completed
+    task (Taskwarrior keeps those in completed.data), any other a pending one."""
     task = shutil.which("task")
     if task is None:
         return None
+    tasks = len(goals)
     data = folder / f"task-{tasks}"
     data.mkdir(exist_ok=True)
     rc = folder / f"taskrc-{tasks}"
     rc.write_text(f"data.location={data}\nconfirmation=off\nverbose=nothing\nnews.version=99\n")
     env = {**os.environ, "TASKRC": str(rc), "TASKDATA": str(data)}
     if not (data / "pending.data").exists():
-        lines = [
-            json.dumps(
-                {
-                    "description": f"task {n}",
-                    "status": "pending",
-                    "uuid": f"00000000-0000-4000-8000-{n:012d}",
-                    "entry": "20260101T000000Z",
-                }
-            )
-            for n in range(tasks)
-        ]
+        lines = []
+        for n, goal in enumerate(goals.values()):
+            done = goal.get("status") == "done"
+            record = {
+                "description": f"task {n}",
+                "status": "completed" if done else "pending",
+                "uuid": f"00000000-0000-4000-8000-{n:012d}",
+                "entry": "20260101T000000Z",
+            }
+            if done:
+                record["end"] = "20260102T000000Z"
+            lines.append(json.dumps(record))
         subprocess.run(
             [task, "import"],
             input="\n".join(lines),
@@ -361,7 +471,8 @@ def measure_taskwarrior(tasks: int, folder: Path, runs: int) -> tuple[float, flo
         )
     count = wall([task, "count"], env=env, runs=runs)
     add = wall([task, "add", "benchmark task"], env=env, runs=runs)
-    return count, add
+    undo = wall([task, "rc.confirmation=off", "undo"], env=env, runs=runs)
+    return count, add, undo
 
 
 def measure_idle(db: Path, seconds: float) -> tuple[dict, dict]:
@@ -375,6 +486,18 @@ def measure_idle(db: Path, seconds: float) -> tuple[dict, dict]:
         return json.loads(out.stdout.strip().splitlines()[-1])
 
     return run("app"), run("bare")
+
+
+def measure_review(db: Path, runs: int) -> dict[str, float]:
+    """Medians over ``runs`` processes (each the first review it opens, after a warm-up)."""
+    results = []
+    for i in range(runs + 1):
+        out = subprocess.run(
+            [PY, __file__, "_review", str(db)], capture_output=True, text=True, check=True
+        )
+        if i:
+            results.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    return {key: median([r[key] for r in results]) for key in results[0]}
 
 
 def measure_forecast(db: Path) -> tuple[float, float]:
@@ -391,6 +514,118 @@ def measure_forecast(db: Path) -> tuple[float, float]:
     return (middle - start) * 1000, (time.perf_counter() - middle) * 1000
 
 
+# -- issue 16's targets: S, M, L and XL side by side ------------------------------------------
+
+TARGET_SIZES = ("S", "M", "L", "XL")
+
+
+def targets_table(fig: dict[str, dict[str, float]]) -> str:
+    """Issue 16's targets table: each figure at S, M, L and XL, its target, and whether the
+    sizes the target names meet it (a size not run, or a figure not measured, is said so)."""
+
+    def value(size: str, key: str, over: str | None = None) -> float | None:
+        got = fig.get(size, {})
+        if key not in got or (over is not None and not got.get(over)):
+            return None
+        return got[key] / got[over] if over is not None else got[key]
+
+    def over_s(size: str, key: str) -> float | None:
+        base = fig.get("S", {}).get(key)
+        mine = fig.get(size, {}).get(key)
+        return mine / base if base and mine is not None else None
+
+    lines = [
+        "| figure | " + " | ".join(TARGET_SIZES) + " | target | met? |",
+        "|---" * (len(TARGET_SIZES) + 3) + "|",
+    ]
+
+    def line(name: str, get, fmt: str, target: str = "", at=(), ok=None) -> None:  # noqa: ANN001
+        cells = []
+        for size in TARGET_SIZES:
+            got = get(size)
+            cells.append("-" if got is None else fmt.format(got))
+        met = ""
+        if at:
+            verdicts = []
+            for size in at:
+                got = get(size)
+                if got is None:
+                    verdicts.append(f"{size}: not measured")
+                elif (verdict := ok(size, got)) is not True:
+                    why = verdict or fmt.format(got)
+                    verdicts.append(f"{size}: no ({why})")
+            met = "yes" if not verdicts else "; ".join(verdicts)
+        lines.append(f"| {name} | " + " | ".join(cells) + f" | {target} | {met} |")
+
+    big = ("L", "XL")
+    line("first paint", lambda z: value(z, "paint"), "{:.0f} ms")
+    line(
+        "first paint ÷ S",
+        lambda z: over_s(z, "paint"),
+        "{:.2f}x",
+        "≤ 1.15x at L, XL",
+        big,
+        lambda z, v: v <= 1.15,
+    )
+    line(
+        "first paint ÷ bare app",
+        lambda z: value(z, "paint", "paint_bare"),
+        "{:.2f}x",
+        "≤ 1.6x at L, XL",
+        big,
+        lambda z, v: v <= 1.6,
+    )
+    line("peak memory", lambda z: value(z, "peak"), "{:.0f} MiB")
+    line(
+        "peak memory ÷ S",
+        lambda z: over_s(z, "peak"),
+        "{:.2f}x",
+        "≤ 1.15x at L, XL",
+        big,
+        lambda z, v: v <= 1.15,
+    )
+    line(
+        "edit committed, p95",
+        lambda z: value(z, "edit_p95"),
+        "{:.1f} ms",
+        "≤ 16 ms at M, L, XL",
+        ("M", "L", "XL"),
+        lambda z, v: v <= 16,
+    )
+    line("  a bare app's key to frame, p95", lambda z: value(z, "edit_bare_p95"), "{:.1f} ms")
+    for ours, peer in (("status", "task count"), ("add", "task add"), ("undo", "task undo")):
+        line(
+            f"`{ours}`",
+            lambda z, k=ours: value(z, k),
+            "{:.0f} ms",
+            f"≤ 30 ms and below `{peer}` at XL",
+            ("XL",),
+            lambda z, v, p=peer: (
+                (v <= 30 and v < fig[z][p]) or f"{v:.0f} ms vs {fig[z][p]:.0f} ms"
+                if p in fig[z]
+                else f"{v:.0f} ms, no `task` to compare"
+            ),
+        )
+        line(f"  `{peer}`", lambda z, k=peer: value(z, k), "{:.0f} ms")
+    line(
+        "review of a day a year back, first frame",
+        lambda z: value(z, "review"),
+        "{:.0f} ms",
+        "≤ 300 ms at XL",
+        ("XL",),
+        lambda z, v: v <= 300,
+    )
+    line(
+        "CPU, a block running",
+        lambda z: value(z, "cpu"),
+        "{:.2f} %",
+        "≤ 1 % of a core at XL",
+        ("XL",),
+        lambda z, v: v <= 1,
+    )
+    return "\n".join(lines)
+
+
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1].startswith("_"):
         name, *args = sys.argv[1:]
@@ -400,10 +635,12 @@ def main() -> None:
             child_edit(args[0], args[1], int(args[2]))
         elif name == "_idle":
             child_idle(args[0], args[1], float(args[2]))
+        elif name == "_review":
+            child_review(args[0])
         return
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="S,M,L")
+    parser.add_argument("--sizes", default="S,M,L,XL", help="of S, M, L, XL")
     parser.add_argument("--runs", type=int, default=5, help="runs per wall-time figure")
     parser.add_argument("--edits", type=int, default=40, help="keystrokes per edit figure")
     parser.add_argument("--cpu-seconds", type=float, default=60.0)
@@ -417,37 +654,67 @@ def main() -> None:
     args = parser.parse_args()
 
     rows: list[tuple[str, str, str, str]] = []
+    sizes = args.sizes.split(",")
+    fig: dict[str, dict[str, float]] = {size: {} for size in sizes}  # the targets' figures
+    took: dict[str, dict[str, float]] = {size: {} for size in sizes}  # seconds per step
+    # The machine's load (1-minute average) at each size's start and end: the figures of a
+    # shared machine are read beside it.
+    load: dict[str, list[float]] = {size: [] for size in sizes}
 
     def row(size: str, figure: str, ours: str, reference: str) -> None:
         rows.append((size, figure, ours, reference))
         print(f"  {size}  {figure:<34} {ours:>18}   {reference}", flush=True)
 
+    def step(size: str, name: str, since: float) -> float:
+        now = time.perf_counter()
+        took[size][name] = now - since
+        return now
+
+    task_path, task_note = ensure_taskwarrior()
+    print(task_note, flush=True)
+    if args.cli_python == PY:
+        print(
+            "CLI timed with this Python (an editable install adds ~15 ms to every command: "
+            "--cli-python for a normal install's figures)",
+            flush=True,
+        )
+
     with tempfile.TemporaryDirectory(prefix="microgoals-bench-") as tmp:
         folder = Path(tmp)
-        for size in args.sizes.split(","):
+        for size in sizes:
+            f, t = fig[size], time.perf_counter()
+            load[size].append(os.getloadavg()[0])
             base = make_db(size, folder)
+            t = step(size, "generate", t)
             raw = json.loads(base.read_text())
             docs = sum(len(v) for k, v in raw.items() if isinstance(v, dict))
-            goals = len(raw.get("goals", {}))
+            goals = raw.get("goals", {})
+            opened = sum(1 for g in goals.values() if g.get("status") == "open")
             print(
-                f"{size}: {docs} documents, {goals} goals, {base.stat().st_size / 1e6:.1f} MB",
+                f"{size}: {docs} documents, {len(goals)} goals ({opened} open), "
+                f"{base.stat().st_size / 1e6:.1f} MB",
                 flush=True,
             )
 
             ours, bare = measure_paint(fresh_copy(base, folder, "paint.json"), args.runs)
+            f["paint"], f["paint_bare"] = ours * 1000, bare * 1000
             row(
                 size,
                 "first paint",
                 f"{ours * 1000:.0f} ms",
                 f"bare Textual app {bare * 1000:.0f} ms ({ours / bare:.2f}x)",
             )
+            t = step(size, "first paint", t)
 
             edits = measure_edit("app", fresh_copy(base, folder, "edit.json"), args.edits)
             floor = measure_edit("bare", base, args.edits)["first"]
+            t = step(size, "edit", t)
             stock = measure_stock_tinydb(
                 fresh_copy(base, folder, "stock.json"), min(args.edits, 20)
             )
+            t = step(size, "stock TinyDB", t)
             first, settled = edits["first"], edits["settled"]
+            f["edit_p95"], f["edit_bare_p95"] = p95(first), p95(floor)
             row(
                 size,
                 "edit committed p50 / p95",
@@ -468,22 +735,48 @@ def main() -> None:
                 f"{median(commits):.1f} / {p95(commits):.1f} ms",
                 "target: p95 within 2 ms (issue 14)",
             )
+            t = step(size, "commit in-process", t)
 
             status, add, undo = measure_cli(
                 fresh_copy(base, folder, "cli.json"), args.runs, args.cli_python
             )
-            tw = measure_taskwarrior(goals, folder, args.runs)
-            tw_status = f"task count {tw[0] * 1000:.0f} ms" if tw else "task not installed"
-            tw_add = f"task add {tw[1] * 1000:.0f} ms" if tw else "task not installed"
+            f["status"], f["add"], f["undo"] = status * 1000, add * 1000, undo * 1000
+            t = step(size, "status/add/undo", t)
+            tw = measure_taskwarrior(goals, folder, args.runs) if task_path else None
+            t = step(size, "Taskwarrior", t)
+            if tw:
+                f["task count"], f["task add"], f["task undo"] = (x * 1000 for x in tw)
+            none = "task not installed (see above)"
+            tw_status = f"task count {tw[0] * 1000:.0f} ms" if tw else none
+            tw_add = f"task add {tw[1] * 1000:.0f} ms" if tw else none
+            tw_undo = f"task undo {tw[2] * 1000:.0f} ms" if tw else none
             row(size, "microgoals status", f"{status * 1000:.0f} ms", tw_status)
             row(size, "microgoals add", f"{add * 1000:.0f} ms", tw_add)
-            row(size, "microgoals undo", f"{undo * 1000:.0f} ms", "as fast as add (issue 14)")
+            row(size, "microgoals undo", f"{undo * 1000:.0f} ms", tw_undo)
+
+            review = measure_review(fresh_copy(base, folder, "review.json"), args.runs)
+            f["review"] = review["open_first"]
+            row(
+                size,
+                "review a year back, first / last frame",
+                f"{review['open_first']:.0f} / {review['open_settled']:.0f} ms",
+                "opened through ReviewScreen (no key jumps a year)",
+            )
+            row(
+                size,
+                "  ... then `[`, first / last frame",
+                f"{review['day_before_first']:.0f} / {review['day_before_settled']:.0f} ms",
+                "the day before, by its key",
+            )
+            t = step(size, "review", t)
 
             sim_ms, fc_ms = measure_forecast(fresh_copy(base, folder, "plan.json"))
             row(size, "simulation / forecast", f"{sim_ms:.0f} / {fc_ms:.0f} ms", "(no peer)")
+            t = step(size, "forecast", t)
 
-            if size in ("M", "L") and args.cpu_seconds > 0:
+            if args.cpu_seconds > 0:
                 app, ref = measure_idle(fresh_copy(base, folder, "idle.json"), args.cpu_seconds)
+                f["cpu"], f["peak"] = app["cpu_percent"], app["peak_mib"]
                 row(
                     size,
                     f"CPU over {args.cpu_seconds:.0f} s, block running",
@@ -496,13 +789,30 @@ def main() -> None:
                     f"{app['peak_mib']:.0f} MiB",
                     f"bare app {ref['peak_mib']:.0f} MiB",
                 )
+                t = step(size, "CPU and memory", t)
+            load[size].append(os.getloadavg()[0])
+            spent = ", ".join(f"{name} {secs:.0f} s" for name, secs in took[size].items())
+            print(
+                f"  {size}  took {sum(took[size].values()):.0f} s: {spent}; load average "
+                f"{load[size][0]:.1f} at the start, {load[size][1]:.1f} at the end",
+                flush=True,
+            )
 
     print()
-    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; {task_note}")
     print("| size | figure | microgoals | reference |")
     print("|---|---|---|---|")
     for size, figure, ours, reference in rows:
         print(f"| {size} | {figure} | {ours} | {reference} |")
+    print()
+    print(targets_table(fig))
+    print()
+    print("| size | seconds taken | load average, start / end |")
+    print("|---|---|---|")
+    for size in sizes:
+        spent = ", ".join(f"{name} {secs:.0f}" for name, secs in took[size].items())
+        first, last = load[size][0], load[size][-1]
+        print(f"| {size} | {sum(took[size].values()):.0f} ({spent}) | {first:.1f} / {last:.1f} |")
 
 
 if __name__ == "__main__":
