@@ -23,6 +23,7 @@ from textual.widgets import Input, TextArea
 from ui_helpers import SIZE, frozen_clock, make_app, screen_text, small_plan, tick, type_fast
 
 from tui_microgoals.app import MicroGoalsApp
+from tui_microgoals.core.oplog import GID
 from tui_microgoals.core.store import Store
 from tui_microgoals.screens.block_end import BlockEndScreen
 from tui_microgoals.screens.break_offer import BreakOfferScreen
@@ -149,6 +150,15 @@ def answer(dialog: Dialog, sentence: str) -> str | None:
     return next((c for c in sentence if c in dialog.answers), None)
 
 
+def without_gids(app: MicroGoalsApp) -> dict[str, object]:
+    """The store's export less the global ids (random: each fresh database has its own)."""
+    tables = app.session.store.export()["tables"]
+    return {
+        name: {key: {k: v for k, v in doc.items() if k != GID} for key, doc in table.items()}
+        for name, table in tables.items()
+    }
+
+
 async def outcome(dialog: Dialog, typed: list[list[str]]) -> list[tuple[object, ...]]:
     """Before, and after typing each of ``typed`` at once into the dialog: the screens
     (with their focus and highlights, the dialog left out) and the store."""
@@ -157,7 +167,7 @@ async def outcome(dialog: Dialog, typed: list[list[str]]) -> list[tuple[object, 
     def look(app: MicroGoalsApp, shown: Screen) -> tuple[object, ...]:
         stack = app.screen_stack
         others = [s for s in stack if s is not shown]
-        return [type(s).__name__ for s in stack], state(others), app.session.store.export()
+        return [type(s).__name__ for s in stack], state(others), without_gids(app)
 
     async def type_them(app, pilot) -> None:
         shown = app.screen
