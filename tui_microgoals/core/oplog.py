@@ -252,34 +252,33 @@ def entries(table: Mapping[str, Any]) -> list[Entry]:
 
 
 class Stacks:
-    """What undo and redo would act on: the last of each list."""
+    """What undo and redo would act on: the last of each list. ``push`` reads one more
+    entry of the log (``stacks`` reads them all)."""
 
-    __slots__ = ("done", "undone")
+    __slots__ = ("by_id", "done", "undone")
 
-    def __init__(self, done: list[Entry], undone: list[Entry]) -> None:
-        self.done, self.undone = done, undone
+    def __init__(self, done: list[Entry] | None = None, undone: list[Entry] | None = None):
+        self.done: list[Entry] = done if done is not None else []
+        self.undone: list[Entry] = undone if undone is not None else []
+        self.by_id: dict[str, Entry] = {}
 
-
-def stacks(log: Iterable[Entry]) -> Stacks:
-    """Replay the log: a change goes on the undo stack (and ends what could be redone), an
-    undo moves its entry to the redo stack, a redo moves it back."""
-    done: list[Entry] = []
-    undone: list[Entry] = []
-    by_id: dict[str, Entry] = {}
-    for entry in log:
+    def push(self, entry: Entry) -> None:
+        """A change goes on the undo stack (and ends what could be redone), an undo moves
+        its entry to the redo stack, a redo moves it back."""
+        done, undone = self.done, self.undone
         undoes, redoes = entry.doc.get("undoes"), entry.doc.get("redoes")
         if isinstance(undoes, str):
-            target = by_id.get(undoes)
+            target = self.by_id.get(undoes)
             if target is not None and target in done:
                 done.remove(target)
                 undone.append(target)
         elif isinstance(redoes, str):
-            target = by_id.get(redoes)
+            target = self.by_id.get(redoes)
             if target is not None and target in undone:
                 undone.remove(target)
                 done.append(target)
         elif entry.undoable:
-            by_id[entry.id] = entry
+            self.by_id[entry.id] = entry
             done.append(entry)
             undone.clear()
         elif entry.ops:  # a change the user did not make (a break that ran out): the
@@ -287,7 +286,14 @@ def stacks(log: Iterable[Entry]) -> Stacks:
             touched = _fields(entry)
             done[:] = [e for e in done if not _overlap(_fields(e), touched)]
             undone[:] = [e for e in undone if not _overlap(_fields(e), touched)]
-    return Stacks(done, undone)
+
+
+def stacks(log: Iterable[Entry]) -> Stacks:
+    """Replay the log (``Stacks.push``, entry by entry)."""
+    found = Stacks()
+    for entry in log:
+        found.push(entry)
+    return found
 
 
 def _fields(entry: Entry) -> dict[tuple[Any, Any], set[Any]]:

@@ -7,7 +7,7 @@ change it describes.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -122,29 +122,15 @@ class UndoLog(StoreBase):
         return self._step(redo=True)
 
     def _step(self, *, redo: bool) -> str:
-        verb = "redo" if redo else "undo"
         with self._tx("", undoable=False):
             tables = self._tables()
             stacks = oplog.stacks(oplog.entries(tables.get(OPS_TABLE, {})))
-            pile = stacks.undone if redo else stacks.done
-            if not pile:
-                raise NothingToUndo(f"nothing to {verb}")
-            target = pile[-1]
-            ops = target.ops if redo else oplog.inverse(target.ops)
-            try:
-                if not ops:
-                    raise UndoRefused("its log entry is damaged")
-                docs = oplog.replay(ops, tables)
-                _check(docs, tables)
-            except UndoRefused as why:
-                raise Conflict(
-                    f"cannot {verb} {_quote_what(target)}: {why}; nothing was changed"
-                ) from None
+            target, docs = prepare(stacks, tables, redo=redo)
             self._write_docs(docs)
-            done = f"{'redid' if redo else 'undid'}: {target.what}"
+            done = said(target, redo=redo)
             self._relabel(done)
             self.undoable = True
-            self._entry_extra = {"redoes" if redo else "undoes": target.id}
+            self._entry_extra = {marker(redo): target.id}
         self._patch_caches(docs)
         return done
 
@@ -191,6 +177,87 @@ class UndoLog(StoreBase):
         return lines
 
 
+def prepare(
+    stacks: oplog.Stacks, tables: Mapping[str, Mapping[str, Any]], *, redo: bool
+) -> tuple[Entry, dict[tuple[str, str], Any]]:
+    """The entry an undo (or redo) acts on and the documents it writes (ABSENT: deleted),
+    checked against ``tables``: ``NothingToUndo``, or ``Conflict`` saying why not. The one
+    definition for ``UndoLog._step`` and the steps the summary works out ahead
+    (``store_summary``) for the fast path."""
+    verb = "redo" if redo else "undo"
+    pile = stacks.undone if redo else stacks.done
+    if not pile:
+        raise NothingToUndo(f"nothing to {verb}")
+    target = pile[-1]
+    ops = target.ops if redo else oplog.inverse(target.ops)
+    try:
+        if not ops:
+            raise UndoRefused("its log entry is damaged")
+        docs = oplog.replay(ops, tables)
+        _check(docs, tables)
+    except UndoRefused as why:
+        raise Conflict(
+            f"cannot {verb} {_quote_what(target)}: {why}; nothing was changed"
+        ) from None
+    return target, docs
+
+
+def said(target: Entry, *, redo: bool) -> str:
+    """What an undo (or redo) says it did, and its log entry's ``what``."""
+    return f"{'redid' if redo else 'undid'}: {target.what}"
+
+
+def marker(redo: bool) -> str:
+    """The field of an undo's (or redo's) log entry naming the entry it reverses."""
+    return "redoes" if redo else "undoes"
+
+
+class Overlay(Mapping[str, Any]):
+    """A table with some documents replaced (ABSENT: removed), without copying it; in the
+    order a copy changed in place would have (new documents last)."""
+
+    def __init__(self, base: Mapping[str, Any], changes: Mapping[str, Any]) -> None:
+        self.base, self.changes = base, changes
+
+    def __getitem__(self, key: str) -> Any:
+        if key in self.changes:
+            doc = self.changes[key]
+            if doc is ABSENT:
+                raise KeyError(key)
+            return doc
+        return self.base[key]
+
+    def __contains__(self, key: object) -> bool:
+        if key in self.changes:
+            return self.changes[key] is not ABSENT  # type: ignore[index]
+        return key in self.base
+
+    def __iter__(self) -> Iterator[str]:
+        changes = self.changes
+        for key in self.base:
+            if key not in changes or changes[key] is not ABSENT:
+                yield key
+        for key, doc in changes.items():
+            if doc is not ABSENT and key not in self.base:
+                yield key
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+def overlaid(
+    tables: Mapping[str, Mapping[str, Any]], docs: Mapping[tuple[str, str], Any]
+) -> dict[str, Mapping[str, Any]]:
+    """``tables`` as they are after writing ``docs`` (ABSENT: deleted), without copying."""
+    changes: dict[str, dict[str, Any]] = {}
+    for (name, key), doc in docs.items():
+        changes.setdefault(name, {})[key] = doc
+    view: dict[str, Mapping[str, Any]] = dict(tables)
+    for name, changed in changes.items():
+        view[name] = Overlay(tables.get(name, {}), changed)
+    return view
+
+
 def _quote_what(entry: Entry) -> str:
     return f'"{entry.what}"'
 
@@ -201,12 +268,7 @@ def _check(docs: dict[tuple[str, str], Any], tables: Mapping[str, Mapping[str, A
     goals_raw = tables.get("goals", {})
     changed = {int(k): d for (t, k), d in docs.items() if t == "goals"}
     if changed:
-        overlay = dict(goals_raw)
-        for goal_id, doc in changed.items():
-            if doc is ABSENT:
-                overlay.pop(str(goal_id), None)
-            else:
-                overlay[str(goal_id)] = doc
+        overlay = Overlay(goals_raw, {str(k): d for k, d in changed.items()})
         goals = _LazyGoals(overlay)
         for goal_id, doc in changed.items():
             if doc is ABSENT:
