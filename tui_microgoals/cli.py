@@ -45,6 +45,7 @@ from tui_microgoals.fastcli import (
     ignore_file_size_signal,
     out,
     show_added,
+    show_undone,
     status_json,
     status_line,
 )
@@ -279,6 +280,7 @@ class Context:
             self._store = Store.open(resolve_db_path(self.args.db))
             if self.args.command is not None:  # who made each change, for ``microgoals log``
                 self._store.actor = f"cli {self.args.command}"
+                self._store.plan_undo = True  # (for the fast ``undo``: see fastpath.py)
         return self._store
 
     @property
@@ -630,11 +632,7 @@ def undo_step(ctx: Context, *, redo: bool) -> None:
     this undo wrote, as ``microgoals log --json`` shows it."""
     store = ctx.store
     said = store.redo() if redo else store.undo()
-    if not ctx.json:
-        out(said)
-        return
-    verb, _, what = said.partition(": ")
-    emit_json({verb: what, "id": own_entry(store)})
+    show_undone(said, own_entry(store) if ctx.json else None, as_json=ctx.json)
 
 
 def own_entry(store: Store) -> str | None:

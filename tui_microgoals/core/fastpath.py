@@ -1,5 +1,6 @@
-"""``microgoals status`` and a plain ``microgoals add`` without TinyDB, pendulum or orjson,
-and without parsing the database: from the summary the storage keeps beside it.
+"""``microgoals status``, a plain ``microgoals add``, and ``undo`` / ``redo`` without TinyDB,
+pendulum or orjson, and without parsing the database: from the summary the storage keeps
+beside it.
 
 After each commit ``DurableStorage`` writes ``<db>.status``: the stamps of the files it
 describes and the journal's state (``journal_state``), and what ``Store._summary`` adds:
@@ -162,9 +163,81 @@ def add_goal(
                     "bound": goal_id,
                     "ops": [ops[0] + 1, change["hlc"]],
                 },
+                "undo": None,  # (a new change: the steps worked out ahead are stale)
             },
         )
     return goal_id, doc
+
+
+def undo_step(db: str, *, redo: bool) -> tuple[str, str] | None:
+    """Undo (or redo) as ``Store.undo`` would, from the steps the last command line's
+    commit worked out ahead (``store_summary``: each with ``store_undo.prepare``, on the data
+    the summary's stamps say is still there): what it did, in words, and the id of its log
+    entry; None when only the full path can (or must refuse: it says why)."""
+    from tui_microgoals.core import journal_entry, stamps  # (not for status)
+
+    path = os.path.realpath(db)
+    if not os.path.isfile(path):
+        return None
+    verb, other = ("redo", "undo") if redo else ("undo", "redo")
+    with journal.locked(path, journal.LOCK_TIMEOUT_SECONDS):
+        summary = summary_file.read_summary(path)
+        if summary is None or must_compact(summary, path) is not False:
+            return None
+        ahead, hint = summary.get("undo"), summary.get("add")
+        if not isinstance(ahead, dict) or not isinstance(hint, dict):
+            return None
+        steps = ahead.get(verb)
+        if not isinstance(steps, list) or not steps or not isinstance(steps[0], dict):
+            return None
+        step, ops, meta = steps[0], hint.get("ops"), hint.get("meta")
+        if not (isinstance(ops, list) and len(ops) == 2 and _whole(ops[0])):
+            return None
+        device = meta.get(oplog.DEVICE) if isinstance(meta, dict) else None
+        tables, what, target = step.get("tables"), step.get("what"), step.get("id")
+        if not (isinstance(device, str) and isinstance(tables, dict) and tables):
+            return None
+        if not (isinstance(what, str) and isinstance(target, str)):
+            return None
+        if not isinstance(step.get("ops"), list) or oplog.OPS_TABLE in tables:
+            return None
+        now = time.time_ns()
+        change = oplog.make_entry(
+            last=ops[1],
+            wall_ms=now // 1_000_000,
+            at=stamps.iso_from_ns(now),
+            device=device,
+            by=f"cli {verb}",
+            what=what,
+            ops=step["ops"],
+        )
+        change[oplog.marker(redo)] = target
+        stamp, size = journal_entry.append(
+            path,
+            {**tables, oplog.OPS_TABLE: {str(ops[0] + 1): change}},
+            journal_id=summary["journal_id"],
+            new=summary["journal"] is None,
+            dumps=_dumps,
+        )
+        summary_file.write_summary(
+            path,
+            {
+                **summary,
+                "journal": stamp,
+                "entries": summary["entries"] + 1,
+                "jpos": summary["jpos"] + size,
+                "running": step.get("running"),
+                "add": {
+                    "meta": step.get("meta"),
+                    "top": step.get("top"),
+                    "bound": step.get("bound"),
+                    "ops": [ops[0] + 1, change["hlc"]],
+                },
+                # The steps after this one; the other way, from the full path.
+                "undo": {verb: steps[1:], other: []},
+            },
+        )
+    return what, change["id"]
 
 
 def _dumps(value: Any) -> bytes:

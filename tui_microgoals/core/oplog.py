@@ -251,6 +251,11 @@ def entries(table: Mapping[str, Any]) -> list[Entry]:
     return found
 
 
+def marker(redo: bool) -> str:
+    """The field of an undo's (or redo's) entry: the id of the entry it reverses."""
+    return "redoes" if redo else "undoes"
+
+
 class Stacks:
     """What undo and redo would act on: the last of each list. ``push`` reads one more
     entry of the log (``stacks`` reads them all)."""

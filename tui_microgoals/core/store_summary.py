@@ -1,14 +1,25 @@
 """The summary written beside the file after each commit, for the fast paths of
-``microgoals status`` and ``microgoals add`` (see ``fastpath.py``).
+``microgoals status``, ``microgoals add`` and (written by the command line only)
+``microgoals undo`` / ``redo`` (see ``fastpath.py``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from tui_microgoals.core import timer
+from tui_microgoals.core import lightjson, oplog, timer
+from tui_microgoals.core.errors import MicrogoalsError
 from tui_microgoals.core.models import Block, Goal
+from tui_microgoals.core.oplog import ABSENT, OPS_TABLE, Entry
 from tui_microgoals.core.store_base import StoreBase
+from tui_microgoals.core.store_undo import overlaid, prepare, said
+
+#: How many undos (and redos) in a row the summary works out ahead for the fast path.
+STEPS_AHEAD = 4
+#: A step bigger than this (an import's undo) is left to the full path: the summary stays
+#: small, since ``status`` reads all of it.
+STEP_BYTES = 8192
 
 
 class SummaryMixin(StoreBase):
@@ -20,11 +31,14 @@ class SummaryMixin(StoreBase):
         """What the fast paths of ``microgoals status`` and ``microgoals add`` need (see
         ``fastpath.py``), written beside the file after each commit."""
         try:
-            return {
+            summary = {
                 "running": self._running_summary(data),
                 "add": self._add_summary(data, changes),
                 "day": self.clock.day_hint(),
             }
+            if self.plan_undo:
+                summary["undo"] = self._undo_summary(data)
+            return summary
         except BaseException:
             self._roots = None  # maybe half updated: the next summary starts afresh
             raise
@@ -71,18 +85,83 @@ class SummaryMixin(StoreBase):
         else:
             assert self._roots is not None
             _, positions, bound = self._roots
-            for key in keys:
-                doc = goals.get(key)
-                if doc is not None and doc.get("parent") is None:
-                    positions[key] = doc.get("position")
-                else:
-                    positions.pop(key, None)
-                if doc is not None:
-                    bound = max(bound, int(key))
+            bound = _follow(positions, bound, goals, keys)
         self._roots = (self.storage.generation, positions, bound)
         return {
             "meta": data.get("meta", {}).get("1"),
-            "top": max((p for p in positions.values() if type(p) is int), default=-1),
+            "top": _top(positions),
             "bound": bound,
             "ops": self._newest_entry(data),
         }
+
+    def _undo_summary(self, data: dict[str, dict[str, Any]]) -> dict[str, Any]:
+        """The next undos in a row, and the next redos in a row, worked out ahead for the
+        fast path: each step as ``_step`` would make it, from ``prepare``."""
+        log = oplog.entries(data.get(OPS_TABLE, {}))
+        return {
+            "undo": self._steps_ahead(data, log, redo=False),
+            "redo": self._steps_ahead(data, log, redo=True),
+        }
+
+    def _steps_ahead(
+        self, data: dict[str, dict[str, Any]], log: list[Entry], *, redo: bool
+    ) -> list[dict[str, Any]]:
+        """Up to ``STEPS_AHEAD`` steps, each on the data the ones before it leave: what it
+        writes (``docs``, None: deleted), the operations its log entry holds, what it says,
+        and the summary's parts it changes (the running block, the hint for ``add``)."""
+        assert self._roots is not None  # (``_add_summary`` ran first)
+        _, positions, bound = self._roots
+        positions = dict(positions)
+        stacks = oplog.stacks(log)
+        written: dict[tuple[str, str], Any] = {}
+        steps: list[dict[str, Any]] = []
+        while len(steps) < STEPS_AHEAD:
+            view = overlaid(data, written)
+            try:
+                target, docs = prepare(stacks, view, redo=redo)
+            except MicrogoalsError:  # nothing to undo, or a refusal: the full path says it
+                break
+            befores = {(t, k): view.get(t, {}).get(k, ABSENT) for t, k in docs}
+            written.update(docs)
+            view = overlaid(data, written)
+            ops = oplog.operations(befores, view)
+            if not ops:
+                break
+            keys = {k for t, k in docs if t == "goals"}
+            bound = _follow(positions, bound, view.get("goals", {}), keys)
+            tables: dict[str, dict[str, Any]] = {}
+            for (name, key), doc in sorted(docs.items(), key=lambda item: item[0]):
+                tables.setdefault(name, {})[key] = None if doc is ABSENT else doc
+            step = {
+                "id": target.id,
+                "what": said(target, redo=redo),
+                "tables": tables,
+                "ops": ops,
+                "running": self._running_summary(view),
+                "meta": view.get("meta", {}).get("1"),
+                "top": _top(positions),
+                "bound": bound,
+            }
+            if len(lightjson.dumps(step)) > STEP_BYTES:
+                break
+            steps.append(step)
+            stacks.push(Entry(0, {oplog.marker(redo): target.id}))
+        return steps
+
+
+def _follow(positions: dict[str, Any], bound: int, goals: Mapping[str, Any], keys: Any) -> int:
+    """Update the top-level goals' positions and the id bound for the goals ``keys`` as
+    ``goals`` has them now; returns the bound."""
+    for key in keys:
+        doc = goals.get(key)
+        if doc is not None and doc.get("parent") is None:
+            positions[key] = doc.get("position")
+        else:
+            positions.pop(key, None)
+        if doc is not None:
+            bound = max(bound, int(key))
+    return bound
+
+
+def _top(positions: dict[str, Any]) -> int:
+    return max((p for p in positions.values() if type(p) is int), default=-1)

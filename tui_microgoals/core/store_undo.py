@@ -130,7 +130,7 @@ class UndoLog(StoreBase):
             done = said(target, redo=redo)
             self._relabel(done)
             self.undoable = True
-            self._entry_extra = {marker(redo): target.id}
+            self._entry_extra = {oplog.marker(redo): target.id}
         self._patch_caches(docs)
         return done
 
@@ -196,20 +196,13 @@ def prepare(
         docs = oplog.replay(ops, tables)
         _check(docs, tables)
     except UndoRefused as why:
-        raise Conflict(
-            f"cannot {verb} {_quote_what(target)}: {why}; nothing was changed"
-        ) from None
+        raise Conflict(f"cannot {verb} {_quote_what(target)}: {why}; nothing was changed") from None
     return target, docs
 
 
 def said(target: Entry, *, redo: bool) -> str:
     """What an undo (or redo) says it did, and its log entry's ``what``."""
     return f"{'redid' if redo else 'undid'}: {target.what}"
-
-
-def marker(redo: bool) -> str:
-    """The field of an undo's (or redo's) log entry naming the entry it reverses."""
-    return "redoes" if redo else "undoes"
 
 
 class Overlay(Mapping[str, Any]):
