@@ -150,6 +150,7 @@ def add_goal(
             new=summary["journal"] is None,
             dumps=_dumps,
         )
+        summary.pop("undo", None)  # (a new change: the undos worked out ahead are stale)
         summary_file.write_summary(
             path,
             {
@@ -163,7 +164,6 @@ def add_goal(
                     "bound": goal_id,
                     "ops": [ops[0] + 1, change["hlc"]],
                 },
-                "undo": None,  # (a new change: the steps worked out ahead are stale)
             },
         )
     return goal_id, doc
