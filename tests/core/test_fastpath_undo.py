@@ -1,0 +1,270 @@
+"""The fast ``microgoals undo`` / ``redo`` (``fastpath.undo_step``, answering from the steps
+the command line's last commit worked out ahead in the summary: ``store_summary``) against
+the full path (``Store.undo`` / ``redo``): the same documents, the same log entry, the same
+summary after; the same refusals (never answered fast); and a fall back to the full path
+whenever the summary cannot vouch for a step."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+
+from tui_microgoals import entry
+from tui_microgoals.core import fastpath, journal
+from tui_microgoals.core.clock import Clock
+from tui_microgoals.core.oplog import OPS_TABLE
+from tui_microgoals.core.store import Store
+from tui_microgoals.core.store_summary import STEPS_AHEAD
+
+
+@pytest.fixture(autouse=True)
+def zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MICROGOALS_TZ", "UTC")
+    left = 86400 - time.time() % 86400  # a summary's day hint is for one day only
+    if left < 30:
+        time.sleep(left + 0.1)
+
+
+def cli_store(path: Path, command: str = "test") -> Store:
+    """A store as the command line opens it: the real clock, its commits plan undos ahead."""
+    store = Store.open(path, Clock())
+    store.actor = f"cli {command}"
+    store.plan_undo = True
+    return store
+
+
+def full_step(path: Path, *, redo: bool) -> str:
+    store = cli_store(path, "redo" if redo else "undo")
+    return store.redo() if redo else store.undo()
+
+
+def history(path: Path) -> None:
+    """Goals at two levels, a dependency, a done one, a block run and stopped, a setting, a
+    block left running: undoing them touches every part of the summary."""
+    store = cli_store(path)
+    bake = store.add_goal("Bake", minutes=20)
+    weigh = store.add_goal("Weigh flour", parent=bake.id, minutes=10)
+    knead = store.add_goal("Knead", parent=bake.id, after=[weigh.id])
+    store.mark_done(weigh.id)
+    store.start_block(knead.id)
+    store.stop_block("done", "went well")
+    store.set_setting("capacity", 100)
+    store.start_block(store.add_goal("Top two", minutes=15).id)
+    store.edit_goal(bake.id, title="Bake bread")
+
+
+def summary(path: Path) -> dict[str, Any]:
+    return orjson.loads(Path(f"{path}.status").read_bytes())
+
+
+def last_line(path: Path) -> dict[str, Any]:
+    """The journal's last entry, less what differs between two runs (the moment, the
+    random id, the process)."""
+    line = Path(f"{path}.journal").read_bytes().splitlines()[-1]
+    found = journal.parse_line(line, orjson.loads)
+    for change in found["tables"][OPS_TABLE].values():
+        change.update(id="I", at="T", hlc="H", pid=0)
+    return found
+
+
+def state(path: Path) -> dict[str, Any]:
+    """What a fresh process reads: every table, each log entry less its moment and id."""
+    data = dict(Store.open(path, Clock()).storage.read() or {})
+    data[OPS_TABLE] = {
+        key: {**change, "id": "I", "at": "T", "hlc": "H", "pid": 0}
+        for key, change in data.get(OPS_TABLE, {}).items()
+    }
+    return data
+
+
+def unstamped(doc: dict[str, Any], path: Path) -> dict[str, Any]:
+    """The summary less the files' stamps and the clock of the newest entry; and less the
+    bound on the goal ids in use, which a store keeps from commit to commit and so can be
+    any number from the highest id on (checked to be one)."""
+    doc = {**doc, "main": None, "journal": None}
+    if doc.get("running"):
+        doc["running"] = {k: v for k, v in doc["running"].items() if k != "ends"}
+    doc["add"] = {**doc["add"], "ops": [doc["add"]["ops"][0], None]}
+    bound = doc["add"].pop("bound")
+    assert bound >= max(map(int, Store.open(path, Clock()).storage.read()["goals"]))  # type: ignore[index]
+    for steps in doc.get("undo", {}).values():
+        for step in steps:
+            step.pop("bound")
+    return doc
+
+
+def same_step(tmp_path: Path, fast: Path, *, redo: bool, n: int) -> bool:
+    """One step both ways on copies of ``fast``'s folder; False when the fast path declined."""
+    full = tmp_path / f"full-{redo}-{n}" / "db.json"
+    shutil.copytree(fast.parent, full.parent, symlinks=True)
+    done = fastpath.undo_step(str(fast), redo=redo)
+    said = full_step(full, redo=redo)
+    if done is None:
+        return False
+    assert done[0] == said
+    assert done[1] == Store.open(fast, Clock()).log(1)[0].id
+    assert last_line(fast) == last_line(full)
+    assert state(fast) == state(full)
+    mine, theirs = unstamped(summary(fast), fast), unstamped(summary(full), full)
+    # The steps still ahead are the first of those the full path works out afresh; the
+    # other way (redo after an undo) is left to the full path.
+    verb, other = ("redo", "undo") if redo else ("undo", "redo")
+    ahead, afresh = mine.pop("undo"), theirs.pop("undo")
+    assert ahead[verb] == afresh[verb][: len(ahead[verb])]
+    assert ahead[other] == []
+    assert mine == theirs
+    return True
+
+
+def test_undos_and_redos_in_a_row_are_the_full_paths(tmp_path: Path) -> None:
+    fast = tmp_path / "fast" / "db.json"
+    fast.parent.mkdir()
+    history(fast)
+    steps = 0
+    while same_step(tmp_path, fast, redo=False, n=steps):
+        steps += 1
+    assert steps == STEPS_AHEAD
+    # Past what was worked out ahead: the full path, which works out the next ones.
+    assert full_step(fast, redo=False) == "undid: ended the block on 'Knead' (done)"
+    redos = 0
+    while same_step(tmp_path, fast, redo=True, n=redos):
+        redos += 1
+    assert redos == STEPS_AHEAD
+
+
+def test_status_and_add_after_a_fast_undo_are_the_full_paths(tmp_path: Path) -> None:
+    path = tmp_path / "db.json"
+    history(path)
+    assert summary(path)["running"]["title"] == "Top two"
+    # Undo the edit, then the start of the running block: no block runs any more.
+    assert fastpath.undo_step(str(path), redo=False) is not None
+    assert fastpath.undo_step(str(path), redo=False) == (
+        "undid: started a block on 'Top two'",
+        Store.open(path, Clock()).log(1)[0].id,
+    )
+    assert fastpath.status(str(path)) == fastpath.NO_BLOCK
+    added = fastpath.add_goal(str(path), "after the undo")
+    assert added is not None
+    store = Store.open(path, Clock())
+    assert store.running_block() is None
+    others = [g.position for g in store.goals().values() if g.parent is None]
+    assert store.goal(added[0]).position == sorted(others)[-2] + 1
+    # The fast add's change makes the steps worked out ahead stale: the full path undoes it.
+    assert "undo" not in summary(path)
+    assert fastpath.undo_step(str(path), redo=False) is None
+
+
+def test_a_refused_undo_is_never_answered_fast(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "db.json"
+    store = cli_store(path)
+    store.add_goal("Launch a new loaf")
+    with store._tx("set up the test", undoable=False):  # a goal under it, for good
+        store.add_goal("Weigh flour", parent=1)
+    assert summary(path)["undo"]["undo"] == []
+    assert fastpath.undo_step(str(path), redo=False) is None
+    assert entry.main(["--db", str(path), "undo"]) == 2
+    assert capsys.readouterr().err == (
+        "microgoals: cannot undo \"added 'Launch a new loaf'\": goal 2 is under it now; "
+        "nothing was changed\n"
+    )
+
+
+def test_the_steps_ahead_stop_before_a_refusal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "db.json"
+    store = cli_store(path)
+    store.add_goal("Launch a new loaf")
+    with store._tx("set up the test", undoable=False):
+        store.add_goal("Weigh flour", parent=1)
+    store.edit_goal(1, title="Launch two loaves")
+    assert [s["what"] for s in summary(path)["undo"]["undo"]] == [
+        "undid: edited 'Launch a new loaf' (title)"
+    ]
+    assert entry.main(["--db", str(path), "undo"]) == 0
+    assert "undo" in summary(path)  # (answered fast: the step was taken from it)
+    assert summary(path)["undo"]["undo"] == []
+    before = state(path)
+    assert entry.main(["--db", str(path), "undo"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "undid: edited 'Launch a new loaf' (title)\n"
+    assert err.startswith("microgoals: cannot undo \"added 'Launch a new loaf'\": goal 2 is")
+    assert state(path) == before
+
+
+def test_the_command_line_says_the_same_both_ways(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fast, full = tmp_path / "fast" / "db.json", tmp_path / "full" / "db.json"
+    fast.parent.mkdir()
+    history(fast)
+    shutil.copytree(fast.parent, full.parent, symlinks=True)  # (the copy's summary is stale)
+    for args in (["undo"], ["undo", "--json"], ["--json", "redo"]):
+        assert entry.main(["--db", str(fast), *args]) == 0
+        said_fast = capsys.readouterr().out
+        assert entry.main(["--db", str(full), *args]) == 0
+        said_full = capsys.readouterr().out
+        if "--json" in args:
+            mine, theirs = json.loads(said_fast), json.loads(said_full)
+            assert mine.pop("id") == Store.open(fast, Clock()).log(1)[0].id
+            assert theirs.pop("id") == Store.open(full, Clock()).log(1)[0].id
+            assert mine == theirs
+            said_fast, said_full = json.dumps(mine), json.dumps(theirs)
+        assert said_fast == said_full
+        # The full copy's commit worked out the next steps: both are current from here on.
+    assert state(fast) == state(full)
+
+
+def test_the_apps_commits_leave_the_undo_to_the_full_path(tmp_path: Path) -> None:
+    path = tmp_path / "db.json"
+    history(path)
+    Store.open(path, Clock()).add_goal("from the app")  # (not ``plan_undo``: its commits stay fast)
+    assert "undo" not in summary(path)
+    assert fastpath.undo_step(str(path), redo=False) is None
+    assert full_step(path, redo=False) == "undid: added 'from the app'"
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda s: s.update(undo=[1]),
+        lambda s: s["undo"].update(undo="x"),
+        lambda s: s["undo"]["undo"][0].update(tables=[]),
+        lambda s: s["undo"]["undo"][0].update(tables={}),
+        lambda s: s["undo"]["undo"][0].update(ops=None),
+        lambda s: s["undo"]["undo"][0].update(id=7),
+        lambda s: s["undo"]["undo"][0].pop("what"),
+        lambda s: s["undo"]["undo"][0]["tables"].update(ops={"1": {}}),
+        lambda s: s["add"].update(ops=None),
+        lambda s: s["add"]["meta"].pop("device"),
+        lambda s: s.update(stale=True),
+    ],
+)
+def test_a_damaged_summary_falls_back_to_the_full_path(tmp_path: Path, damage: Any) -> None:
+    path = tmp_path / "db.json"
+    history(path)
+    doc = summary(path)
+    damage(doc)
+    Path(f"{path}.status").write_bytes(orjson.dumps(doc))
+    before = state(path)
+    assert fastpath.undo_step(str(path), redo=False) is None
+    assert state(path) == before  # nothing written
+    assert full_step(path, redo=False) == "undid: edited 'Bake' (title)"
+
+
+def test_a_summary_older_than_the_files_falls_back(tmp_path: Path) -> None:
+    path = tmp_path / "db.json"
+    history(path)
+    kept = Path(f"{path}.status").read_bytes()
+    Store.open(path, Clock()).edit_goal(1, title="Bake rye")  # another process, since
+    Path(f"{path}.status").write_bytes(kept)
+    assert fastpath.undo_step(str(path), redo=False) is None
+    assert full_step(path, redo=False) == "undid: edited 'Bake bread' (title)"
