@@ -32,10 +32,11 @@ def zone(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def cli_store(path: Path, command: str = "test") -> Store:
-    """A store as the command line opens it: the real clock, its commits plan undos ahead."""
+    """A store as the command line opens it: the real clock, its commits work out undos ahead
+    (an undo's a few, other commands' one)."""
     store = Store.open(path, Clock())
     store.actor = f"cli {command}"
-    store.plan_undo = True
+    store.steps_ahead = STEPS_AHEAD if command in ("undo", "redo") else 1
     return store
 
 
@@ -126,12 +127,15 @@ def test_undos_and_redos_in_a_row_are_the_full_paths(tmp_path: Path) -> None:
     fast = tmp_path / "fast" / "db.json"
     fast.parent.mkdir()
     history(fast)
+    assert same_step(tmp_path, fast, redo=False, n=-1)  # (another command worked out one)
+    assert not same_step(tmp_path, fast, redo=False, n=-2)
+    # The full path's undo works out the next few.
+    assert full_step(fast, redo=False) == "undid: started a block on 'Top two'"
     steps = 0
     while same_step(tmp_path, fast, redo=False, n=steps):
         steps += 1
     assert steps == STEPS_AHEAD
-    # Past what was worked out ahead: the full path, which works out the next ones.
-    assert full_step(fast, redo=False) == "undid: ended the block on 'Knead' (done)"
+    assert full_step(fast, redo=False) == "undid: marked 'Weigh flour' done"
     redos = 0
     while same_step(tmp_path, fast, redo=True, n=redos):
         redos += 1
@@ -142,8 +146,8 @@ def test_status_and_add_after_a_fast_undo_are_the_full_paths(tmp_path: Path) -> 
     path = tmp_path / "db.json"
     history(path)
     assert summary(path)["running"]["title"] == "Top two"
-    # Undo the edit, then the start of the running block: no block runs any more.
-    assert fastpath.undo_step(str(path), redo=False) is not None
+    # Undo the edit (the full path), then the start of the running block: no block runs.
+    full_step(path, redo=False)
     assert fastpath.undo_step(str(path), redo=False) == (
         "undid: started a block on 'Top two'",
         Store.open(path, Clock()).log(1)[0].id,
@@ -226,7 +230,7 @@ def test_the_command_line_says_the_same_both_ways(
 def test_the_apps_commits_leave_the_undo_to_the_full_path(tmp_path: Path) -> None:
     path = tmp_path / "db.json"
     history(path)
-    Store.open(path, Clock()).add_goal("from the app")  # (not ``plan_undo``: its commits stay fast)
+    Store.open(path, Clock()).add_goal("from the app")  # (no steps ahead)
     assert "undo" not in summary(path)
     assert fastpath.undo_step(str(path), redo=False) is None
     assert full_step(path, redo=False) == "undid: added 'from the app'"

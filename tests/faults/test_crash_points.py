@@ -175,7 +175,7 @@ def summarize_ahead(folder: Path) -> None:
     """A commit as the command line makes it, so the summary works out the undos and redos
     ahead; one that changes nothing (a change would end what can be redone)."""
     store = Store.open(folder / DB, Clock())
-    store.plan_undo = True
+    store.steps_ahead = 1
     with store._tx("", undoable=False):
         store._meta_t.upsert(Document(store._meta(), doc_id=1))
 

@@ -90,9 +90,9 @@ class StoreBase:
         self.what: str | None = None
         self.undoable = True
         self._labels: list[tuple[str, bool]] = []
-        #: Whether the summary works out the next undos ahead, for the fast ``undo`` (the
-        #: command line's; the app's commits do not pay for it).
-        self.plan_undo = False
+        #: How many undos (and redos) in a row the summary works out ahead, for the fast
+        #: ``undo`` (the command line's; the app's commits do not pay for it).
+        self.steps_ahead = 0
 
     @classmethod
     def open(cls, path: str | os.PathLike[str], clock: Clock | None = None) -> Self:

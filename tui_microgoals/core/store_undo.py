@@ -237,6 +237,19 @@ class Overlay(Mapping[str, Any]):
     def __len__(self) -> int:
         return sum(1 for _ in self)
 
+    def items(self) -> Iterator[tuple[str, Any]]:  # type: ignore[override]
+        """(Without a look-up per key: the checks that scan every goal use it.)"""
+        changes, base = self.changes, self.base
+        for key, doc in base.items():
+            if key in changes:
+                doc = changes[key]
+                if doc is ABSENT:
+                    continue
+            yield key, doc
+        for key, doc in changes.items():
+            if doc is not ABSENT and key not in base:
+                yield key, doc
+
 
 def overlaid(
     tables: Mapping[str, Mapping[str, Any]], docs: Mapping[tuple[str, str], Any]
