@@ -11,9 +11,11 @@ import shutil
 import time
 from pathlib import Path
 from typing import Any
+from unittest.mock import ANY
 
 import orjson
 import pytest
+from tinydb.table import Document
 
 from tui_microgoals import entry
 from tui_microgoals.core import fastpath, journal
@@ -21,6 +23,7 @@ from tui_microgoals.core.clock import Clock
 from tui_microgoals.core.oplog import OPS_TABLE
 from tui_microgoals.core.store import Store
 from tui_microgoals.core.store_summary import STEPS_AHEAD
+from tui_microgoals.core.store_undo import free_ids
 
 
 @pytest.fixture(autouse=True)
@@ -86,17 +89,22 @@ def state(path: Path) -> dict[str, Any]:
 
 def unstamped(doc: dict[str, Any], path: Path) -> dict[str, Any]:
     """The summary less the files' stamps and the clock of the newest entry; and less the
-    bound on the goal ids in use, which a store keeps from commit to commit and so can be
-    any number from the highest id on (checked to be one)."""
+    bounds a store keeps from commit to commit, which can be any number past the fact (each
+    is checked to be past it): the highest goal id in use, and the one from which on nothing
+    refers to a goal."""
     doc = {**doc, "main": None, "journal": None}
     if doc.get("running"):
         doc["running"] = {k: v for k, v in doc["running"].items() if k != "ends"}
     doc["add"] = {**doc["add"], "ops": [doc["add"]["ops"][0], None]}
-    bound = doc["add"].pop("bound")
-    assert bound >= max(map(int, Store.open(path, Clock()).storage.read()["goals"]))  # type: ignore[index]
-    for steps in doc.get("undo", {}).values():
-        for step in steps:
+    data = Store.open(path, Clock()).storage.read() or {}
+    assert doc["add"].pop("bound") >= max(map(int, data["goals"]))
+    # (as is the goal id from which on nothing refers to a goal, for the fast add's undo)
+    free = doc.get("undo", {}).pop("free", None)
+    assert free is None or free >= free_ids(data)  # type: ignore[operator]
+    for verb in ("undo", "redo"):
+        for step in doc.get("undo", {}).get(verb, ()):
             step.pop("bound")
+            step.pop("free")
     return doc
 
 
@@ -159,9 +167,45 @@ def test_status_and_add_after_a_fast_undo_are_the_full_paths(tmp_path: Path) -> 
     assert store.running_block() is None
     others = [g.position for g in store.goals().values() if g.parent is None]
     assert store.goal(added[0]).position == sorted(others)[-2] + 1
-    # The fast add's change makes the steps worked out ahead stale: the full path undoes it.
+    # The fast add's change makes the steps worked out ahead stale; its own undo is one.
+    assert [step["what"] for step in summary(path)["undo"]["undo"]] == [
+        "undid: added 'after the undo'"
+    ]
+    assert summary(path)["undo"]["redo"] == []
+
+
+def test_an_undo_right_after_a_fast_add_is_the_full_paths(tmp_path: Path) -> None:
+    fast = tmp_path / "fast" / "db.json"
+    fast.parent.mkdir()
+    history(fast)
+    for n in range(3):  # (each fast undo keeps the bound the next fast add plans with)
+        assert fastpath.add_goal(str(fast), f"added fast {n}") is not None
+        assert same_step(tmp_path, fast, redo=False, n=n)
+    assert fastpath.add_goal(str(fast), "one") is not None
+    assert fastpath.add_goal(str(fast), "two") is not None
+    assert same_step(tmp_path, fast, redo=False, n=3)
+    # The add before: past what the fast add planned, so the full path.
+    assert not same_step(tmp_path, fast, redo=False, n=4)
+    assert full_step(fast, redo=False) == "undid: added 'one'"
+
+
+def test_a_fast_add_plans_no_undo_of_a_goal_something_refers_to(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "db.json"
+    store = cli_store(path)
+    store.add_goal("Bake")
+    with store._tx("a hand edit", undoable=False):  # waits for the next goal, made later
+        doc = {**store._goals_t.get(doc_id=1), "after": [2]}  # type: ignore[dict-item]
+        store._goals_t.upsert(Document(doc, doc_id=1))
+    assert summary(path)["undo"]["free"] == 3
+    assert fastpath.add_goal(str(path), "Weigh flour") == (2, ANY)
     assert "undo" not in summary(path)
-    assert fastpath.undo_step(str(path), redo=False) is None
+    assert entry.main(["--db", str(path), "undo"]) == 2
+    assert capsys.readouterr().err == (
+        "microgoals: cannot undo \"added 'Weigh flour'\": goal 1 waits for it now; "
+        "nothing was changed\n"
+    )
 
 
 def test_a_refused_undo_is_never_answered_fast(

@@ -150,23 +150,49 @@ def add_goal(
             new=summary["journal"] is None,
             dumps=_dumps,
         )
-        summary.pop("undo", None)  # (a new change: the undos worked out ahead are stale)
-        summary_file.write_summary(
-            path,
-            {
-                **summary,
-                "journal": stamp,
-                "entries": summary["entries"] + 1,
-                "jpos": summary["jpos"] + size,
-                "add": {
-                    "meta": meta,
-                    "top": top + 1,
-                    "bound": goal_id,
-                    "ops": [ops[0] + 1, change["hlc"]],
-                },
+        after = {
+            **summary,
+            "journal": stamp,
+            "entries": summary["entries"] + 1,
+            "jpos": summary["jpos"] + size,
+            "add": {
+                "meta": meta,
+                "top": top + 1,
+                "bound": goal_id,
+                "ops": [ops[0] + 1, change["hlc"]],
             },
-        )
+        }
+        # A new change: the steps worked out ahead are stale; this one's own undo is known.
+        ahead = after.pop("undo", None)
+        free = ahead.get("free") if isinstance(ahead, dict) else None
+        if type(free) is int and goal_id >= free:
+            undo = _undo_of_add(change, str(goal_id), doc, summary.get("running"), free)
+            undo.update(meta=meta, top=top, bound=goal_id)
+            after["undo"] = {"undo": [undo], "redo": [], "free": free}
+        summary_file.write_summary(path, after)
     return goal_id, doc
+
+
+def _undo_of_add(
+    change: dict[str, Any], key: str, doc: dict[str, Any], running: Any, free: int
+) -> dict[str, Any]:
+    """The step ``store_summary`` would work out for undoing the fast add's goal (less the
+    hint for ``add``): the documents ``replay`` gives, the operations its entry would log.
+    ``store_undo._check`` lets the goal go, by ``free`` (``store_undo.free_ids``): nothing
+    refers to it, and the add changed no block and no setting."""
+    docs = oplog.replay(oplog.inverse(change["ops"]), {"goals": {key: doc}})
+    tables: dict[str, dict[str, Any]] = {}
+    for (name, k), value in docs.items():
+        tables.setdefault(name, {})[k] = None if value is oplog.ABSENT else value
+    left = {name: {k: v for k, v in t.items() if v is not None} for name, t in tables.items()}
+    return {
+        "id": change["id"],
+        "what": oplog.said(oplog.Entry(0, change), redo=False),
+        "tables": tables,
+        "ops": oplog.operations({("goals", key): doc}, left),
+        "running": running,
+        "free": free,
+    }
 
 
 def undo_step(db: str, *, redo: bool) -> tuple[str, str] | None:
@@ -234,7 +260,7 @@ def undo_step(db: str, *, redo: bool) -> tuple[str, str] | None:
                     "ops": [ops[0] + 1, change["hlc"]],
                 },
                 # The steps after this one; the other way, from the full path.
-                "undo": {verb: steps[1:], other: []},
+                "undo": {verb: steps[1:], other: [], "free": step.get("free")},
             },
         )
     return what, change["id"]

@@ -251,6 +251,11 @@ def entries(table: Mapping[str, Any]) -> list[Entry]:
     return found
 
 
+def said(target: Entry, *, redo: bool) -> str:
+    """What an undo (or redo) of ``target`` says it did, and its own entry's ``what``."""
+    return f"{'redid' if redo else 'undid'}: {target.what}"
+
+
 def marker(redo: bool) -> str:
     """The field of an undo's (or redo's) entry: the id of the entry it reverses."""
     return "redoes" if redo else "undoes"

@@ -13,7 +13,7 @@ from tui_microgoals.core.errors import MicrogoalsError
 from tui_microgoals.core.models import Block, Goal
 from tui_microgoals.core.oplog import ABSENT, OPS_TABLE, Entry
 from tui_microgoals.core.store_base import StoreBase
-from tui_microgoals.core.store_undo import overlaid, prepare, said
+from tui_microgoals.core.store_undo import free_ids, overlaid, prepare
 
 #: How many undos (and redos) in a row an undo's summary works out ahead for the fast path;
 #: other commands' one (each step that deletes a goal checks every goal: ~5 ms at L).
@@ -99,17 +99,20 @@ class SummaryMixin(StoreBase):
         """The next undos in a row, and the next redos in a row, worked out ahead for the
         fast path: each step as ``_step`` would make it, from ``prepare``."""
         log = oplog.entries(data.get(OPS_TABLE, {}))
+        free = free_ids(data)
         return {
-            "undo": self._steps_ahead(data, log, redo=False),
-            "redo": self._steps_ahead(data, log, redo=True),
+            "undo": self._steps_ahead(data, log, free, redo=False),
+            "redo": self._steps_ahead(data, log, free, redo=True),
+            "free": free,
         }
 
     def _steps_ahead(
-        self, data: dict[str, dict[str, Any]], log: list[Entry], *, redo: bool
+        self, data: dict[str, dict[str, Any]], log: list[Entry], free: int | None, *, redo: bool
     ) -> list[dict[str, Any]]:
         """Up to ``steps_ahead`` steps, each on the data the ones before it leave: what it
-        writes (``docs``, None: deleted), the operations its log entry holds, what it says,
-        and the summary's parts it changes (the running block, the hint for ``add``)."""
+        writes (``tables``, None: deleted), the operations its log entry holds, what it
+        says, and the summary's parts it changes (the running block, the hint for ``add``,
+        ``free_ids``: a bound, raised by what the steps so far wrote)."""
         assert self._roots is not None  # (``_add_summary`` ran first)
         _, positions, bound = self._roots
         positions = dict(positions)
@@ -133,15 +136,21 @@ class SummaryMixin(StoreBase):
             tables: dict[str, dict[str, Any]] = {}
             for (name, key), doc in sorted(docs.items(), key=lambda item: item[0]):
                 tables.setdefault(name, {})[key] = None if doc is ABSENT else doc
+            if free is not None:
+                raised = free_ids(
+                    {n: {k: d for k, d in t.items() if d is not None} for n, t in tables.items()}
+                )
+                free = None if raised is None else max(free, raised)
             step = {
                 "id": target.id,
-                "what": said(target, redo=redo),
+                "what": oplog.said(target, redo=redo),
                 "tables": tables,
                 "ops": ops,
                 "running": self._running_summary(view),
                 "meta": view.get("meta", {}).get("1"),
                 "top": _top(positions),
                 "bound": bound,
+                "free": free,
             }
             if len(lightjson.dumps(step)) > STEP_BYTES:
                 break

@@ -127,7 +127,7 @@ class UndoLog(StoreBase):
             stacks = oplog.stacks(oplog.entries(tables.get(OPS_TABLE, {})))
             target, docs = prepare(stacks, tables, redo=redo)
             self._write_docs(docs)
-            done = said(target, redo=redo)
+            done = oplog.said(target, redo=redo)
             self._relabel(done)
             self.undoable = True
             self._entry_extra = {oplog.marker(redo): target.id}
@@ -198,11 +198,6 @@ def prepare(
     except UndoRefused as why:
         raise Conflict(f"cannot {verb} {_quote_what(target)}: {why}; nothing was changed") from None
     return target, docs
-
-
-def said(target: Entry, *, redo: bool) -> str:
-    """What an undo (or redo) says it did, and its log entry's ``what``."""
-    return f"{'redid' if redo else 'undid'}: {target.what}"
 
 
 class Overlay(Mapping[str, Any]):
@@ -324,6 +319,24 @@ def _check_gone(
         running = isinstance(block, dict) and block.get("ended_at") is None
         if running and block.get("goal") == goal_id:
             raise UndoRefused(f"block {key} is running on it")
+
+
+def free_ids(tables: Mapping[str, Mapping[str, Any]]) -> int | None:
+    """The goal id from which on ``_check_gone`` lets every goal go: the highest id a goal is
+    under or waits for, or a running block is on, plus one. None when a reference is not a
+    plain id (a damaged file: only ``_check_gone`` can say). The fast ``add`` plans the
+    undo of its goal with it: a new goal's id is past every id handed out."""
+    refs: list[Any] = [0]
+    for doc in tables.get("goals", {}).values():
+        if not isinstance(doc, dict) or not isinstance(doc.get("after") or [], list):
+            return None
+        refs.append(doc.get("parent"))
+        refs.extend(doc.get("after") or ())
+    for block in tables.get("blocks", {}).values():
+        if isinstance(block, dict) and block.get("ended_at") is None:
+            refs.append(block.get("goal"))
+    refs = [ref for ref in refs if ref is not None]
+    return max(refs) + 1 if all(type(ref) is int for ref in refs) else None
 
 
 def _check_running(
