@@ -20,10 +20,10 @@ from tinydb.table import Document
 from tui_microgoals import entry
 from tui_microgoals.core import fastpath, journal
 from tui_microgoals.core.clock import Clock
-from tui_microgoals.core.oplog import OPS_TABLE
+from tui_microgoals.core.oplog import ABSENT, OPS_TABLE, UndoRefused
 from tui_microgoals.core.store import Store
 from tui_microgoals.core.store_summary import STEPS_AHEAD
-from tui_microgoals.core.store_undo import free_ids
+from tui_microgoals.core.store_undo import _check, _check_gone, free_ids
 
 
 @pytest.fixture(autouse=True)
@@ -316,3 +316,53 @@ def test_a_summary_older_than_the_files_falls_back(tmp_path: Path) -> None:
     Path(f"{path}.status").write_bytes(kept)
     assert fastpath.undo_step(str(path), redo=False) is None
     assert full_step(path, redo=False) == "undid: edited 'Bake bread' (title)"
+
+
+@pytest.mark.parametrize(
+    ("goals", "blocks", "free"),
+    [
+        ({}, {}, 1),
+        ({"1": {"parent": None, "after": []}, "2": {"parent": 1, "after": None}}, {}, 2),
+        ({"1": {"after": [7]}, "2": {"parent": 1}}, {}, 8),
+        ({"1": {}}, {"1": {"goal": 9, "ended_at": None}, "2": {"goal": 12, "ended_at": "x"}}, 10),
+        # A reference that is not a plain id: only the scan can say.
+        ({"1": {"parent": 2.0}}, {}, None),
+        ({"1": {"parent": True}}, {}, None),
+        ({"1": {"after": "3"}}, {}, None),
+        ({"1": {"after": ["3"]}}, {}, None),
+        ({"1": ["not a goal"]}, {}, None),
+        ({}, {"1": {"goal": "2", "ended_at": None}}, None),
+    ],
+)
+def test_free_ids_is_where_the_check_of_a_delete_finds_nothing(
+    goals: dict[str, Any], blocks: dict[str, Any], free: int | None
+) -> None:
+    tables = {"goals": goals, "blocks": blocks}
+    assert free_ids(tables) == free
+    if free is None:
+        return
+    for goal_id in range(1, free + 5):
+        docs = {("goals", str(goal_id)): ABSENT}
+        refused = None
+        try:
+            _check_gone(goal_id, goals, tables, docs)
+        except UndoRefused as why:
+            refused = str(why)
+        assert (refused is None) == (goal_id >= free or goal_id not in referred(tables))
+
+
+def referred(tables: dict[str, Any]) -> set[int]:
+    found = set()
+    for doc in tables["goals"].values():
+        found |= {doc.get("parent"), *(doc.get("after") or ())}
+    found |= {b["goal"] for b in tables["blocks"].values() if b.get("ended_at") is None}
+    return found
+
+
+def test_the_check_skips_the_scan_only_past_free() -> None:
+    """A delete whose own documents refer to the goal is still refused (``free_after``)."""
+    tables: dict[str, Any] = {"goals": {"1": {"parent": None, "after": []}}, "blocks": {}}
+    docs = {("goals", "5"): ABSENT, ("goals", "1"): {"parent": None, "after": [5]}}
+    with pytest.raises(UndoRefused, match="goal 1 waits for it now"):
+        _check(docs, tables, free=free_ids(tables))
+    _check({("goals", "5"): ABSENT}, tables, free=free_ids(tables))

@@ -13,7 +13,7 @@ from tui_microgoals.core.errors import MicrogoalsError
 from tui_microgoals.core.models import Block, Goal
 from tui_microgoals.core.oplog import ABSENT, OPS_TABLE, Entry
 from tui_microgoals.core.store_base import StoreBase
-from tui_microgoals.core.store_undo import free_ids, overlaid, prepare
+from tui_microgoals.core.store_undo import free_after, free_ids, overlaid, prepare
 
 #: How many undos (and redos) in a row an undo's summary works out ahead for the fast path;
 #: other commands' one (each step that deletes a goal checks every goal: ~5 ms at L).
@@ -122,7 +122,7 @@ class SummaryMixin(StoreBase):
         while len(steps) < self.steps_ahead:
             view = overlaid(data, written)
             try:
-                target, docs = prepare(stacks, view, redo=redo)
+                target, docs = prepare(stacks, view, redo=redo, free=free)
             except MicrogoalsError:  # nothing to undo, or a refusal: the full path says it
                 break
             befores = {(t, k): view.get(t, {}).get(k, ABSENT) for t, k in docs}
@@ -136,11 +136,7 @@ class SummaryMixin(StoreBase):
             tables: dict[str, dict[str, Any]] = {}
             for (name, key), doc in sorted(docs.items(), key=lambda item: item[0]):
                 tables.setdefault(name, {})[key] = None if doc is ABSENT else doc
-            if free is not None:
-                raised = free_ids(
-                    {n: {k: d for k, d in t.items() if d is not None} for n, t in tables.items()}
-                )
-                free = None if raised is None else max(free, raised)
+            free = free_after(free, docs)
             step = {
                 "id": target.id,
                 "what": oplog.said(target, redo=redo),

@@ -178,7 +178,11 @@ class UndoLog(StoreBase):
 
 
 def prepare(
-    stacks: oplog.Stacks, tables: Mapping[str, Mapping[str, Any]], *, redo: bool
+    stacks: oplog.Stacks,
+    tables: Mapping[str, Mapping[str, Any]],
+    *,
+    redo: bool,
+    free: int | None = None,
 ) -> tuple[Entry, dict[tuple[str, str], Any]]:
     """The entry an undo (or redo) acts on and the documents it writes (ABSENT: deleted),
     checked against ``tables``: ``NothingToUndo``, or ``Conflict`` saying why not. The one
@@ -194,7 +198,7 @@ def prepare(
         if not ops:
             raise UndoRefused("its log entry is damaged")
         docs = oplog.replay(ops, tables)
-        _check(docs, tables)
+        _check(docs, tables, free)
     except UndoRefused as why:
         raise Conflict(f"cannot {verb} {_quote_what(target)}: {why}; nothing was changed") from None
     return target, docs
@@ -263,17 +267,25 @@ def _quote_what(entry: Entry) -> str:
     return f'"{entry.what}"'
 
 
-def _check(docs: dict[tuple[str, str], Any], tables: Mapping[str, Mapping[str, Any]]) -> None:
+def _check(
+    docs: dict[tuple[str, str], Any],
+    tables: Mapping[str, Mapping[str, Any]],
+    free: int | None = None,
+) -> None:
     """Refuse what would break an invariant: a cycle, a goal under a missing parent, a step
-    waiting for a missing goal, a block on a missing goal, two running blocks."""
+    waiting for a missing goal, a block on a missing goal, two running blocks. ``free``
+    (``free_ids`` of ``tables``, when known) spares the scan of every goal and block for a
+    goal it deletes that nothing can refer to."""
     goals_raw = tables.get("goals", {})
     changed = {int(k): d for (t, k), d in docs.items() if t == "goals"}
     if changed:
         overlay = Overlay(goals_raw, {str(k): d for k, d in changed.items()})
         goals = _LazyGoals(overlay)
+        free = free_after(free, docs)  # (what the docs refer to as well)
         for goal_id, doc in changed.items():
             if doc is ABSENT:
-                _check_gone(goal_id, overlay, tables, docs)
+                if free is None or goal_id < free:
+                    _check_gone(goal_id, overlay, tables, docs)
                 continue
             try:
                 goal = goals[goal_id]
@@ -326,17 +338,30 @@ def free_ids(tables: Mapping[str, Mapping[str, Any]]) -> int | None:
     under or waits for, or a running block is on, plus one. None when a reference is not a
     plain id (a damaged file: only ``_check_gone`` can say). The fast ``add`` plans the
     undo of its goal with it: a new goal's id is past every id handed out."""
-    refs: list[Any] = [0]
-    for doc in tables.get("goals", {}).values():
-        if not isinstance(doc, dict) or not isinstance(doc.get("after") or [], list):
-            return None
-        refs.append(doc.get("parent"))
-        refs.extend(doc.get("after") or ())
-    for block in tables.get("blocks", {}).values():
-        if isinstance(block, dict) and block.get("ended_at") is None:
-            refs.append(block.get("goal"))
-    refs = [ref for ref in refs if ref is not None]
+    goals = list(tables.get("goals", {}).values())
+    if not all(type(doc) is dict for doc in goals):
+        return None
+    afters = [after for after in [doc.get("after") for doc in goals] if after]
+    if not all(type(after) is list for after in afters):
+        return None
+    refs = {0, *[doc.get("parent") for doc in goals]}.union(*afters)
+    blocks = tables.get("blocks", {}).values()
+    refs.update(b.get("goal") for b in blocks if isinstance(b, dict) and b.get("ended_at") is None)
+    refs.discard(None)
     return max(refs) + 1 if all(type(ref) is int for ref in refs) else None
+
+
+def free_after(free: int | None, docs: Mapping[tuple[str, str], Any]) -> int | None:
+    """``free_ids`` once ``docs`` (ABSENT: deleted) are written over tables whose it was:
+    raised past what the written documents refer to."""
+    if free is None:
+        return None
+    written: dict[str, dict[str, Any]] = {}
+    for (name, key), doc in docs.items():
+        if doc is not ABSENT:
+            written.setdefault(name, {})[key] = doc
+    raised = free_ids(written)
+    return None if raised is None else max(free, raised)
 
 
 def _check_running(
