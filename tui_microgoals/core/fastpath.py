@@ -5,8 +5,9 @@ beside it.
 After each commit ``DurableStorage`` writes ``<db>.status``: the stamps of the files it
 describes and the journal's state (``journal_state``), and what ``Store._summary`` adds:
 the running block, the meta document, the top-level goals' highest position, a bound on
-the goal ids, and today's date for the zone settings in force. While the stamps match the
-files, that is what loading them would find.
+the goal ids, and today's date for the zone settings in force; a command line's commit
+also the next undos and redos, worked out ahead. While the stamps match the files, that is
+what loading them would find.
 
 ``add_goal`` makes the commit ``Store.add_goal`` would make for a top-level goal with at
 most an estimate and notes (same id, same documents, one journal line), and only when that
@@ -14,6 +15,13 @@ commit would be a journal append (``must_compact``); ``None`` otherwise, and the
 takes the full path, which also produces every error message. The goal's document, its time
 stamp and the journal entry come from the definitions both paths use: ``docs.goal_doc``,
 ``stamps``, ``journal_entry.append``.
+
+``undo_step`` commits the first of the undos (or redos) worked out ahead: each is what
+``Store.undo`` would find and write, made by ``store_undo.prepare`` (the entry, ``replay``,
+the checks) on the data the summary describes, so the fast path restates none of it; it
+writes the step's documents and ``oplog.make_entry``'s entry in one journal line. The fast
+add works out the undo of its own goal (``oplog.replay``; nothing can refer to the goal,
+by ``store_undo.free_ids``), so an undo right after it is fast too.
 """
 
 from __future__ import annotations
