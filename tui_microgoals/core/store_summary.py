@@ -44,7 +44,7 @@ class SummaryMixin(StoreBase):
             self._roots = None  # maybe half updated: the next summary starts afresh
             raise
 
-    def _running_summary(self, data: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
+    def _running_summary(self, data: Mapping[str, Mapping[str, Any]]) -> dict[str, Any] | None:
         meta = data.get("meta", {}).get("1", {})
         doc = data.get("blocks", {}).get(str(meta.get("running")))
         if not doc or doc.get("ended_at") is not None:
