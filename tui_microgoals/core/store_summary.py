@@ -16,7 +16,8 @@ from tui_microgoals.core.store_base import StoreBase
 from tui_microgoals.core.store_undo import free_after, free_ids, overlaid, prepare
 
 #: How many undos (and redos) in a row an undo's summary works out ahead for the fast path;
-#: other commands' one (each step that deletes a goal checks every goal: ~5 ms at L).
+#: other commands' one (a step that deletes a goal something may refer to, one below
+#: ``free_ids``, scans every goal and block: ~5 ms at L).
 STEPS_AHEAD = 4
 #: A step bigger than this (an import's undo) is left to the full path: the summary stays
 #: small, since ``status`` reads all of it.
