@@ -366,3 +366,17 @@ def test_the_check_skips_the_scan_only_past_free() -> None:
     with pytest.raises(UndoRefused, match="goal 1 waits for it now"):
         _check(docs, tables, free=free_ids(tables))
     _check({("goals", "5"): ABSENT}, tables, free=free_ids(tables))
+
+
+def test_a_store_that_is_open_sees_a_fast_undo(tmp_path: Path) -> None:
+    path = tmp_path / "db.json"
+    history(path)
+    app = Store.open(path, Clock())
+    assert app.goal(1).title == "Bake bread" and app.running_block() is not None
+    assert fastpath.undo_step(str(path), redo=False) is not None
+    assert app.changed()
+    assert app.goal(1).title == "Bake"
+    assert [line.what for line in app.log(1)] == ["undid: edited 'Bake' (title)"]
+    # And undoes on from there itself: the block started on 'Top two'.
+    assert app.undo() == "undid: started a block on 'Top two'"
+    assert app.running_block() is None
