@@ -271,13 +271,25 @@ def test_the_command_line_says_the_same_both_ways(
     assert state(fast) == state(full)
 
 
-def test_the_apps_commits_leave_the_undo_to_the_full_path(tmp_path: Path) -> None:
-    path = tmp_path / "db.json"
-    history(path)
-    Store.open(path, Clock()).add_goal("from the app")  # (no steps ahead)
-    assert "undo" not in summary(path)
+def test_the_apps_commits_work_out_no_step_but_keep_free_ids(tmp_path: Path) -> None:
+    path = tmp_path / "app" / "db.json"
+    path.parent.mkdir()
+    history(path)  # goals 1 to 4; 2 and 3 under 1, 3 waits for 2, a block runs on 4
+    app = Store.open(path, Clock())
+    app.add_goal("from the app")  # (no steps ahead: the app's commits stay as fast)
+    assert summary(path)["undo"] == {"undo": [], "redo": [], "free": 5}
     assert fastpath.undo_step(str(path), redo=False) is None
     assert full_step(path, redo=False) == "undid: added 'from the app'"
+    # The bound is kept from commit to commit (another process's too), without a scan.
+    app.add_goal("Proof", parent=app.add_goal("Shape").id)  # 7 under 6
+    assert summary(path)["undo"]["free"] == 7
+    cli_store(path).add_goal("Bake it", after=[7])  # 8, by another process
+    app.edit_goal(1, title="Bake bread again")
+    assert summary(path)["undo"] == {"undo": [], "redo": [], "free": 8}
+    assert free_ids(Store.open(path, Clock()).storage.read() or {}) == 8
+    # With it the fast add works out its own undo: an undo right after it is fast.
+    assert fastpath.add_goal(str(path), "from the shell") is not None
+    assert same_step(tmp_path, path, redo=False, n=0)
 
 
 @pytest.mark.parametrize(

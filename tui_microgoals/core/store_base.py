@@ -80,6 +80,8 @@ class StoreBase:
         self._days_cache: tuple[int, dict[str, Day]] | None = None
         #: For the summary: (storage generation, top-level goal -> position, id bound).
         self._roots: tuple[int, dict[str, Any], int] | None = None
+        #: For the summary: (storage generation, ``store_undo.free_ids`` or a bound past it).
+        self._free: tuple[int, int | None] | None = None
         #: The last capacity worked out, and what it was worked out from.
         self._capacity_cache: tuple[tuple[Any, ...], int] | None = None
         self._block_saves = 0
@@ -165,7 +167,7 @@ class StoreBase:
     def _forget_caches(self) -> None:
         """After a change the caches cannot follow (an import, an undo): parse afresh."""
         self._goals_cache = self._days_cache = None
-        self._roots = None
+        self._roots = self._free = None
         self._capacity_cache = None
         self._goal_edits += 1
 

@@ -22,6 +22,8 @@ STEPS_AHEAD = 4
 #: A step bigger than this (an import's undo) is left to the full path: the summary stays
 #: small, since ``status`` reads all of it.
 STEP_BYTES = 8192
+#: The tables ``free_ids`` reads.
+TABLES = ("goals", "blocks")
 
 
 class SummaryMixin(StoreBase):
@@ -33,16 +35,14 @@ class SummaryMixin(StoreBase):
         """What the fast paths of ``microgoals status`` and ``microgoals add`` need (see
         ``fastpath.py``), written beside the file after each commit."""
         try:
-            summary = {
+            return {
                 "running": self._running_summary(data),
                 "add": self._add_summary(data, changes),
                 "day": self.clock.day_hint(),
+                "undo": self._undo_summary(data, changes),
             }
-            if self.steps_ahead:
-                summary["undo"] = self._undo_summary(data)
-            return summary
         except BaseException:
-            self._roots = None  # maybe half updated: the next summary starts afresh
+            self._roots = self._free = None  # maybe half updated: the next starts afresh
             raise
 
     def _running_summary(self, data: Mapping[str, Mapping[str, Any]]) -> dict[str, Any] | None:
@@ -96,16 +96,43 @@ class SummaryMixin(StoreBase):
             "ops": self._newest_entry(data),
         }
 
-    def _undo_summary(self, data: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    def _undo_summary(
+        self, data: dict[str, dict[str, Any]], changes: dict[str, set[str]] | None
+    ) -> dict[str, Any]:
         """The next undos in a row, and the next redos in a row, worked out ahead for the
-        fast path: each step as ``_step`` would make it, from ``prepare``."""
+        fast path (by the command line's store: ``steps_ahead``), each step as ``_step``
+        would make it, from ``prepare``; and ``free_ids``, with which the fast ``add`` works
+        out the undo of its own goal."""
+        free = self._free_ids(data, changes)
+        if not self.steps_ahead:
+            return {"undo": [], "redo": [], "free": free}
         log = oplog.entries(data.get(OPS_TABLE, {}))
-        free = free_ids(data)
         return {
             "undo": self._steps_ahead(data, log, free, redo=False),
             "redo": self._steps_ahead(data, log, free, redo=True),
             "free": free,
         }
+
+    def _free_ids(
+        self, data: dict[str, dict[str, Any]], changes: dict[str, set[str]] | None
+    ) -> int | None:
+        """``free_ids(data)``, or a bound past it: kept from commit to commit like
+        ``_roots``, raised by what each commit (ours, or another process's) wrote, so a
+        commit does not scan every goal and block."""
+        known = self._free
+        keys: dict[str, set[str]] | None = None
+        if known is not None and changes is not None:
+            foreign = self.storage.changes_since(known[0])  # type: ignore[union-attr]
+            if foreign is not None:
+                keys = {t: changes.get(t, set()) | foreign.get(t, set()) for t in TABLES}
+        if keys is None or known is None:
+            free = free_ids(data)
+        else:
+            written = {t: {k: data[t][k] for k in keys[t] if k in data.get(t, {})} for t in TABLES}
+            raised = free_ids(written)
+            free = None if raised is None or known[1] is None else max(known[1], raised)
+        self._free = (self.storage.generation, free)
+        return free
 
     def _steps_ahead(
         self, data: dict[str, dict[str, Any]], log: list[Entry], free: int | None, *, redo: bool
