@@ -1,6 +1,8 @@
 """The summary written beside the file after each commit, for the fast paths of
-``microgoals status``, ``microgoals add`` and (written by the command line only)
-``microgoals undo`` / ``redo`` (see ``fastpath.py``).
+``microgoals status``, ``microgoals add`` and ``microgoals undo`` / ``redo`` (see
+``fastpath.py``): the steps of undo and redo worked out ahead by the command line's commits
+(``steps_ahead``), and by every commit ``free_ids``, with which the fast ``add`` works out
+the undo of its own goal.
 """
 
 from __future__ import annotations
