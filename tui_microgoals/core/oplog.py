@@ -386,8 +386,6 @@ def replay(ops: list[Op], tables: Tables) -> dict[tuple[str, str], Any]:
     or an operation is malformed; nothing is changed then. A field that already holds what
     the operation puts there (a break that ran out, by a write no one undoes) is no change
     since: nothing is lost by setting it."""
-    import copy  # (not on the fast ``add``'s path)
-
     docs: dict[tuple[str, str], Any] = {}
     for op in ops:
         table, key = op.get("t"), op.get("k")
@@ -397,7 +395,7 @@ def replay(ops: list[Op], tables: Tables) -> dict[tuple[str, str], Any]:
             current = tables.get(table, {}).get(key, ABSENT)
             if current is ABSENT and table in FIELD_TABLES:
                 current = {}
-            docs[table, key] = copy.deepcopy(current)
+            docs[table, key] = copied(current)
         doc = docs[table, key]
         field = op.get("f")
         if field is None:
@@ -406,17 +404,28 @@ def replay(ops: list[Op], tables: Tables) -> dict[tuple[str, str], Any]:
             after = op.get("a", ABSENT)
             if after is not ABSENT and doc is not ABSENT:
                 after = {**after, **{k: v for k, v in doc.items() if (table, k) in LOCAL_FIELDS}}
-            docs[table, key] = copy.deepcopy(after)
+            docs[table, key] = copied(after)
             continue
         if not isinstance(field, str) or doc is ABSENT:
             raise UndoRefused(f"{_name(table, key)} is gone")
         if not _expected(doc.get(field, ABSENT), op):
             raise UndoRefused(changed_since(table, key))
         if "a" in op:
-            doc[field] = copy.deepcopy(op["a"])
+            doc[field] = copied(op["a"])
         else:
             doc.pop(field, None)
     return docs
+
+
+def copied(value: Any) -> Any:
+    """A deep copy of a document's value (JSON: dicts, lists, scalars; ABSENT is itself),
+    without ``copy``, whose import costs the fast ``add`` (which replays its own undo)
+    ~1.5 ms."""
+    if isinstance(value, dict):
+        return {k: copied(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(copied(v) for v in value)
+    return value
 
 
 def _bare_op(table: str, op: Op) -> Op:
