@@ -32,6 +32,7 @@ from tui_microgoals.core.serialize import block_json, goal_json, today_json
 from tui_microgoals.core.settings import check_block_minutes
 from tui_microgoals.core.storage import DurableStorage
 from tui_microgoals.core.store import DEFAULT_SETTINGS, Store
+from tui_microgoals.core.store_summary import STEPS_AHEAD
 from tui_microgoals.core.store_undo import LogLine
 from tui_microgoals.core.sync import Syncer
 from tui_microgoals.core.text import strip_controls
@@ -45,6 +46,7 @@ from tui_microgoals.fastcli import (
     ignore_file_size_signal,
     out,
     show_added,
+    show_undone,
     status_json,
     status_line,
 )
@@ -279,6 +281,9 @@ class Context:
             self._store = Store.open(resolve_db_path(self.args.db))
             if self.args.command is not None:  # who made each change, for ``microgoals log``
                 self._store.actor = f"cli {self.args.command}"
+                # For the fast ``undo`` (fastpath.py): after an undo, the next few ahead.
+                run = self.args.command in ("undo", "redo")
+                self._store.steps_ahead = STEPS_AHEAD if run else 1
         return self._store
 
     @property
@@ -630,11 +635,7 @@ def undo_step(ctx: Context, *, redo: bool) -> None:
     this undo wrote, as ``microgoals log --json`` shows it."""
     store = ctx.store
     said = store.redo() if redo else store.undo()
-    if not ctx.json:
-        out(said)
-        return
-    verb, _, what = said.partition(": ")
-    emit_json({verb: what, "id": own_entry(store)})
+    show_undone(said, own_entry(store) if ctx.json else None, as_json=ctx.json)
 
 
 def own_entry(store: Store) -> str | None:

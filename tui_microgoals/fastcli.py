@@ -1,15 +1,17 @@
-"""The two commands scripts and status bars run most, answered before the full command line
+"""The commands scripts and status bars run most, answered before the full command line
 (argparse, and through the store TinyDB, pendulum and orjson: ~100 ms) is imported:
 
 * ``status``, from the summary beside the database;
 * ``add TITLE`` with at most ``--minutes``, ``--notes`` and ``--json``, as one journal
-  append (``core/fastpath.py``).
+  append (``core/fastpath.py``);
+* ``undo`` and ``redo`` (``--json``), as one journal append, when the last command line's
+  commit worked out that step ahead (``core/store_summary.py``).
 
 ``run`` answers only argument lists it understands completely, for a database given by
 ``--db`` or ``$MICROGOALS_DB``, and only while the summary is current. Otherwise it returns
 None and ``entry.main`` runs the full command line (``cli.main``); refused input goes that
 way too, so every error message comes from one place. Output is the same either way: the
-full command line prints ``status`` and ``add`` with the functions here.
+full command line prints ``status``, ``add``, ``undo`` and ``redo`` with the functions here.
 """
 
 from __future__ import annotations
@@ -139,7 +141,13 @@ def _parse(argv: Sequence[str]) -> tuple[str, dict[str, Any]] | None:
     other (argparse then decides, abbreviations and all)."""
     opts: dict[str, Any] = {"db": None, "json": False, "title": None}
     command = None
-    allowed = {None: {"--db"}, "status": set(), "add": {"--minutes", "--notes"}}
+    allowed = {
+        None: {"--db"},
+        "status": set(),
+        "add": {"--minutes", "--notes"},
+        "undo": set(),
+        "redo": set(),
+    }
     args = list(argv)
     while args:
         word = args.pop(0)
@@ -156,7 +164,7 @@ def _parse(argv: Sequence[str]) -> tuple[str, dict[str, Any]] | None:
             if value.startswith("-"):
                 return None
             opts[name[2:]] = value
-        elif command is None and word in ("status", "add"):
+        elif command is None and word in allowed:
             command = word
         elif command == "add" and opts["title"] is None:
             opts["title"] = word
@@ -176,6 +184,8 @@ def run(argv: Sequence[str] | None = None) -> int | None:
     db = given_db(opts["db"]) or default_db()
     if command == "status":
         return _status(db, opts["json"])
+    if command in ("undo", "redo"):
+        return _undo(db, redo=command == "redo", as_json=opts["json"])
     return _add(db, opts)
 
 
@@ -218,3 +228,31 @@ def _add(db: str, opts: dict[str, Any]) -> int | None:
 
     code = guarded(add)
     return None if code == -1 else code
+
+
+def _undo(db: str, *, redo: bool, as_json: bool) -> int | None:
+    def step() -> int:
+        from tui_microgoals.core.fastpath import undo_step
+
+        ignore_file_size_signal()
+        done = undo_step(db, redo=redo)
+        if done is None:
+            return -1
+        show_undone(*done, as_json=as_json)
+        return 0
+
+    code = guarded(step)
+    return None if code == -1 else code
+
+
+def show_undone(said: str, entry_id: str | None, *, as_json: bool) -> None:
+    """What ``undo`` and ``redo`` print: "undid: marked 'X' done"; with --json
+    ``{"undid": "marked 'X' done", "id": ID}`` (``redid`` for redo), ID the log entry the
+    step wrote."""
+    if not as_json:
+        out(said)
+        return
+    from tui_microgoals.core.lightjson import dumps_indented
+
+    verb, _, what = said.partition(": ")
+    out(dumps_indented({verb: what, "id": entry_id}))

@@ -121,6 +121,10 @@ def test_a_fast_add_is_the_commit_the_full_path_makes(tmp_path: Path) -> None:
         doc_["main"] = doc_["journal"] = None
         doc_["running"].pop("ends")
         doc_["add"]["ops"][1] = None  # (the clock of each entry)
+    # The fast add works out the undo of its goal, where this store works out none (the
+    # app's; tests/core/test_fastpath_undo.py has the command line's).
+    assert [step["what"] for step in mine["undo"].pop("undo")] == ["undid: added 'Next one'"]
+    assert theirs["undo"].pop("undo") == []
     assert mine == theirs
     assert summary(fast)["entries"] == before["entries"] + 1
 

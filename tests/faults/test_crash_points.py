@@ -33,6 +33,7 @@ import pendulum
 import pytest
 from fsfaults import Crash, Fault, Faults
 from tinydb import TinyDB
+from tinydb.table import Document
 
 from tui_microgoals.core import backup_names, fastpath, journal
 from tui_microgoals.core.clock import Clock, FixedClock
@@ -170,6 +171,31 @@ def fast_add(folder: Path) -> None:
         Store.open(folder / DB, Clock()).add_goal("added fast", minutes=10)
 
 
+def summarize_ahead(folder: Path) -> None:
+    """A commit as the command line makes it, so the summary works out the undos and redos
+    ahead; one that changes nothing (a change would end what can be redone)."""
+    store = Store.open(folder / DB, Clock())
+    store.steps_ahead = 1
+    with store._tx("", undoable=False):
+        store._meta_t.upsert(Document(store._meta(), doc_id=1))
+
+
+def fast_step(redo: bool) -> Callable[[Path], None]:
+    def step(folder: Path) -> None:
+        """As the command line does it: the fast path, else the full one."""
+        if fastpath.undo_step(str(folder / DB), redo=redo) is None:
+            store = Store.open(folder / DB, Clock())
+            store.actor = "cli redo" if redo else "cli undo"
+            store.redo() if redo else store.undo()
+
+    return step
+
+
+def prepare_for_fast_redo(folder: Path) -> None:
+    prepare_for_fast_add(folder)
+    Store.open(folder / DB, Clock()).undo()  # so there is something to redo
+
+
 OPERATIONS = [
     Operation(
         "add",
@@ -231,6 +257,22 @@ OPERATIONS = [
         fast_add,
         unstable=("created_at",),
         copied=summarize,
+    ),
+    Operation(
+        "fast undo",
+        prepare_for_fast_add,
+        fast_step(redo=False),
+        unstable=("at", "hlc"),
+        copied=summarize_ahead,
+        log=True,
+    ),
+    Operation(
+        "fast redo",
+        prepare_for_fast_redo,
+        fast_step(redo=True),
+        unstable=("at", "hlc"),
+        copied=summarize_ahead,
+        log=True,
     ),
 ]
 
@@ -370,7 +412,7 @@ def test_every_crash_and_error_point(
         clean = fresh("dry-run")
         dry = run(operation, clean, None)
         assert dry.result == "ok", dry.result
-        if operation.name == "fast add":
+        if operation.name.startswith("fast"):
             # It took the fast path: the summary, never the main file.
             opened = [detail.split()[0] for call, detail in dry.points if call == "open"]
             assert "db.json.status" in opened and DB not in opened, opened

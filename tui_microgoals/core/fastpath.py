@@ -1,11 +1,13 @@
-"""``microgoals status`` and a plain ``microgoals add`` without TinyDB, pendulum or orjson,
-and without parsing the database: from the summary the storage keeps beside it.
+"""``microgoals status``, a plain ``microgoals add``, and ``undo`` / ``redo`` without TinyDB,
+pendulum or orjson, and without parsing the database: from the summary the storage keeps
+beside it.
 
 After each commit ``DurableStorage`` writes ``<db>.status``: the stamps of the files it
 describes and the journal's state (``journal_state``), and what ``Store._summary`` adds:
 the running block, the meta document, the top-level goals' highest position, a bound on
-the goal ids, and today's date for the zone settings in force. While the stamps match the
-files, that is what loading them would find.
+the goal ids, and today's date for the zone settings in force; a command line's commit
+also the next undos and redos, worked out ahead. While the stamps match the files, that is
+what loading them would find.
 
 ``add_goal`` makes the commit ``Store.add_goal`` would make for a top-level goal with at
 most an estimate and notes (same id, same documents, one journal line), and only when that
@@ -13,6 +15,13 @@ commit would be a journal append (``must_compact``); ``None`` otherwise, and the
 takes the full path, which also produces every error message. The goal's document, its time
 stamp and the journal entry come from the definitions both paths use: ``docs.goal_doc``,
 ``stamps``, ``journal_entry.append``.
+
+``undo_step`` commits the first of the undos (or redos) worked out ahead: each is what
+``Store.undo`` would find and write, made by ``store_undo.prepare`` (the entry, ``replay``,
+the checks) on the data the summary describes, so the fast path restates none of it; it
+writes the step's documents and ``oplog.make_entry``'s entry in one journal line. The fast
+add works out the undo of its own goal (``oplog.replay``; nothing can refer to the goal,
+by ``store_undo.free_ids``), so an undo right after it is fast too.
 """
 
 from __future__ import annotations
@@ -149,6 +158,101 @@ def add_goal(
             new=summary["journal"] is None,
             dumps=_dumps,
         )
+        after = {
+            **summary,
+            "journal": stamp,
+            "entries": summary["entries"] + 1,
+            "jpos": summary["jpos"] + size,
+            "add": {
+                "meta": meta,
+                "top": top + 1,
+                "bound": goal_id,
+                "ops": [ops[0] + 1, change["hlc"]],
+            },
+        }
+        # A new change: the steps worked out ahead are stale; this one's own undo is known.
+        ahead = after.pop("undo", None)
+        free = ahead.get("free") if isinstance(ahead, dict) else None
+        if type(free) is int and goal_id >= free:
+            undo = _undo_of_add(change, str(goal_id), doc, summary.get("running"), free)
+            undo.update(meta=meta, top=top, bound=goal_id)
+            after["undo"] = {"undo": [undo], "redo": [], "free": free}
+        summary_file.write_summary(path, after)
+    return goal_id, doc
+
+
+def _undo_of_add(
+    change: dict[str, Any], key: str, doc: dict[str, Any], running: Any, free: int
+) -> dict[str, Any]:
+    """The step ``store_summary`` would work out for undoing the fast add's goal (less the
+    hint for ``add``): the documents ``replay`` gives, the operations its entry would log.
+    ``store_undo._check`` lets the goal go, by ``free`` (``store_undo.free_ids``): nothing
+    refers to it, and the add changed no block and no setting."""
+    docs = oplog.replay(oplog.inverse(change["ops"]), {"goals": {key: doc}})
+    tables: dict[str, dict[str, Any]] = {}
+    for (name, k), value in docs.items():
+        tables.setdefault(name, {})[k] = None if value is oplog.ABSENT else value
+    left = {name: {k: v for k, v in t.items() if v is not None} for name, t in tables.items()}
+    return {
+        "id": change["id"],
+        "what": oplog.said(oplog.Entry(0, change), redo=False),
+        "tables": tables,
+        "ops": oplog.operations({("goals", key): doc}, left),
+        "running": running,
+        "free": free,
+    }
+
+
+def undo_step(db: str, *, redo: bool) -> tuple[str, str] | None:
+    """Undo (or redo) as ``Store.undo`` would, from the steps the last command line's
+    commit worked out ahead (``store_summary``: each with ``store_undo.prepare``, on the data
+    the summary's stamps say is still there): what it did, in words, and the id of its log
+    entry; None when only the full path can (or must refuse: it says why)."""
+    from tui_microgoals.core import journal_entry, stamps  # (not for status)
+
+    path = os.path.realpath(db)
+    if not os.path.isfile(path):
+        return None
+    verb, other = ("redo", "undo") if redo else ("undo", "redo")
+    with journal.locked(path, journal.LOCK_TIMEOUT_SECONDS):
+        summary = summary_file.read_summary(path)
+        if summary is None or must_compact(summary, path) is not False:
+            return None
+        ahead, hint = summary.get("undo"), summary.get("add")
+        if not isinstance(ahead, dict) or not isinstance(hint, dict):
+            return None
+        steps = ahead.get(verb)
+        if not isinstance(steps, list) or not steps or not isinstance(steps[0], dict):
+            return None
+        step, ops, meta = steps[0], hint.get("ops"), hint.get("meta")
+        if not (isinstance(ops, list) and len(ops) == 2 and _whole(ops[0])):
+            return None
+        device = meta.get(oplog.DEVICE) if isinstance(meta, dict) else None
+        tables, what, target = step.get("tables"), step.get("what"), step.get("id")
+        if not (isinstance(device, str) and isinstance(tables, dict) and tables):
+            return None
+        if not (isinstance(what, str) and isinstance(target, str)):
+            return None
+        if not isinstance(step.get("ops"), list) or oplog.OPS_TABLE in tables:
+            return None
+        now = time.time_ns()
+        change = oplog.make_entry(
+            last=ops[1],
+            wall_ms=now // 1_000_000,
+            at=stamps.iso_from_ns(now),
+            device=device,
+            by=f"cli {verb}",
+            what=what,
+            ops=step["ops"],
+        )
+        change[oplog.marker(redo)] = target
+        stamp, size = journal_entry.append(
+            path,
+            {**tables, oplog.OPS_TABLE: {str(ops[0] + 1): change}},
+            journal_id=summary["journal_id"],
+            new=summary["journal"] is None,
+            dumps=_dumps,
+        )
         summary_file.write_summary(
             path,
             {
@@ -156,15 +260,18 @@ def add_goal(
                 "journal": stamp,
                 "entries": summary["entries"] + 1,
                 "jpos": summary["jpos"] + size,
+                "running": step.get("running"),
                 "add": {
-                    "meta": meta,
-                    "top": top + 1,
-                    "bound": goal_id,
+                    "meta": step.get("meta"),
+                    "top": step.get("top"),
+                    "bound": step.get("bound"),
                     "ops": [ops[0] + 1, change["hlc"]],
                 },
+                # The steps after this one; the other way, from the full path.
+                "undo": {verb: steps[1:], other: [], "free": step.get("free")},
             },
         )
-    return goal_id, doc
+    return what, change["id"]
 
 
 def _dumps(value: Any) -> bytes:

@@ -80,6 +80,8 @@ class StoreBase:
         self._days_cache: tuple[int, dict[str, Day]] | None = None
         #: For the summary: (storage generation, top-level goal -> position, id bound).
         self._roots: tuple[int, dict[str, Any], int] | None = None
+        #: For the summary: (storage generation, ``store_undo.free_ids`` or a bound past it).
+        self._free: tuple[int, int | None] | None = None
         #: The last capacity worked out, and what it was worked out from.
         self._capacity_cache: tuple[tuple[Any, ...], int] | None = None
         self._block_saves = 0
@@ -90,6 +92,9 @@ class StoreBase:
         self.what: str | None = None
         self.undoable = True
         self._labels: list[tuple[str, bool]] = []
+        #: How many undos (and redos) in a row the summary works out ahead, for the fast
+        #: ``undo`` (the command line's; the app's commits do not pay for it).
+        self.steps_ahead = 0
 
     @classmethod
     def open(cls, path: str | os.PathLike[str], clock: Clock | None = None) -> Self:
@@ -162,7 +167,7 @@ class StoreBase:
     def _forget_caches(self) -> None:
         """After a change the caches cannot follow (an import, an undo): parse afresh."""
         self._goals_cache = self._days_cache = None
-        self._roots = None
+        self._roots = self._free = None
         self._capacity_cache = None
         self._goal_edits += 1
 

@@ -7,7 +7,7 @@ change it describes.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -122,29 +122,15 @@ class UndoLog(StoreBase):
         return self._step(redo=True)
 
     def _step(self, *, redo: bool) -> str:
-        verb = "redo" if redo else "undo"
         with self._tx("", undoable=False):
             tables = self._tables()
             stacks = oplog.stacks(oplog.entries(tables.get(OPS_TABLE, {})))
-            pile = stacks.undone if redo else stacks.done
-            if not pile:
-                raise NothingToUndo(f"nothing to {verb}")
-            target = pile[-1]
-            ops = target.ops if redo else oplog.inverse(target.ops)
-            try:
-                if not ops:
-                    raise UndoRefused("its log entry is damaged")
-                docs = oplog.replay(ops, tables)
-                _check(docs, tables)
-            except UndoRefused as why:
-                raise Conflict(
-                    f"cannot {verb} {_quote_what(target)}: {why}; nothing was changed"
-                ) from None
+            target, docs = prepare(stacks, tables, redo=redo)
             self._write_docs(docs)
-            done = f"{'redid' if redo else 'undid'}: {target.what}"
+            done = oplog.said(target, redo=redo)
             self._relabel(done)
             self.undoable = True
-            self._entry_extra = {"redoes" if redo else "undoes": target.id}
+            self._entry_extra = {oplog.marker(redo): target.id}
         self._patch_caches(docs)
         return done
 
@@ -191,26 +177,115 @@ class UndoLog(StoreBase):
         return lines
 
 
+def prepare(
+    stacks: oplog.Stacks,
+    tables: Mapping[str, Mapping[str, Any]],
+    *,
+    redo: bool,
+    free: int | None = None,
+) -> tuple[Entry, dict[tuple[str, str], Any]]:
+    """The entry an undo (or redo) acts on and the documents it writes (ABSENT: deleted),
+    checked against ``tables``: ``NothingToUndo``, or ``Conflict`` saying why not. The one
+    definition for ``UndoLog._step`` and the steps the summary works out ahead
+    (``store_summary``) for the fast path."""
+    verb = "redo" if redo else "undo"
+    pile = stacks.undone if redo else stacks.done
+    if not pile:
+        raise NothingToUndo(f"nothing to {verb}")
+    target = pile[-1]
+    ops = target.ops if redo else oplog.inverse(target.ops)
+    try:
+        if not ops:
+            raise UndoRefused("its log entry is damaged")
+        docs = oplog.replay(ops, tables)
+        _check(docs, tables, free)
+    except UndoRefused as why:
+        raise Conflict(f"cannot {verb} {_quote_what(target)}: {why}; nothing was changed") from None
+    return target, docs
+
+
+class Overlay(Mapping[str, Any]):
+    """A table with some documents replaced (ABSENT: removed), without copying it; in the
+    order a copy changed in place would have (new documents last)."""
+
+    def __init__(self, base: Mapping[str, Any], changes: Mapping[str, Any]) -> None:
+        self.base, self.changes = base, changes
+
+    def __getitem__(self, key: str) -> Any:
+        if key in self.changes:
+            doc = self.changes[key]
+            if doc is ABSENT:
+                raise KeyError(key)
+            return doc
+        return self.base[key]
+
+    def __contains__(self, key: object) -> bool:
+        if key in self.changes:
+            return self.changes[key] is not ABSENT  # type: ignore[index]
+        return key in self.base
+
+    def __iter__(self) -> Iterator[str]:
+        changes = self.changes
+        for key in self.base:
+            if key not in changes or changes[key] is not ABSENT:
+                yield key
+        for key, doc in changes.items():
+            if doc is not ABSENT and key not in self.base:
+                yield key
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def items(self) -> Iterator[tuple[str, Any]]:  # type: ignore[override]
+        """(Without a look-up per key: the checks that scan every goal use it.)"""
+        changes, base = self.changes, self.base
+        for key, doc in base.items():
+            if key in changes:
+                doc = changes[key]
+                if doc is ABSENT:
+                    continue
+            yield key, doc
+        for key, doc in changes.items():
+            if doc is not ABSENT and key not in base:
+                yield key, doc
+
+
+def overlaid(
+    tables: Mapping[str, Mapping[str, Any]], docs: Mapping[tuple[str, str], Any]
+) -> dict[str, Mapping[str, Any]]:
+    """``tables`` as they are after writing ``docs`` (ABSENT: deleted), without copying."""
+    changes: dict[str, dict[str, Any]] = {}
+    for (name, key), doc in docs.items():
+        changes.setdefault(name, {})[key] = doc
+    view: dict[str, Mapping[str, Any]] = dict(tables)
+    for name, changed in changes.items():
+        view[name] = Overlay(tables.get(name, {}), changed)
+    return view
+
+
 def _quote_what(entry: Entry) -> str:
     return f'"{entry.what}"'
 
 
-def _check(docs: dict[tuple[str, str], Any], tables: Mapping[str, Mapping[str, Any]]) -> None:
+def _check(
+    docs: dict[tuple[str, str], Any],
+    tables: Mapping[str, Mapping[str, Any]],
+    free: int | None = None,
+) -> None:
     """Refuse what would break an invariant: a cycle, a goal under a missing parent, a step
-    waiting for a missing goal, a block on a missing goal, two running blocks."""
+    waiting for a missing goal, a block on a missing goal, two running blocks. ``free``
+    (``free_ids`` of ``tables``, when known) spares the scan of every goal and block for a
+    goal it deletes that nothing can refer to."""
     goals_raw = tables.get("goals", {})
     changed = {int(k): d for (t, k), d in docs.items() if t == "goals"}
     if changed:
-        overlay = dict(goals_raw)
-        for goal_id, doc in changed.items():
-            if doc is ABSENT:
-                overlay.pop(str(goal_id), None)
-            else:
-                overlay[str(goal_id)] = doc
+        overlay = Overlay(goals_raw, {str(k): d for k, d in changed.items()})
         goals = _LazyGoals(overlay)
+        free = free_after(free, docs)  # (what the docs refer to as well)
         for goal_id, doc in changed.items():
             if doc is ABSENT:
-                _check_gone(goal_id, overlay, tables, docs)
+                if free is None or goal_id < free:
+                    _check_gone(goal_id, overlay, tables, docs)
                 continue
             try:
                 goal = goals[goal_id]
@@ -256,6 +331,37 @@ def _check_gone(
         running = isinstance(block, dict) and block.get("ended_at") is None
         if running and block.get("goal") == goal_id:
             raise UndoRefused(f"block {key} is running on it")
+
+
+def free_ids(tables: Mapping[str, Mapping[str, Any]]) -> int | None:
+    """The goal id from which on ``_check_gone`` lets every goal go: the highest id a goal is
+    under or waits for, or a running block is on, plus one. None when a reference is not a
+    plain id (a damaged file: only ``_check_gone`` can say). The fast ``add`` plans the
+    undo of its goal with it: a new goal's id is past every id handed out."""
+    goals = list(tables.get("goals", {}).values())
+    if not all(type(doc) is dict for doc in goals):
+        return None
+    afters = [after for after in [doc.get("after") for doc in goals] if after]
+    if not all(type(after) is list for after in afters):
+        return None
+    refs = {0, *[doc.get("parent") for doc in goals]}.union(*afters)
+    blocks = tables.get("blocks", {}).values()
+    refs.update(b.get("goal") for b in blocks if isinstance(b, dict) and b.get("ended_at") is None)
+    refs.discard(None)
+    return max(refs) + 1 if all(type(ref) is int for ref in refs) else None
+
+
+def free_after(free: int | None, docs: Mapping[tuple[str, str], Any]) -> int | None:
+    """``free_ids`` once ``docs`` (ABSENT: deleted) are written over tables whose it was:
+    raised past what the written documents refer to."""
+    if free is None:
+        return None
+    written: dict[str, dict[str, Any]] = {}
+    for (name, key), doc in docs.items():
+        if doc is not ABSENT:
+            written.setdefault(name, {})[key] = doc
+    raised = free_ids(written)
+    return None if raised is None else max(free, raised)
 
 
 def _check_running(
