@@ -97,7 +97,9 @@ class PlanCommands(BlockCommands):
 
     def show_forecast_note(self, goal_id: int | None) -> None:
         """The highlighted goal's forecast in words on the Goals pane's lower border."""
-        self.query_one("#goals-pane").border_subtitle = self.forecast_note(goal_id)
+        pane, note = self.query_one("#goals-pane"), self.forecast_note(goal_id)
+        if pane.border_subtitle != (note.markup if note is not None else None):
+            pane.border_subtitle = note  # (each setting repaints the whole pane)
 
     # -- overcommitment and forecast, on every redraw ------------------------------------
 
@@ -151,7 +153,8 @@ class PlanCommands(BlockCommands):
         if planned > capacity:
             title = f"Today · {planned} min planned; you usually focus {capacity}"
         pane = self.query_one("#today-pane")
-        pane.border_title = Content(title)
+        if pane.border_title != title:  # setting it repaints the whole pane, even unchanged
+            pane.border_title = Content(title)
         pane.set_class(planned > capacity, "-overcommitted")
 
     # A description of its own: by default a worker's is the repr of its arguments, here

@@ -1,18 +1,27 @@
-"""An OptionList whose drawn lines outlive a change to the list.
+"""An OptionList that draws again only the lines that changed.
 
 Textual's OptionList keys each option's drawn lines on the option, but throws all of them
-away on every change to the list (``set_options``, a replaced prompt) and stamps each line
-with the option's index (the mouse's ``meta``). Today changes on most keys - an item moves
-to the top, one line's icon changes - and drawing its ~25 visible lines again cost ~15-25 ms
-of the frame after the key. Here an option's lines are kept by the option itself (and its
-prompt, style and width), so after a change only the lines whose option is new are drawn;
-the index is stamped on as a line is handed out, and is redone only when it moved.
+away on every change to the list (``set_options``, a replaced prompt), stamps each line
+with the option's index (the mouse's ``meta``), and repaints the whole list when the
+highlight moves. Today changes on most keys - an item moves to the top, one line's icon
+changes - and drawing its ~25 visible lines again cost ~15-25 ms of the frame after the key.
+
+Here an option's lines are kept by the option itself (and its prompt, style and width),
+the index is stamped on as a line is handed out (again only when it moved), and a change
+marks dirty only the lines it changed: ``reorder`` (the options in a new order, some new),
+``replace_prompt`` (one option's line), and a moved highlight (the two lines it left and
+reached). This leans on OptionList's private fields (``_options``, ``_option_to_index``,
+``_id_to_option``, ``_line_cache``), as of Textual 8.2; tests/ui/test_today_updates.py
+checks what is drawn.
 """
 
 from __future__ import annotations
 
+from itertools import zip_longest
+
 from rich.segment import Segment
 from textual.cache import LRUCache
+from textual.reactive import reactive
 from textual.strip import Strip
 from textual.style import Style
 from textual.visual import Padding, VisualType
@@ -36,6 +45,9 @@ class _Drawn:
 
 
 class KeptLinesOptionList(OptionList):
+    #: Not repainted as a whole when it moves: ``watch_highlighted`` marks its two lines.
+    highlighted: reactive[int | None] = reactive(None, repaint=False)
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._drawn: LRUCache[tuple[Option, Style, int], _Drawn] = LRUCache(KEPT)
@@ -43,6 +55,57 @@ class KeptLinesOptionList(OptionList):
     def _on_resize(self) -> None:
         self._drawn.clear()  # (keyed on the width too: this only frees them sooner)
         super()._on_resize()
+
+    def watch_highlighted(self, old: int | None, new: int | None) -> None:
+        for index in (old, new):
+            if index is not None and index in self._index_to_line:
+                self.refresh_lines(self._index_to_line[index], self._heights[index])
+        super().watch_highlighted(new)
+
+    def reorder(self, options: list[Option]) -> None:
+        """Show ``options`` (the same ones in a new order, some new, some gone) and mark dirty
+        the lines that show another option than before. Unlike ``set_options``, the scroll
+        position and the highlight's index stay (set the highlight after)."""
+        before = [(self._options[i], offset) for i, offset in self._lines]
+        heights = {self._options[i]: h for i, h in self._line_cache.heights.items()}
+        self._options[:] = options
+        self._option_to_index.clear()
+        self._option_to_index.update((option, i) for i, option in enumerate(options))
+        self._id_to_option.clear()
+        self._id_to_option.update((o.id, o) for o in options if o.id is not None)
+        self._line_cache.clear()
+        if self.scrollable_content_region:  # (else drawn in full when it shows)
+            lines = self._line_cache
+            for index, option in enumerate(options):
+                height = heights.get(option)
+                if height is None:
+                    height = self._measure(option)
+                lines.index_to_line[index] = len(lines.lines)
+                lines.heights[index] = height
+                lines.lines.extend((index, offset) for offset in range(height))
+        after = [(options[i], offset) for i, offset in self._lines]
+        for y, (old, new) in enumerate(zip_longest(before, after)):
+            if old != new:
+                self.refresh_line(y)
+        if len(after) != len(before) and self.styles.auto_dimensions:
+            self.refresh(repaint=False, layout=True)
+
+    def replace_prompt(self, index: int, prompt: VisualType) -> None:
+        """As ``replace_option_prompt_at_index``, marking dirty only that option's lines."""
+        option = self.get_option_at_index(index)
+        option._set_prompt(prompt)
+        height = self._line_cache.heights.get(index)
+        if height is None or self._measure(option) != height:
+            self._clear_caches()  # the lines below it move: all of them are drawn again
+        else:
+            self.refresh_lines(self._line_cache.index_to_line[index], height)
+
+    def _measure(self, option: Option) -> int:
+        """How many lines ``option`` takes (as ``OptionList._update_lines`` measures)."""
+        width = self.scrollable_content_region.width - self._get_left_gutter_width()
+        padding = self.get_component_styles("option-list--option").padding
+        visual = self._get_visual(option)
+        return visual.get_height(self.styles, width - padding.width) + option._divider
 
     def _get_option_render(self, option: Option, style: Style) -> list[Strip]:
         """As Textual's, but kept across changes to the list (see the module's docstring)."""

@@ -135,6 +135,7 @@ class TodayList(KeptLinesOptionList):
             first = next((i for i, o in enumerate(options) if not o.disabled), None)
             index = first
         self.highlighted = index
+        self.scroll_to_highlight()  # (also when its index stayed: the lines around it moved)
         new_id = self._goal_at(index)
         if new_id != self.goal_id:
             self.goal_id = new_id
@@ -166,7 +167,7 @@ class TodayList(KeptLinesOptionList):
         ):
             for index, (option, (_, label, _)) in enumerate(zip(old, labels, strict=True)):
                 if option.prompt is not label and option.prompt != label:
-                    self.replace_option_prompt_at_index(index, label)
+                    self.replace_prompt(index, label)
             return list(old)
         # A new order (the One Thing moved up, an item done): unchanged options are reused,
         # so they keep what they measured and drew.
@@ -179,7 +180,7 @@ class TodayList(KeptLinesOptionList):
             ):
                 option = Option(label, id=key, disabled=disabled)
             options.append(option)
-        self.set_options(options)
+        self.reorder(options)
         return options
 
     def highlighted_goal(self) -> int | None:
