@@ -165,11 +165,23 @@ def carried_since(
     }
 
 
+def habit_done_this_week(days: Mapping[Date, Day], date: Date) -> dict[int, set[Date]]:
+    """``habit_done_days`` from the start of ``date``'s ISO week to ``date``: all that
+    ``Recurrence.is_due`` looks at, read without a pass over every day ever recorded (a
+    pass on every key that changed the day, ~3 ms after three years)."""
+    done: dict[int, set[Date]] = defaultdict(set)
+    for back in range(date.weekday() + 1):
+        day = days.get(date.subtract(days=back))
+        for goal_id in day.habits_done if day is not None else ():
+            done[goal_id].add(day.date)
+    return done
+
+
 def due_habits(goals: Goals, days: Mapping[Date, Day], date: Date) -> list[Goal]:
     habits = [g for g in goals.values() if g.recurrence is not None and g.status == OPEN]
     if not habits:
         return []
-    done = habit_done_days(days)
+    done = habit_done_this_week(days, date)
     due = []
     for goal in habits:
         if goal.first_day is not None and goal.first_day > date:
