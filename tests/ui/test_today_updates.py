@@ -103,8 +103,7 @@ def eight_items(store: Store) -> list[int]:
     """Eight micro-goals on today's list, in plan order."""
     launch = store.add_goal("Launch the newsletter")
     return [
-        store.add_goal(f"Step {n}", parent=launch.id, minutes=10, today=True).id
-        for n in range(8)
+        store.add_goal(f"Step {n}", parent=launch.id, minutes=10, today=True).id for n in range(8)
     ]
 
 

@@ -85,7 +85,9 @@ class PlanEntries:
         wanted = {i for i in ids if i in goals}
         if kids is not None:
             parents: set[int | None] = {
-                i for i in wanted if any(is_step(c.status, c.recurrence) for c in kids.get(i, ()))
+                i
+                for i in wanted
+                if (below := kids.get(i)) and any(is_step(c.status, c.recurrence) for c in below)
             }
         elif wanted:
             parents = {

@@ -175,8 +175,10 @@ class TodayList(KeptLinesOptionList):
         options = []
         for key, label, disabled in labels:
             option = by_id.get(key)
-            if option is None or option.disabled != disabled or (
-                option.prompt is not label and option.prompt != label
+            if (
+                option is None
+                or option.disabled != disabled
+                or (option.prompt is not label and option.prompt != label)
             ):
                 option = Option(label, id=key, disabled=disabled)
             options.append(option)
