@@ -186,8 +186,9 @@ def habit_done_this_week(days: Mapping[Date, Day], date: Date) -> dict[int, set[
     done: dict[int, set[Date]] = defaultdict(set)
     for back in range(date.weekday() + 1):
         day = days.get(date.subtract(days=back))
-        for goal_id in day.habits_done if day is not None else ():
-            done[goal_id].add(day.date)
+        if day is not None:
+            for goal_id in day.habits_done:
+                done[goal_id].add(day.date)
     return done
 
 
