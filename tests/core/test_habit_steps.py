@@ -65,3 +65,34 @@ def test_a_habit_under_a_planned_goal_does_not_take_its_place(store: Store) -> N
     store.unplan(goal.id)
     store.plan([goal.id])
     assert goal.id in [i.goal.id for i in store.today()]
+
+
+def test_which_habits_are_due_reads_only_this_week() -> None:
+    """``due_habits`` reads the habit days of the date's ISO week only (not every day ever
+    recorded): the same answer as from every day, on random histories (seeded)."""
+    import random
+
+    import pendulum
+
+    from tui_microgoals.core.models import Day, Goal
+    from tui_microgoals.core.planner import due_habits, habit_done_days
+    from tui_microgoals.core.recurrence import Recurrence
+
+    rng = random.Random(16)
+    specs = ["daily", "weekdays", "mon,wed,fri", "1/week", "3/week", "5/week"]
+    goals = {i: Goal(i, f"habit {i}", recurrence=spec) for i, spec in enumerate(specs, 1)}
+    start = pendulum.date(2026, 1, 1)
+    days = {}
+    for n in range(120):
+        date = start.add(days=n)
+        done = [i for i in goals if rng.random() < 0.4]
+        days[date] = Day(date, habits_done=done)
+    for n in range(0, 120, 3):
+        date = start.add(days=n)
+        every_day = habit_done_days(days)
+        expected = [
+            g.id
+            for g in sorted(goals.values(), key=lambda g: (g.position, g.id))
+            if Recurrence.parse(g.recurrence or "").is_due(date, every_day.get(g.id, set()))
+        ]
+        assert [g.id for g in due_habits(goals, days, date)] == expected

@@ -15,6 +15,7 @@ from tui_microgoals.core.errors import InputError
 from tui_microgoals.core.models import DONE, DROPPED, Day, Goal
 from tui_microgoals.core.planner import day_list
 from tui_microgoals.core.store import Store
+from tui_microgoals.core.tree import children_map
 
 SUNDAY = pendulum.date(2026, 11, 22)
 SATURDAY = SUNDAY.subtract(days=1)
@@ -125,6 +126,9 @@ def test_day_list_reads_a_planned_goal_with_steps_as_its_open_steps() -> None:
     assert ids[:4] == [3, 7, 8, 6]  # the One Thing's place went to its first open step
     assert items[0].one_thing
     assert len(ids) == len(set(ids))
+    # Given the map of children (as the app's tree has it), the same list without a pass
+    # over every goal.
+    assert day_list(goals, days, SUNDAY, 20, children_map(goals)) == items
 
 
 def test_an_old_carried_goal_with_steps_is_read_as_its_steps() -> None:
@@ -132,6 +136,7 @@ def test_an_old_carried_goal_with_steps_is_read_as_its_steps() -> None:
     days = {SATURDAY: Day(SATURDAY, items=[1]), SUNDAY: Day(SUNDAY, off=[3])}
     items = day_list(goals, days, SUNDAY, 20)
     assert [(i.goal.id, i.carried) for i in items] == [(2, 1)]
+    assert day_list(goals, days, SUNDAY, 20, children_map(goals)) == items
 
 
 def test_unplan_is_never_stuck_on_an_old_entry(store: Store) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pendulum
 import pytest
 from textual.widgets import SelectionList
 from ui_helpers import SIZE, make_app, screen_text
@@ -215,3 +216,64 @@ async def test_capacity_setting(store: Store, clock: FixedClock) -> None:
         await pilot.pause()
         assert isinstance(pilot.app.screen, MainScreen)
     assert store.settings()["capacity"] == 90
+
+
+def work(store: Store, clock: FixedClock, goal: int, day: int, minutes: int) -> None:
+    """A block of ``minutes`` on ``day`` November, then back to the test's morning."""
+    morning = clock.now()
+    clock.set(pendulum.datetime(2026, 11, day, 8, tz="UTC"))
+    store.start_block(goal, minutes)
+    clock.advance(minutes=minutes)
+    store.stop_block("partial")
+    clock.set(morning)
+
+
+async def test_capacity_and_forecast_are_not_worked_out_on_a_key(
+    store: Store, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At start both are; after a key, a second later (the timer's callback is run here
+    rather than waited for), and what shows follows them."""
+    notes = store.add_goal("Keep notes").id  # worked on, never planned
+    for day, minutes in ((17, 20), (18, 40), (19, 60)):
+        work(store, clock, notes, day, minutes)
+    store.plan(three_steps(store))  # 45 min; the usual day: 40
+    store.claim_morning_nudge()
+    asked = {"capacity": 0, "forecast": 0}
+    capacity, forecast_rows = store.capacity, plan_commands._forecast_rows
+
+    def counted_capacity(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        asked["capacity"] += 1
+        return capacity(*args, **kwargs)
+
+    def counted_forecast(given):  # noqa: ANN001, ANN202
+        asked["forecast"] += 1
+        return forecast_rows(given)
+
+    monkeypatch.setattr(store, "capacity", counted_capacity)
+    monkeypatch.setattr(plan_commands, "_forecast_rows", counted_forecast)
+    monkeypatch.setattr(plan_commands, "FORECAST_DELAY", 3600)  # fired by hand below
+    app = make_app(store, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        main = app.screen
+        assert isinstance(main, MainScreen)
+        assert "Today · 45 min planned; you usually focus 40" in screen_text(app)
+        assert asked == {"capacity": 1, "forecast": 1}
+        work(store, clock, notes, 16, 90)  # a fourth day: the usual day is now 50
+        await pilot.press("o")  # a change: the One Thing
+        await pilot.pause()
+        assert "★ Write the intro" in screen_text(app)
+        assert asked == {"capacity": 1, "forecast": 1}  # neither on the key's path
+        assert "Today · 45 min planned; you usually focus 40" in screen_text(app)
+        assert main._forecast_timer is not None
+        main._plan_state_later()  # what the timer runs
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert asked == {"capacity": 2, "forecast": 1 + 1}
+        text = screen_text(app)
+        assert "min planned" not in text and "─ Today ─" in text  # 45 of 50: not over
+        # Nothing changed since: a second run asks capacity (cheap: the store keeps it)
+        # but forecasts nothing.
+        main._plan_state_later()
+        await app.workers.wait_for_complete()
+        assert asked == {"capacity": 3, "forecast": 2}

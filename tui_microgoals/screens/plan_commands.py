@@ -11,7 +11,7 @@ The contract with the screen (``MainScreen``, the only user): it sets ``session`
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pendulum import Date
@@ -83,6 +83,8 @@ class PlanCommands(BlockCommands):
         self.forecast_rows: dict[int, ForecastRow] = {}
         self._forecast_input: ForecastInput | None = None
         self._forecast_timer: Timer | None = None
+        #: What the last forecast was asked for (it runs again only for another input).
+        self._forecast_made_from: ForecastInput | None = None
         #: The tree's markers, and the forecast (by identity) they were made from.
         self._markers: tuple[dict[int, ForecastRow], int, dict[int, str]] | None = None
 
@@ -97,15 +99,20 @@ class PlanCommands(BlockCommands):
 
     def show_forecast_note(self, goal_id: int | None) -> None:
         """The highlighted goal's forecast in words on the Goals pane's lower border."""
-        self.query_one("#goals-pane").border_subtitle = self.forecast_note(goal_id)
+        pane, note = self.query_one("#goals-pane"), self.forecast_note(goal_id)
+        if pane.border_subtitle != (note.markup if note is not None else None):
+            pane.border_subtitle = note  # (each setting repaints the whole pane)
 
     # -- overcommitment and forecast, on every redraw ------------------------------------
 
     def update_plan_state(self, goals: Mapping[int, Goal], days: Mapping[Date, Day]) -> None:
-        """Called from ``refresh_state`` before the tree is drawn: the Today header now; the
-        forecast (in a thread, a second after the last change; at once on a small plan's
-        first paint) only when the goals, the days, the date or the settings changed
-        (compared cheaply: the store keeps the same goal objects until one changes)."""
+        """Called from ``refresh_state`` before the tree is drawn: the Today header now, from
+        the capacity known so far. Capacity (a pass over the blocks when one changed) and
+        the forecast (~40 ms at 10k documents) are worked out at start, and then never on a
+        key's path: a second after the last change, capacity on the event loop (the header
+        follows if it moved), then the forecast in a thread, when what it is made of
+        changed (compared cheaply: the store keeps the same goal objects until one
+        changes). A new date or capacity setting asks for capacity at once."""
         store = self.session.store
         today = self.session.clock.today()
         settings = store.settings()
@@ -118,30 +125,49 @@ class PlanCommands(BlockCommands):
             or old.days != days
             or old.setting != settings["capacity"]
         ):
-            try:
-                capacity = store.capacity(today)
-            except MicrogoalsError as error:
-                self.show_error(error)
-                return
+            if old is None or old.today != today or old.setting != settings["capacity"]:
+                try:
+                    capacity = store.capacity(today)
+                except MicrogoalsError as error:
+                    self.show_error(error)
+                    return
+            else:
+                capacity = old.capacity  # (checked a second later: a block may move it)
             new = ForecastInput(
                 today, capacity, settings["capacity"], settings["block_minutes"], goals, days
             )
             self._forecast_input = new
             if old is None and len(goals) <= SMALL_FORECAST:
                 # A small plan's first paint shows the markers at once (a few ms).
+                self._forecast_made_from = new
                 self.forecast_rows = _forecast_rows(new)
             elif old is None:
                 # A big one's first paint doesn't wait for them (~150 ms at 5,000 goals).
+                self._forecast_made_from = new
                 self.call_after_refresh(self._compute_forecast, new)
-            else:
-                # Later and off the event loop: a forecast costs ~40 ms at 10k documents,
-                # more than a keystroke may take.
-                if self._forecast_timer is not None:
-                    self._forecast_timer.stop()
-                self._forecast_timer = self.set_timer(
-                    FORECAST_DELAY, lambda: self._compute_forecast(new)
-                )
+        if old is not None:  # anything may have changed a block: capacity is asked later
+            if self._forecast_timer is not None:
+                self._forecast_timer.stop()
+            self._forecast_timer = self.set_timer(FORECAST_DELAY, self._plan_state_later)
         self._show_overcommitment(settings["block_minutes"])
+
+    def _plan_state_later(self) -> None:
+        """A second after the last change: capacity (the header follows), then the forecast
+        when what it is made of changed since the last one."""
+        given = self._forecast_input
+        if given is None:
+            return
+        try:
+            capacity = self.session.store.capacity(given.today)
+        except MicrogoalsError as error:
+            self.show_error(error)
+            return
+        if capacity != given.capacity:
+            given = self._forecast_input = replace(given, capacity=capacity)
+            self._show_overcommitment(given.block_minutes)
+        if given is not self._forecast_made_from:
+            self._forecast_made_from = given
+            self._compute_forecast(given)
 
     def _show_overcommitment(self, block_minutes: int) -> None:
         assert self._forecast_input is not None
@@ -151,7 +177,8 @@ class PlanCommands(BlockCommands):
         if planned > capacity:
             title = f"Today · {planned} min planned; you usually focus {capacity}"
         pane = self.query_one("#today-pane")
-        pane.border_title = Content(title)
+        if pane.border_title != title:  # setting it repaints the whole pane, even unchanged
+            pane.border_title = Content(title)
         pane.set_class(planned > capacity, "-overcommitted")
 
     # A description of its own: by default a worker's is the repr of its arguments, here

@@ -13,6 +13,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from tui_microgoals.core.planner import TodayItem
+from tui_microgoals.widgets.kept_lines import KeptLinesOptionList
 from tui_microgoals.widgets.row import ICON_SAYS_IT, Part, Row, due_part
 
 DONE_HEADER = "done-header"
@@ -81,7 +82,7 @@ def done_label(entry: DoneEntry, tz: str) -> Row:
     return Row(Text(f"✔ {when} ", style="green"), Text(entry.title, style="dim"), tuple(parts))
 
 
-class TodayList(OptionList):
+class TodayList(KeptLinesOptionList):
     """Keeps the highlight on the same goal across refreshes."""
 
     BINDINGS = [
@@ -107,19 +108,23 @@ class TodayList(OptionList):
         super().__init__(id=id)
         self.goal_id: int | None = None
         self._open_ids: set[int] = set()
+        #: Each line's label by option id, and what it was made of.
+        self._labels: dict[str, tuple[tuple, Row]] = {}
 
     def show(self, view: TodayView, select: int | None = None) -> None:
         wanted = select if select is not None else self.goal_id
-        labels: list[tuple[str, Text | Row, bool]] = [
-            (f"goal-{item.goal.id}", item_label(item, view.running, view.today), False)
-            for item in view.open_items
-        ]
+        kept, self._labels = self._labels, {}
+        labels: list[tuple[str, Text | Row, bool]] = []
+        for item in view.open_items:
+            running = view.running if item.goal.id == view.running else None
+            made_of = (item, running, view.today)
+            labels.append((*self._label(kept, item.goal.id, made_of), False))
         if not view.open_items:
             empty = Text("Nothing planned. In Goals, press t on a micro-goal.", style="dim")
             labels.append(("empty", empty, True))
         header = Text(f"── Done today ({len(view.done)}) ──", style="green")
         labels.append((DONE_HEADER, header, True))
-        labels += [(f"goal-{e.goal_id}", done_label(e, view.tz), False) for e in view.done]
+        labels += [(*self._label(kept, e.goal_id, (e, view.tz)), False) for e in view.done]
         options = self._update_options(labels)
         open_ids = {item.goal.id for item in view.open_items}
         if wanted in self._open_ids and wanted not in open_ids:
@@ -130,10 +135,28 @@ class TodayList(OptionList):
             first = next((i for i, o in enumerate(options) if not o.disabled), None)
             index = first
         self.highlighted = index
+        self.scroll_to_highlight()  # (also when its index stayed: the lines around it moved)
         new_id = self._goal_at(index)
         if new_id != self.goal_id:
             self.goal_id = new_id
             self.post_message(self.ItemSelected(new_id))
+
+    def _label(
+        self, kept: dict[str, tuple[tuple, Row]], goal_id: int, made_of: tuple
+    ) -> tuple[str, Row]:
+        """A goal's option id and line, drawn from ``made_of`` (an item, the running goal
+        and the date; or a done entry and the time zone): the same object as last time when
+        nothing changed, so the list sees at once that the line did not (and keeps it)."""
+        key = f"goal-{goal_id}"
+        old = kept.get(key)
+        if old is not None and old[0] == made_of:
+            row = old[1]
+        elif isinstance(made_of[0], DoneEntry):
+            row = done_label(*made_of)
+        else:
+            row = item_label(*made_of)
+        self._labels[key] = (made_of, row)
+        return key, row
 
     def _update_options(self, labels: list[tuple[str, Text | Row, bool]]) -> list[Option]:
         """Change only what changed: an edit usually changes one line of a hundred, and
@@ -143,8 +166,8 @@ class TodayList(OptionList):
             o.disabled == disabled for o, (_, _, disabled) in zip(old, labels, strict=True)
         ):
             for index, (option, (_, label, _)) in enumerate(zip(old, labels, strict=True)):
-                if option.prompt != label:
-                    self.replace_option_prompt_at_index(index, label)
+                if option.prompt is not label and option.prompt != label:
+                    self.replace_prompt(index, label)
             return list(old)
         # A new order (the One Thing moved up, an item done): unchanged options are reused,
         # so they keep what they measured and drew.
@@ -152,10 +175,14 @@ class TodayList(OptionList):
         options = []
         for key, label, disabled in labels:
             option = by_id.get(key)
-            if option is None or option.prompt != label or option.disabled != disabled:
+            if (
+                option is None
+                or option.disabled != disabled
+                or (option.prompt is not label and option.prompt != label)
+            ):
                 option = Option(label, id=key, disabled=disabled)
             options.append(option)
-        self.set_options(options)
+        self.reorder(options)
         return options
 
     def highlighted_goal(self) -> int | None:
