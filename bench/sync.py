@@ -99,9 +99,7 @@ def main() -> None:
         join_ms, _ = timed(lambda: Syncer(b).run())
         a_size = a_path.stat().st_size
         print(f"size {args.size}: database {mib(a_size)}; `microgoals status` {status_ms:.0f} ms")
-        print(
-            f"first sync (all of it out): {first_ms:8.0f} ms; folder {mib(folder_size(share))}"
-        )
+        print(f"first sync (all of it out): {first_ms:8.0f} ms; folder {mib(folder_size(share))}")
         print(f"a new device takes it all in:     {join_ms:8.0f} ms")
         made_ms, _ = timed(lambda: changes(a, args.changes))
         send_ms, report = timed(lambda: Syncer(a).run())
