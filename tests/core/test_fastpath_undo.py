@@ -20,7 +20,8 @@ from tinydb.table import Document
 from tui_microgoals import entry
 from tui_microgoals.core import fastpath, journal
 from tui_microgoals.core.clock import Clock
-from tui_microgoals.core.oplog import ABSENT, OPS_TABLE, UndoRefused
+from tui_microgoals.core.oplog import ABSENT, OPS_TABLE
+from tui_microgoals.core.oplog_replay import UndoRefused
 from tui_microgoals.core.store import Store
 from tui_microgoals.core.store_summary import STEPS_AHEAD
 from tui_microgoals.core.store_undo import _check, _check_gone, free_ids

@@ -188,7 +188,9 @@ def _undo_of_add(
     hint for ``add``): the documents ``replay`` gives, the operations its entry would log.
     ``store_undo._check`` lets the goal go, by ``free`` (``store_undo.free_ids``): nothing
     refers to it, and the add changed no block and no setting."""
-    docs = oplog.replay(oplog.inverse(change["ops"]), {"goals": {key: doc}})
+    from tui_microgoals.core import oplog_replay  # (only the fast add works out an undo)
+
+    docs = oplog_replay.replay(oplog_replay.inverse(change["ops"]), {"goals": {key: doc}})
     tables: dict[str, dict[str, Any]] = {}
     for (name, k), value in docs.items():
         tables.setdefault(name, {})[k] = None if value is oplog.ABSENT else value

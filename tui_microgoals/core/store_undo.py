@@ -14,11 +14,12 @@ from typing import TYPE_CHECKING, Any
 import orjson
 from tinydb.table import Document
 
-from tui_microgoals.core import oplog, tree
+from tui_microgoals.core import oplog, oplog_replay, tree
 from tui_microgoals.core.clock import to_instant, to_iso
 from tui_microgoals.core.errors import Conflict, CorruptDatabase, MicrogoalsError
 from tui_microgoals.core.models import Goal
-from tui_microgoals.core.oplog import ABSENT, OPS_TABLE, Entry, UndoRefused
+from tui_microgoals.core.oplog import ABSENT, OPS_TABLE, Entry
+from tui_microgoals.core.oplog_replay import UndoRefused
 from tui_microgoals.core.store_base import StoreBase, _LazyGoals
 
 if TYPE_CHECKING:
@@ -193,11 +194,11 @@ def prepare(
     if not pile:
         raise NothingToUndo(f"nothing to {verb}")
     target = pile[-1]
-    ops = target.ops if redo else oplog.inverse(target.ops)
+    ops = target.ops if redo else oplog_replay.inverse(target.ops)
     try:
         if not ops:
             raise UndoRefused("its log entry is damaged")
-        docs = oplog.replay(ops, tables)
+        docs = oplog_replay.replay(ops, tables)
         _check(docs, tables, free)
     except UndoRefused as why:
         raise Conflict(f"cannot {verb} {_quote_what(target)}: {why}; nothing was changed") from None
