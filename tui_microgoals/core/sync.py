@@ -273,6 +273,7 @@ class Syncer:
             last_error=last.get("error"),
             waiting=waiting,
             devices=devices,
+            unpushed=self._git(setup).ahead() if setup is not None and setup.kind == "git" else 0,
         )
 
     # -- the local state --------------------------------------------------------------------

@@ -75,6 +75,8 @@ class SyncStatus:
     last_error: str | None
     waiting: int
     devices: list[dict[str, Any]]
+    #: With git: commits made here that have not reached the remote yet.
+    unpushed: int = 0
 
     def lines(self, today: Any, tz: str) -> list[str]:
         if self.setup is None:
@@ -88,6 +90,8 @@ class SyncStatus:
         if self.last_error:
             out.append(f"last sync failed: {self.last_error}")
         out.append(f"waiting to go out: {count(self.waiting, 'change')}")
+        if self.unpushed:
+            out.append(f"not pushed yet: {count(self.unpushed, 'commit')} (the next sync pushes)")
         for device in self.devices:
             this = " (this machine)" if device["this"] else ""
             at = instant(device["last_sync"])
@@ -103,6 +107,7 @@ class SyncStatus:
             "last_sync": to_iso(self.last_sync),
             "last_error": self.last_error,
             "waiting": self.waiting,
+            "unpushed": self.unpushed,
             "devices": self.devices,
         }
 
