@@ -205,3 +205,22 @@ def test_goals_planned_for_one_day_on_two_devices_are_all_kept(pair) -> None:
     assert orders[0] == orders[1]
     assert a.superseded() == [] and b.superseded() == []
     assert_converged([a, b])
+
+
+def test_an_edit_made_after_a_sync_wins_even_on_a_clock_behind(pair) -> None:
+    """B's clock is 40 s behind A's. B reads A's edit, then edits the same field a second
+    later by its own clock (that is, earlier by A's): the clock moved past what it read, so
+    B's edit is the newest, and nothing is listed (B had read A's)."""
+    a, b = pair
+    on_a, on_b = shared_goal(a, b)
+    a.at(START.add(minutes=5))
+    a.store.edit_goal(on_a, title="A's title")
+    a.sync()
+    b.at(START.add(minutes=5))
+    b.sync()
+    assert b.store.goal(on_b).title == "A's title"
+    b.at(START.add(minutes=5, seconds=1))
+    b.store.edit_goal(on_b, title="B's title, after reading A's")
+    sync_until_quiet([a, b])
+    assert a.store.goal(on_a).title == b.store.goal(on_b).title == "B's title, after reading A's"
+    assert a.superseded() == [] and b.superseded() == []

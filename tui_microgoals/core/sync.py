@@ -52,6 +52,8 @@ if TYPE_CHECKING:
 __all__ = ["SETUP", "Setup", "SyncReport", "SyncStatus", "Syncer", "local_dir", "setup_of"]
 
 STATE_VERSION = 1
+#: The file beside the merge state that keeps the superseded values for the reviews.
+CONFLICTS = "superseded.json"
 #: How many superseded values the state keeps for the reviews (and for how many days).
 KEEP_CONFLICTS = 500
 KEEP_CONFLICT_DAYS = 60
@@ -143,17 +145,28 @@ class Syncer:
                     raise
                 raise SyncError(f"sync failed: {_line(error)}") from None
             state["last"] = {"at": self._now(), "error": None, "in": report.came_in}
-            kept = [c for c in state.get("conflicts", []) if _recent(c, self.store)]
-            kept += [{"at": self._now(), "line": line} for line in report.superseded]
-            state["conflicts"] = kept[-KEEP_CONFLICTS:]
             self._save_state(state)
+            if report.superseded:
+                kept = [c for c in self._conflicts() if _recent(c, self.store)]
+                kept += [{"at": self._now(), "line": line} for line in report.superseded]
+                sync_files._replace(self.dir / CONFLICTS, orjson.dumps(kept[-KEEP_CONFLICTS:]))
             return report
+
+    def _conflicts(self) -> list[Any]:
+        """The superseded values kept for the reviews (a small file of their own: the review
+        of a day reads it, not the merge state)."""
+        try:
+            with open(self.dir / CONFLICTS, "rb") as handle:
+                found = orjson.loads(handle.read())
+        except (OSError, orjson.JSONDecodeError):
+            return []
+        return found if isinstance(found, list) else []
 
     def superseded_on(self, date: Date) -> list[str]:
         """The values that lost to another device's write in the syncs of a local day."""
         tz = self.store.clock.tz
         found = []
-        for conflict in self._load_state().get("conflicts", []):
+        for conflict in self._conflicts():
             at = instant(conflict.get("at")) if isinstance(conflict, dict) else None
             if at is not None and at.in_timezone(tz).date() == date:
                 found.append(str(conflict.get("line")))
@@ -179,7 +192,7 @@ class Syncer:
         report = SyncReport(refused=reading.refused, waiting=reading.waiting)
         hosts = {d: str(doc.get("host") or d[:8]) for d, doc in folder.devices().items()}
         local = LocalSide(store)
-        with store._tx("synced", undoable=False):
+        with _no_floor_after(store), store._tx("synced", undoable=False):
             ids = local.ids(device)
             sent = local.send(folder, ids, state, device)
             report.went_out = len(sent)
@@ -202,7 +215,6 @@ class Syncer:
             store._hlc_floor = floor
             store._entry_extra = {"sync": True}
             store._relabel(f"synced: {report.came_in} change(s) came in")
-        store._hlc_floor = None
         store._forget_caches()
         state["marks"].update(reading.marks)
         _mark(state, device, sent)
@@ -327,6 +339,16 @@ class Syncer:
 def _recent(conflict: Any, store: Store) -> bool:
     at = instant(conflict.get("at")) if isinstance(conflict, dict) else None
     return at is not None and (store.clock.now() - at).in_days() <= KEEP_CONFLICT_DAYS
+
+
+@contextlib.contextmanager
+def _no_floor_after(store: Store) -> Any:
+    """The clock floor a sync sets for its own log entry (outside the transaction, whose
+    end writes that entry), gone once it ends, committed or not."""
+    try:
+        yield
+    finally:
+        store._hlc_floor = None
 
 
 def _mark(state: dict[str, Any], device: str, sent: list[dict[str, Any]]) -> None:
