@@ -29,8 +29,33 @@ class GoalIndex:
         self.open: dict[int, None] = {}
         #: What the index is in step with: (storage generation, the store's goal edits).
         self.key: tuple[int, int] | None = None
+        self._build(goals)
+
+    def _build(self, goals: Iterable[Goal]) -> None:
+        """``_add`` for each goal, in one loop (~50 ms for 56k goals): creation instants
+        are counted by their calendar day first, each such day made a ``Date`` once."""
+        done_by_day, children, created, open_ = (
+            self.done_by_day,
+            self.children,
+            self.created,
+            self.open,
+        )
+        instants: dict[tuple[int, int, int], int] = {}
         for goal in goals:
-            self._add(goal)
+            status = goal.status
+            if status == DONE and goal.done_on is not None:
+                done_by_day.setdefault(goal.done_on, {})[goal.id] = None
+            elif status == OPEN:
+                open_[goal.id] = None
+            if goal.parent is not None:
+                children[goal.parent] += 1
+            if goal.created_on is not None:
+                created[goal.created_on] += 1
+            elif (at := goal.created_at) is not None:  # as ``Goal.first_day``: its own date
+                day = (at.year, at.month, at.day)
+                instants[day] = instants.get(day, 0) + 1
+        for (year, month, day), count in instants.items():
+            created[Date(year, month, day)] += count
 
     def swap(self, old: Goal | None, new: Goal | None) -> None:
         """One goal replaced (``old`` None: added; ``new`` None: removed)."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from textual import on
 from textual.binding import Binding
 from textual.content import Content
@@ -15,7 +17,10 @@ KIND_LABEL = {"split": "split", "shrink": "shrink", "step_up": "step up"}
 KIND_STYLE = {"split": "bold $warning", "shrink": "bold $warning", "step_up": "bold $success"}
 
 
+@lru_cache(maxsize=4096)
 def suggestion_prompt(suggestion: Suggestion) -> Content:
+    """One suggestion's lines. The same Content for the same suggestion, so that its wrapped
+    height, which the list works out for every option, is kept from one day to the next."""
     kind = KIND_LABEL.get(suggestion.kind, suggestion.kind)
     return Content.assemble(
         (f"{kind:<8}", KIND_STYLE.get(suggestion.kind, "bold")),
