@@ -52,8 +52,8 @@ class GoalIndex:
             if goal.created_on is not None:
                 created[goal.created_on] += 1
             elif (at := goal.created_at) is not None:  # as ``Goal.first_day``: its own date
-                day = (at.year, at.month, at.day)
-                instants[day] = instants.get(day, 0) + 1
+                ymd = (at.year, at.month, at.day)
+                instants[ymd] = instants.get(ymd, 0) + 1
         for (year, month, day), count in instants.items():
             created[Date(year, month, day)] += count
 
