@@ -4,9 +4,8 @@ and every suggestion is still in it, reachable by scrolling."""
 
 from __future__ import annotations
 
-from ui_helpers import SIZE, make_app
-
 from textual.widgets import OptionList
+from ui_helpers import SIZE, make_app
 
 from tui_microgoals.screens.review import ReviewScreen
 from tui_microgoals.widgets.suggestion_list import MAX_HEIGHT, SuggestionList
