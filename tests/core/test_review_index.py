@@ -308,3 +308,16 @@ def test_any_writes_review_as_the_scan_does(ops: list[tuple[str, int]]) -> None:
     today = clock.today()
     for date in (today, today.subtract(days=1), today.subtract(days=3)):
         same(store, date)
+
+
+def test_a_goal_changed_in_place_is_indexed_afresh(store: Store) -> None:
+    goal = store.mark_done(store.add_goal("changed in place", minutes=10).id)
+    today = store.clock.today()
+    assert [i.id for i in store.review().done] == [goal.id]
+    cached = store.goals()[goal.id]  # (the store saves copies; a caller might not)
+    cached.done_on = today.subtract(days=1)
+    with store._tx("moved its day in place"):
+        store._save_goal(cached)
+    assert store.review().done == []
+    assert [i.id for i in store.review(today.subtract(days=1)).done] == [goal.id]
+    same(store, today)

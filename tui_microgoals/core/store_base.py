@@ -193,7 +193,9 @@ class StoreBase:
         index = self._goal_index
         if index is None:
             return
-        if index.key != was or self._goals_cache is None:
+        swaps = list(swaps)
+        # (a goal changed in place cannot be taken out by what it was: build afresh)
+        if index.key != was or self._goals_cache is None or any(o is n for o, n in swaps if o):
             self._goal_index = None
             return
         for old, new in swaps:
