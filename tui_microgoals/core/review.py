@@ -165,7 +165,19 @@ def suggestions(
     seen: set[int] = set()
     window = [date.subtract(days=n) for n in range(SUGGEST_WINDOW_DAYS)]
     habit_done = habit_done_days(days)
-    open_goals = [goals[i] for i in index.open_ids()]
+
+    def open_goals() -> list[Goal]:
+        return [goals[i] for i in index.open_ids()]
+
+    too_big = index.kept(
+        ("too big", block_minutes),
+        lambda: [
+            g.id
+            for g in open_goals()
+            if not index.has_children(g.id) and not g.is_habit and tree.is_too_big(g, block_minutes)
+        ],
+    )
+    habits = index.kept("habits", lambda: [g.id for g in open_goals() if g.is_habit])
     for item in planned:
         goal = item.goal
         if item.too_big and not item.done:
@@ -181,17 +193,12 @@ def suggestions(
                 )
             )
             seen.add(goal.id)
-    for goal in open_goals:  # too big, though not on the list: split before planning it
-        if (
-            goal.id not in seen
-            and not index.has_children(goal.id)
-            and not goal.is_habit
-            and tree.is_too_big(goal, block_minutes)
-        ):
-            out.append(_too_big(goal, block_minutes))
-            seen.add(goal.id)
-    for goal in open_goals:
-        if goal.id in seen or not goal.is_habit:
+    for goal_id in too_big:  # too big, though not on the list: split before planning it
+        if goal_id not in seen:
+            out.append(_too_big(goals[goal_id], block_minutes))
+            seen.add(goal_id)
+    for goal in (goals[i] for i in habits):
+        if goal.id in seen:
             continue
         try:
             rule = Recurrence.parse(goal.recurrence or "")

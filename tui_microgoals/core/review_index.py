@@ -10,11 +10,14 @@ process's changes replace (``swap``).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from pendulum import Date
 
 from tui_microgoals.core.models import DONE, OPEN, Goal
+
+T = TypeVar("T")
 
 
 class GoalIndex:
@@ -29,6 +32,8 @@ class GoalIndex:
         self.open: dict[int, None] = {}
         #: What the index is in step with: (storage generation, the store's goal edits).
         self.key: tuple[int, int] | None = None
+        #: Lists worked out from the index (``kept``), until a goal changes.
+        self._kept: dict[object, Any] = {}
         self._build(goals)
 
     def _build(self, goals: Iterable[Goal]) -> None:
@@ -59,6 +64,7 @@ class GoalIndex:
 
     def swap(self, old: Goal | None, new: Goal | None) -> None:
         """One goal replaced (``old`` None: added; ``new`` None: removed)."""
+        self._kept.clear()
         if old is not None:
             self._remove(old)
         if new is not None:
@@ -99,7 +105,14 @@ class GoalIndex:
         return min(self.created, default=None)
 
     def open_ids(self) -> list[int]:
-        return sorted(self.open)
+        return self.kept("open", lambda: sorted(self.open))
+
+    def kept(self, key: object, make: Callable[[], T]) -> T:
+        """``make()``, worked out once until a goal changes (what depends on the goals only:
+        the open goals too big for a block, the open habits)."""
+        if key not in self._kept:
+            self._kept[key] = make()
+        return self._kept[key]
 
 
 def _decrement(counter: Counter, key: object) -> None:
