@@ -10,6 +10,7 @@ from pendulum import Date, DateTime
 from tui_microgoals.core import timer
 from tui_microgoals.core.models import Block, Day, Goal
 from tui_microgoals.core.review import done_on
+from tui_microgoals.core.review_index import GoalIndex
 
 
 @dataclass(frozen=True)
@@ -29,8 +30,11 @@ def day_totals(
     start: Date,
     end: Date,
     now: DateTime,
+    index: GoalIndex | None = None,
 ) -> list[DayTotals]:
-    """One entry per date from ``start`` to ``end`` inclusive, empty days included."""
+    """One entry per date from ``start`` to ``end`` inclusive, empty days included.
+    ``index``: the goals' (``GoalIndex``), kept by the store; built here without one."""
+    index = index or GoalIndex(goals.values())
     by_day: dict[Date, list[Block]] = {}
     for block in blocks:
         if block.day is not None and start <= block.day <= end:
@@ -44,7 +48,7 @@ def day_totals(
             DayTotals(
                 date=date,
                 focus_minutes=round(sum(timer.focus_seconds(b, now) for b in todays) / 60, 1),
-                done=sum(1 for i in done_on(goals, days, date) if not i.whole),
+                done=sum(1 for i in done_on(goals, days, date, index) if not i.whole),
                 blocks=len(todays),
                 interruptions=sum(len(b.interruptions) for b in todays),
                 planned=len(day.items) if day else 0,

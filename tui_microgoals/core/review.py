@@ -12,6 +12,7 @@ from tui_microgoals.core.errors import InputError
 from tui_microgoals.core.models import DONE, Block, Day, Goal
 from tui_microgoals.core.planner import TodayItem, day_list, habit_done_days
 from tui_microgoals.core.recurrence import Recurrence
+from tui_microgoals.core.review_index import GoalIndex
 
 SUGGEST_WINDOW_DAYS = 7
 SUGGEST_MIN_MISSES = 3
@@ -78,12 +79,12 @@ class Review:
         return [i for i in self.planned if not i.done]
 
 
-def done_on(goals: Mapping[int, Goal], days: Mapping[Date, Day], date: Date) -> list[DoneItem]:
-    parents = {g.parent for g in goals.values() if g.parent is not None}
+def done_on(
+    goals: Mapping[int, Goal], days: Mapping[Date, Day], date: Date, index: GoalIndex
+) -> list[DoneItem]:
     items = [
-        DoneItem(g.id, g.title, tree.path(goals, g.id), g.done_at, whole=g.id in parents)
-        for g in goals.values()
-        if g.status == DONE and g.done_on == date
+        DoneItem(g.id, g.title, tree.path(goals, g.id), g.done_at, whole=index.has_children(g.id))
+        for g in (goals[i] for i in index.done_ids(date))
     ]
     items.sort(key=lambda i: (i.at is None, i.at or 0, i.whole))
     day = days.get(date)
@@ -94,16 +95,16 @@ def done_on(goals: Mapping[int, Goal], days: Mapping[Date, Day], date: Date) -> 
     return items
 
 
-def first_day(goals: Mapping[int, Goal], days: Mapping[Date, Day]) -> Date | None:
+def first_day(index: GoalIndex, days: Mapping[Date, Day]) -> Date | None:
     """The first local date with a record: a goal's creation, or a day with a plan or a note."""
-    created = (g.first_day for g in goals.values() if g.first_day is not None)
+    created = index.first_created()
     used = (d.date for d in days.values() if d.items or d.note or d.habits_done)
-    return min((*created, *used), default=None)
+    return min((*([created] if created else []), *used), default=None)
 
 
-def done_days(goals: Mapping[int, Goal], days: Mapping[Date, Day]) -> set[Date]:
-    """Days with a goal finished or a habit done."""
-    return goal_done_days(goals) | habit_days(days)
+def done_days(index: GoalIndex, days: Mapping[Date, Day]) -> set[Date]:
+    """Days with a goal finished or a habit done (one entry a day: a few thousand at most)."""
+    return set(index.done_by_day) | habit_days(days)
 
 
 def goal_done_days(goals: Mapping[int, Goal]) -> set[Date]:
@@ -152,13 +153,32 @@ def _too_big(goal: Goal, block_minutes: int) -> Suggestion:
 
 
 def suggestions(
-    goals: Mapping[int, Goal], days: Mapping[Date, Day], date: Date, block_minutes: int
+    goals: Mapping[int, Goal],
+    days: Mapping[Date, Day],
+    date: Date,
+    block_minutes: int,
+    index: GoalIndex,
+    planned: list[TodayItem],
 ) -> list[Suggestion]:
+    """Advice for ``date``: from its list (``planned``, its ``day_list``) and the open goals."""
     out: list[Suggestion] = []
     seen: set[int] = set()
     window = [date.subtract(days=n) for n in range(SUGGEST_WINDOW_DAYS)]
     habit_done = habit_done_days(days)
-    for item in day_list(goals, days, date, block_minutes):
+
+    def open_goals() -> list[Goal]:
+        return [goals[i] for i in index.open_ids()]
+
+    too_big = index.kept(
+        ("too big", block_minutes),
+        lambda: [
+            g.id
+            for g in open_goals()
+            if not index.has_children(g.id) and not g.is_habit and tree.is_too_big(g, block_minutes)
+        ],
+    )
+    habits = index.kept("habits", lambda: [g.id for g in open_goals() if g.is_habit])
+    for item in planned:
         goal = item.goal
         if item.too_big and not item.done:
             out.append(_too_big(goal, block_minutes))
@@ -173,19 +193,12 @@ def suggestions(
                 )
             )
             seen.add(goal.id)
-    parents = {g.parent for g in goals.values() if g.parent is not None}
-    for goal in goals.values():  # too big, though not on the list: split before planning it
-        if (
-            goal.id not in seen
-            and goal.status == "open"
-            and goal.id not in parents
-            and not goal.is_habit
-            and tree.is_too_big(goal, block_minutes)
-        ):
-            out.append(_too_big(goal, block_minutes))
-            seen.add(goal.id)
-    for goal in goals.values():
-        if goal.id in seen or not goal.is_habit or goal.status != "open":
+    for goal_id in too_big:  # too big, though not on the list: split before planning it
+        if goal_id not in seen:
+            out.append(_too_big(goals[goal_id], block_minutes))
+            seen.add(goal_id)
+    for goal in (goals[i] for i in habits):
+        if goal.id in seen:
             continue
         try:
             rule = Recurrence.parse(goal.recurrence or "")
@@ -223,19 +236,22 @@ def review_day(
     date: Date,
     now: DateTime,
     block_minutes: int,
+    index: GoalIndex | None = None,
 ) -> Review:
+    """``index``: the goals' (``GoalIndex``), kept by the store; built here without one."""
+    index = index or GoalIndex(goals.values())
     planned = day_list(goals, days, date, block_minutes)
     one = next((i for i in planned if i.one_thing), None)
     day = days.get(date) or Day(date)
     return Review(
         date=date,
-        done=done_on(goals, days, date),
+        done=done_on(goals, days, date, index),
         blocks=blocks,
         focus_seconds={b.id: timer.focus_seconds(b, now) for b in blocks},
         planned=planned,
         one_thing=one,
-        streak=streak(done_days(goals, days), date),
+        streak=streak(done_days(index, days), date),
         note=day.note,
-        suggestions=suggestions(goals, days, date, block_minutes),
-        first_day=first_day(goals, days),
+        suggestions=suggestions(goals, days, date, block_minutes, index, planned),
+        first_day=first_day(index, days),
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from datetime import date as plain_date
 from pathlib import Path
 from typing import Any, Self
 
@@ -20,6 +21,7 @@ from tui_microgoals.core.clock import Clock
 from tui_microgoals.core.errors import NotFound
 from tui_microgoals.core.models import Block, Day, Goal
 from tui_microgoals.core.oplog import OPS_TABLE
+from tui_microgoals.core.review_index import GoalIndex
 from tui_microgoals.core.storage import DurableStorage, MemoryStorage, TrackedTable
 from tui_microgoals.core.text import quoted
 
@@ -78,6 +80,10 @@ class StoreBase:
         self._goal_edits = 0
         self._goals_copy: tuple[tuple[int, int], dict[int, Goal]] | None = None
         self._days_cache: tuple[int, dict[str, Day]] | None = None
+        #: The review's index of the goals cache (``review_index``), patched with it.
+        self._goal_index: GoalIndex | None = None
+        #: Block document keys by local day, and what they were read from (see ``_blocks_index``).
+        self._blocks_by_day: tuple[tuple[Any, ...], dict[str, list[str]]] | None = None
         #: For the summary: (storage generation, top-level goal -> position, id bound).
         self._roots: tuple[int, dict[str, Any], int] | None = None
         #: For the summary: (storage generation, ``store_undo.free_ids`` or a bound past it).
@@ -150,12 +156,17 @@ class StoreBase:
         days it changed, as another process's change is (a whole parse at L takes ~0.6 s)."""
         tables = self.storage.read() or {}
         goals, days = tables.get("goals", {}), tables.get("days", {})
+        was = (self.storage.generation, self._goal_edits)
+        swaps: list[tuple[Goal | None, Goal | None]] = []
         for name, key in changed:
             if name == "goals" and self._goals_cache is not None:
-                if key in goals:
-                    self._goals_cache[1][int(key)] = Goal.from_doc(int(key), goals[key])
+                cached = self._goals_cache[1]
+                new = Goal.from_doc(int(key), goals[key]) if key in goals else None
+                swaps.append((cached.get(int(key)), new))
+                if new is None:
+                    cached.pop(int(key), None)
                 else:
-                    self._goals_cache[1].pop(int(key), None)
+                    cached[int(key)] = new  # (in its place: the order is the file's)
                 self._goal_edits += 1
             elif name == "days" and self._days_cache is not None:
                 if key in days:
@@ -163,13 +174,42 @@ class StoreBase:
                 else:
                     self._days_cache[1].pop(key, None)
         self._capacity_cache = None
+        self._blocks_by_day = None
+        self._patch_goal_index(was, swaps)
 
     def _forget_caches(self) -> None:
         """After a change the caches cannot follow (an import, an undo): parse afresh."""
         self._goals_cache = self._days_cache = None
         self._roots = self._free = None
         self._capacity_cache = None
+        self._goal_index = self._blocks_by_day = None
         self._goal_edits += 1
+
+    def _patch_goal_index(
+        self, was: tuple[int, int], swaps: Iterable[tuple[Goal | None, Goal | None]]
+    ) -> None:
+        """Follow in the review's index the goals replaced in the goals cache, which the
+        index was in step with as of ``was`` (else it is dropped, to be built afresh)."""
+        index = self._goal_index
+        if index is None:
+            return
+        swaps = list(swaps)
+        # (a goal changed in place cannot be taken out by what it was: build afresh)
+        if index.key != was or self._goals_cache is None or any(o is n for o, n in swaps if o):
+            self._goal_index = None
+            return
+        for old, new in swaps:
+            index.swap(old, new)
+        index.key = (self.storage.generation, self._goal_edits)
+
+    def _review_index(self) -> GoalIndex:
+        """The review's index of the goals, built on first use after a whole parse."""
+        goals = self.goals()  # (patches the index with another process's changes first)
+        key = (self.storage.generation, self._goal_edits)
+        if self._goal_index is None or self._goal_index.key != key:
+            self._goal_index = GoalIndex(goals.values())
+            self._goal_index.key = key
+        return self._goal_index
 
     def _relabel(self, what: str) -> None:
         """Say more exactly what the outermost transaction did once it is known (how many
@@ -227,12 +267,17 @@ class StoreBase:
             if changes is None:
                 cache = None
             else:
+                was = (cache[0], self._goal_edits)
+                swaps: list[tuple[Goal | None, Goal | None]] = []
                 for key in changes.get("goals", ()):
-                    if key in raw:
-                        cache[1][int(key)] = Goal.from_doc(int(key), raw[key])
-                    else:
+                    new = Goal.from_doc(int(key), raw[key]) if key in raw else None
+                    swaps.append((cache[1].get(int(key)), new))
+                    if new is None:
                         cache[1].pop(int(key), None)
+                    else:
+                        cache[1][int(key)] = new
                 cache = self._goals_cache = (generation, cache[1])
+                self._patch_goal_index(was, swaps)
         if cache is None:
             parsed = {int(k): Goal.from_doc(int(k), v) for k, v in raw.items()}
             cache = self._goals_cache = (generation, parsed)
@@ -256,8 +301,12 @@ class StoreBase:
     def _save_goal(self, goal: Goal) -> Goal:
         self._goals_t.upsert(Document(goal.to_doc(), doc_id=goal.id))
         if self._goals_cache is not None:  # else the next goals() parses the table anyway
-            self.goals()[goal.id] = goal
+            goals = self.goals()
+            was = (self.storage.generation, self._goal_edits)
+            old = goals.get(goal.id)
+            goals[goal.id] = goal
             self._goal_edits += 1
+            self._patch_goal_index(was, [(old, goal)])
         return goal
 
     def days(self) -> dict[Date, Day]:
@@ -305,10 +354,31 @@ class StoreBase:
         """Blocks of the local dates ``start`` to ``end``; only those are parsed."""
         low, high = start.isoformat(), end.isoformat()
         raw = self._blocks_t._read_table()
+        by_day = self._blocks_index(raw)
+        span = (end - start).days + 1
+        if span <= len(by_day):  # a short window: look its days up
+            days = [plain_date.fromordinal(start.toordinal() + n).isoformat() for n in range(span)]
+        else:
+            days = [d for d in by_day if low <= d <= high]
         found = [
-            Block.from_doc(int(k), v) for k, v in raw.items() if low <= (v.get("day") or "") <= high
+            Block.from_doc(int(k), raw[k])
+            for day in days
+            for k in by_day.get(day, ())
+            if k in raw and low <= (raw[k].get("day") or "") <= high
         ]
         return sorted(found, key=lambda b: b.started_at)
+
+    def _blocks_index(self, raw: Mapping[str, Any]) -> dict[str, list[str]]:
+        """The block documents' keys by their local day (ISO text), read once for each
+        state of the table: another process's change (a new generation), our own block
+        saves, an undo or a sync (which drop it)."""
+        key = (self.storage.generation, self._block_saves, id(raw), len(raw))
+        if self._blocks_by_day is None or self._blocks_by_day[0] != key:
+            by_day: dict[str, list[str]] = {}
+            for k, v in raw.items():
+                by_day.setdefault(v.get("day") or "", []).append(k)
+            self._blocks_by_day = (key, by_day)
+        return self._blocks_by_day[1]
 
     def running_block(self) -> Block | None:
         running_id = self._meta().get("running")

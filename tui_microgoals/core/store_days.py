@@ -13,7 +13,7 @@ from tui_microgoals.core import forecast, settings, tree
 from tui_microgoals.core.errors import InputError
 from tui_microgoals.core.forecast import ForecastRow, Simulation, SuggestedPlan
 from tui_microgoals.core.history import DayTotals, day_totals, focus_minutes_by_day
-from tui_microgoals.core.models import DROPPED, Day
+from tui_microgoals.core.models import DROPPED, Day, Goal
 from tui_microgoals.core.planner import (
     PlanEntries,
     TodayItem,
@@ -207,7 +207,8 @@ class DaysMixin(StoreBase):
         end = end or self.clock.today()
         start = end.subtract(days=days - 1)
         blocks = self.blocks_between(start, end)
-        return day_totals(self.goals(), self.days(), blocks, start, end, self.clock.now())
+        index = self._review_index()
+        return day_totals(self.goals(), self.days(), blocks, start, end, self.clock.now(), index)
 
     def review(self, date: Date | None = None) -> Review:
         date = date or self.clock.today()
@@ -218,6 +219,7 @@ class DaysMixin(StoreBase):
             date,
             self.clock.now(),
             self.settings()["block_minutes"],
+            self._review_index(),
         )
         dismissed = self._meta().get("dismissed", {})
         review.suggestions = [
@@ -227,6 +229,11 @@ class DaysMixin(StoreBase):
         ]
         review.superseded = self.superseded_on(date)
         return review
+
+    def open_goals(self) -> list[Goal]:
+        """The open goals (habits included), by id: from the review's index, no scan."""
+        goals = self.goals()
+        return [goals[i] for i in self._review_index().open_ids()]
 
     def superseded_on(self, date: Date) -> list[str]:
         """The values another device's write superseded in the syncs of ``date``."""

@@ -214,8 +214,8 @@ class ReviewScreen(AnswerOnce, OneDialogAtATime, Screen[None]):
         done = habit_done_days(store.days())
         return tuple(
             (goal.title, habit_streak(goal, done.get(goal.id, set()), date))
-            for goal in store.goals().values()
-            if goal.is_habit and goal.status == "open" and (goal.first_day or date) <= date
+            for goal in store.open_goals()
+            if goal.is_habit and (goal.first_day or date) <= date
         )
 
     def _deadlines(self, date: Date) -> tuple[tuple[str, str, str], ...]:
