@@ -107,6 +107,7 @@ def add_goal(
         summary = summary_file.read_summary(path)
         if summary is None or must_compact(summary, path) is not False:
             return None
+        journal.clean_temp_files(path)  # (what a writer killed mid-replace left)
         hint = summary.get("add")
         if not isinstance(hint, dict) or not isinstance(hint.get("meta"), dict):
             return None
@@ -220,6 +221,7 @@ def undo_step(db: str, *, redo: bool) -> tuple[str, str] | None:
         summary = summary_file.read_summary(path)
         if summary is None or must_compact(summary, path) is not False:
             return None
+        journal.clean_temp_files(path)  # (what a writer killed mid-replace left)
         ahead, hint = summary.get("undo"), summary.get("add")
         if not isinstance(ahead, dict) or not isinstance(hint, dict):
             return None

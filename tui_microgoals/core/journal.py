@@ -138,6 +138,18 @@ def read_regular(path: str) -> bytes:
         os.close(fd)
 
 
+def clean_temp_files(path: str) -> None:
+    """Temp files left beside the database by a writer that was killed (a main file or a
+    summary being replaced); safe to remove while the writers' lock is held."""
+    folder, name = os.path.split(path)
+    prefix = f".{name}."
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder or "."):
+            if entry.name.startswith(prefix) and entry.name.endswith(".tmp"):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+
+
 @contextlib.contextmanager
 def locked(
     path: str, timeout: float, cancelled: Callable[[], bool] | None = None

@@ -94,10 +94,7 @@ class Folding(StorageState):
 
     def _clean_temp_files(self) -> None:
         """Temp files left by a writer that was killed; safe to remove while we hold the lock."""
-        path = self.path
-        for stale in path.parent.glob(f".{path.name}.*.tmp"):
-            with contextlib.suppress(OSError):
-                stale.unlink()
+        journal.clean_temp_files(str(self.path))
 
 
 def main_blob(data: Tables, database_id: str, name: str, journal_id: str) -> bytes:
