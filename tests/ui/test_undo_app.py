@@ -336,10 +336,30 @@ async def test_u_takes_back_a_break_and_the_focus_pane_drops_it(store, clock):
         assert "Break — stand up" in screen_text(app)
         await pilot.press("u")
         await pilot.pause()
+        await tick(pilot)  # the clock's tick after the undo: a break taken back never rings
         assert last_toast(app) == ("undid: took a break until 09:20", "information")
         assert store.break_until() is None and app.session.break_until is None
         assert "Break — stand up" not in screen_text(app)
         assert "No block running" in screen_text(app)
+
+
+async def test_a_block_started_during_a_break_ends_it_without_saying_break_over(store, clock):
+    small_plan(store)
+    app = make_app(store, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s")
+        clock.advance(minutes=15)
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press("b")  # take the break
+        await pilot.pause()
+        await tick(pilot)
+        clock.advance(minutes=1)
+        await pilot.press("s")  # back to work early
+        await pilot.pause()
+        await tick(pilot)
+        assert store.running_block() is not None and app.session.break_until is None
+        assert not any("Break over" in said for said, _ in toasts(app))
 
 
 async def test_u_after_a_break_ran_out_still_reaches_the_block_finished_before(store, clock):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable
 
-from pendulum import Date
+from pendulum import Date, DateTime
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -56,7 +56,7 @@ class MainScreen(UndoCommands, PlanCommands):
         self.selected: dict[str, int | None] = {"today": None, "goals": None}
         self.show_done = True
         self.filter_text = ""
-        self._break_was_on = False
+        self._break_end: DateTime | None = None  # the end of the break last seen running
         self._done: list[DoneEntry] = []
         self._done_count = 0  # micro-goals among them
         self._done_goals: list[DoneEntry] = []  # goals finished today, in order
@@ -255,13 +255,15 @@ class MainScreen(UndoCommands, PlanCommands):
             self.query_one(FocusPane).tick(now)
         if block is not None:
             self._show_score()
-        on_break = self.session.break_until is not None and now < self.session.break_until
-        if self._break_was_on and not on_break:
-            self.session.break_until = None
+        until = self.session.break_until
+        if self._break_end is not None and now >= self._break_end and until == self._break_end:
+            # Only a break that ran its time rings: one taken back (undo) or cut short by
+            # a block started early ends without a word.
+            self.session.break_until = until = None
             self.app.bell()
             self.app.notify("Break over: s starts the next block")
             self._show_focus()
-        self._break_was_on = on_break
+        self._break_end = until if until is not None and now < until else None
         if block is None or block.id in self.session.asked:
             return
         if timer.remaining_seconds(block, now) > 0:
