@@ -131,10 +131,15 @@ def streak(active: set[Date], date: Date, *, today_pending: bool = True) -> int:
 
 def habit_streak(goal: Goal, done: set[Date], date: Date) -> int:
     """Consecutive due days done, ending on ``date`` (today not yet done doesn't break it)."""
+    return habit_run(goal, done, date)[0]
+
+
+def habit_run(goal: Goal, done: set[Date], date: Date) -> tuple[int, Date]:
+    """``habit_streak``, and the first day of the run it counts (after the due day missed)."""
     try:
         rule = Recurrence.parse(goal.recurrence or "")
     except InputError:
-        return 0
+        return 0, date
     start = goal.first_day or date.subtract(days=365)
     count, day = 0, date
     while day >= start:
@@ -144,7 +149,7 @@ def habit_streak(goal: Goal, done: set[Date], date: Date) -> int:
             elif day != date:
                 break
         day = day.subtract(days=1)
-    return count
+    return count, day.add(days=1)
 
 
 def _too_big(goal: Goal, block_minutes: int) -> Suggestion:

@@ -50,6 +50,7 @@ from tui_microgoals.core import journal, journal_entry, summary_file
 from tui_microgoals.core.backup_names import BACKUPS_KEPT
 from tui_microgoals.core.errors import READ_ONLY, ReadOnlyDatabase, StorageError
 from tui_microgoals.core.journal import SCHEMA_VERSION
+from tui_microgoals.core.storage_archive import Archiving
 from tui_microgoals.core.storage_backups import Backups
 from tui_microgoals.core.storage_fold import Folding
 from tui_microgoals.core.storage_load import Loading
@@ -66,7 +67,7 @@ CHANGE_LOG_LENGTH = 32
 _describe = journal.describe
 
 
-class DurableStorage(Loading, Folding, Backups, _Recording, Storage):
+class DurableStorage(Loading, Folding, Archiving, Backups, _Recording, Storage):
     """See the module docstring. ``path`` may be a symlink: the target is what gets replaced."""
 
     def __init__(self, path: str | os.PathLike[str], *, backups: int = BACKUPS_KEPT) -> None:
@@ -80,6 +81,9 @@ class DurableStorage(Loading, Folding, Backups, _Recording, Storage):
         self._jstamp: tuple[int, int, int] | None = None  # of the journal as last read
         self._jentries = 0
         self._jstale = False  # a journal that belongs to another version of the main file
+        self._head: dict[str, Any] | None = None  # the archive's record (storage_archive)
+        self._gone: dict[str, set[str]] = {}
+        self._cold: dict[str, set[str]] | None = None
         self._dirty = False
         self._full = False  # a write came without a list of changed documents
         self._pending: Changes = {}
@@ -253,6 +257,10 @@ class DurableStorage(Loading, Folding, Backups, _Recording, Storage):
     def _commit(self) -> None:
         assert self._data is not None
         changes = None if self._full else self._pending
+        for name, keys in self._pending.items():
+            table = self._data.get(name, {})
+            for key in keys:
+                self._touched(name, key, deleted=key not in table)
         if not self._must_compact():
             self._append()
         elif self._must_fold():

@@ -13,12 +13,14 @@ import os
 import secrets
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import orjson
 
 from tui_microgoals.core import journal, oplog
 from tui_microgoals.core.errors import StorageError
 from tui_microgoals.core.journal import DATABASE_KEY, JOURNAL_KEY, SCHEMA_KEY, SCHEMA_VERSION
+from tui_microgoals.core.storage_archive import ARCHIVE_KEY
 from tui_microgoals.core.storage_state import StorageState, Tables
 
 _describe = journal.describe
@@ -45,7 +47,7 @@ class Folding(StorageState):
         path = self.path
         journal_id = secrets.token_hex(8)
         database_id = self._database_id or secrets.token_hex(8)
-        blob = main_blob(data, database_id, path.name, journal_id)
+        blob = main_blob(self._hot(data), database_id, path.name, journal_id, self._head_to_write())
         tmp_name, replaced = None, False
         try:
             fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -97,12 +99,22 @@ class Folding(StorageState):
         journal.clean_temp_files(str(self.path))
 
 
-def main_blob(data: Tables, database_id: str, name: str, journal_id: str) -> bytes:
-    """A whole main file: the schema version and the database's identity first."""
+def main_blob(
+    data: Tables,
+    database_id: str,
+    name: str,
+    journal_id: str,
+    archive: dict[str, Any] | None = None,
+) -> bytes:
+    """A whole main file: the schema version and the database's identity first; the record
+    of its archive (``storage_archive``), if it has one."""
     identity = {DATABASE_KEY: {"1": {"id": database_id, "name": name}}}
-    if DATABASE_KEY in data:  # (an export by a microgoals that saw it as a table)
-        data = {key: table for key, table in data.items() if key != DATABASE_KEY}
-    return orjson.dumps({SCHEMA_KEY: SCHEMA_VERSION, **identity, JOURNAL_KEY: journal_id, **data})
+    if DATABASE_KEY in data or ARCHIVE_KEY in data:  # (an export by a microgoals that saw
+        data = {k: t for k, t in data.items() if k not in (DATABASE_KEY, ARCHIVE_KEY)}  # tables)
+    head = {ARCHIVE_KEY: {"1": archive}} if archive is not None else {}
+    return orjson.dumps(
+        {SCHEMA_KEY: SCHEMA_VERSION, **identity, JOURNAL_KEY: journal_id, **head, **data}
+    )
 
 
 def trim_log(data: Tables | None) -> Tables:

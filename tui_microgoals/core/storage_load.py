@@ -21,6 +21,7 @@ import orjson
 from tui_microgoals.core import journal
 from tui_microgoals.core.errors import CorruptDatabase, LockTimeout, NewerSchema, StorageError
 from tui_microgoals.core.journal import DATABASE_KEY, JOURNAL_KEY, SCHEMA_KEY, SCHEMA_VERSION
+from tui_microgoals.core.storage_archive import ARCHIVE_KEY, head_of
 from tui_microgoals.core.storage_backups import database_id_of
 from tui_microgoals.core.storage_state import Changes, StorageState, Tables
 
@@ -89,6 +90,8 @@ class Loading(StorageState):
         self._jpos, self._jstamp, self._jentries, self._jstale = 0, None, 0, False
         if self._read_journal() is None:
             raise CorruptDatabase(f"the journal {self.journal_path} changed while being read")
+        if self._cold is not None:  # the history was read: read it again under the new file
+            self._merge_archive()
         self._bump(None)
 
     def _read_journal(self) -> Changes | None:
@@ -151,6 +154,7 @@ class Loading(StorageState):
                     table.pop(key, None)
                 else:
                     table[key] = doc
+                self._touched(name, key, deleted=doc is None)
             changes.setdefault(name, set()).update(docs)
         self._jentries += 1
 
@@ -170,6 +174,8 @@ class Loading(StorageState):
         version = doc.pop(SCHEMA_KEY, 0)
         journal_id = doc.pop(JOURNAL_KEY, None)
         self._database_id = database_id_of(doc.pop(DATABASE_KEY, None))
+        self._head = head_of(doc.pop(ARCHIVE_KEY, None))
+        self._gone = {t: set(keys) for t, keys in (self._head or {}).get("gone", {}).items()}
         if not isinstance(version, int) or isinstance(version, bool) or version < 0:
             raise CorruptDatabase(f"{where} has a bad schema_version {version!r}; {advice}")
         if version > SCHEMA_VERSION:

@@ -22,6 +22,7 @@ from tui_microgoals.core.clock import Clock
 from tui_microgoals.core.models import Block, Day, Goal
 from tui_microgoals.core.settings import check_block_minutes as check_block_minutes
 from tui_microgoals.core.storage import DurableStorage
+from tui_microgoals.core.store_archive import ArchiveMixin
 from tui_microgoals.core.store_blocks import BlocksMixin
 from tui_microgoals.core.store_days import DaysMixin
 from tui_microgoals.core.store_exchange import EXPORT_FORMAT as EXPORT_FORMAT
@@ -48,7 +49,14 @@ class Snapshot:
 
 
 class Store(
-    GoalsMixin, DaysMixin, BlocksMixin, SettingsMixin, ExchangeMixin, SummaryMixin, UndoLog
+    GoalsMixin,
+    DaysMixin,
+    BlocksMixin,
+    SettingsMixin,
+    ExchangeMixin,
+    SummaryMixin,
+    UndoLog,
+    ArchiveMixin,
 ):
     """One face for every aggregate; see the module docstring for where each part lives."""
 

@@ -220,8 +220,22 @@ class StoreBase:
 
     def _titled(self, goal_id: int | None) -> str:
         """A goal's title for those words; a goal that is not there by its id."""
+        if goal_id is not None:
+            self._known(goal_id)
         goal = self._goal_view().get(goal_id) if goal_id is not None else None
         return quoted(goal.title) if goal is not None else f"goal {goal_id}"
+
+    def _archived_top(self) -> int:
+        """The highest position of an archived top-level goal (-1: none)."""
+        kept: dict[str, Any] = getattr(self.storage, "kept", dict)()
+        top = kept.get("top", -1)
+        return top if type(top) is int else -1
+
+    def _known(self, *ids: int | None) -> None:
+        """Read the archive in when a goal id given is not in the main file."""
+        view = self._goal_view()
+        if any(i is not None and i not in view for i in ids):
+            self.read_history()
 
     def _clock_time(self, instant: DateTime) -> str:
         """A moment for those words, in the user's zone: "14:30"."""
@@ -286,9 +300,34 @@ class StoreBase:
 
     def goal(self, goal_id: int) -> Goal:
         goal = self.goals().get(goal_id)
+        if goal is None and self.read_history():  # (an archived goal, asked for by its id)
+            goal = self.goals().get(goal_id)
         if goal is None:
             raise NotFound(f"no goal with id {goal_id}")
         return goal
+
+    # -- the archive (``storage_archive``): old history, read when a view asks ---------
+
+    def read_history(self) -> bool:
+        """Read the archive's old history in, if there is one not read yet (whatever asks
+        for the past: an old day's review, an id not in the main file, export, sync).
+        Returns whether it read anything."""
+        if not getattr(self.storage, "history_unread", lambda: False)():
+            return False
+        self.storage.load_history()  # type: ignore[union-attr]
+        self._forget_caches()
+        return True
+
+    def history_from(self, date: Date) -> None:
+        """Read the archive in if days from ``date`` on may be in it."""
+        horizon = self.horizon()
+        if horizon is not None and date < horizon:
+            self.read_history()
+
+    def horizon(self) -> Date | None:
+        """The first day whose plan and blocks are all in the main file (None: all are)."""
+        before = getattr(self.storage, "horizon", lambda: None)()
+        return Date.fromisoformat(before) if before else None
 
     def _goal_view(self) -> Mapping[int, Goal]:
         """The goals for a check that looks at a few of them: the parsed cache when there is
@@ -334,6 +373,7 @@ class StoreBase:
         return cache[1]
 
     def day(self, date: Date) -> Day:
+        self.history_from(date)
         doc = self._days_t.get(doc_id=date.toordinal())
         return Day.from_doc(doc) if doc else Day(date)
 
@@ -352,6 +392,7 @@ class StoreBase:
 
     def blocks_between(self, start: Date, end: Date) -> list[Block]:
         """Blocks of the local dates ``start`` to ``end``; only those are parsed."""
+        self.history_from(start)
         low, high = start.isoformat(), end.isoformat()
         raw = self._blocks_t._read_table()
         by_day = self._blocks_index(raw)

@@ -41,6 +41,8 @@ class BlocksMixin(StoreBase):
 
     def block(self, block_id: int) -> Block:
         doc = self._blocks_t.get(doc_id=block_id)
+        if doc is None and self.read_history():  # (an archived block)
+            doc = self._blocks_t.get(doc_id=block_id)
         if doc is None:
             raise NotFound(f"no block with id {block_id}")
         return Block.from_doc(block_id, doc)

@@ -28,6 +28,9 @@ from tui_microgoals.core.store_base import StoreBase, counted
 from tui_microgoals.core.store_settings import dismissal_active
 from tui_microgoals.core.text import clean_notes
 
+#: How far back a day's review looks (its suggestions' window), for reading the archive.
+REVIEW_LOOKBACK_DAYS = 14
+
 
 class DaysMixin(StoreBase):
     """Writes to the day plans, and the reads that look ahead or back over days."""
@@ -206,12 +209,14 @@ class DaysMixin(StoreBase):
         """Focus minutes and done counts for each of the ``days`` days up to ``end``."""
         end = end or self.clock.today()
         start = end.subtract(days=days - 1)
+        self.history_from(start)
         blocks = self.blocks_between(start, end)
         index = self._review_index()
         return day_totals(self.goals(), self.days(), blocks, start, end, self.clock.now(), index)
 
     def review(self, date: Date | None = None) -> Review:
         date = date or self.clock.today()
+        self.history_from(date.subtract(days=REVIEW_LOOKBACK_DAYS))  # (and what it looks back on)
         review = review_day(
             self.goals(),
             self.days(),

@@ -29,8 +29,13 @@ class ExchangeMixin(StoreBase):
         """Every goal, day, block and setting; not the operation log (a history of this
         database, not data to carry to another), nor this database's device id and sync
         setup."""
-        tables = {  # (a table emptied again, say by an undo, is no table)
-            k: v for k, v in (self.storage.read() or {}).items() if k != OPS_TABLE and v
+        self.read_history()  # (the archive's old history too)
+        # (a table emptied again, say by an undo, is no table); in one order whatever the
+        # order the documents were read in (an archive's and the main file's, say)
+        tables = {
+            k: dict(sorted(v.items(), key=lambda item: int(item[0])))
+            for k, v in sorted((self.storage.read() or {}).items())
+            if k != OPS_TABLE and v
         }
         meta = tables.get("meta", {}).get("1")
         if isinstance(meta, dict) and not OWN.isdisjoint(meta):  # (this database's own)

@@ -148,6 +148,7 @@ class GoalsMixin(StoreBase):
         check_minutes(minutes)
         recurrence = str(Recurrence.parse(every)) if every else None
         with self._tx(f"added {quoted(title)}"):
+            self._known(parent, *after)
             goals = self._goal_view()
             self._check_parent(goals, None, parent)
             after_ids = self._check_after(goals, None, after, parent)
@@ -155,6 +156,8 @@ class GoalsMixin(StoreBase):
             self._reopen_above(goals, parent)
             raw = self._goals_t._read_table()
             positions = [d.get("position") for d in raw.values() if d.get("parent") == parent]
+            if parent is None:  # (past the archived top-level goals too)
+                positions.append(self._archived_top())
             goal = Goal(
                 id=self._next_id("goal"),
                 title=title,
@@ -206,8 +209,12 @@ class GoalsMixin(StoreBase):
         notice: list[str] = []
         listed: bool | None = None
         with self._tx(f"edited {self._titled(goal_id)}"):
-            goals = self.goals()
             goal = self.goal(goal_id)
+            self._known(
+                None if isinstance(parent, _Unset) else parent,
+                *(() if isinstance(after, _Unset) else after),
+            )
+            goals = self.goals()
             if not isinstance(parent, _Unset) and parent != goal.parent:
                 self._check_parent(goals, goal_id, parent)
                 listed = self._listed_before_first_step(parent)
@@ -255,8 +262,8 @@ class GoalsMixin(StoreBase):
     def move(self, goal_id: int, delta: int) -> Goal:
         """Move a goal ``delta`` places among its siblings (manual order is priority)."""
         with self._tx(f"moved {self._titled(goal_id)} {'up' if delta < 0 else 'down'}"):
-            goals = self.goals()
             goal = self.goal(goal_id)
+            goals = self.goals()
             kids = tree.children_map(goals)
             siblings = kids.get(goal.parent if goal.parent in goals else None, [])
             if goal_id not in {g.id for g in siblings}:  # a hand-made loop of parents, cut
@@ -356,8 +363,8 @@ class GoalsMixin(StoreBase):
     def drop(self, goal_id: int) -> list[int]:
         """Drop a goal and every open goal below it; returns the ids dropped."""
         with self._tx(f"dropped {self._titled(goal_id)}"):
-            goals = self.goals()
             self.goal(goal_id)
+            goals = self.goals()
             ids = [goal_id, *tree.descendants(goals, goal_id)]
             self._refuse_if_running(ids)
             dropped = [i for i in ids if goals[i].status == OPEN]
@@ -372,8 +379,8 @@ class GoalsMixin(StoreBase):
     def delete(self, goal_id: int) -> list[int]:
         """Delete a goal and everything below it; dependencies on them are removed."""
         with self._tx(f"deleted {self._titled(goal_id)}"):
-            goals = self.goals()
             self.goal(goal_id)
+            goals = self.goals()
             ids = [goal_id, *tree.descendants(goals, goal_id)]
             self._relabel(f"deleted {self._titled(goal_id)}{_and_steps(len(ids) - 1)}")
             self._refuse_if_running(ids)

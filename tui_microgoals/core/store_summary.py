@@ -93,7 +93,7 @@ class SummaryMixin(StoreBase):
         self._roots = (self.storage.generation, positions, bound)
         return {
             "meta": data.get("meta", {}).get("1"),
-            "top": _top(positions),
+            "top": max(_top(positions), self._archived_top()),
             "bound": bound,
             "ops": self._newest_entry(data),
         }
@@ -174,7 +174,7 @@ class SummaryMixin(StoreBase):
                 "ops": ops,
                 "running": self._running_summary(view),
                 "meta": view.get("meta", {}).get("1"),
-                "top": _top(positions),
+                "top": max(_top(positions), self._archived_top()),
                 "bound": bound,
                 "free": free,
             }

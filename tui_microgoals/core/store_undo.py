@@ -20,6 +20,7 @@ from tui_microgoals.core.errors import Conflict, CorruptDatabase, MicrogoalsErro
 from tui_microgoals.core.models import Goal
 from tui_microgoals.core.oplog import ABSENT, OPS_TABLE, Entry
 from tui_microgoals.core.oplog_replay import UndoRefused
+from tui_microgoals.core.storage_archive import MOVABLE
 from tui_microgoals.core.store_base import StoreBase, _LazyGoals
 
 if TYPE_CHECKING:
@@ -126,6 +127,11 @@ class UndoLog(StoreBase):
         with self._tx("", undoable=False):
             tables = self._tables()
             stacks = oplog.stacks(oplog.entries(tables.get(OPS_TABLE, {})))
+            pile = stacks.undone if redo else stacks.done
+            touched = {(op.get("t"), op.get("k")) for op in pile[-1].ops} if pile else set()
+            archived = any(k not in tables.get(t, {}) for t, k in touched if t in MOVABLE)
+            if archived and self.read_history():  # (it changes a document now archived)
+                tables = self._tables()
             target, docs = prepare(stacks, tables, redo=redo)
             self._write_docs(docs)
             done = oplog.said(target, redo=redo)

@@ -1,0 +1,144 @@
+"""What moves to the archive (``storage_archive``): history today's screen never needs.
+
+* **Days** before ``before``: ``KEEP_DAYS`` ago, or earlier while a streak runs (the current
+  streak and every open habit's streak stay whole, so they are worked out from the main
+  file alone).
+* **Goals**: whole top-level trees, every goal in them finished (done or dropped) before
+  ``before``, none of them waited for by a goal outside the tree, planned on a day that stays,
+  or the goal of a block that stays. So nothing that stays refers to what moves, and a check
+  over the main file alone (a cycle, a goal under a deleted one) sees all it must.
+* **Blocks** that ended on a day before ``before`` whose goal moves (or is gone): the blocks
+  of a goal still open stay with it.
+
+Works on the raw tables (str keys), under the storage's lock, without the store.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pendulum import Date
+
+from tui_microgoals.core.models import DONE, DROPPED, Goal
+from tui_microgoals.core.models_day import Day
+from tui_microgoals.core.review import habit_run
+from tui_microgoals.core.storage_archive import MOVABLE as MOVABLE
+
+#: Days (and their blocks, and goal trees finished before them) kept in the main file.
+KEEP_DAYS = 90
+
+Choice = tuple[dict[str, set[str]], str, dict[str, Any]]
+
+
+def choose(data: dict[str, dict[str, Any]], today: Date, kept: dict[str, Any]) -> Choice:
+    """The keys to move by table, the first day that stays, and the figures to keep
+    (``kept``, the figures kept so far, updated)."""
+    _count_past_every_id(data)
+    goals = {int(k): Goal.from_doc(int(k), v) for k, v in data.get("goals", {}).items()}
+    days = {k: Day.from_doc(v) for k, v in data.get("days", {}).items()}
+    before = _first_kept_day(goals, days, today)
+    stays = {k for k, d in days.items() if d.date >= before}
+    moving_days = set(days) - stays
+    blocks = data.get("blocks", {})
+    moving_goals = _finished_trees(goals, before)
+    held: set[int] = set()  # goals that what stays refers to
+    for key in stays:
+        day = days[key]
+        held.update(day.items, day.off, day.habits_done)
+        if day.one_thing is not None:
+            held.add(day.one_thing)
+    staying_blocks = {k for k, b in blocks.items() if not _old(b, before)}
+    held.update(blocks[k].get("goal") for k in staying_blocks)
+    moving_goals = _drop_held(goals, moving_goals, held)
+    staying_goals = goals.keys() - moving_goals
+    moving_blocks = {
+        k for k in set(blocks) - staying_blocks if blocks[k].get("goal") not in staying_goals
+    }
+    roots = [goals[g].position for g in moving_goals if goals[g].parent is None]
+    top = max([*roots, kept.get("top", -1)], default=-1)
+    return (
+        {"goals": {str(g) for g in moving_goals}, "blocks": moving_blocks, "days": moving_days},
+        before.isoformat(),
+        {**kept, "top": top},
+    )
+
+
+def _first_kept_day(goals: dict[int, Goal], days: dict[str, Day], today: Date) -> Date:
+    """``KEEP_DAYS`` ago, moved back until no streak runs across it: every streak (the days
+    with something done, each habit's due days done) is then worked out from one side."""
+    before = today.subtract(days=KEEP_DAYS)
+    active = {g.done_on for g in goals.values() if g.status == DONE and g.done_on}
+    active |= {d.date for d in days.values() if d.habits_done}
+    done: dict[int, set[Date]] = {}
+    for d in days.values():
+        for habit in d.habits_done:
+            done.setdefault(habit, set()).add(d.date)
+    habits = [g for g in goals.values() if g.is_habit and g.id in done]
+    moved = True
+    while moved:
+        moved = False
+        while before.subtract(days=1) in active:
+            before, moved = before.subtract(days=1), True
+        for goal in habits:
+            count, since = habit_run(goal, done[goal.id], before.subtract(days=1))
+            if count and since < before:
+                before, moved = since, True
+    return before
+
+
+def _finished_trees(goals: dict[int, Goal], before: Date) -> set[int]:
+    """The goals of the top-level trees finished, all of them, before ``before``."""
+    children: dict[int | None, list[int]] = {}
+    for goal in goals.values():
+        children.setdefault(goal.parent, []).append(goal.id)
+    out: set[int] = set()
+    for root in children.get(None, []):
+        tree, stack = [], [root]
+        while stack:
+            goal_id = stack.pop()
+            tree.append(goal_id)
+            stack.extend(children.get(goal_id, []))
+        if all(_finished_before(goals[g], before) for g in tree):
+            out.update(tree)
+    return out
+
+
+def _finished_before(goal: Goal, before: Date) -> bool:
+    if goal.status == DONE:
+        return goal.done_on is not None and goal.done_on < before
+    if goal.status == DROPPED:
+        return goal.dropped_at is not None and goal.dropped_at.date() < before
+    return False
+
+
+def _drop_held(goals: dict[int, Goal], moving: set[int], held: set[Any]) -> set[int]:
+    """``moving`` less every tree with a goal that stays refers to: one in ``held``, or
+    one a staying goal waits for (which may hold another tree in turn)."""
+    root_of: dict[int, int] = {}
+    for goal_id in moving:
+        root = goal_id
+        while goals[root].parent is not None:
+            root = goals[root].parent  # type: ignore[assignment]
+        root_of[goal_id] = root
+    held_roots = {root_of[g] for g in held if g in root_of}
+    while True:
+        staying = (g for g in goals.values() if g.id not in root_of or root_of[g.id] in held_roots)
+        more = {root_of[a] for g in staying for a in g.after if a in root_of} - held_roots
+        if not more:
+            return {g for g in moving if root_of[g] not in held_roots}
+        held_roots |= more
+
+
+def _old(block: dict[str, Any], before: Date) -> bool:
+    return block.get("ended_at") is not None and (block.get("day") or "9999") < before.isoformat()
+
+
+def _count_past_every_id(data: dict[str, dict[str, Any]]) -> None:
+    """New ids come from counters in the settings document; a file from before them counts
+    from the highest id in the table, which must not be an id that moves out of sight."""
+    meta = data.setdefault("meta", {}).setdefault("1", {})
+    for kind, table in (("goal", "goals"), ("block", "blocks")):
+        highest = max((int(k) for k in data.get(table, {})), default=0)
+        counter = meta.get(f"next_{kind}")
+        if type(counter) is not int or counter <= highest:
+            meta[f"next_{kind}"] = highest + 1

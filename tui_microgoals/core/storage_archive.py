@@ -1,0 +1,299 @@
+"""The archive: old history kept in a second file, read only when a view asks for it.
+
+Documents the start of the app does not need (whole finished goal trees, the days and blocks
+before a date) move from the main file to ``<db>.archive``. The main file records which
+version of the archive belongs with it, in a header shaped as a table (``ARCHIVE_KEY``): the
+archive's id, the date before which days were moved (``before``), a few figures kept from the
+moved documents (``kept``) and the keys deleted since the archive was written (``gone``).
+
+The rules that keep it whole:
+
+* the main file wins: a document in both files is the main file's (a goal reopened after it
+  was archived is written to the main file, the archive keeps its old copy until the next
+  pass); a key in ``gone`` hides the archive's copy;
+* a pass writes the new archive first (temp file, fsync, ``os.replace``, folder fsync), then
+  folds the main file without the moved documents. A kill between the two leaves a main file
+  that still holds them and an archive one version newer than it names; the archive records
+  the version it replaced (``previous``), so that pair is recognised and read;
+* a new archive never drops a document the main file does not hold: what was archived stays
+  archived until it is written again;
+* the archive it replaced is kept under ``backups/``, so a restored backup of the main file
+  finds the archive it names.
+
+This is the part of ``DurableStorage`` that reads and writes the archive; ``archive_rule``
+decides what moves.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from tui_microgoals.core import journal
+from tui_microgoals.core.errors import CorruptDatabase, StorageError
+from tui_microgoals.core.storage_state import StorageState, Tables
+
+#: The main file's record of its archive, shaped as a table (``{"1": {...}}``) so that a
+#: microgoals from before the archive reads the file (and sees no old history).
+ARCHIVE_KEY = "archive"
+ARCHIVE_FORMAT = "microgoals-archive"
+#: The tables whose documents may move to the archive.
+MOVABLE = ("goals", "blocks", "days")
+
+_describe = journal.describe
+
+
+def head_of(raw: Any) -> dict[str, Any] | None:
+    """The archive header of a main file (its ``ARCHIVE_KEY`` table), checked."""
+    if raw is None:
+        return None
+    head = raw.get("1") if isinstance(raw, dict) else None
+    gone = head.get("gone", {}) if isinstance(head, dict) else None
+    if (
+        not isinstance(head, dict)
+        or not isinstance(head.get("id"), str)
+        or not isinstance(head.get("before"), str)
+        or not isinstance(gone, dict)
+        or not all(
+            isinstance(v, list) and all(isinstance(k, str) for k in v) for v in gone.values()
+        )
+        or not isinstance(head.get("kept", {}), dict)
+    ):
+        raise CorruptDatabase("the database's archive header is damaged; see `microgoals backups`")
+    return head
+
+
+class Archiving(StorageState):
+    """Part of ``DurableStorage``: the archive's file, the history read on demand, a pass."""
+
+    @property
+    def archive_path(self) -> Path:
+        path = self.path
+        return path.with_name(path.name + ".archive")
+
+    def _archive_backup(self, archive_id: str) -> Path:
+        return self.backup_dir / f"{self.path.name}.archive.{archive_id}"
+
+    # -- the state the other parts keep up ----------------------------------------------
+
+    def history_unread(self) -> bool:
+        """Whether an archive holds documents this process has not read yet."""
+        if self._data is None:
+            self.read()  # type: ignore[attr-defined]
+        return self._head is not None and self._cold is None
+
+    def horizon(self) -> str | None:
+        """The ISO date before which days (and their blocks) may be in the archive."""
+        if self._data is None:
+            self.read()  # type: ignore[attr-defined]
+        return self._head["before"] if self._head is not None else None
+
+    def kept(self) -> dict[str, Any]:
+        """The figures kept from the archived documents (empty without an archive)."""
+        if self._data is None:
+            self.read()  # type: ignore[attr-defined]
+        return dict(self._head.get("kept", {})) if self._head is not None else {}
+
+    def _touched(self, table: str, key: str, *, deleted: bool) -> None:
+        """A document written (or deleted) by a commit or a journal line: no longer the
+        archive's clean copy; a deletion hides the archive's copy (``gone``)."""
+        if self._head is None:
+            return
+        if self._cold is not None:
+            self._cold.get(table, set()).discard(key)
+        if deleted and table in MOVABLE:
+            self._gone.setdefault(table, set()).add(key)
+
+    def _head_to_write(self) -> dict[str, Any] | None:
+        if self._head is None:
+            return None
+        gone = {t: sorted(keys, key=int) for t, keys in self._gone.items() if keys}
+        return {**self._head, "gone": gone}
+
+    def _hot(self, data: Tables) -> Tables:
+        """What the main file holds: all but the archive's unchanged documents."""
+        if not self._cold:
+            return data
+        return {
+            name: {k: v for k, v in table.items() if k not in self._cold.get(name, ())}
+            if name in self._cold
+            else table
+            for name, table in data.items()
+        }
+
+    # -- reading ------------------------------------------------------------------------
+
+    def load_history(self) -> None:
+        """Read the archive into memory under what the main file holds (once; a reload of
+        the main file reads it again). Changes nothing on disk."""
+        if self._cold is not None or self._head is None:
+            return
+        if self._depth:  # in a transaction: the lock is held and the data is fresh
+            self._merge_archive()
+            return
+        with self._locked():  # (no pass may replace the files while they are read)
+            self._refresh()
+            self._merge_archive()
+
+    def _merge_archive(self) -> None:
+        """Put the archive's documents under the main file's (``_data``); see the rules."""
+        assert self._data is not None
+        head = self._head
+        self._cold = {}
+        if head is None:
+            return
+        tables = self._read_archive(head["id"])
+        gone = self._gone
+        for name, docs in tables.items():
+            table = self._data.setdefault(name, {})
+            hidden = gone.get(name, set())
+            cold = {k: doc for k, doc in docs.items() if k not in table and k not in hidden}
+            if cold:
+                merged = {**cold, **table}
+                table.clear()
+                table.update(sorted(merged.items(), key=lambda item: int(item[0])))
+            self._cold[name] = set(cold)
+        self._bump(None)
+
+    def _read_archive(self, wanted: str) -> Tables:
+        """The archive the main file names: the current file, or the copy kept when it was
+        replaced; one newer by a pass killed before its fold is read too."""
+        for path in (self.archive_path, self._archive_backup(wanted)):
+            try:
+                raw = journal.read_regular(str(path))
+            except FileNotFoundError:
+                continue
+            except OSError as error:
+                raise StorageError(f"cannot read the archive {path}: {_describe(error)}") from None
+            head, tables = self._decode_archive(path, raw)
+            if wanted == head.get("id"):
+                return tables
+            if wanted == head.get("previous") and path == self.archive_path:
+                # A pass was killed between writing it and folding the main file: the next
+                # fold names it (it holds all the one it replaced held, but what was deleted).
+                assert self._head is not None
+                self._head = {**self._head, "id": head["id"]}
+                return tables
+        raise CorruptDatabase(
+            f"the archive {self.archive_path} is missing or belongs to another version of the "
+            "database: old history cannot be read (today's data is fine); restore the archive "
+            "from a copy made with `microgoals backup --to`"
+        )
+
+    def _decode_archive(self, path: Path, raw: bytes) -> tuple[dict[str, Any], Tables]:
+        where = f"the archive {path}"
+        try:
+            doc = orjson.loads(raw)
+        except orjson.JSONDecodeError as error:
+            raise CorruptDatabase(f"{where} is damaged ({error}); it was left untouched") from None
+        head = doc.get(ARCHIVE_KEY) if isinstance(doc, dict) else None
+        tables = doc.get("tables") if isinstance(doc, dict) else None
+        if (
+            not isinstance(head, dict)
+            or head.get("format") != ARCHIVE_FORMAT
+            or not isinstance(tables, dict)
+        ):
+            raise CorruptDatabase(f"{where} is not a microgoals archive; it was left untouched")
+        if head.get("database") not in (None, self._database_id):
+            raise CorruptDatabase(f"{where} belongs to another database; it was left untouched")
+        for name, table in tables.items():
+            problem = journal.table_problem(name, table)
+            if problem or name not in MOVABLE:
+                raise CorruptDatabase(f"{where}: {problem or f'unknown table {name!r}'}")
+        return head, tables
+
+    # -- a pass ---------------------------------------------------------------------------
+
+    def archive(
+        self, choose: Callable[[Tables], tuple[dict[str, set[str]], str, dict[str, Any]]]
+    ) -> int:
+        """Move what ``choose`` picks (keys by table, the date before which days went, the
+        figures to keep) to a new archive, then fold the main file without them. Returns the
+        number of documents the archive holds."""
+        with self._locked():
+            self._refresh()
+            self._clean_temp_files()
+            if self._cold is None:
+                self._merge_archive()
+            assert self._data is not None and self._cold is not None
+            data = self._data
+            moving, before, kept = choose(data)
+            tables: Tables = {}
+            for name in MOVABLE:
+                keys = moving.get(name, set()) | self._cold.get(name, set())
+                table = data.get(name, {})
+                tables[name] = {k: table[k] for k in sorted(keys, key=int) if k in table}
+            old = self._head
+            head = {
+                "format": ARCHIVE_FORMAT,
+                "id": secrets.token_hex(8),
+                "previous": old["id"] if old else None,
+                "database": self._database_id,
+            }
+            self._write_archive(orjson.dumps({ARCHIVE_KEY: head, "tables": tables}), old)
+            # The archive is in: the main file may now let go of what it holds.
+            self._head = {"id": head["id"], "before": before, "kept": kept}
+            self._gone = {}
+            self._cold = {name: set(table) for name, table in tables.items()}
+            self._compact()
+            self._write_summary(None)
+            self._bump(None)
+            return sum(len(t) for t in tables.values())
+
+    def _write_archive(self, blob: bytes, old: dict[str, Any] | None) -> None:
+        path = self.archive_path
+        if old is not None:  # the one it replaces stays readable for a restored backup
+            self._keep_archive(path, old["id"])
+        try:
+            write_whole(path, blob)
+        except OSError as error:
+            raise StorageError(
+                f"could not write the archive {path}: {_describe(error)}; nothing was moved"
+            ) from None
+
+    def _keep_archive(self, path: Path, archive_id: str) -> None:
+        kept = self._archive_backup(archive_id)
+        if kept.exists():
+            return
+        try:
+            kept.parent.mkdir(mode=0o700, exist_ok=True)
+            write_whole(kept, journal.read_regular(str(path)))
+        except FileNotFoundError:
+            return
+        except OSError as error:
+            raise StorageError(
+                f"could not keep a copy of the archive in {kept.parent}: {_describe(error)}; "
+                "nothing was moved"
+            ) from None
+
+
+def write_whole(path: Path, blob: bytes) -> None:
+    """Replace ``path`` with ``blob`` so that it is always one whole version: a temp file in
+    the same folder, fsynced, ``os.replace``-d, the folder fsynced. New files are 0600."""
+    tmp_name = None
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "wb") as handle:
+            try:
+                old = os.stat(path)
+            except OSError:
+                old = None
+            journal.keep_owner(fd, str(path.parent), old)
+            handle.write(blob)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, path)
+        tmp_name = None
+    finally:
+        if tmp_name is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp_name)
+    with contextlib.suppress(OSError):
+        journal.fsync_folder(str(path.parent))
