@@ -248,6 +248,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("backups", "list the database's backups, or restore one")
     p.add_argument("--restore", metavar="NAME", help="a backup's file name (or path) to restore")
 
+    command(
+        "archive",
+        "move old history (finished goal trees; days and blocks before 90 days ago) to the "
+        "archive file now; the app does it by itself once a week",
+    )
+
     p = command("completion", "print a shell completion script")
     p.add_argument("shell", choices=SHELLS)
 
@@ -328,8 +334,10 @@ def cmd_add(ctx: Context) -> None:
 
 
 def cmd_list(ctx: Context) -> None:
-    goals = ctx.store.goals()
     show_all = ctx.args.all
+    if show_all:  # (finished goals may be in the archive)
+        ctx.store.read_history()
+    goals = ctx.store.goals()
     shown: list[tuple[Goal, int]] = []
     hidden: set[int] = set()
     for goal, depth in tree.walk(goals):
@@ -523,6 +531,7 @@ def cmd_today(ctx: Context) -> None:
 
 
 def cmd_forecast(ctx: Context) -> None:
+    ctx.store.read_history()  # (the goals with a deadline that are done, archived or not)
     rows = ctx.store.forecast(ctx.args.capacity)
     if ctx.json:
         emit_json(
@@ -805,6 +814,15 @@ def cmd_backups(ctx: Context) -> None:
         out(f"no backups yet (they are kept in {storage.backup_dir})")
     for backup in backups:
         out(backup.name)
+
+
+def cmd_archive(ctx: Context) -> None:
+    done = ctx.store.archive_old()
+    path = ctx.storage.archive_path
+    if ctx.json:
+        emit_json({**done, "path": str(path)})
+        return
+    out(f"{done['archived']} documents are in {path}: what was finished before {done['before']}")
 
 
 def cmd_completion(ctx: Context) -> None:

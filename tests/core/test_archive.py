@@ -116,7 +116,7 @@ def test_archived_then_reopened_edited_undone_exported_and_imported_is_byte_iden
     exports = []
     for where in (path, twin):
         made = iter(range(100))  # the same global ids for the goals each adds
-        monkeypatch.setattr(oplog, "new_gid", lambda: f"{next(made):032x}")
+        monkeypatch.setattr(oplog, "new_gid", lambda made=made: f"{next(made):032x}")
         store = Store.open(where, clock_at(NOW))
         store.reopen(ids["b"])
         store.edit_goal(ids["b"], title="Old step B, again")

@@ -191,6 +191,39 @@ def fast_step(redo: bool) -> Callable[[Path], None]:
     return step
 
 
+def prepare_archivable(folder: Path) -> None:
+    """A finished project from 200 days ago (goals, a plan, a block), then the history."""
+    store = Store.open(folder / DB, FixedClock(START.subtract(days=200), "UTC"))
+    old = store.add_goal("Old project")
+    step = store.add_goal("Old step", parent=old.id, minutes=20)
+    store.plan([step.id])
+    store.start_block(step.id)
+    store.stop_block("done", "long ago")
+    store.clock = fixed_clock()
+    history(store)
+
+
+def prepare_archived(folder: Path) -> None:
+    prepare_archivable(folder)
+    Store.open(folder / DB, fixed_clock()).archive_old()
+
+
+def prepare_archived_newest(folder: Path) -> None:
+    """Archived right after its last change: undo's newest entry changes archived goals."""
+    store = Store.open(folder / DB, FixedClock(START.subtract(days=200), "UTC"))
+    old = store.add_goal("Old project")
+    step = store.add_goal("Old step", parent=old.id, minutes=20)
+    store.mark_done(step.id)
+    Store.open(folder / DB, fixed_clock()).archive_old()
+
+
+def prepare_archived_twice(folder: Path) -> None:
+    prepare_archived(folder)
+    store = Store.open(folder / DB, fixed_clock())
+    store.reopen(2)  # (back in the main file, its old copy still in the archive)
+    store.mark_done(2)
+
+
 def prepare_for_fast_redo(folder: Path) -> None:
     prepare_for_fast_add(folder)
     Store.open(folder / DB, Clock()).undo()  # so there is something to redo
@@ -250,6 +283,25 @@ OPERATIONS = [
     Operation("import", prepare_nothing, import_export, log=True),
     Operation("large import", prepare_nothing, import_large, log=True),
     Operation("fold on quit", prepare_history, fold_on_quit, changes=False),
+    Operation(
+        "archive",
+        prepare_archivable,
+        lambda f: Store.open(f / DB, fixed_clock()).archive_old(),
+        changes=False,
+    ),
+    Operation(
+        "archive again",
+        prepare_archived_twice,
+        lambda f: Store.open(f / DB, FixedClock(START.add(days=8), "UTC")).archive_old(),
+        changes=False,
+    ),
+    Operation(
+        "edit an archived goal",
+        prepare_archived,
+        lambda f: Store.open(f / DB, fixed_clock()).edit_goal(2, title="Old step, renamed"),
+        log=True,
+    ),
+    Operation("undo on an archived goal", prepare_archived_newest, undo, log=True),
     Operation("backup --to", prepare_for_copy, copy_to, changes=False),
     Operation(
         "fast add",

@@ -8,7 +8,7 @@ import io
 
 from textual.app import App
 from textual.widgets import Digits
-from ui_helpers import SIZE, make_app, screen_text, small_plan, tick
+from ui_helpers import SIZE, make_app, screen_text, shown, small_plan, tick
 
 from tui_microgoals.core import timer
 from tui_microgoals.core.store import Store
@@ -298,8 +298,8 @@ async def test_undo_shows_in_the_footer_at_80_columns_with_and_without_a_block(s
     small_plan(store)
     app = make_app(store, clock)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        assert "u Undo" in screen_text(app).splitlines()[-1]
+        footer = await shown(pilot, lambda text: "u Undo" in text.splitlines()[-1])
+        assert "u Undo" in footer.splitlines()[-1]
         await pilot.press("s")
         await pilot.pause()
         assert "u Undo" in screen_text(app).splitlines()[-1]
@@ -327,7 +327,7 @@ async def test_u_takes_back_a_break_and_the_focus_pane_drops_it(store, clock):
     app = make_app(store, clock)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("s")
-        clock.advance(minutes=15)
+        clock.advance(minutes=10)  # (not 15: time up would ask how the block went first)
         await pilot.press("x")
         await pilot.pause()
         assert isinstance(app.screen, BreakOfferScreen)
@@ -337,7 +337,7 @@ async def test_u_takes_back_a_break_and_the_focus_pane_drops_it(store, clock):
         await pilot.press("u")
         await pilot.pause()
         await tick(pilot)  # the clock's tick after the undo: a break taken back never rings
-        assert last_toast(app) == ("undid: took a break until 09:20", "information")
+        assert last_toast(app) == ("undid: took a break until 09:15", "information")
         assert store.break_until() is None and app.session.break_until is None
         assert "Break — stand up" not in screen_text(app)
         assert "No block running" in screen_text(app)
@@ -348,7 +348,7 @@ async def test_a_block_started_during_a_break_ends_it_without_saying_break_over(
     app = make_app(store, clock)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("s")
-        clock.advance(minutes=15)
+        clock.advance(minutes=10)
         await pilot.press("x")
         await pilot.pause()
         await pilot.press("b")  # take the break

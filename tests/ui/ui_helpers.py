@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pendulum
@@ -45,6 +46,18 @@ def screen_text(app: App) -> str:
     """What the top screen shows, as plain text (one line per terminal row)."""
     strips = app.screen._compositor.render_strips()
     return "\n".join(strip.text for strip in strips)
+
+
+async def shown(pilot, wanted: Callable[[str], bool], rounds: int = 50) -> str:  # noqa: ANN001
+    """The screen's text once ``wanted(text)`` holds, waiting on the app (bounded: a first
+    frame can take a few refreshes under load); the last text if it never does."""
+    text = screen_text(pilot.app)
+    for _ in range(rounds):
+        if wanted(text):
+            break
+        await pilot.pause()
+        text = screen_text(pilot.app)
+    return text
 
 
 async def tick(pilot) -> None:  # noqa: ANN001

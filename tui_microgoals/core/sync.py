@@ -134,6 +134,7 @@ class Syncer:
                 "`microgoals sync init --folder PATH`"
             )
         self.dir.mkdir(mode=0o700, exist_ok=True)
+        self.store.read_history()  # (another device may change what is archived here)
         with self._locked():
             state = self._load_state()
             try:
