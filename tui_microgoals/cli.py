@@ -262,7 +262,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--format",
         choices=time_report.FORMATS,
         default=None,
-        help=f"default {time_report.DEFAULT_FORMAT} (json with --json)",
+        help=f"default {time_report.DEFAULT_FORMAT} (json with --json); ics: one calendar "
+        "event per ended block, UTC times",
     )
     return parser
 
