@@ -304,3 +304,11 @@ def test_the_range_takes_every_date_form_and_refuses_a_backward_one() -> None:
         time_report.parse_range("today", "nope", today)
     with pytest.raises(InputError, match=r"^--from: bad date '2026-02-30'"):
         time_report.parse_range("2026-02-30", "today", today)
+
+
+def test_a_block_whose_goal_is_gone_is_named_by_the_goal_id(store: Store) -> None:
+    """A hand-edited file may keep a block whose goal it lost: the row still says which."""
+    ids = seed(store)
+    block = store.block(ids["b1"])
+    (row,) = time_report.rows([block], {}, "Europe/Berlin", store.clock.now())
+    assert (row.title, row.path, row.estimate_minutes) == (f"goal {block.goal}",) * 2 + (None,)

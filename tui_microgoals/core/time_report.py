@@ -12,6 +12,7 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import UTC
 from typing import Any
 
 import orjson
@@ -169,7 +170,7 @@ def render_csv(found: Sequence[TimeRow]) -> str:
 
 
 def _utc(instant: DateTime) -> str:
-    return instant.in_timezone("UTC").format("YYYYMMDD[T]HHmmss[Z]")
+    return instant.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")  # (pendulum's format: 10x slower)
 
 
 def _text(value: str) -> str:
@@ -204,7 +205,7 @@ def _description(row: TimeRow) -> str:
     lines.append(f"Outcome: {row.outcome}")
     if row.interruptions:
         lines.append(f"Interruptions: {len(row.interruptions)}")
-        lines += [f"{i.at.format('HH:mm')} {i.note}".rstrip() for i in row.interruptions]
+        lines += [f"{i.at.strftime('%H:%M')} {i.note}".rstrip() for i in row.interruptions]
     if row.reflection:
         lines.append(f"Reflection: {row.reflection}")
     return "\n".join(lines)
