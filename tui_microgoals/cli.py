@@ -844,7 +844,8 @@ def cmd_report(ctx: Context) -> None:
     store, a = ctx.store, ctx.args
     first, last = time_report.parse_range(a.first, a.last, store.clock.today())
     now = store.clock.now()
-    rows = time_report.rows(store.blocks_between(first, last), store.goals(), store.clock.tz, now)
+    blocks = store.blocks_between(first, last)  # first: old days read in the history they need
+    rows = time_report.rows(blocks, store.goals(), store.clock.tz, now)
     fmt = a.format or ("json" if ctx.json else time_report.DEFAULT_FORMAT)
     sys.stdout.flush()
     sys.stdout.buffer.write(time_report.render(rows, fmt, now).encode())
