@@ -22,7 +22,7 @@ import orjson
 from pendulum import Date, DateTime
 
 from tui_microgoals import __version__
-from tui_microgoals.core import fastpath, oplog, report, timer, tree
+from tui_microgoals.core import fastpath, oplog, report, time_report, timer, tree
 from tui_microgoals.core.dates import DATE_FORMS, parse_day
 from tui_microgoals.core.demo import build_demo
 from tui_microgoals.core.errors import InputError
@@ -259,6 +259,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("backup", "copy the whole database, recent changes included, to one new file")
     p.add_argument("--to", metavar="PATH", required=True, help="a folder, or a new file's name")
+
+    p = command("report", "a time report: one row per block (csv, json) or event (ics)")
+    for flag, dest, day in (("--from", "first", "first"), ("--to", "last", "last")):
+        help_text = f"the {day} day (included): {DATE_FORMS}"
+        p.add_argument(flag, dest=dest, metavar="D", required=True, help=help_text)
+    p.add_argument(
+        "--format",
+        choices=time_report.FORMATS,
+        default=None,
+        help=f"default {time_report.DEFAULT_FORMAT} (json with --json); ics: one calendar "
+        "event per ended block, UTC times",
+    )
     return parser
 
 
@@ -842,6 +854,19 @@ def cmd_backup(ctx: Context) -> None:
         emit_json({"copied_to": str(target)})
     else:
         out(f"copied {storage.path} (recent changes included) to {target}")
+
+
+def cmd_report(ctx: Context) -> None:
+    """``report --from D --to D [--format csv|json|ics]``, written as UTF-8 whatever the
+    locale (the ics lines end in CRLF, as RFC 5545 asks)."""
+    store, a = ctx.store, ctx.args
+    first, last = time_report.parse_range(a.first, a.last, store.clock.today())
+    now = store.clock.now()
+    blocks = store.blocks_between(first, last)  # first: old days read in the history they need
+    rows = time_report.rows(blocks, store.goals(), store.clock.tz, now)
+    fmt = a.format or ("json" if ctx.json else time_report.DEFAULT_FORMAT)
+    sys.stdout.flush()
+    sys.stdout.buffer.write(time_report.render(rows, fmt, now).encode())
 
 
 COMMANDS: dict[str, Callable[[Context], None]] = {
