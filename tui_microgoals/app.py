@@ -67,6 +67,27 @@ class MicroGoalsApp(App[None]):
         # Sync (when set up): after the first frame, then every few minutes.
         self.call_after_refresh(self.session.sync.start)
         self.set_interval(SYNC_EVERY_SECONDS, self.session.sync.start)
+        # Old history to the archive (once a week): after the first frame, off the loop.
+        self.call_after_refresh(self._archive_if_due)
+
+    def _archive_if_due(self) -> None:
+        store = self.session.store
+        try:
+            due = store.path is not None and store.archive_due()
+        except MicrogoalsError:
+            return  # (the main screen says what is wrong with the file)
+        if due:
+            self.run_worker(self._archive, thread=True, group="archive", exit_on_error=False)
+
+    def _archive(self) -> None:
+        """A pass on a Store of its own (to the app's store, another process's change)."""
+        store = self.session.store
+        assert store.path is not None
+        try:
+            Store.open(store.path, store.clock).archive_old()
+        except MicrogoalsError as error:
+            line = f"old history was not archived: {error}"
+            self.call_from_thread(self.notify, line, severity="warning", markup=False)
 
     def show_storage_warnings(self) -> None:
         """What did not stop a save (a backup that could not be made), once each."""

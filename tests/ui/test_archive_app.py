@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import orjson
 import pendulum
 import pytest
 from ui_helpers import SIZE, make_app, shown
@@ -98,3 +99,34 @@ async def test_a_day_two_years_back_is_reviewed_from_the_archive(tmp_path: Path)
         await pilot.press("t")  # back to today's review: still right
         text = await shown(pilot, lambda text: "today" in text.splitlines()[0])
         assert "today" in text.splitlines()[0]
+
+
+async def test_the_app_archives_old_history_by_itself_off_the_key_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui_microgoals.core import store_archive
+
+    path = tmp_path / "db.json"
+    store = Store.open(path, FixedClock(NOW.subtract(days=200), "UTC"))
+    old = store.add_goal("Old project")
+    store.mark_done(store.add_goal("Old step", parent=old.id).id)
+    store.clock = FixedClock(NOW, "UTC")
+    store.plan([store.add_goal("Today's step", minutes=15).id])
+    monkeypatch.setattr(store_archive, "ARCHIVE_FIRST_AT", 3)  # (due with a few documents)
+    clock = FixedClock(NOW, "UTC")
+    app = make_app(Store.open(path, clock), clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await shown(pilot, lambda text: "Today's step" in text)
+        archive = path.with_name("db.json.archive")
+        for _ in range(50):  # bounded: the pass starts after the first frame, in a thread
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            if archive.exists():
+                break
+        assert archive.exists()
+        await pilot.press("a")  # the app goes on as before: a change after the pass
+        await pilot.pause()
+    fresh = Store.open(path, clock)
+    assert set(orjson.loads(path.read_bytes())["goals"]) == {"3"}
+    assert fresh.goal(old.id).title == "Old project"  # from the archive
+    assert not Store.open(path, clock).archive_due()
