@@ -3,9 +3,13 @@
     python bench/generate.py --size M --out /tmp/m.json
 
 S ~ 1,000 documents, M ~ 10,000 (a year of a heavy user), L ~ 30,000 (three years),
-XL ~ 100,000 (ten years: the same user's days, ~3,850 of them).
+XL ~ 100,000 (about thirteen years of the same user's days, ~4,760 of them).
 A heavy user finishes about a dozen micro-goals a day, each in a block, under deep goal trees,
-with a few habits and a few carried items. Seeded: the same size gives the same file.
+with a few habits and a few carried items. As a real user does, they take a day off now and
+then (about one in nine: nothing done, no habit), and drop a project still unfinished six
+weeks after it began, so the open goals stay about as many after ten years as after one.
+Seeded: the same size gives the same file. ``--out`` writes it, then moves the old history to
+the archive as the app would (``--no-archive``: everything in the main file).
 """
 
 from __future__ import annotations
@@ -19,9 +23,12 @@ import pendulum
 
 from tui_microgoals.core.models import Block, Day, Goal, Interruption, Pause
 from tui_microgoals.core.storage import DurableStorage
+from tui_microgoals.core.store import Store
 
 SIZES = {"S": 1_000, "M": 10_000, "L": 30_000, "XL": 100_000}
-DOCS_PER_DAY = 26  # ~12 goals + ~12 blocks + the day + a share of parents
+DOCS_PER_DAY = 21  # ~10 goals + ~10 blocks + the day (a day off in nine: the day alone)
+DAY_OFF = 0.11
+DROP_AFTER_DAYS = 45
 
 
 def generate(total_docs: int, seed: int = 7) -> dict[str, dict[str, dict]]:
@@ -64,13 +71,23 @@ def generate(total_docs: int, seed: int = 7) -> dict[str, dict[str, dict]]:
         add("Stretch", None, created, recurrence="3/week", minutes=10),
     ]
     open_leaves: deque[Goal] = deque()
+    projects: deque[Goal] = deque()
+    numbers = iter(range(1, 10**9))
     for offset in range(days_count + 1):
         date = start.add(days=offset)
         morning = pendulum.datetime(date.year, date.month, date.day, 8, tz="UTC")
-        if offset % 2 == 0:  # a new project every other day: goal > 4 parts > 6 steps each
-            project = add(f"Project {offset // 2 + 1}", None, morning, due=date.add(days=30))
+        while projects and projects[0].created_at < morning.subtract(days=DROP_AFTER_DAYS):
+            stale = projects.popleft()  # six weeks on and not finished: dropped
+            if stale.status == "open":
+                for goal in goals.values():
+                    if goal.status == "open" and _under(goals, goal, stale.id):
+                        goal.status, goal.dropped_at = "dropped", morning
+                open_leaves = deque(g for g in open_leaves if g.status == "open")
+        if len(open_leaves) < 36:  # a new project when the work runs low: 4 parts > 6 steps
+            project = add(f"Project {next(numbers)}", None, morning, due=date.add(days=30))
+            projects.append(project)
             for p in range(4):
-                part = add(f"Part {p + 1} of project {offset // 2 + 1}", project.id, morning)
+                part = add(f"Part {p + 1} of {project.title}", project.id, morning)
                 for s in range(6):
                     leaf = add(
                         f"Step {s + 1}: {rng.choice(WORDS)} {rng.choice(WORDS)}",
@@ -81,6 +98,9 @@ def generate(total_docs: int, seed: int = 7) -> dict[str, dict[str, dict]]:
                     if s and rng.random() < 0.2:
                         leaf.after = [leaf.id - 1]
                     open_leaves.append(leaf)
+        if date != today and rng.random() < DAY_OFF:  # a day off: the list waits
+            days[str(Day(date).doc_id)] = Day(date).to_doc()
+            continue
         planned = [open_leaves.popleft() for _ in range(min(12, len(open_leaves)))]
         day = Day(date, items=[g.id for g in planned], one_thing=planned[0].id if planned else None)
         clock = morning.add(hours=1)
@@ -119,6 +139,15 @@ def generate(total_docs: int, seed: int = 7) -> dict[str, dict[str, dict]]:
     }
 
 
+def _under(goals: dict[int, Goal], goal: Goal, root: int) -> bool:
+    """Whether ``goal`` is ``root`` or below it."""
+    while goal.id != root:
+        if goal.parent is None:
+            return False
+        goal = goals[goal.parent]
+    return True
+
+
 WORDS = [
     "draft",
     "outline",
@@ -145,14 +174,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", choices=SIZES, default="M")
     parser.add_argument("--out", required=True, type=Path)
+    parser.add_argument("--no-archive", action="store_true", help="keep it all in one file")
     args = parser.parse_args()
-    tables = generate(SIZES[args.size])
-    if args.out.exists():
-        args.out.unlink()
-    storage = DurableStorage(args.out)
-    storage.write(tables)
-    count = sum(len(t) for t in tables.values())
+    count = write(args.out, generate(SIZES[args.size]), archive=not args.no_archive)
     print(f"{args.out}: {count} documents, {args.out.stat().st_size / 1e6:.1f} MB")
+
+
+def write(path: Path, tables: dict[str, dict[str, dict]], *, archive: bool) -> int:
+    """Write ``tables`` as a new database at ``path``; then, as the app would once a week,
+    move the old history to the archive (today's date: so the app finds no pass due).
+    Returns the number of documents."""
+    for old in path.parent.glob(path.name + "*"):
+        old.unlink()
+    DurableStorage(path).write(tables)
+    if archive:
+        Store.open(path).archive_old()
+    return sum(len(t) for t in tables.values())
 
 
 if __name__ == "__main__":

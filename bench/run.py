@@ -289,22 +289,23 @@ def child_idle(which: str, db: str, seconds: float) -> None:
 
 def make_db(size: str, folder: Path) -> Path:
     sys.path.insert(0, str(HERE))
-    from generate import SIZES, generate
-
-    from tui_microgoals.core.storage import DurableStorage
+    from generate import SIZES, generate, write
 
     path = folder / f"{size}.json"
-    DurableStorage(path).write(generate(SIZES[size]))
+    write(path, generate(SIZES[size]), archive=True)
     return path
 
 
 def fresh_copy(src: Path, folder: Path, name: str) -> Path:
     dst = folder / name
-    for suffix in ("", ".journal", ".status", ".lock"):
+    for suffix in ("", ".journal", ".status", ".lock", ".archive"):
         target = Path(str(dst) + suffix)
         if target.exists():
             target.unlink()
     shutil.copy(src, dst)
+    archive = Path(str(src) + ".archive")
+    if archive.exists():  # (the copy's archive: named for it)
+        shutil.copy(archive, Path(str(dst) + ".archive"))
     return dst
 
 

@@ -10,7 +10,7 @@ import pendulum
 import pytest
 from ui_helpers import SIZE, make_app, shown
 
-from tui_microgoals.core import models_day, models_goal
+from tui_microgoals.core import archive_rule, models_day, models_goal
 from tui_microgoals.core.clock import FixedClock
 from tui_microgoals.core.store import Store
 from tui_microgoals.screens.review import ReviewScreen
@@ -77,7 +77,7 @@ async def test_the_start_parses_the_same_whatever_the_history(tmp_path: Path, pa
     parsed_three = await start_and_count(three, parses)
     # the open goals and the recent days (about 90 of them, their steps and projects)
     assert parsed_three == parsed_one, (parsed_one, parsed_three)
-    assert parsed_three <= 3 * 90 + 10, parsed_three
+    assert parsed_three <= 3 * archive_rule.KEEP_DAYS + 10, parsed_three
 
 
 async def test_a_day_two_years_back_is_reviewed_from_the_archive(tmp_path: Path) -> None:

@@ -25,7 +25,7 @@ from tui_microgoals.core.review import habit_run
 from tui_microgoals.core.storage_archive import MOVABLE as MOVABLE
 
 #: Days (and their blocks, and goal trees finished before them) kept in the main file.
-KEEP_DAYS = 90
+KEEP_DAYS = 30
 
 Choice = tuple[dict[str, set[str]], str, dict[str, Any]]
 
