@@ -3,8 +3,8 @@
     python bench/generate.py --size M --out /tmp/m.json
 
 S ~ 1,000 documents, M ~ 10,000 (a year of a heavy user), L ~ 30,000 (three years),
-XL ~ 100,000 (about thirteen years of the same user's days, ~4,760 of them).
-A heavy user finishes about a dozen micro-goals a day, each in a block, under deep goal trees,
+XL ~ 100,000 (ten years: the same user's days, ~3,850 of them).
+A heavy user finishes about a dozen micro-goals a day (15 on the list), each in a block, under deep goal trees,
 with a few habits and a few carried items. As a real user does, they take a day off now and
 then (about one in nine: nothing done, no habit), and drop a project still unfinished six
 weeks after it began, so the open goals stay about as many after ten years as after one.
@@ -26,8 +26,9 @@ from tui_microgoals.core.storage import DurableStorage
 from tui_microgoals.core.store import Store
 
 SIZES = {"S": 1_000, "M": 10_000, "L": 30_000, "XL": 100_000}
-DOCS_PER_DAY = 21  # ~10 goals + ~10 blocks + the day (a day off in nine: the day alone)
+DOCS_PER_DAY = 26  # ~13 goals + ~12 blocks + the day (a day off in nine: the day alone)
 DAY_OFF = 0.11
+PER_DAY = 15  # micro-goals on the list of a working day
 DROP_AFTER_DAYS = 45
 
 
@@ -101,7 +102,7 @@ def generate(total_docs: int, seed: int = 7) -> dict[str, dict[str, dict]]:
         if date != today and rng.random() < DAY_OFF:  # a day off: the list waits
             days[str(Day(date).doc_id)] = Day(date).to_doc()
             continue
-        planned = [open_leaves.popleft() for _ in range(min(12, len(open_leaves)))]
+        planned = [open_leaves.popleft() for _ in range(min(PER_DAY, len(open_leaves)))]
         day = Day(date, items=[g.id for g in planned], one_thing=planned[0].id if planned else None)
         clock = morning.add(hours=1)
         for goal in planned:
