@@ -4,10 +4,11 @@
 
 S ~ 1,000 documents, M ~ 10,000 (a year of a heavy user), L ~ 30,000 (three years),
 XL ~ 100,000 (ten years: the same user's days, ~3,850 of them).
-A heavy user finishes about a dozen micro-goals a day (15 on the list), each in a block, under deep goal trees,
-with a few habits and a few carried items. As a real user does, they take a day off now and
-then (about one in nine: nothing done, no habit), and drop a project still unfinished six
-weeks after it began, so the open goals stay about as many after ten years as after one.
+A heavy user finishes about a dozen micro-goals a day (15 on the list), each in a block,
+under deep goal trees, with a few habits and a few carried items. As a real user does, they
+take a day off now and then (about one in nine: nothing done, no habit), and drop a project
+still unfinished six weeks after it began, so the open goals stay about as many after ten
+years as after one.
 Seeded: the same size gives the same file. ``--out`` writes it, then moves the old history to
 the archive as the app would (``--no-archive``: everything in the main file).
 """
