@@ -155,10 +155,10 @@ class Archiving(StorageState):
             table = self._data.setdefault(name, {})
             hidden = gone.get(name, set())
             cold = {k: doc for k, doc in docs.items() if k not in table and k not in hidden}
-            if cold:
+            if cold:  # (older first, in place: tables are shared with the store's views)
                 merged = {**cold, **table}
                 table.clear()
-                table.update(sorted(merged.items(), key=lambda item: int(item[0])))
+                table.update(merged)
             self._cold[name] = set(cold)
         self._bump(None)
 
