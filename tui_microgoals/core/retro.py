@@ -36,9 +36,9 @@ class RetroDay:
     #: Items on the day's list as it stood that morning (carried items and due habits too).
     planned: int
     #: Of those, the ones done that day.
-    planned_done: int
-    #: Micro-goals (and habit occurrences) done that day, planned or not.
     done: int
+    #: Micro-goals (and habit occurrences) done that day, planned or not.
+    micro_done: int
     focus_minutes: float
     blocks: int
     interruptions: int
@@ -107,12 +107,12 @@ class Retro:
         return sum(d.planned for d in self.days)
 
     @property
-    def planned_done(self) -> int:
-        return sum(d.planned_done for d in self.days)
+    def done(self) -> int:
+        return sum(d.done for d in self.days)
 
     @property
     def micro_done(self) -> int:
-        return sum(d.done for d in self.days)
+        return sum(d.micro_done for d in self.days)
 
     @property
     def focus_minutes(self) -> float:
@@ -310,11 +310,11 @@ def milestones(
     ]
     count = before
     for day in days:
-        for n in range(count + 1, count + day.done + 1):
+        for n in range(count + 1, count + day.micro_done + 1):
             if is_milestone(n):
                 words = f"Your {ordinal(n)} micro-goal done, on {day.date.format('ddd MMM D')}"
                 out.append(Milestone("micro_goals", words, day.date, n))
-        count += day.done
+        count += day.micro_done
     if current >= 2 and current == longest:
         words = f"Your longest streak so far: {current} days in a row with a micro-goal done"
         out.append(Milestone("longest_streak", words, days[-1].date, current))
