@@ -259,7 +259,7 @@ def week_retro(
     completed = [
         Completed(g.id, g.title, tree.path(goals, g.id), g.done_on)  # type: ignore[arg-type]
         for g in (goals[i] for i in done_ids)
-        if index.has_children(g.id) or (g.parent is None and not g.is_habit)
+        if index.has_children(g.id)  # a goal with steps: a leaf is a micro-goal, counted
     ]
     habit_days = habit_done_days(days)
     habits = []
