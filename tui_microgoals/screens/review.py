@@ -132,6 +132,9 @@ class ReviewScreen(AnswerOnce, OneDialogAtATime, Screen[None]):
     ReviewScreen.-week .week-only {
         display: block;
     }
+    ReviewScreen.-week RetroMilestones.-none {
+        display: none;
+    }
     ReviewScreen #retro-columns {
         height: auto;
         margin-top: 1;

@@ -82,7 +82,8 @@ def right_content(retro: Retro) -> Content:
 
 
 class RetroMilestones(Static):
-    """A line that stands out for each milestone; nothing at all in a week without one."""
+    """A line that stands out for each milestone; in a week without one, class ``-none``
+    (the review hides it: its ``.week-only`` rule would show it otherwise)."""
 
     DEFAULT_CSS = """
     RetroMilestones {
@@ -91,9 +92,6 @@ class RetroMilestones(Static):
         margin-bottom: 1;
         background: $success 25%;
         color: $text;
-    }
-    RetroMilestones.-none {
-        display: none;
     }
     """
 
