@@ -9,7 +9,9 @@ from retro_week import END, seed_week
 
 from tui_microgoals.core.clock import FixedClock
 from tui_microgoals.core.retro import (
+    Carried,
     Completed,
+    Retro,
     RetroDay,
     estimate_ratio,
     is_milestone,
@@ -18,7 +20,7 @@ from tui_microgoals.core.retro import (
     ordinal,
     top_notes,
 )
-from tui_microgoals.core.retro_report import render_retro, retro_json
+from tui_microgoals.core.retro_report import celebrated, render_retro, retro_json
 from tui_microgoals.core.store import Store
 
 
@@ -193,7 +195,8 @@ def test_a_milestone_counts_from_all_that_was_done_before(store: Store, ids) -> 
 
 
 def test_milestone_rules() -> None:
-    assert [n for n in range(1, 501) if is_milestone(n)] == [10, 50, 100, 200, 300, 400, 500]
+    found = [n for n in range(1, 3001) if is_milestone(n)]
+    assert found == [10, 50, 100, 250, 500, 1000, 2000, 3000]
     assert [ordinal(n) for n in (1, 2, 3, 10, 11, 12, 13, 21, 50, 101, 111)] == [
         "1st", "2nd", "3rd", "10th", "11th", "12th", "13th", "21st", "50th", "101st", "111th"
     ]  # fmt: skip
@@ -201,6 +204,10 @@ def test_milestone_rules() -> None:
     # 45 done before: 65 on Monday, 85, 105 on Wednesday..., 185 on Sunday.
     found = milestones(week, [], 45, current=3, longest=5)  # not the longest streak
     assert [(m.value, m.date.day) for m in found] == [(50, 16), (100, 18)]
+    found = milestones(week, [], 230, current=0, longest=5)  # 250 on Monday, 370 on Sunday
+    assert [(m.value, m.text) for m in found] == [
+        (250, "Your 250th micro-goal done, on Mon Nov 16")
+    ]
     assert [m.kind for m in milestones(week[:1], [], 100, 1, 1)] == []  # a 1-day streak
     shipped = Completed(7, "Ship", "Launch › Ship", pendulum.date(2026, 11, 16))
     found = milestones(week[:1], [shipped], 100, 6, 6)
@@ -277,3 +284,36 @@ def test_the_retro_reads_only_the_weeks_blocks(store: Store, ids, monkeypatch) -
 
     monkeypatch.setattr(Store, "blocks", every_block)
     assert store.retro(END).blocks == 4
+
+
+def test_long_lists_are_folded_in_text_but_whole_in_json() -> None:
+    """A long backlog is one line in the text, the Markdown and the screen: not 165 rows."""
+    monday = pendulum.date(2026, 11, 16)
+    week = [RetroDay(monday.add(days=n), 0, 0, 0, 0.0, 0, 0) for n in range(7)]
+    completed = [Completed(n, f"Part {n}", f"Project › Part {n}", monday) for n in range(1, 6)]
+    retro = Retro(
+        start=monday,
+        end=monday.add(days=6),
+        days=week,
+        estimate=estimate_ratio([]),
+        interruption_notes=[],
+        habits=[],
+        carried=[Carried(n, f"Step {n}", 7, "open") for n in range(1, 13)],
+        completed=completed,
+        milestones=milestones(week, completed, 0, 3, 3),
+        streak=3,
+        longest_streak=3,
+        note="",
+    )
+    assert celebrated(retro) == [
+        "Goal completed: Project › Part 1",
+        "Goal completed: Project › Part 2",
+        "Goal completed: Project › Part 3",
+        "… and 2 more goals completed",
+        "Your longest streak so far: 3 days in a row with a micro-goal done",
+    ]
+    text = render_retro(retro, "text")
+    assert "  Step 10: on the list 7 days (open)\n  … and 2 more\n" in text
+    assert "Step 11" not in text and "Part 4" not in text.split("Goals completed:")[0]
+    assert "- Step 10: on the list 7 days (open)\n- … and 2 more\n" in render_retro(retro, "md")
+    assert len(retro_json(retro)["carried"]) == 12 and len(retro_json(retro)["milestones"]) == 6

@@ -153,9 +153,12 @@ def top_notes(notes: Iterable[str], limit: int = TOP_INTERRUPTIONS) -> list[tupl
     return [(shown[k], counts[k]) for k in ranked[:limit]]
 
 
+#: The counts of micro-goals done ever worth a word; then each 1000th.
+MILESTONES = (10, 50, 100, 250, 500)
+
+
 def is_milestone(count: int) -> bool:
-    """The 10th, 50th, 100th micro-goal, and each 100th after."""
-    return count in (10, 50) or (count > 0 and count % 100 == 0)
+    return count in MILESTONES or (count > 0 and count % 1000 == 0)
 
 
 def ordinal(n: int) -> str:
@@ -233,17 +236,8 @@ def week_retro(
         date = total.date
         items = day_list(_as_of_morning(goals, planned_ids, date), days, date, block_minutes)
         done = sum(1 for i in items if (i.done if i.habit else goals[i.goal.id].done_on == date))
-        out_days.append(
-            RetroDay(
-                date,
-                len(items),
-                done,
-                total.done,
-                total.focus_minutes,
-                total.blocks,
-                total.interruptions,
-            )
-        )
+        figures = (total.done, total.focus_minutes, total.blocks, total.interruptions)
+        out_days.append(RetroDay(date, len(items), done, *figures))
         for item in items:
             if not item.habit:
                 on_list[item.goal.id] = on_list.get(item.goal.id, 0) + 1

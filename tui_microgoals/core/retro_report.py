@@ -10,7 +10,12 @@ from typing import Any
 import orjson
 
 from tui_microgoals.core.report import _md_escape
-from tui_microgoals.core.retro import Retro, RetroDay
+from tui_microgoals.core.retro import Carried, Retro, RetroDay
+
+#: Text, Markdown and the screen name this many carried goals and goals completed as
+#: milestones, then say how many more (the JSON has them all): a long backlog is one line.
+CARRIED_SHOWN = 10
+GOALS_CELEBRATED = 3
 
 
 def retro_json(retro: Retro) -> dict[str, Any]:
@@ -81,6 +86,29 @@ def estimate_words(retro: Retro) -> str:
     )
 
 
+def celebrated(retro: Retro) -> list[str]:
+    """The milestones' lines, the goals completed past the first few folded into one."""
+    lines: list[str] = []
+    goals, fold = 0, None
+    for m in retro.milestones:
+        if m.kind == "goal_completed":
+            goals += 1
+            if goals > GOALS_CELEBRATED:
+                fold = len(lines) if fold is None else fold
+                continue
+        lines.append(m.text)
+    if fold is not None:
+        more = plural(goals - GOALS_CELEBRATED, "more goal")
+        lines.insert(fold, f"… and {more} completed")
+    return lines
+
+
+def carried_shown(retro: Retro) -> tuple[list[Carried], str]:
+    """The goals carried longest, and a line for the rest (empty when all are shown)."""
+    more = len(retro.carried) - CARRIED_SHOWN
+    return retro.carried[:CARRIED_SHOWN], f"… and {more} more" if more > 0 else ""
+
+
 def day_label(day: RetroDay) -> str:
     return day.date.format("ddd MMM D")
 
@@ -99,7 +127,7 @@ def render_retro_text(retro: Retro) -> str:
         f"(the 7 days ending {retro.end.format('dddd, MMMM D')})",
         summary(retro),
     ]
-    lines += [f"★ {m.text}" for m in retro.milestones]
+    lines += [f"★ {line}" for line in celebrated(retro)]
     lines += ["", "Days:"]
     for day in retro.days:
         lines.append(
@@ -116,9 +144,11 @@ def render_retro_text(retro: Retro) -> str:
             f"  {h.title}: {h.streak} due days in a row, done {plural(h.done, 'day')} this week"
             for h in retro.habits
         ]
-    if retro.carried:
+    carried, more = carried_shown(retro)
+    if carried:
         lines.append("Carried:")
-        lines += [f"  {c.title}: on the list {c.days} days ({c.status})" for c in retro.carried]
+        lines += [f"  {c.title}: on the list {c.days} days ({c.status})" for c in carried]
+        lines += [f"  {more}"] if more else []
     if retro.completed:
         lines.append("Goals completed:")
         lines += [f"  {c.date.format('ddd MMM D')}  {c.path}" for c in retro.completed]
@@ -163,12 +193,13 @@ def render_retro_md(retro: Retro) -> str:
             f"(done {plural(h.done, 'day')} this week)"
             for h in retro.habits
         ]
-    if retro.carried:
+    carried, more = carried_shown(retro)
+    if carried:
         lines += ["", "## Carried", ""]
         lines += [
-            f"- {_md_escape(c.title)}: on the list {c.days} days ({c.status})"
-            for c in retro.carried
+            f"- {_md_escape(c.title)}: on the list {c.days} days ({c.status})" for c in carried
         ]
+        lines += [f"- {more}"] if more else []
     if retro.completed:
         lines += ["", "## Goals completed", ""]
         lines += [

@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from tui_microgoals.core.retro import Retro
+from tui_microgoals.core.retro_report import carried_shown, celebrated
 
 NO_NOTE = "no week note yet: n writes one"
 
@@ -21,7 +22,8 @@ def heading(text: str) -> Content:
 
 def milestones_content(retro: Retro) -> Content:
     return Content("\n").join(
-        Content.assemble(("🎉 ", "bold"), Content(m.text).stylize("bold")) for m in retro.milestones
+        Content.assemble(("🎉 ", "bold"), Content(line).stylize("bold"))
+        for line in celebrated(retro)
     )
 
 
@@ -52,14 +54,15 @@ def left_content(retro: Retro) -> Content:
         Content.assemble((f"{count}× ", "bold"), Content(note))
         for note, count in retro.interruption_notes
     ]
+    shown, more = carried_shown(retro)
     carried = [
         Content.assemble(
             ("✔ " if c.status == "done" else "○ ", "$success" if c.status == "done" else "dim"),
             (f"{c.days} days  ", "bold"),
             Content(c.title),
         )
-        for c in retro.carried
-    ]
+        for c in shown
+    ] + ([Content.styled(more, "dim")] if more else [])
     return sections(
         ("Estimates", [estimate_content(retro)], ""),
         ("Interrupted by", notes, "no interruption with a note"),
