@@ -229,6 +229,9 @@ def test_the_estimate_ratio_is_the_median() -> None:
     assert estimate_ratio([(18, 15), (24, 20), (30, 20), (10, 10)]).ratio == 1.2
     even = estimate_ratio([(10, 10), (20, 10)])
     assert (even.ratio, even.samples) == (1.5, 2)
+    assert estimate_ratio([(10, 10), (12.5, 10)]).ratio == 1.1  # 1.125, to tenths
+    assert estimate_ratio([(10, 10), (13.2, 10)]).ratio == 1.2  # 1.16
+    assert estimate_ratio([(14, 10)]).ratio == 1.4
     none = estimate_ratio([(0, 10), (12, 0)])  # no focus time, no estimate: no sample
     assert (none.ratio, none.samples) == (None, 0)
 

@@ -132,11 +132,12 @@ def week_start(end: Date) -> Date:
 
 
 def estimate_ratio(samples: Iterable[tuple[float, int]]) -> Estimate:
-    """``(focus minutes, estimate minutes)`` pairs: the median ratio, rounded to 0.01."""
+    """``(focus minutes, estimate minutes)`` pairs: the median ratio (of two middle ones,
+    their mean), rounded half up to tenths, as ``calibration.median_ratio`` rounds it."""
     ratios = [actual / est for actual, est in samples if est > 0 and actual > 0]
     if not ratios:
         return Estimate(None, 0)
-    return Estimate(round(statistics.median(ratios), 2), len(ratios))
+    return Estimate(int(statistics.median(ratios) * 10 + 0.5) / 10, len(ratios))
 
 
 def top_notes(notes: Iterable[str], limit: int = TOP_INTERRUPTIONS) -> list[tuple[str, int]]:
@@ -244,8 +245,9 @@ def week_retro(
 
     # Micro-goals done in the week: their estimates against their focus time.
     focus: dict[int, float] = {}
-    for block in blocks:
-        focus[block.goal] = focus.get(block.goal, 0.0) + timer.focus_seconds(block, now)
+    for block in blocks:  # (a running block's time is not known yet)
+        if block.ended_at is not None:
+            focus[block.goal] = focus.get(block.goal, 0.0) + timer.focus_seconds(block, now)
     done_ids = [i for t in totals for i in index.done_ids(t.date)]
     micro = [goals[i] for i in done_ids if not index.has_children(i) and not goals[i].is_habit]
     estimate = estimate_ratio((focus.get(g.id, 0.0) / 60, g.minutes or 0) for g in micro)
