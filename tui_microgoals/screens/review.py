@@ -26,7 +26,7 @@ from tui_microgoals.core.errors import MicrogoalsError
 from tui_microgoals.core.models import Goal
 from tui_microgoals.core.planner import habit_done_days
 from tui_microgoals.core.report import SUPERSEDED, render, render_md
-from tui_microgoals.core.retro import Retro
+from tui_microgoals.core.retro import Retro, week_start
 from tui_microgoals.core.retro_report import render_retro_md
 from tui_microgoals.core.review import Review, Suggestion, habit_streak
 from tui_microgoals.screens import goal_dialogs
@@ -50,7 +50,6 @@ from tui_microgoals.widgets.week_table import WeekTable
 T = TypeVar("T")
 
 CHART_DAYS = 14
-WEEK_DAYS = 7
 #: Keys that scroll the review body from anywhere on the screen: key -> the body's action.
 SCROLL_KEYS = {
     "home": "scroll_home",
@@ -356,7 +355,7 @@ class ReviewScreen(AnswerOnce, OneDialogAtATime, Screen[None]):
         store, week = self.session.store, self.week
         day = store.day(self.date)
         if week:
-            start = self.date.subtract(days=WEEK_DAYS - 1).format("MMMM D")
+            start = week_start(self.date).format("MMMM D")
             heading = f"Note for the week {start} – {self.date.format('MMMM D')}"
         else:
             heading = f"Note for {self.date.format('dddd, MMMM D')}"
