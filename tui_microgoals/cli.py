@@ -28,6 +28,7 @@ from tui_microgoals.core.demo import build_demo
 from tui_microgoals.core.errors import InputError
 from tui_microgoals.core.models import OPEN, Block, Goal
 from tui_microgoals.core.planner import TodayItem
+from tui_microgoals.core.retro_report import render_retro
 from tui_microgoals.core.serialize import block_json, goal_json, today_json
 from tui_microgoals.core.settings import check_block_minutes
 from tui_microgoals.core.storage import DurableStorage
@@ -233,9 +234,15 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument("--folder", metavar="PATH", help="with init: a folder a sync tool keeps")
     p.add_argument("--status", action="store_true", help="the last sync, what waits, the devices")
 
-    p = command("review", "a day's review")
-    date_option(p, "--date", "the day (default today)")
+    p = command("review", "a day's review, or the week's retro (--week)")
+    date_option(p, "--date", "the day (default today); with --week, the week's last day")
     p.add_argument("--format", choices=["text", "md", "json", "csv"], default=None)
+    p.add_argument(
+        "--week",
+        action="store_true",
+        help="the weekly retro: the 7 days ending on --date (as the review's week view), "
+        "not a calendar week; formats text, md, json",
+    )
 
     command("export", "print everything as one JSON document")
     p = command("import", "load an export into an empty database")
@@ -725,10 +732,22 @@ def cmd_status(ctx: Context) -> None:
 
 
 def cmd_review(ctx: Context) -> None:
+    if ctx.args.week:
+        cmd_review_week(ctx)
+        return
     store = ctx.store
     review = store.review(parse_date_arg(ctx, ctx.args.date))
     fmt = ctx.args.format or ("json" if ctx.json else "text")
     sys.stdout.write(report.render(review, store.goals(), fmt, store.clock.tz))
+
+
+def cmd_review_week(ctx: Context) -> None:
+    """``review --week``: the retro of the 7 days ending on ``--date`` (retro_report.py)."""
+    fmt = ctx.args.format or ("json" if ctx.json else "text")
+    if fmt == "csv":
+        raise InputError("review --week has no csv format: use text, md or json")
+    retro = ctx.store.retro(parse_date_arg(ctx, ctx.args.date))
+    sys.stdout.write(render_retro(retro, fmt))
 
 
 def cmd_export(ctx: Context) -> None:

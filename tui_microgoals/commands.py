@@ -294,9 +294,20 @@ REVIEW_COMMANDS: tuple[Command, ...] = (
     ),
     Command("t", "to_today", "Today", "Back to today's review", rank=1),
     Command(
-        "w", "toggle_week", "Week", "Week view: the last 7 days summed, or back to the day", rank=1
+        "w",
+        "toggle_week",
+        "Week",
+        "The weekly retro of the 7 days ending on this day (milestones, estimates, "
+        "interruptions, carried, goals completed), or back to the day",
+        rank=1,
     ),
-    Command("n", "edit_note", "Note", "Write or edit the day's note", rank=1),
+    Command(
+        "n",
+        "edit_note",
+        "Note",
+        "Write or edit the day's note (in the week view: the week's)",
+        rank=1,
+    ),
     Command(
         "a",
         "act_on_suggestion",

@@ -186,6 +186,18 @@ CASES: list[tuple[str, Callable[[Store, Ids], object], str, bool]] = [
         True,
     ),
     ("set_day_note", lambda s, i: s.set_day_note(""), "cleared the day note for today", True),
+    (
+        "set_week_note",
+        lambda s, i: s.set_week_note("less slack"),
+        "wrote the week note for the week ending today",
+        True,
+    ),
+    (
+        "set_week_note",
+        lambda s, i: s.set_week_note("", s.clock.today().subtract(days=1)),
+        "cleared the week note for the week ending Sat 21 Nov",
+        True,
+    ),
     ("suggest_plan", lambda s, i: s.suggest_plan(), "worked out the suggested plan", False),
     (
         "suggest_plan",

@@ -19,3 +19,8 @@ def test_review_earlier_day(snap_compare):
 
 def test_review_week(snap_compare):
     assert snap_compare(demo_app(), terminal_size=SIZE, press=["r", "w"])
+
+
+def test_review_week_80x24(snap_compare):
+    """The retro's top at 80x24: the milestones first, then the summary and the days."""
+    assert snap_compare(demo_app(), terminal_size=(80, 24), press=["r", "w"])

@@ -170,6 +170,8 @@ class Day:
     off: list[int] = field(default_factory=list)
     #: Recurring goals whose occurrence for this day is done.
     habits_done: list[int] = field(default_factory=list)
+    #: The note for the week ending on this day (the weekly retro's).
+    week_note: str = ""
     extra: Mapping[str, Any] = field(default_factory=_nothing, repr=False, compare=False)
     unread: Mapping[str, tuple[Any, Any]] = field(
         default_factory=_nothing, repr=False, compare=False
@@ -189,6 +191,7 @@ class Day:
                 note=_text(doc.get("note") or ""),
                 off=_ids(doc.get("off")),
                 habits_done=_ids(doc.get("habits_done")),
+                week_note=_text(doc.get("week_note") or ""),
                 extra=_split_extra(cls, doc),
             )
         except _UNREADABLE:
@@ -204,6 +207,7 @@ class Day:
             note=_field(doc, "note", lambda v: _text(v or ""), ""),
             off=_field(doc, "off", _loose_ids, []),
             habits_done=_field(doc, "habits_done", _loose_ids, []),
+            week_note=_field(doc, "week_note", lambda v: _text(v or ""), ""),
             extra=_split_extra(cls, doc),
         )
         day.unread = _unread(day, doc)
@@ -218,5 +222,6 @@ class Day:
             "note": self.note,
             "off": list(self.off),
             "habits_done": list(self.habits_done),
+            "week_note": self.week_note,
         }
         return _restore_unread(doc, self.unread) if self.unread else doc

@@ -7,7 +7,7 @@ counters kept in the file: they are never reused, even after a delete.
 
 The code is split by aggregate, one mixin each, over ``StoreBase`` (``store_base.py``: the
 tables, caches, the transaction and the shared reads): ``store_goals``, ``store_days``,
-``store_blocks``, ``store_settings``, ``store_exchange`` and ``store_summary``.
+``store_blocks``, ``store_settings``, ``store_exchange``, ``store_summary`` and ``store_retro``.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from tui_microgoals.core.store_exchange import EXPORT_FORMAT as EXPORT_FORMAT
 from tui_microgoals.core.store_exchange import ExchangeMixin
 from tui_microgoals.core.store_goals import UNSET as UNSET
 from tui_microgoals.core.store_goals import GoalsMixin
+from tui_microgoals.core.store_retro import RetroMixin
 from tui_microgoals.core.store_settings import DEFAULT_SETTINGS as DEFAULT_SETTINGS
 from tui_microgoals.core.store_settings import DISMISS_DAYS as DISMISS_DAYS
 from tui_microgoals.core.store_settings import SettingsMixin
@@ -55,6 +56,7 @@ class Store(
     SettingsMixin,
     ExchangeMixin,
     SummaryMixin,
+    RetroMixin,
     UndoLog,
     ArchiveMixin,
 ):

@@ -1,5 +1,6 @@
 """The review: a day's done list, blocks, focus minutes, planned against done, the note, a
-14-day chart, streaks and suggestions to act on; or the last 7 days summed (the week view).
+14-day chart, streaks and suggestions to act on; or the weekly retro of the 7 days ending on
+the date (the week view, ``w``: core/retro.py), with its milestones and the week note.
 
 The screen reads the store and hands each widget what it draws; the widgets only draw.
 """
@@ -22,10 +23,11 @@ from textual.widgets import Static
 
 from tui_microgoals.commands import REVIEW_COMMANDS, bindings
 from tui_microgoals.core.errors import MicrogoalsError
-from tui_microgoals.core.history import DayTotals, week_sum
 from tui_microgoals.core.models import Goal
 from tui_microgoals.core.planner import habit_done_days
 from tui_microgoals.core.report import SUPERSEDED, render, render_md
+from tui_microgoals.core.retro import Retro, week_start
+from tui_microgoals.core.retro_report import render_retro_md
 from tui_microgoals.core.review import Review, Suggestion, habit_streak
 from tui_microgoals.screens import goal_dialogs
 from tui_microgoals.screens.answer_once import AnswerOnce
@@ -40,6 +42,7 @@ from tui_microgoals.widgets.done_list import DoneList, DoneView
 from tui_microgoals.widgets.history_chart import ChartView, HistoryChart
 from tui_microgoals.widgets.key_footer import KeyFooter
 from tui_microgoals.widgets.not_done_list import NotDoneList
+from tui_microgoals.widgets.retro_panes import RetroColumn, RetroMilestones
 from tui_microgoals.widgets.review_summary import ReviewSummary, SummaryView
 from tui_microgoals.widgets.suggestion_list import SuggestionList
 from tui_microgoals.widgets.week_table import WeekTable
@@ -47,7 +50,6 @@ from tui_microgoals.widgets.week_table import WeekTable
 T = TypeVar("T")
 
 CHART_DAYS = 14
-WEEK_DAYS = 7
 #: Keys that scroll the review body from anywhere on the screen: key -> the body's action.
 SCROLL_KEYS = {
     "home": "scroll_home",
@@ -129,6 +131,16 @@ class ReviewScreen(AnswerOnce, OneDialogAtATime, Screen[None]):
     ReviewScreen.-week .week-only {
         display: block;
     }
+    ReviewScreen.-week RetroMilestones.-none {
+        display: none;
+    }
+    ReviewScreen #retro-columns {
+        height: auto;
+        margin-top: 1;
+    }
+    ReviewScreen #retro-left {
+        margin-right: 2;
+    }
     """
 
     def __init__(self, session: Session, date: Date | None = None) -> None:
@@ -142,11 +154,15 @@ class ReviewScreen(AnswerOnce, OneDialogAtATime, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="review-title")
         with VerticalScroll(id="review-body"):
+            yield RetroMilestones(classes="week-only")
             yield ReviewSummary()
             yield Static(Content("Blocks"), classes="review-heading day-only")
             yield BlocksTable(classes="day-only")
             yield Static(Content("Days"), classes="review-heading week-only")
             yield WeekTable(classes="week-only")
+            with Horizontal(id="retro-columns", classes="week-only"):
+                yield RetroColumn("left", id="retro-left")
+                yield RetroColumn("right", id="retro-right")
             yield DoneList()
             with Horizontal(id="review-columns"):
                 with Vertical(id="review-left"):
@@ -184,18 +200,16 @@ class ReviewScreen(AnswerOnce, OneDialogAtATime, Screen[None]):
         goals = store.goals()
         review = self.review = store.review(self.date)
         history = store.history(self.date, days=CHART_DAYS)
-        week_days = history[-WEEK_DAYS:]
         self.set_class(self.week, "-week")
         if self.week:
-            first = week_days[0].date
+            retro = store.retro(self.date)
             title = Content.from_markup(
                 "Week review · $first – $last",
-                first=first.format("ddd MMM D"),
+                first=retro.start.format("ddd MMM D"),
                 last=self.date.format("ddd MMM D, YYYY"),
             )
-            reviews = [store.review(day.date) for day in week_days]
-            self._show_week(week_days, reviews)
-            marked = frozenset(day.date for day in week_days)
+            self._show_week(retro, [store.review(day.date) for day in retro.days])
+            marked = frozenset(day.date for day in retro.days)
         else:
             when = "today" if self.date == self.session.clock.today() else ""
             title = Content.from_markup(
@@ -267,25 +281,26 @@ class ReviewScreen(AnswerOnce, OneDialogAtATime, Screen[None]):
             Content("\n".join(review.superseded))
         )
 
-    def _show_week(self, days: list[DayTotals], reviews: list[Review]) -> None:
-        total = week_sum(days)
+    def _show_week(self, retro: Retro, reviews: list[Review]) -> None:
         last = reviews[-1]
-        planned = [(sum(1 for i in r.planned if i.done), len(r.planned)) for r in reviews]
         self.query_one(ReviewSummary).show(
             SummaryView(
-                done=total.done,
-                focus_minutes=round(total.focus_minutes),
-                blocks=total.blocks,
-                interruptions=total.interruptions,
-                planned=sum(p[1] for p in planned),
-                planned_done=sum(p[0] for p in planned),
-                streak=last.streak,
-                habits=self._habits(last.date),
-                days=len(days),
+                done=retro.micro_done,
+                focus_minutes=round(retro.focus_minutes),
+                blocks=retro.blocks,
+                interruptions=retro.interruptions,
+                planned=retro.planned,
+                planned_done=retro.done,
+                streak=retro.streak,
+                habits=tuple((h.title, h.streak) for h in retro.habits),
+                days=len(retro.days),
                 no_record_before=last.first_day if last.before_first_use else None,
             )
         )
-        self.query_one(WeekTable).show(days, planned, total)
+        self.query_one(RetroMilestones).show(retro)
+        self.query_one(WeekTable).show(retro)
+        for column in self.query(RetroColumn):
+            column.show(retro)
         tz = self.session.clock.tz
         self.query_one(DoneList).show(DoneView([(r.date, r.done) for r in reviews], tz, True))
         self.query_one(NotDoneList).show(last.not_done)
@@ -336,18 +351,25 @@ class ReviewScreen(AnswerOnce, OneDialogAtATime, Screen[None]):
 
     @work(group="dialog")
     async def action_edit_note(self) -> None:
-        current = self.session.store.day(self.date).note
-        heading = f"Note for {self.date.format('dddd, MMMM D')}"
+        """The day's note; in the week view, the week's (kept on its last day)."""
+        store, week = self.session.store, self.week
+        day = store.day(self.date)
+        if week:
+            start = week_start(self.date).format("MMMM D")
+            heading = f"Note for the week {start} – {self.date.format('MMMM D')}"
+        else:
+            heading = f"Note for {self.date.format('dddd, MMMM D')}"
+        current = day.week_note if week else day.note
         text = await self.app.push_screen_wait(
             DayNoteScreen(heading, current, blink=self.session.blink)
         )
         if text is None:
             return
         self._apply(
-            self.session.store.set_day_note,
+            store.set_week_note if week else store.set_day_note,
             text,
             self.date,
-            then=lambda _: self.app.notify("Note saved"),
+            then=lambda _: self.app.notify("Week note saved" if week else "Note saved"),
             kept=f" (the note was: {text})" if text else "",
         )
 
@@ -422,9 +444,11 @@ class ReviewScreen(AnswerOnce, OneDialogAtATime, Screen[None]):
         goals = store.goals()
         if not self.week:
             return render(store.review(self.date), goals, "md", tz)
-        days = [self.date.subtract(days=n) for n in range(WEEK_DAYS - 1, -1, -1)]
-        head = f"# Week {days[0].isoformat()} – {self.date.isoformat()}\n\n"
-        return head + "\n".join(render_md(store.review(day), goals) for day in days)
+        retro = store.retro(self.date)
+        days = "\n".join(render_md(store.review(day.date), goals) for day in retro.days)
+        # Each day under the retro, its headings one level down.
+        lower = ("#" + line if line.startswith("#") else line for line in days.splitlines())
+        return render_retro_md(retro) + "\n## Each day\n\n" + "\n".join(lower) + "\n"
 
     @work(group="dialog")
     async def action_export_markdown(self) -> None:

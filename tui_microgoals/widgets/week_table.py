@@ -1,23 +1,29 @@
-"""The week view's table: one row per day with its totals, and a sum row."""
+"""The retro's table: one row per day of the week with its figures, and a sum row."""
 
 from __future__ import annotations
 
 from rich.text import Text
 from textual.widgets import DataTable
 
-from tui_microgoals.core.history import DayTotals
+from tui_microgoals.core.retro import Retro
 
 COLUMNS = ("Day", "Focus", "Done", "Blocks", "Interr.", "Planned done")
 
 
-def totals_row(
-    day: DayTotals, planned: tuple[int, int], label: str, style: str = ""
+def figures_row(
+    label: str,
+    focus_minutes: float,
+    micro_done: int,
+    blocks: int,
+    interruptions: int,
+    planned: tuple[int, int],
+    style: str = "",
 ) -> tuple[Text, ...]:
     numbers = (
-        f"{day.focus_minutes:g} min",
-        str(day.done),
-        str(day.blocks),
-        str(day.interruptions),
+        f"{focus_minutes:g} min",
+        str(micro_done),
+        str(blocks),
+        str(interruptions),
         f"{planned[0]}/{planned[1]}",
     )
     return (Text(label, style=style), *(Text(n, style=style, justify="right") for n in numbers))
@@ -36,11 +42,27 @@ class WeekTable(DataTable):
         self.show_cursor = False
         self.add_columns(*COLUMNS)
 
-    def show(self, days: list[DayTotals], planned: list[tuple[int, int]], total: DayTotals) -> None:
-        """``planned``: (done, planned) of each day's list, carried items included."""
+    def show(self, retro: Retro) -> None:
+        """Done: micro-goals done that day; planned done: of the day's list (carried items
+        and due habits included), the ones done that day."""
         self.clear()
-        for day, counts in zip(days, planned, strict=True):
-            label = day.date.format("ddd MMM D")
-            self.add_row(*totals_row(day, counts, label), key=day.date.isoformat())
-        week = (sum(p[0] for p in planned), sum(p[1] for p in planned))
-        self.add_row(*totals_row(total, week, "Week", "bold"), key="total")
+        for day in retro.days:
+            row = figures_row(
+                day.date.format("ddd MMM D"),
+                day.focus_minutes,
+                day.micro_done,
+                day.blocks,
+                day.interruptions,
+                (day.done, day.planned),
+            )
+            self.add_row(*row, key=day.date.isoformat())
+        total = figures_row(
+            "Week",
+            retro.focus_minutes,
+            retro.micro_done,
+            retro.blocks,
+            retro.interruptions,
+            (retro.done, retro.planned),
+            "bold",
+        )
+        self.add_row(*total, key="total")

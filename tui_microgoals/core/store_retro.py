@@ -1,0 +1,47 @@
+"""The weekly retro's reads and its one write, the week note (see ``retro.py``)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from pendulum import Date
+
+from tui_microgoals.core.retro import ESTIMATE_LOOKBACK_DAYS, Retro, week_retro, week_start
+from tui_microgoals.core.store_base import StoreBase
+from tui_microgoals.core.text import clean_notes
+
+
+class RetroMixin(StoreBase):
+    if TYPE_CHECKING:
+
+        def settings(self) -> dict[str, Any]: ...
+
+    def retro(self, end: Date | None = None) -> Retro:
+        """The retro of the 7 days ending on ``end`` (default today): the blocks of those
+        days (and a few weeks before, for estimates) and the goals' index, no full scan."""
+        end = end or self.clock.today()
+        # Its milestones count every micro-goal done ever, and the longest streak ever: the
+        # archive's too (a week view reads it, as an old day's review does).
+        self.read_history()
+        first = week_start(end).subtract(days=ESTIMATE_LOOKBACK_DAYS)
+        return week_retro(
+            self.goals(),
+            self.days(),
+            self.blocks_between(first, end),
+            end,
+            self.clock.now(),
+            self.settings()["block_minutes"],
+            self._review_index(),
+        )
+
+    def set_week_note(self, note: str, end: Date | None = None) -> str:
+        """The note of the week ending on ``end``: a field of that day's document, so undo
+        and sync carry it as they carry the day note."""
+        end = end or self.clock.today()
+        text = clean_notes(note)
+        what = "wrote" if text else "cleared"
+        with self._tx(f"{what} the week note for the week ending {self._on_day(end)}"):
+            day = self.day(end)
+            day.week_note = text
+            self._save_day(day)
+        return text
