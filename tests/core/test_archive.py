@@ -199,3 +199,18 @@ def test_a_missing_or_foreign_archive_is_one_clear_error_and_today_still_works(d
     archive.write_bytes(b"{not json")
     with pytest.raises(MicrogoalsError, match="archive .* is damaged"):
         Store.open(path, clock_at(NOW)).goal(ids["a"])
+
+
+def test_the_week_retro_counts_what_the_archive_holds(tmp_path: Path) -> None:
+    """Its milestones count every micro-goal ever done: the archived ones too."""
+    paths = [tmp_path / "archived.json", tmp_path / "not.json"]
+    for path in paths:
+        store = Store.open(path, clock_at(OLD))
+        for n in range(9):  # nine micro-goals long ago
+            store.mark_done(store.add_goal(f"old {n}").id)
+        store.clock = clock_at(NOW)
+        store.mark_done(store.add_goal("the tenth").id)
+    Store.open(paths[0], clock_at(NOW)).archive_old()
+    archived, plain = (Store.open(p, clock_at(NOW)).retro() for p in paths)
+    assert archived == plain
+    assert [m.kind for m in archived.milestones] == ["micro_goals"]
