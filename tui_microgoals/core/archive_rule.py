@@ -24,8 +24,10 @@ from tui_microgoals.core.models_day import Day
 from tui_microgoals.core.review import habit_run
 from tui_microgoals.core.storage_archive import MOVABLE as MOVABLE
 
-#: Days (and their blocks, and goal trees finished before them) kept in the main file.
-KEEP_DAYS = 30
+#: Days (and their blocks, and goal trees finished before them) kept in the main file: six
+#: weeks, so that today's review (its 25 days of blocks), the week's retro (35 days) and
+#: capacity (14) read none of the archive.
+KEEP_DAYS = 42
 
 Choice = tuple[dict[str, set[str]], str, dict[str, Any]]
 
