@@ -7,7 +7,8 @@ counters kept in the file: they are never reused, even after a delete.
 
 The code is split by aggregate, one mixin each, over ``StoreBase`` (``store_base.py``: the
 tables, caches, the transaction and the shared reads): ``store_goals``, ``store_days``,
-``store_blocks``, ``store_settings``, ``store_exchange`` and ``store_summary``.
+``store_blocks``, ``store_settings``, ``store_calibration``, ``store_exchange`` and
+``store_summary``.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from tui_microgoals.core.models import Block, Day, Goal
 from tui_microgoals.core.settings import check_block_minutes as check_block_minutes
 from tui_microgoals.core.storage import DurableStorage
 from tui_microgoals.core.store_blocks import BlocksMixin
+from tui_microgoals.core.store_calibration import CalibrationMixin
 from tui_microgoals.core.store_days import DaysMixin
 from tui_microgoals.core.store_exchange import EXPORT_FORMAT as EXPORT_FORMAT
 from tui_microgoals.core.store_exchange import ExchangeMixin
@@ -48,7 +50,14 @@ class Snapshot:
 
 
 class Store(
-    GoalsMixin, DaysMixin, BlocksMixin, SettingsMixin, ExchangeMixin, SummaryMixin, UndoLog
+    GoalsMixin,
+    DaysMixin,
+    BlocksMixin,
+    SettingsMixin,
+    CalibrationMixin,
+    ExchangeMixin,
+    SummaryMixin,
+    UndoLog,
 ):
     """One face for every aggregate; see the module docstring for where each part lives."""
 
