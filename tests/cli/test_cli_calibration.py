@@ -98,7 +98,7 @@ def test_the_plan_and_the_forecast_follow_the_calibration(dbs: dict[str, Path]) 
     assert [(i["minutes"], i["paced_minutes"]) for i in plan["items"]] == [(15, 30)] * 2
     assert plan["planned_minutes"] == 30 and plan["paced_minutes"] == 60
     assert plan["items"][0]["reason"] == "due in 2 days; 15m est., ~30m at your pace"
-    assert "due in 2 days" == before["items"][0]["reason"]
+    assert before["items"][0]["reason"] == "due in 2 days"
     text = out(dbs["calibrated"], *COMMANDS[1])
     assert ": 30 (~60 at your pace) of your usual 60 min" in text
     assert "15m  (due in 2 days; 15m est., ~30m at your pace)" in text
