@@ -194,3 +194,32 @@ def test_the_review_json_with_too_little_data(store: Store, clock: FixedClock) -
     history(store, clock, store.add_goal("Root").id, [14] * 3)
     got = orjson.loads(report.render(store.review(), store.goals(), "json"))["calibration"]
     assert got == {"ratio": None, "samples": 3, "min_samples": 5, "by_root": []}
+
+
+def test_the_plan_and_forecast_use_a_roots_own_ratio_else_the_overall(
+    store: Store, clock: FixedClock
+) -> None:
+    slow, quick = store.add_goal("Slow"), store.add_goal("Quick")
+    history(store, clock, slow.id, [20] * 5)  # 2.0x
+    history(store, clock, quick.id, [10] * 5)  # 1.0x; overall: the median of ten, 1.5x
+    due = clock.today().add(days=5)
+    new = store.add_goal("New", due=due)
+    steps = {
+        store.add_goal("slow step", parent=slow.id, minutes=15).id: 30,
+        store.add_goal("quick step", parent=quick.id, minutes=15).id: 15,
+        store.add_goal("new step", parent=new.id, minutes=15).id: 23,  # 22.5, half up
+    }
+    plan = store.suggest_plan(capacity=600)
+    assert {i.goal.id: i.paced for i in plan.items} == steps
+    assert {i.goal.id: i.minutes for i in plan.items} == dict.fromkeys(steps, 15)
+    reasons = {i.goal.id: i.reason for i in plan.items}
+    assert reasons[next(iter(steps))].endswith("; 15m est., ~30m at your pace")
+    assert "at your pace" not in reasons[list(steps)[1]]  # 1.0x: nothing to say
+    [row] = [r for r in store.forecast(capacity=600) if r.goal.id == new.id]
+    assert (row.remaining_minutes, row.paced_minutes) == (15, 23)
+    assert row.why.endswith("; 15m est., ~23m at your pace")
+    store.set_setting("calibration", "off")
+    plan = store.suggest_plan(capacity=600)
+    assert all(i.paced is None and "pace" not in i.reason for i in plan.items)
+    [row] = [r for r in store.forecast(capacity=600) if r.goal.id == new.id]
+    assert row.paced_minutes is None and "pace" not in row.why
