@@ -85,38 +85,58 @@ class Calibration:
         return ratio.minutes(goal.minutes) if ratio is not None else None
 
 
-def root_of(goals: Mapping[int, Goal], goal_id: int) -> int:
-    """The top-level goal above ``goal_id`` (itself when it has no parent)."""
-    seen = {goal_id}
+def root_of(goals: Mapping[int, Goal], goal_id: int, known: dict[int, int] | None = None) -> int:
+    """The top-level goal above ``goal_id`` (itself when it has no parent). ``known``
+    keeps the roots found, for many goals of the same trees."""
+    seen = [goal_id]
     current = goal_id
     parent = goals[goal_id].parent if goal_id in goals else None
     while parent is not None and parent in goals and parent not in seen:
-        seen.add(parent)
+        if known is not None and parent in known:
+            current = known[parent]
+            break
+        seen.append(parent)
         current = parent
         parent = goals[parent].parent
+    if known is not None:
+        known.update(dict.fromkeys(seen, current))
     return current
 
 
 def samples_from(goals: Mapping[int, Goal], blocks: Iterable[Block], now: DateTime) -> list[Sample]:
-    """One sample per done micro-goal with an estimate and ended blocks of some focus.
+    """One sample per done micro-goal with an estimate and ended blocks of some focus."""
+    return samples_of(goals, focus_by_goal(blocks, now))
 
-    A running block is not counted (its time is not known yet); a goal with live (not
-    dropped) steps is not a micro-goal; habits never are done, so never sampled.
-    """
+
+def focus_by_goal(blocks: Iterable[Block], now: DateTime) -> dict[int, float]:
+    """The focus seconds of each goal's ended blocks; a running block's time is not known
+    yet, so it is not counted."""
+    focus: dict[int, float] = {}
+    for block in blocks:
+        if block.ended_at is not None:
+            focus[block.goal] = focus.get(block.goal, 0.0) + timer.focus_seconds(block, now)
+    return focus
+
+
+def sampled(goals: Mapping[int, Goal]) -> dict[int, int]:
+    """The micro-goals a sample can come from, with their estimates: done, estimated, no
+    live (not dropped) steps. Habits never are done, so never sampled."""
     has_steps = {g.parent for g in goals.values() if g.parent is not None and g.status != DROPPED}
-    wanted = {
+    return {
         gid: g.minutes
         for gid, g in goals.items()
         if g.status == DONE and g.minutes and g.minutes > 0 and gid not in has_steps
     }
-    focus: dict[int, float] = {}
-    for block in blocks:
-        if block.goal in wanted and block.ended_at is not None:
-            focus[block.goal] = focus.get(block.goal, 0.0) + timer.focus_seconds(block, now)
+
+
+def samples_of(goals: Mapping[int, Goal], focus: Mapping[int, float]) -> list[Sample]:
+    """The samples, from each goal's focus seconds (``focus_by_goal``)."""
+    wanted = sampled(goals)
+    roots: dict[int, int] = {}
     return [
-        Sample(gid, root_of(goals, gid), wanted[gid], seconds)
+        Sample(gid, root_of(goals, gid, roots), wanted[gid], seconds)
         for gid, seconds in sorted(focus.items())
-        if seconds > 0
+        if gid in wanted and seconds > 0
     ]
 
 
