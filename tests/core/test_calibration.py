@@ -181,9 +181,10 @@ def test_the_review_json_key(store: Store, clock: FixedClock) -> None:
         "min_samples": 5,
         "by_root": [{"id": root.id, "title": "Essay", "ratio": 1.4, "samples": 5}],
     }
-    assert "Estimates: you usually take 1.4x your estimate (median of 5 done micro-goals)" in (
-        report.render(store.review(), store.goals(), "text")
-    )
+    assert (
+        "Estimates: you usually take 1.4x your estimate "
+        "(median of 5 done micro-goals; 1 top-level goal with its own)"
+    ) in report.render(store.review(), store.goals(), "text")
     assert "_Estimates: you usually take 1.4x" in report.render(store.review(), store.goals(), "md")
     store.set_setting("calibration", "off")
     assert orjson.loads(report.render(store.review(), store.goals(), "json"))["calibration"] is None

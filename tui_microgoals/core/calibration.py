@@ -194,6 +194,20 @@ def words(
     return f"{line} (from {_micro_goals(ratio.samples)})"
 
 
+def form_words(
+    calibration: Calibration,
+    goals: Mapping[int, Goal],
+    estimate: int | None,
+    parent: int | None,
+    goal_id: int | None = None,
+) -> str:
+    """``words`` for a goal being added (``goal_id`` None) or edited, under ``parent``: its
+    tree's own ratio when that tree has one."""
+    root = root_of(goals, parent) if parent is not None and parent in goals else goal_id
+    title = goals[root].title if root is not None and root in goals else None
+    return words(calibration, estimate, root, title)
+
+
 def pace_words(estimate: int, paced: int) -> str:
     """What a plan item or a forecast says of its minutes: "15m est., ~21m at your pace"."""
     return f"{estimate}m est., ~{paced}m at your pace"
@@ -203,11 +217,9 @@ def summary_words(calibration: Calibration) -> str:
     """One line for the review: the overall ratio and how many samples it rests on."""
     if calibration.overall is None:
         return not_enough_words(calibration)
-    line = (
-        f"you usually take {calibration.overall} your estimate "
-        f"(median of {_micro_goals(calibration.samples)})"
-    )
     own = len(calibration.by_root)
-    if own:
-        line += f"; {own} top-level goal{'s' if own != 1 else ''} with a ratio of its own"
-    return line
+    roots = f"; {own} top-level goal{'s' if own != 1 else ''} with its own" if own else ""
+    return (
+        f"you usually take {calibration.overall} your estimate "
+        f"(median of {_micro_goals(calibration.samples)}{roots})"
+    )
