@@ -366,6 +366,7 @@ def forecast(
         calibrated = pace is not None and pace.enough
         paced_minutes = paced[goal.id] if calibrated else None
         finish = sim.finish.get(goal.id)
+        timed = True  # (a reason that is about time: the pace has something to add)
         if goal.status == DONE or open_leaves[goal.id] == 0:
             status, why = "done", "done"
         elif goal_due < today:
@@ -378,15 +379,16 @@ def forecast(
             to_do = left_minutes if paced_minutes is None else paced_minutes
             needed = -(-to_do // sim.capacity)
             if goal.id in split_ids:
-                why = f"too big ({goal.minutes} min): split it first"
+                why, timed = f"too big ({goal.minutes} min): split it first", False
             elif finish is None:
                 why = "never finishes as planned: a step is too big or waits on one"
+                timed = False
             else:
                 why = (
                     f"needs {needed} more day{'s' if needed != 1 else ''} of your usual "
                     f"{sim.capacity} min; {left} left"
                 )
-        if paced_minutes not in (None, left_minutes) and status != "done":
+        if paced_minutes not in (None, left_minutes) and status != "done" and timed:
             why = f"{why}; {pace_words(left_minutes, paced_minutes)}"
         rows.append(ForecastRow(goal, goal_due, left_minutes, finish, status, why, paced_minutes))
     return rows
