@@ -3,11 +3,13 @@ and the line in the day's review."""
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import Input, Static
 from ui_helpers import SIZE, make_app, screen_text, small_plan
 
 from tui_microgoals.core.clock import FixedClock
 from tui_microgoals.core.store import Store
+from tui_microgoals.screens import plan_commands
 from tui_microgoals.screens.goal_form import GoalFormScreen
 from tui_microgoals.screens.review import ReviewScreen
 
@@ -97,3 +99,33 @@ async def test_the_review_says_how_far_off_the_estimates_run(
             "≈ Estimates: you usually take 1.4x your estimate "
             "(median of 5 done micro-goals; 1 top-level goal with its own)"
         ) in screen_text(app)
+
+
+async def test_the_apps_forecast_goes_at_your_pace_and_back_when_turned_off(
+    store: Store, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ship = store.add_goal("Ship the zine", due=clock.today().add(days=1))
+    for n in range(6):
+        store.add_goal(f"Page {n}", parent=ship.id, minutes=15)
+    history(store, clock, "Past", 20)  # 2.0x: 90 estimated minutes take about 180
+    store.set_setting("capacity", 60)
+    store.claim_morning_nudge()
+    async with make_app(store, clock).run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        text = screen_text(pilot.app)
+        assert "Ship the zine  ▲ at risk" in text
+        main = pilot.app.screen
+        assert main.forecast_rows[ship.id].why == (
+            "needs 3 more days of your usual 60 min; 2 left; 90m est., ~180m at your pace"
+        )
+        assert "▲ at risk: needs 3 more days of your usual 60 min; 2 …" in text
+        store.set_setting("calibration", "off")
+        monkeypatch.setattr(plan_commands, "FORECAST_DELAY", 0.01)  # no pause to wait for
+        pilot.app.screen.refresh_state()
+        for _ in range(100):  # bounded: the forecast is a thread of a few ms here
+            await pilot.pause(0.02)
+            await pilot.app.workers.wait_for_complete()
+            if "Ship the zine  on track" in screen_text(pilot.app):
+                break
+        assert "Ship the zine  on track" in screen_text(pilot.app)
+        assert "at your pace" not in main.forecast_rows[ship.id].why
