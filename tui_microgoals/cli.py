@@ -491,17 +491,21 @@ def cmd_suggest(ctx: Context) -> None:
                         "title": i.goal.title,
                         "minutes": i.minutes,
                         "reason": i.reason,
+                        # (calibrated only: see core/calibration)
+                        **({"paced_minutes": i.paced} if i.paced is not None else {}),
                     }
                     for i in plan.items
                 ],
                 "split": [{"id": g.id, "title": g.title, "minutes": g.minutes} for g in plan.split],
                 "accepted": a.accept,
+                **({"paced_minutes": paced} if (paced := plan.paced_minutes) is not None else {}),
             }
         )
         return
     head = "Planned" if a.accept else "Suggested"
+    at_pace = "" if plan.paced_minutes is None else f" (~{plan.paced_minutes} at your pace)"
     out(
-        f"{head} for {plan.date.isoformat()}: {plan.planned_minutes} of your usual "
+        f"{head} for {plan.date.isoformat()}: {plan.planned_minutes}{at_pace} of your usual "
         f"{plan.capacity} min"
     )
     for item in plan.items:
@@ -563,6 +567,7 @@ def cmd_forecast(ctx: Context) -> None:
                     "finish": r.finish.isoformat() if r.finish else None,
                     "status": r.status,
                     "why": r.why,
+                    **({"paced_minutes": r.paced_minutes} if r.paced_minutes is not None else {}),
                 }
                 for r in rows
             ]
@@ -575,6 +580,8 @@ def cmd_forecast(ctx: Context) -> None:
             continue
         finish = r.finish.isoformat() if r.finish else "never"
         why = "" if r.status == "on_track" else f"  ({r.why})"  # on track: "finishes <finish>"
+        if r.status == "on_track" and r.paced_minutes not in (None, r.remaining_minutes):
+            why = f"  (~{r.paced_minutes}m at your pace)"
         out(
             f"{r.goal.id:>4} {r.status:<8} due {r.due.isoformat()}  finish {finish}  "
             f"{r.remaining_minutes}m left  {r.goal.title}{why}"

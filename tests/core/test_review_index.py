@@ -142,6 +142,7 @@ def old_review(store: Store, date: Date) -> Review:
         ],
         first_day=min((*created, *used), default=None),
         superseded=store.superseded_on(date),
+        calibration=store.calibration(),  # (issue 17: the user's pace as of now, not the day's)
     )
 
 

@@ -7,6 +7,10 @@ date or the nearest ancestor's; earliest first, none last; ties by the tree's ma
 A leaf is taken only once its ``after`` goals (and its ancestors' ``after`` goals) are
 finished, counting ones finished earlier the same day. A day is full at its capacity; at most
 one item runs over. A too-big leaf is never taken: it is reported as "split first".
+
+With a calibration (``core/calibration``, enough samples) a micro-goal with an estimate
+fills its day by its minutes at the user's pace, and its reason says so when they differ;
+``minutes`` stays the estimate. Without one, everything is as the estimates say.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from dataclasses import dataclass, field
 from pendulum import Date
 
 from tui_microgoals.core import tree
+from tui_microgoals.core.calibration import Calibration, pace_words
 from tui_microgoals.core.errors import InputError
 from tui_microgoals.core.models import DONE, DROPPED, OPEN, Day, Goal
 from tui_microgoals.core.planner import carried_since, habit_done_days
@@ -44,6 +49,13 @@ class PlanItem:
     minutes: int
     reason: str
     planned: bool = False  # already on the day's list
+    #: The estimate at the user's pace (calibrated); None: not calibrated.
+    paced: int | None = None
+
+    @property
+    def day_minutes(self) -> int:
+        """What the item takes of the day: its paced minutes when calibrated."""
+        return self.paced if self.paced is not None else self.minutes
 
 
 @dataclass
@@ -94,6 +106,7 @@ def simulate(
     capacity: int,
     block_minutes: int,
     horizon: int = HORIZON_DAYS,
+    pace: Calibration | None = None,
 ) -> Simulation:
     if capacity < 1:
         raise InputError("capacity must be at least 1 minute")
@@ -193,8 +206,11 @@ def simulate(
         def take(goal: Goal, reason: str, planned: bool = False, sim_day: SimDay = sim_day) -> None:
             nonlocal used
             minutes = goal.minutes or block_minutes
-            sim_day.items.append(PlanItem(goal, minutes, reason, planned))
-            used += minutes
+            paced = pace.minutes_for(goal, goals) if pace is not None else None
+            if paced is not None and paced != minutes:
+                reason = f"{reason}; {pace_words(minutes, paced)}"
+            sim_day.items.append(PlanItem(goal, minutes, reason, planned, paced))
+            used += minutes if paced is None else paced
             taken.add(goal.id)
             if not goal.is_habit:
                 mark_finished(goal.id, sim_day.date)
@@ -266,6 +282,13 @@ class SuggestedPlan:
     def planned_minutes(self) -> int:
         return sum(i.minutes for i in self.items)
 
+    @property
+    def paced_minutes(self) -> int | None:
+        """The day's minutes at the user's pace; None when no item is calibrated."""
+        if all(i.paced is None for i in self.items):
+            return None
+        return sum(i.day_minutes for i in self.items)
+
 
 def suggested_plan(sim: Simulation, goals: Mapping[int, Goal], day: Day | None) -> SuggestedPlan:
     """The first simulated day. Its One Thing is the day's own if that can start, else the
@@ -302,10 +325,16 @@ class ForecastRow:
     finish: Date | None
     status: str  # on_track, at_risk, overdue, done
     why: str
+    #: ``remaining_minutes`` at the user's pace; None: not calibrated.
+    paced_minutes: int | None = None
 
 
 def forecast(
-    goals: Mapping[int, Goal], sim: Simulation, today: Date, block_minutes: int
+    goals: Mapping[int, Goal],
+    sim: Simulation,
+    today: Date,
+    block_minutes: int,
+    pace: Calibration | None = None,
 ) -> list[ForecastRow]:
     due = deadlines(goals)
     kids = tree.children_map(goals)
@@ -313,15 +342,19 @@ def forecast(
     walked = [g for g, _ in tree.walk(goals, kids)]
     # Bottom-up: the minutes of open leaves below each goal (one pass, not one per goal).
     remaining: dict[int, int] = {}
+    paced: dict[int, int] = {}  # the same at the user's pace
     open_leaves: dict[int, int] = {}
     for goal in reversed(walked):
         live = [c for c in kids.get(goal.id, []) if c.status != DROPPED]
         if live:
             remaining[goal.id] = sum(remaining[c.id] for c in live)
+            paced[goal.id] = sum(paced[c.id] for c in live)
             open_leaves[goal.id] = sum(open_leaves[c.id] for c in live)
         else:
             is_open = goal.status == OPEN and not goal.is_habit
             remaining[goal.id] = (goal.minutes or block_minutes) if is_open else 0
+            at_pace = pace.minutes_for(goal, goals) if pace is not None and is_open else None
+            paced[goal.id] = remaining[goal.id] if at_pace is None else at_pace
             open_leaves[goal.id] = int(is_open)
     rows = []
     for goal in walked:
@@ -329,7 +362,11 @@ def forecast(
         if goal_due is None or goal.status == DROPPED:
             continue
         left_minutes = remaining[goal.id]
+        # Said only when calibrated: without it, the rows are as they always were.
+        calibrated = pace is not None and pace.enough
+        paced_minutes = paced[goal.id] if calibrated else None
         finish = sim.finish.get(goal.id)
+        timed = True  # (a reason that is about time: the pace has something to add)
         if goal.status == DONE or open_leaves[goal.id] == 0:
             status, why = "done", "done"
         elif goal_due < today:
@@ -339,15 +376,19 @@ def forecast(
         else:
             status = "at_risk"
             left = (goal_due - today).days + 1
-            needed = -(-left_minutes // sim.capacity)
+            to_do = left_minutes if paced_minutes is None else paced_minutes
+            needed = -(-to_do // sim.capacity)
             if goal.id in split_ids:
-                why = f"too big ({goal.minutes} min): split it first"
+                why, timed = f"too big ({goal.minutes} min): split it first", False
             elif finish is None:
                 why = "never finishes as planned: a step is too big or waits on one"
+                timed = False
             else:
                 why = (
                     f"needs {needed} more day{'s' if needed != 1 else ''} of your usual "
                     f"{sim.capacity} min; {left} left"
                 )
-        rows.append(ForecastRow(goal, goal_due, left_minutes, finish, status, why))
+        if paced_minutes not in (None, left_minutes) and status != "done" and timed:
+            why = f"{why}; {pace_words(left_minutes, paced_minutes)}"
+        rows.append(ForecastRow(goal, goal_due, left_minutes, finish, status, why, paced_minutes))
     return rows

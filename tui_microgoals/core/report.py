@@ -8,6 +8,7 @@ import io
 import orjson
 
 from tui_microgoals.core import timer, tree
+from tui_microgoals.core.calibration import summary_words
 from tui_microgoals.core.clock import to_iso
 from tui_microgoals.core.models import Block
 from tui_microgoals.core.review import Review
@@ -64,6 +65,8 @@ def render_text(review: Review, goals: Goals, tz: str = "UTC") -> str:
         for planned in review.not_done:
             carried = f"  (carried {planned.carried}d)" if planned.carried else ""
             lines.append(f"  {planned.goal.title}{carried}")
+    if review.calibration is not None:
+        lines.append(f"Estimates: {summary_words(review.calibration)}")
     if review.suggestions:
         lines.append("Suggestions:")
         lines.extend(f"  {s.title}: {s.reason}" for s in review.suggestions)
@@ -109,6 +112,8 @@ def render_md(review: Review, goals: Goals) -> str:
                 f"{block.outcome or 'running'} · {_md_escape(title)}{reflection}"
             )
             lines += [f"  - {_md_escape(line)}" for line in _interruption_lines(block)]
+    if review.calibration is not None:
+        lines += ["", f"_Estimates: {_md_escape(summary_words(review.calibration))}_"]
     if review.superseded:
         lines += ["", f"### {SUPERSEDED}"]
         lines += [f"- {_md_escape(line)}" for line in review.superseded]

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pendulum import Date, DateTime
 
 from tui_microgoals.core import timer, tree
+from tui_microgoals.core.calibration import Calibration
 from tui_microgoals.core.errors import InputError
 from tui_microgoals.core.models import DONE, Block, Day, Goal
 from tui_microgoals.core.planner import TodayItem, day_list, habit_done_days
@@ -55,6 +56,9 @@ class Review:
     #: The values another device's write superseded in the day's syncs, one line each
     #: (``Syncer.superseded_on``): none without sync.
     superseded: list[str] = field(default_factory=list)
+    #: The user's pace against their estimates as of now (``Store.calibration``); None
+    #: with the setting off.
+    calibration: Calibration | None = None
 
     @property
     def before_first_use(self) -> bool:

@@ -7,6 +7,7 @@ from typing import Any
 from pendulum import DateTime
 
 from tui_microgoals.core import docs, timer, tree
+from tui_microgoals.core.calibration import MIN_SAMPLES, Calibration
 from tui_microgoals.core.clock import to_iso
 from tui_microgoals.core.models import Block, Goal
 from tui_microgoals.core.planner import TodayItem
@@ -95,4 +96,26 @@ def review_json(review: Review, goals: Goals) -> dict[str, Any]:
         "note": review.note,
         "superseded": review.superseded,
         "first_day": review.first_day.isoformat() if review.first_day else None,
+        "calibration": calibration_json(review.calibration, goals),
+    }
+
+
+def calibration_json(calibration: Calibration | None, goals: Goals) -> dict[str, Any] | None:
+    """None with the setting off; ``ratio`` None below ``min_samples`` samples."""
+    if calibration is None:
+        return None
+    overall = calibration.overall
+    return {
+        "ratio": overall.value if overall is not None else None,
+        "samples": calibration.samples,
+        "min_samples": MIN_SAMPLES,
+        "by_root": [
+            {
+                "id": root,
+                "title": goals[root].title if root in goals else None,
+                "ratio": ratio.value,
+                "samples": ratio.samples,
+            }
+            for root, ratio in calibration.by_root.items()
+        ],
     }

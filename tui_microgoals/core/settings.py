@@ -44,6 +44,10 @@ RANGES: dict[str, tuple[int, int, str]] = {
 }
 
 
+#: Settings that are one of a few words.
+SWITCHES = {"calibration": ("on", "off")}
+
+
 def check_block_minutes(minutes: int) -> int:
     if type(minutes) is not int or not MIN_BLOCK_MINUTES <= minutes <= MAX_BLOCK_MINUTES:
         raise InputError(
@@ -79,6 +83,9 @@ def check(key: str, value: Any) -> Any:
         raise InputError(f"unknown theme {value!r}; the themes are: {', '.join(THEMES)}")
     if key == "reward":
         return clean_line(value, what="reward")
+    if key in SWITCHES and value not in SWITCHES[key]:
+        shown = value if isinstance(value, str) else repr(value)
+        raise InputError(f"{key} is {' or '.join(SWITCHES[key])}, not {shown!r}"[:200])
     return value
 
 

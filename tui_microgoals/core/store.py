@@ -7,7 +7,12 @@ counters kept in the file: they are never reused, even after a delete.
 
 The code is split by aggregate, one mixin each, over ``StoreBase`` (``store_base.py``: the
 tables, caches, the transaction and the shared reads): ``store_goals``, ``store_days``,
-``store_blocks``, ``store_settings``, ``store_exchange``, ``store_summary`` and ``store_retro``.
+    CalibrationMixin,
+    ExchangeMixin,
+    SummaryMixin,
+    RetroMixin,
+    UndoLog,
+    ArchiveMixin,
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from tui_microgoals.core.settings import check_block_minutes as check_block_minu
 from tui_microgoals.core.storage import DurableStorage
 from tui_microgoals.core.store_archive import ArchiveMixin
 from tui_microgoals.core.store_blocks import BlocksMixin
+from tui_microgoals.core.store_calibration import CalibrationMixin
 from tui_microgoals.core.store_days import DaysMixin
 from tui_microgoals.core.store_exchange import EXPORT_FORMAT as EXPORT_FORMAT
 from tui_microgoals.core.store_exchange import ExchangeMixin
@@ -54,6 +60,7 @@ class Store(
     DaysMixin,
     BlocksMixin,
     SettingsMixin,
+    CalibrationMixin,
     ExchangeMixin,
     SummaryMixin,
     RetroMixin,

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from pendulum import Date
 
 from tui_microgoals.core import forecast, settings, tree
+from tui_microgoals.core.calibration import Calibration
 from tui_microgoals.core.errors import InputError
 from tui_microgoals.core.forecast import ForecastRow, Simulation, SuggestedPlan
 from tui_microgoals.core.history import DayTotals, day_totals, focus_minutes_by_day
@@ -38,6 +39,7 @@ class DaysMixin(StoreBase):
     if TYPE_CHECKING:
 
         def settings(self) -> dict[str, Any]: ...
+        def calibration(self) -> Calibration | None: ...
 
     def today(self, date: Date | None = None) -> list[TodayItem]:
         date = date or self.clock.today()
@@ -226,6 +228,7 @@ class DaysMixin(StoreBase):
             self.settings()["block_minutes"],
             self._review_index(),
         )
+        review.calibration = self.calibration()
         dismissed = self._meta().get("dismissed", {})
         review.suggestions = [
             s
@@ -280,6 +283,7 @@ class DaysMixin(StoreBase):
             date,
             self.capacity(date, capacity),
             self.settings()["block_minutes"],
+            pace=self.calibration(),
         )
 
     def suggest_plan(
@@ -325,5 +329,9 @@ class DaysMixin(StoreBase):
     def forecast(self, capacity: int | None = None) -> list[ForecastRow]:
         today = self.clock.today()
         return forecast.forecast(
-            self.goals(), self.simulate(today, capacity), today, self.settings()["block_minutes"]
+            self.goals(),
+            self.simulate(today, capacity),
+            today,
+            self.settings()["block_minutes"],
+            self.calibration(),
         )

@@ -24,6 +24,8 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "reward_every": 5,
     "reward": "",
     "theme": "textual-dark",
+    #: "off": plans and forecasts use the estimates as typed (see ``core/calibration``).
+    "calibration": "on",
 }
 
 
@@ -39,6 +41,8 @@ def dismissal_active(dismissed_on: str | None, date: Date) -> bool:
 
 def _setting_words(key: str, value: Any) -> str:
     """A setting's change in words: "set capacity to 90 minutes", "cleared reward"."""
+    if key in settings.SWITCHES:
+        return f"turned {key} {value}"
     if isinstance(value, str):
         return f"set {key} to {quoted(value)}" if value else f"cleared {key}"
     unit = " minutes" if key in ("capacity", "block_minutes") else ""
@@ -57,7 +61,7 @@ class SettingsMixin(StoreBase):
             default = DEFAULT_SETTINGS.get(key)
             if default is None or type(value) is type(default):
                 found[key] = value
-        for key in (*settings.RANGES, "theme"):
+        for key in (*settings.RANGES, "theme", *settings.SWITCHES):
             if not settings.readable(key, found[key]):
                 found[key] = DEFAULT_SETTINGS[key]
         return found

@@ -4,7 +4,10 @@ the review build them from, so both save the same way."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
+from tui_microgoals.core import calibration
+from tui_microgoals.core.calibration import Calibration
 from tui_microgoals.core.models import Goal
 from tui_microgoals.screens.goal_form import FormValues, GoalDraft, GoalFormScreen
 from tui_microgoals.session import Session
@@ -27,7 +30,7 @@ def add(session: Session, heading: str, parent: int | None, *, today: bool) -> G
         return goal.id
 
     values = FormValues(parent="" if parent is None else str(parent))
-    return _form(GoalFormScreen, session, heading, values, save)
+    return _form(GoalFormScreen, session, heading, values, save, None)
 
 
 def _form(
@@ -36,8 +39,12 @@ def _form(
     heading: str,
     values: FormValues,
     save: Callable[[GoalDraft], int],
+    goal_id: int | None,
 ) -> GoalFormScreen:
-    """The goal form, wired to the session (its clock, its goals, its Saver)."""
+    """The goal form, wired to the session (its clock, its goals, its Saver, the user's
+    pace: kept by the store, so read once as the form opens)."""
+    found = session.store.calibration()
+    pace = None if found is None else partial(_pace, session, found, goal_id)
     return form(
         heading,
         values,
@@ -46,7 +53,18 @@ def _form(
         session.store.goals,
         blink=session.blink,
         saver=session.saver,
+        pace=pace,
     )
+
+
+def _pace(
+    session: Session,
+    found: Calibration,
+    goal_id: int | None,
+    minutes: int | None,
+    parent: int | None,
+) -> str:
+    return calibration.form_words(found, session.store.goals(), minutes, parent, goal_id)
 
 
 def add_under(session: Session, parent: Goal, *, today: bool) -> GoalFormScreen:
@@ -88,4 +106,4 @@ def edit(
         return goal.id
 
     form = EstimateFirstForm if estimate_first else GoalFormScreen
-    return _form(form, session, heading, values, save)
+    return _form(form, session, heading, values, save, goal.id)

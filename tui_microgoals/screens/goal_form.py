@@ -113,7 +113,9 @@ class GoalFormScreen(AnswerOnce, ModalScreen[int | None]):
     ``save`` is handed the checked draft and raises a ``MicrogoalsError`` when the store
     refuses it (a cycle): the dialog stays open and shows the reason, so nothing typed is
     lost. ``known`` gives the goal ids there are, so an unknown id in After or Parent is
-    said beside the field as it is typed.
+    said beside the field as it is typed. ``pace`` says, under the fields, what the user's
+    own pace makes of the estimate typed (given the estimate and the parent, as checked;
+    None when unreadable): see ``core/calibration``. Without it, no such line.
     """
 
     KEYS = (
@@ -135,6 +137,7 @@ class GoalFormScreen(AnswerOnce, ModalScreen[int | None]):
         *,
         blink: bool = True,
         saver: Saver | None = None,
+        pace: Callable[[int | None, int | None], str] | None = None,
     ) -> None:
         super().__init__()
         self.heading = heading
@@ -147,6 +150,7 @@ class GoalFormScreen(AnswerOnce, ModalScreen[int | None]):
         self.clock = clock
         self.known = known
         self.blink = blink
+        self.pace = pace
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog goal-form"):
@@ -164,6 +168,7 @@ class GoalFormScreen(AnswerOnce, ModalScreen[int | None]):
                     )
                 yield Label("Notes", classes="field-label")
                 yield TextArea(self.values.notes, id="field-notes", compact=True)
+            yield Static(id="form-pace", classes="dim form-pace")
             yield Static(id="form-error", classes="form-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save (^s)", id="save", variant="primary", compact=True)
@@ -174,6 +179,22 @@ class GoalFormScreen(AnswerOnce, ModalScreen[int | None]):
         for widget in self.query(Input):
             widget.cursor_blink = self.blink
         self.query_one(TextArea).cursor_blink = self.blink
+        self._show_pace()
+
+    def _show_pace(self) -> None:
+        """The estimate at the user's pace, as typed (the text is plain, never markup)."""
+        hint = self.query_one("#form-pace", Static)
+        hint.display = self.pace is not None
+        if self.pace is None:
+            return
+        parsed: dict[str, object] = {}
+        for name in ("minutes", "parent"):
+            text = self.query_one(f"#field-{name}", Input).value
+            try:
+                parsed[name] = check_field(name, text, self.clock)
+            except InputError:
+                parsed[name] = None
+        hint.update(Content(self.pace(parsed["minutes"], parsed["parent"])))  # type: ignore[arg-type]
 
     def _known(self) -> Container[int] | None:
         if self.known is None:
@@ -205,6 +226,8 @@ class GoalFormScreen(AnswerOnce, ModalScreen[int | None]):
     def _check_changed(self, event: Input.Changed) -> None:
         name = (event.input.id or "").removeprefix("field-")
         self._show_problems(self._problems(), only=name)
+        if name in ("minutes", "parent"):
+            self._show_pace()
 
     @on(Input.Submitted)
     def _submitted(self) -> None:

@@ -20,6 +20,7 @@ from textual.content import Content
 from textual.timer import Timer
 
 from tui_microgoals.core import forecast
+from tui_microgoals.core.calibration import Calibration
 from tui_microgoals.core.errors import MicrogoalsError
 from tui_microgoals.core.forecast import ForecastRow, SuggestedPlan
 from tui_microgoals.core.models import Day, Goal
@@ -49,6 +50,8 @@ class ForecastInput:
     block_minutes: int
     goals: Mapping[int, Goal]
     days: Mapping[Date, Day]
+    #: The user's pace (``Store.calibration``), asked with capacity; None: not calibrated.
+    pace: Calibration | None = None
 
 
 def tree_markers(rows: list[ForecastRow], block_minutes: int) -> dict[int, str]:
@@ -68,9 +71,9 @@ def _forecast_rows(given: ForecastInput) -> dict[int, ForecastRow]:
     """The forecast of each goal still to finish (the screen shows nothing for done ones:
     after three years they are most of the rows)."""
     sim = forecast.simulate(
-        given.goals, given.days, given.today, given.capacity, given.block_minutes
+        given.goals, given.days, given.today, given.capacity, given.block_minutes, pace=given.pace
     )
-    rows = forecast.forecast(given.goals, sim, given.today, given.block_minutes)
+    rows = forecast.forecast(given.goals, sim, given.today, given.block_minutes, given.pace)
     return {r.goal.id: r for r in rows if r.status != "done"}
 
 
@@ -133,8 +136,20 @@ class PlanCommands(BlockCommands):
                     return
             else:
                 capacity = old.capacity  # (checked a second later: a block may move it)
+            # The user's pace: asked a second after a change, as capacity is (a pass over the
+            # blocks that changed); at start only for a small plan, as the forecast is.
+            if old is not None:
+                pace = old.pace
+            else:
+                pace = store.calibration() if len(goals) <= SMALL_FORECAST else None
             new = ForecastInput(
-                today, capacity, settings["capacity"], settings["block_minutes"], goals, days
+                today,
+                capacity,
+                settings["capacity"],
+                settings["block_minutes"],
+                goals,
+                days,
+                pace,
             )
             self._forecast_input = new
             if old is None and len(goals) <= SMALL_FORECAST:
@@ -152,8 +167,8 @@ class PlanCommands(BlockCommands):
         self._show_overcommitment(settings["block_minutes"])
 
     def _plan_state_later(self) -> None:
-        """A second after the last change: capacity (the header follows), then the forecast
-        when what it is made of changed since the last one."""
+        """A second after the last change: capacity (the header follows) and the user's pace,
+        then the forecast when what it is made of changed since the last one."""
         given = self._forecast_input
         if given is None:
             return
@@ -165,6 +180,9 @@ class PlanCommands(BlockCommands):
         if capacity != given.capacity:
             given = self._forecast_input = replace(given, capacity=capacity)
             self._show_overcommitment(given.block_minutes)
+        pace = self.session.store.calibration()  # (kept by the store until data changes)
+        if pace != given.pace:
+            given = self._forecast_input = replace(given, pace=pace)
         if given is not self._forecast_made_from:
             self._forecast_made_from = given
             self._compute_forecast(given)

@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from tui_microgoals.commands import REVIEW_COMMANDS, bindings
+from tui_microgoals.core.calibration import summary_words
 from tui_microgoals.core.errors import MicrogoalsError
 from tui_microgoals.core.models import Goal
 from tui_microgoals.core.planner import habit_done_days
@@ -262,6 +263,7 @@ class ReviewScreen(AnswerOnce, OneDialogAtATime, Screen[None]):
                 habits=self._habits(review.date),
                 deadlines=self._deadlines(review.date),
                 no_record_before=review.first_day if review.before_first_use else None,
+                estimates=summary_words(review.calibration) if review.calibration else None,
             )
         )
         tz = self.session.clock.tz

@@ -34,10 +34,12 @@ def item_prompt(item: PlanItem, one_thing: bool) -> Text:
     return text
 
 
-def minutes_line(minutes: int, capacity: int) -> Content:
-    """Only numbers: no user text, so plain ``Content`` is safe."""
+def minutes_line(minutes: int, capacity: int, paced: bool = False) -> Content:
+    """Only numbers: no user text, so plain ``Content`` is safe. ``paced``: the minutes
+    are at the user's pace (calibrated), not as estimated."""
     word = "over your usual" if minutes > capacity else "of your usual"
-    return Content(f"{minutes} min checked, {word} {capacity} min of focus")
+    pace = " at your pace" if paced else ""
+    return Content(f"{minutes} min checked{pace}, {word} {capacity} min of focus")
 
 
 class SuggestScreen(AnswerOnce, ModalScreen[list[int] | None]):
@@ -57,6 +59,7 @@ class SuggestScreen(AnswerOnce, ModalScreen[list[int] | None]):
         self.plan = plan
         self.listed = set(listed)
         self.heading = heading
+        self._paced = plan.paced_minutes is not None
 
     def compose(self) -> ComposeResult:
         plan = self.plan
@@ -64,7 +67,7 @@ class SuggestScreen(AnswerOnce, ModalScreen[list[int] | None]):
         with Vertical(classes="dialog suggest"):
             yield Static(Content(self.heading), classes="dialog-title")
             yield Static(
-                minutes_line(plan.planned_minutes, plan.capacity),
+                minutes_line(plan.planned_minutes, plan.capacity, self._paced),
                 id="suggest-minutes",
                 classes="dialog-body",
             )
@@ -97,9 +100,10 @@ class SuggestScreen(AnswerOnce, ModalScreen[list[int] | None]):
     @on(SelectionList.SelectedChanged)
     def _checked(self) -> None:
         checked = set(self.query_one(SelectionList).selected)
-        minutes = sum(i.minutes for i in self.plan.items if i.goal.id in checked)
+        # (what each item takes of the day: at the user's pace when calibrated)
+        minutes = sum(i.day_minutes for i in self.plan.items if i.goal.id in checked)
         line = self.query_one("#suggest-minutes", Static)
-        line.update(minutes_line(minutes, self.plan.capacity))
+        line.update(minutes_line(minutes, self.plan.capacity, self._paced))
         line.set_class(minutes > self.plan.capacity, "-over")
 
     def action_accept(self) -> None:

@@ -32,6 +32,9 @@ class SummaryView:
     deadlines: tuple[tuple[str, str, str], ...] = ()
     #: The day reviewed is before anything was recorded: the first day with a record.
     no_record_before: Date | None = None
+    #: The user's pace against their estimates, in words (``calibration.summary_words``);
+    #: None: calibration is off.
+    estimates: str | None = None
 
 
 def no_record_line(first_day: Date) -> Content:
@@ -85,6 +88,8 @@ def summary_content(view: SummaryView) -> Content:
         lines.append(
             Content.assemble(("⚑ ", "bold"), Content(title), "  ", mark, (f"  {why}", "dim"))
         )
+    if view.estimates is not None:
+        lines.append(Content.assemble(("≈ Estimates: ", "bold"), (view.estimates, "dim")))
     return Content("\n").join(lines)
 
 
