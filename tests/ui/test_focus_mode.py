@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ui_helpers import make_app, screen_text, small_plan, tick
+from ui_helpers import make_app, screen_text, settled, small_plan, tick
 
 from tui_microgoals.core.store import Store
 from tui_microgoals.screens.focus import FocusScreen
@@ -27,9 +27,8 @@ async def test_s_in_focus_mode_starts_the_goal_highlighted_on_the_main_screen(st
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("j")  # Today: from "Write the intro" to "Pick a name"
         await pilot.press("f")
-        await pilot.pause()
+        text = await settled(pilot)
         assert isinstance(app.screen, FocusScreen)
-        text = screen_text(app)
         assert "Press s to start 10 min on: Pick a name"  # its estimate in text
         assert "s Start" in text.splitlines()[-1]
         await pilot.press("s")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
-from ui_helpers import make_app, screen_text, small_plan
+from ui_helpers import make_app, screen_text, settled, small_plan
 
 from tui_microgoals.commands import FOCUS_COMMANDS, MAIN_COMMANDS, REVIEW_COMMANDS
 from tui_microgoals.screens.focus import FocusScreen
@@ -47,7 +47,7 @@ async def test_no_footer_label_is_cut(store, clock, width, scene):
     async with app.run_test(size=(width, 30)) as pilot:
         await pilot.pause()
         await pilot.press(*keys)
-        await pilot.pause()
+        await settled(pilot)
         assert isinstance(app.screen, screen_type)
         shown = check_footer(app, width)
         for command in table:  # the keys ranked 0 always show, where they apply
@@ -60,12 +60,12 @@ async def test_the_footer_refits_when_the_terminal_grows(store, clock):
     small_plan(store)
     app = make_app(store, clock)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settled(pilot)
         narrow = check_footer(app, 80)
         assert "Quit" not in narrow
         await pilot.resize_terminal(200, 40)
         await pilot.pause()
-        await pilot.pause()
+        await settled(pilot)
         wide = check_footer(app, 200)
         assert "Quit" in wide and set(narrow) < set(wide)
         assert screen_text(app).splitlines()[-1].rstrip().endswith("^p palette")

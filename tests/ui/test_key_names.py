@@ -8,7 +8,7 @@ import re
 
 from textual.binding import Binding
 from textual.dom import DOMNode
-from ui_helpers import SIZE, make_app, screen_text, small_plan
+from ui_helpers import SIZE, make_app, screen_text, settled, small_plan
 
 import tui_microgoals.screens
 import tui_microgoals.widgets
@@ -75,7 +75,7 @@ async def test_help_footer_and_palette_show_no_raw_key_name(store, clock):
     app = make_app(store, clock)
     async with app.run_test(size=SIZE) as pilot:
         titles = [c.title for c in app.get_system_commands(app.screen)]
-        assert not RAW_NAME.search(screen_text(app).splitlines()[-1])  # the footer
+        assert not RAW_NAME.search((await settled(pilot)).splitlines()[-1])  # the footer
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)

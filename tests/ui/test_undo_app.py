@@ -8,7 +8,7 @@ import io
 
 from textual.app import App
 from textual.widgets import Digits
-from ui_helpers import SIZE, make_app, screen_text, shown, small_plan, tick
+from ui_helpers import SIZE, make_app, screen_text, settled, shown, small_plan, tick
 
 from tui_microgoals.core import timer
 from tui_microgoals.core.store import Store
@@ -146,7 +146,7 @@ async def test_u_in_focus_mode_puts_a_finished_block_back_with_the_time_it_has_l
         assert timer.remaining_seconds(block, clock.now()) == 8 * 60
         assert app.screen.query_one("#focus-clock", Digits).value == "08:00"
         assert "Focus block running" in screen_text(app)
-        assert "p Pause" in screen_text(app).splitlines()[-1]  # the block's keys are back
+        assert "p Pause" in (await settled(pilot)).splitlines()[-1]  # the block's keys are back
         text, severity = last_toast(app)
         assert text.startswith("undid: ") and "'Write the intro'" in text
         assert severity == "information"
@@ -173,7 +173,7 @@ async def test_u_in_focus_mode_takes_back_a_start(store, clock):
             "information",
         )
         assert "No block running" in screen_text(app)
-        assert "s Start" in screen_text(app).splitlines()[-1]
+        assert "s Start" in (await settled(pilot)).splitlines()[-1]
 
 
 # -- redo ---------------------------------------------------------------------------------
@@ -301,11 +301,9 @@ async def test_undo_shows_in_the_footer_at_80_columns_with_and_without_a_block(s
         footer = await shown(pilot, lambda text: "u Undo" in text.splitlines()[-1])
         assert "u Undo" in footer.splitlines()[-1]
         await pilot.press("s")
-        await pilot.pause()
-        assert "u Undo" in screen_text(app).splitlines()[-1]
+        assert "u Undo" in (await settled(pilot)).splitlines()[-1]
         await pilot.press("f")
-        await pilot.pause()
-        assert "u Undo" in screen_text(app).splitlines()[-1]
+        assert "u Undo" in (await settled(pilot)).splitlines()[-1]
 
 
 # -- the snapshot ----------------------------------------------------------------------------

@@ -60,6 +60,20 @@ async def shown(pilot, wanted: Callable[[str], bool], rounds: int = 50) -> str: 
     return text
 
 
+async def settled(pilot, rounds: int = 50) -> str:  # noqa: ANN001
+    """The screen's text once its footer is drawn and a pause changes nothing more, waiting
+    on the app (bounded): under load a new screen's footer is laid out a few refreshes
+    after the screen itself."""
+    text = screen_text(pilot.app)
+    for _ in range(rounds):
+        await pilot.pause()
+        again = screen_text(pilot.app)
+        if again == text and again.splitlines()[-1].strip():
+            break
+        text = again
+    return text
+
+
 async def tick(pilot) -> None:  # noqa: ANN001
     """Run the main screen's periodic check now instead of waiting half a second for it.
 
