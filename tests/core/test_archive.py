@@ -214,3 +214,25 @@ def test_the_week_retro_counts_what_the_archive_holds(tmp_path: Path) -> None:
     archived, plain = (Store.open(p, clock_at(NOW)).retro() for p in paths)
     assert archived == plain
     assert [m.kind for m in archived.milestones] == ["micro_goals"]
+
+
+def test_the_calibration_counts_the_archived_samples(tmp_path: Path) -> None:
+    """Finished micro-goals with an estimate and a block, long ago: archived, they still
+    count toward the overall ratio (kept as ratios), and the figure is the same."""
+    paths = [tmp_path / "archived.json", tmp_path / "not.json"]
+    for path in paths:
+        store = Store.open(path, clock_at(OLD))
+        for n, minutes in enumerate((10, 20, 15, 30, 12, 25)):
+            goal = store.add_goal(f"step {n}", minutes=minutes)
+            store.clock = clock_at(OLD.add(days=n))
+            store.start_block(goal.id)
+            store.clock = clock_at(OLD.add(days=n, minutes=minutes + 3 * n))
+            store.stop_block("done", "")
+        store.clock = clock_at(NOW)
+    Store.open(paths[0], clock_at(NOW)).archive_old()
+    archived, plain = (Store.open(p, clock_at(NOW)) for p in paths)
+    assert parsed_ids(paths[0]) == set()  # all of it moved
+    found, expected = archived.calibration(), plain.calibration()
+    assert found is not None and expected is not None and expected.overall is not None
+    assert (found.overall, found.samples) == (expected.overall, expected.samples)
+    assert archived.storage.history_unread()  # from the kept ratios, not the archive

@@ -17,9 +17,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pendulum
 from pendulum import Date
 
-from tui_microgoals.core.models import DONE, DROPPED, Goal
+from tui_microgoals.core import calibration
+from tui_microgoals.core.models import DONE, DROPPED, Block, Goal
 from tui_microgoals.core.models_day import Day
 from tui_microgoals.core.review import habit_run
 from tui_microgoals.core.storage_archive import MOVABLE as MOVABLE
@@ -58,10 +60,14 @@ def choose(data: dict[str, dict[str, Any]], today: Date, kept: dict[str, Any]) -
     }
     roots = [goals[g].position for g in moving_goals if goals[g].parent is None]
     top = max([*roots, kept.get("top", -1)], default=-1)
+    moved_blocks = [Block.from_doc(int(k), blocks[k]) for k in moving_blocks]
+    focus = calibration.focus_by_goal(moved_blocks, pendulum.now("UTC"))  # (all ended)
+    samples = [s for s in calibration.samples_of(goals, focus) if s.goal in moving_goals]
     return (
         {"goals": {str(g) for g in moving_goals}, "blocks": moving_blocks, "days": moving_days},
         before.isoformat(),
-        {**kept, "top": top},
+        # (what moves now is all the archive will hold: the figures are made afresh)
+        {**kept, "top": top, "ratios": calibration.kept_ratios(samples)},
     )
 
 

@@ -140,16 +140,33 @@ def samples_of(goals: Mapping[int, Goal], focus: Mapping[int, float]) -> list[Sa
     ]
 
 
-def median_ratio(samples: list[Sample]) -> Ratio:
-    """The median (of two middle ones, their mean), rounded half up to tenths."""
-    middle = statistics.median(s.ratio for s in samples)
-    return Ratio(int(middle * 10 + 0.5), len(samples))
+def median_ratio(samples: list[Sample], archived: Mapping[str, int] | None = None) -> Ratio:
+    """The median (of two middle ones, their mean), rounded half up to tenths; with the
+    ratios of ``archived`` samples (``kept_ratios``) too."""
+    ratios = [s.ratio for s in samples]
+    for ratio, count in (archived or {}).items():
+        ratios.extend([float(ratio)] * count)
+    middle = statistics.median(ratios)
+    return Ratio(int(middle * 10 + 0.5), len(ratios))
 
 
-def calibrate(samples: Iterable[Sample]) -> Calibration:
+def kept_ratios(samples: Iterable[Sample], kept: Mapping[str, int] | None = None) -> dict[str, int]:
+    """Samples as the archive keeps them (their goals and blocks out of sight): how many
+    of each ratio, to the thousandth, added to ``kept``."""
+    out = dict(kept or {})
+    for sample in samples:
+        key = f"{sample.ratio:.3f}"
+        out[key] = out.get(key, 0) + 1
+    return out
+
+
+def calibrate(samples: Iterable[Sample], archived: Mapping[str, int] | None = None) -> Calibration:
+    """From the samples in sight, and those of ``archived`` goals (``kept_ratios``: they
+    count toward the overall ratio; their top-level goals are finished and archived)."""
     samples = list(samples)
-    if len(samples) < MIN_SAMPLES:
-        return Calibration(None, {}, len(samples))
+    count = len(samples) + sum((archived or {}).values())
+    if count < MIN_SAMPLES:
+        return Calibration(None, {}, count)
     by_root: dict[int, list[Sample]] = {}
     for sample in samples:
         by_root.setdefault(sample.root, []).append(sample)
@@ -158,7 +175,7 @@ def calibrate(samples: Iterable[Sample]) -> Calibration:
         for root, group in sorted(by_root.items())
         if len(group) >= MIN_SAMPLES
     }
-    return Calibration(median_ratio(samples), own, len(samples))
+    return Calibration(median_ratio(samples, archived), own, count)
 
 
 # -- in words ------------------------------------------------------------------------------

@@ -16,7 +16,8 @@ The rules that keep it whole:
   that still holds them and an archive one version newer than it names; the archive records
   the version it replaced (``previous``), so that pair is recognised and read;
 * a new archive never drops a document the main file does not hold: what was archived stays
-  archived until it is written again;
+  archived until it is written again (a document no longer chosen goes back to the main
+  file, and leaves the archive with the next pass);
 * the archive it replaced is kept under ``backups/``, so a restored backup of the main file
   finds the archive it names.
 
@@ -241,7 +242,13 @@ class Archiving(StorageState):
             # The archive is in: the main file may now let go of what it holds.
             self._head = {"id": head["id"], "before": before, "kept": kept}
             self._gone = {}
-            self._cold = {name: set(table) for name, table in tables.items()}
+            # What was archived before and is not chosen now (a goal something recent came
+            # to wait for) stays in the archive too, but goes back to the main file (which
+            # wins): so the main file holds all that refers to it, and the next pass lets
+            # the archive's copy go.
+            self._cold = {
+                name: moving.get(name, set()) & set(table) for name, table in tables.items()
+            }
             self._compact()
             self._write_summary(None)
             self._bump(None)

@@ -38,7 +38,11 @@ class CalibrationMixin(StoreBase):
         cached = self._calibration_cache
         if cached is not None and cached[0] == key:
             return cached[1]
-        found = calibration.calibrate(calibration.samples_of(goals, self._focus_by_goal(raw)))
+        samples = calibration.samples_of(goals, self._focus_by_goal(raw))
+        # (goals and blocks still in the archive count by the ratios kept of them)
+        unread = getattr(self.storage, "history_unread", lambda: False)()
+        archived = self.storage.kept().get("ratios") if unread else None  # type: ignore[union-attr]
+        found = calibration.calibrate(samples, archived if isinstance(archived, dict) else None)
         self._calibration_cache = (key, found)
         return found
 
