@@ -31,6 +31,7 @@ import os
 import secrets
 import tempfile
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -51,23 +52,44 @@ _describe = journal.describe
 
 
 def head_of(raw: Any) -> dict[str, Any] | None:
-    """The archive header of a main file (its ``ARCHIVE_KEY`` table), checked."""
+    """The archive header of a main file (its ``ARCHIVE_KEY`` table), checked: every field
+    the start, a save or the weekly pass reads (a file name, dates, document keys)."""
     if raw is None:
         return None
     head = raw.get("1") if isinstance(raw, dict) else None
     gone = head.get("gone", {}) if isinstance(head, dict) else None
+    kept = head.get("kept", {}) if isinstance(head, dict) else None
     if (
         not isinstance(head, dict)
-        or not isinstance(head.get("id"), str)
-        or not isinstance(head.get("before"), str)
+        or not is_archive_id(head.get("id"))
+        or not _is_date(head.get("before"))
         or not isinstance(gone, dict)
-        or not all(
-            isinstance(v, list) and all(isinstance(k, str) for k in v) for v in gone.values()
-        )
-        or not isinstance(head.get("kept", {}), dict)
+        or not all(isinstance(v, list) and all(map(_is_key, v)) for v in gone.values())
+        or not isinstance(kept, dict)
+        or ("made" in kept and not _is_date(kept["made"]))
     ):
         raise CorruptDatabase("the database's archive header is damaged; see `microgoals backups`")
     return head
+
+
+def is_archive_id(value: Any) -> bool:
+    """An archive's id as a pass makes it (16 hex digits): part of a file name."""
+    return isinstance(value, str) and len(value) == 16 and all(c in HEX for c in value)
+
+
+HEX = frozenset("0123456789abcdef")
+
+
+def _is_key(value: Any) -> bool:
+    return isinstance(value, str) and value.isascii() and value.isdigit()
+
+
+def _is_date(value: Any) -> bool:
+    try:
+        date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 class Archiving(StorageState):
@@ -165,6 +187,7 @@ class Archiving(StorageState):
     def _read_archive(self, wanted: str) -> Tables:
         """The archive the main file names: the current file, or the copy kept when it was
         replaced; one newer by a pass killed before its fold is read too."""
+        newer: tuple[str, Tables] | None = None
         for path in (self.archive_path, self._archive_backup(wanted)):
             try:
                 raw = journal.read_regular(str(path))
@@ -176,11 +199,15 @@ class Archiving(StorageState):
             if wanted == head.get("id"):
                 return tables
             if wanted == head.get("previous") and path == self.archive_path:
-                # A pass was killed between writing it and folding the main file: the next
-                # fold names it (it holds all the one it replaced held, but what was deleted).
-                assert self._head is not None
-                self._head = {**self._head, "id": head["id"]}
-                return tables
+                newer = head["id"], tables
+        if newer is not None:
+            # A pass was killed between writing it and folding the main file, and the copy
+            # of the one it replaced is gone: the next fold names it (it holds all the one it
+            # replaced held, but what was deleted). Only when the copy is gone: a restored
+            # backup names the one before, which holds what was deleted since.
+            assert self._head is not None
+            self._head = {**self._head, "id": newer[0]}
+            return newer[1]
         raise CorruptDatabase(
             f"the archive {self.archive_path} is missing or belongs to another version of the "
             "database: old history cannot be read (today's data is fine); restore the archive "
@@ -237,7 +264,7 @@ class Archiving(StorageState):
                 "previous": old["id"] if old else None,
                 "database": self._database_id,
             }
-            self._write_archive(orjson.dumps({ARCHIVE_KEY: head, "tables": tables}), old)
+            self._write_archive(orjson.dumps({ARCHIVE_KEY: head, "tables": tables}))
             # The archive is in: the main file may now let go of what it holds.
             self._head = {"id": head["id"], "before": before, "kept": kept}
             self._gone = {}
@@ -247,10 +274,9 @@ class Archiving(StorageState):
             self._bump(None)
             return sum(len(t) for t in tables.values())
 
-    def _write_archive(self, blob: bytes, old: dict[str, Any] | None) -> None:
+    def _write_archive(self, blob: bytes) -> None:
         path = self.archive_path
-        if old is not None:  # the one it replaces stays readable for a restored backup
-            self._keep_archive(path, old["id"])
+        self._keep_archive(path)  # the one it replaces stays readable for a restored backup
         try:
             write_whole(path, blob)
         except OSError as error:
@@ -258,15 +284,27 @@ class Archiving(StorageState):
                 f"could not write the archive {path}: {_describe(error)}; nothing was moved"
             ) from None
 
-    def _keep_archive(self, path: Path, archive_id: str) -> None:
+    def _keep_archive(self, path: Path) -> None:
+        """A copy of the archive file under its own id (whichever main file named it: the
+        current one, one a restore replaced, a backup's), unless one is kept already."""
+        try:
+            raw = journal.read_regular(str(path))
+        except FileNotFoundError:
+            return
+        except OSError as error:
+            raise StorageError(f"cannot read the archive {path}: {_describe(error)}") from None
+        try:
+            archive_id = self._decode_archive(path, raw)[0].get("id")
+        except CorruptDatabase:  # not ours to read, but not ours to destroy either
+            archive_id = None
+        if not is_archive_id(archive_id):
+            archive_id = f"unreadable-{secrets.token_hex(4)}"
         kept = self._archive_backup(archive_id)
         if kept.exists():
             return
         try:
             kept.parent.mkdir(mode=0o700, exist_ok=True)
-            write_whole(kept, journal.read_regular(str(path)))
-        except FileNotFoundError:
-            return
+            write_whole(kept, raw)
         except OSError as error:
             raise StorageError(
                 f"could not keep a copy of the archive in {kept.parent}: {_describe(error)}; "

@@ -217,15 +217,21 @@ class DaysMixin(StoreBase):
     def review(self, date: Date | None = None) -> Review:
         date = date or self.clock.today()
         self.history_from(date.subtract(days=REVIEW_LOOKBACK_DAYS))  # (and what it looks back on)
-        review = review_day(
-            self.goals(),
-            self.days(),
-            self.blocks_on(date),
-            date,
-            self.clock.now(),
-            self.settings()["block_minutes"],
-            self._review_index(),
-        )
+
+        def made() -> Review:
+            return review_day(
+                self.goals(),
+                self.days(),
+                self.blocks_on(date),
+                date,
+                self.clock.now(),
+                self.settings()["block_minutes"],
+                self._review_index(),
+            )
+
+        review = made()
+        if review.before_first_use and self.read_history():  # (the first use may be archived)
+            review = made()
         dismissed = self._meta().get("dismissed", {})
         review.suggestions = [
             s

@@ -1,0 +1,188 @@
+"""Attacks on the archive (issue 16): each test is a way the archive could lose, resurrect or
+misreport history, or read it where it must not; each fails on the design's first version."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import orjson
+import pendulum
+import pytest
+
+from tui_microgoals.core.clock import FixedClock
+from tui_microgoals.core.errors import Conflict, CorruptDatabase
+from tui_microgoals.core.store import Store
+
+NOW = pendulum.datetime(2026, 11, 20, 9, 0, tz="UTC")
+OLD = NOW.subtract(days=400)
+
+
+def at(when: pendulum.DateTime) -> FixedClock:
+    return FixedClock(when, "UTC")
+
+
+def opened(path: Path, when: pendulum.DateTime = NOW) -> Store:
+    return Store.open(path, at(when))
+
+
+def build(path: Path) -> dict[str, int]:
+    """Two finished projects from 400 days ago (with a block and a plan), an old goal still
+    open, and today's plan."""
+    store = opened(path, OLD)
+    one = store.add_goal("Old project", minutes=None)
+    a = store.add_goal("Old step A", parent=one.id, minutes=20)
+    store.plan([a.id])
+    store.start_block(a.id)
+    store.clock = at(OLD.add(minutes=20))
+    store.stop_block("done", "fine")
+    two = store.add_goal("Other old project", minutes=15)
+    store.mark_done(two.id)
+    keep = store.add_goal("Still open, from long ago", minutes=20)
+    store.clock = at(NOW)
+    today = store.add_goal("Today's step", minutes=15)
+    store.plan([today.id])
+    return {"one": one.id, "a": a.id, "two": two.id, "keep": keep.id, "today": today.id}
+
+
+def saved(path: Path, name: str) -> Path:
+    """A copy of the main file as it is now (the journal folded in), as a backup would be."""
+    Store.open(path, at(NOW)).storage.fold()
+    copy = path.parent / name
+    shutil.copy2(path, copy)
+    return copy
+
+
+def all_goals(path: Path, when: pendulum.DateTime = NOW) -> dict[int, str]:
+    store = opened(path, when)
+    store.read_history()
+    return {i: g.title for i, g in store.goals().items()}
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> tuple[Path, dict[str, int]]:
+    path = tmp_path / "db.json"
+    return path, build(path)
+
+
+# -- restoring backups -------------------------------------------------------------------
+
+
+def test_a_backup_from_between_two_passes_restores_the_goals_it_held(db) -> None:
+    """The second pass's archive names the first as ``previous``; a backup that names the
+    first must read the first (kept in backups/), not take the second for a pass killed
+    before its fold: the second lacks what was deleted after the backup."""
+    path, ids = db
+    opened(path).archive_old()
+    backup = saved(path, "between.json")
+    opened(path).delete(ids["two"])  # archived, deleted after the backup
+    later = NOW.add(days=30)
+    opened(path, later).archive_old()
+    assert ids["two"] not in all_goals(path, later)
+    opened(path, later).storage.restore(backup)
+    assert all_goals(path, later).get(ids["two"]) == "Other old project"
+
+
+def test_a_backup_that_names_an_archive_a_restore_then_replaced_still_reads_it(db) -> None:
+    """A backup from before any pass restored, then a pass: the archive it replaces (which
+    a later backup names) is kept, though the restored main file named no archive."""
+    path, ids = db
+    before = saved(path, "before.json")
+    opened(path).archive_old()
+    after = saved(path, "after.json")
+    opened(path).storage.restore(before)
+    opened(path).archive_old()  # replaces the first archive
+    opened(path).storage.restore(after)
+    assert all_goals(path).get(ids["a"]) == "Old step A"
+
+
+# -- a damaged header --------------------------------------------------------------------
+
+
+def damage_head(path: Path, **fields: object) -> None:
+    doc = orjson.loads(path.read_bytes())
+    doc["archive"]["1"].update(fields)
+    path.write_bytes(orjson.dumps(doc))
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"before": "not a date"},
+        {"kept": {"made": "yesterday"}},
+        {"gone": {"goals": ["x"]}},
+    ],
+    ids=["before", "made", "gone"],
+)
+def test_a_damaged_archive_header_is_one_clear_error(db, fields) -> None:
+    """What the start, the weekly pass and a save read of the header: a damaged field is
+    the loader's one clear line, never a ValueError from deep inside."""
+    path, ids = db
+    opened(path).archive_old()
+    opened(path).storage.fold()
+    damage_head(path, **fields)
+    with pytest.raises(CorruptDatabase, match="archive header is damaged"):
+        store = opened(path)
+        store.today()
+        store.archive_due()
+        store.review()
+        store.add_goal("new")
+        store.storage.fold()
+
+
+# -- import ------------------------------------------------------------------------------
+
+
+def test_import_refuses_a_database_whose_goals_are_all_archived(tmp_path: Path) -> None:
+    """A database used long ago: the pass moved everything, the main file holds no goal,
+    day or block. It is not empty: an import would mix its archive into the import."""
+    path = tmp_path / "db.json"
+    store = opened(path, OLD)
+    store.mark_done(store.add_goal("Long done").id)
+    opened(path).archive_old()
+    assert not orjson.loads(path.read_bytes()).get("goals")
+    other = opened(tmp_path / "other.json")
+    other.add_goal("Something else")
+    with pytest.raises(Conflict, match="not empty"):
+        opened(path).import_(other.export())
+
+
+# -- views from the main file alone --------------------------------------------------------
+
+
+def test_a_day_after_the_horizon_is_not_before_first_use(tmp_path: Path) -> None:
+    """Used a year ago, back ten days ago: the review of a day a month ago (after the
+    horizon, so the archive is not read) must not say "no record before" ten days ago."""
+    path = tmp_path / "db.json"
+    store = opened(path, OLD)
+    store.mark_done(store.add_goal("Long done").id)
+    store.clock = at(NOW.subtract(days=10))
+    store.add_goal("Back again")
+    month_ago = NOW.subtract(days=30).date()
+    never = opened(path).review(month_ago)
+    opened(path).archive_old()
+    archived = opened(path).review(month_ago)
+    assert never.before_first_use is False
+    assert archived.before_first_use is False
+    assert archived.first_day == never.first_day
+
+
+def test_a_goal_made_top_level_goes_after_the_archived_ones(db, tmp_path: Path) -> None:
+    """A step moved to the top level takes the next position past every top-level goal,
+    the archived ones too, as on a database that never archived."""
+    path, ids = db
+    opened(path).move(ids["two"], 10)  # the finished project is the last top-level goal
+    twin = tmp_path / "twin" / "db.json"
+    twin.parent.mkdir()
+    for name in os.listdir(path.parent):
+        if name.startswith("db.json"):
+            shutil.copy2(path.parent / name, twin.parent / name)
+    opened(path).archive_old()
+    positions = []
+    for where in (path, twin):
+        store = opened(where)
+        step = store.add_goal("A step", parent=ids["keep"])
+        store.edit_goal(step.id, parent=None)
+        positions.append(opened(where).goal(step.id).position)
+    assert positions[0] == positions[1]
