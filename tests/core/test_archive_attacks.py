@@ -46,11 +46,14 @@ def build(path: Path) -> dict[str, int]:
     return {"one": one.id, "a": a.id, "two": two.id, "keep": keep.id, "today": today.id}
 
 
-def saved(path: Path, name: str) -> Path:
-    """A copy of the main file as it is now (the journal folded in), as a backup would be."""
-    Store.open(path, at(NOW)).storage.fold()
-    copy = path.parent / name
+def saved(path: Path, stamp: str) -> Path:
+    """A backup of the main file as it is now (the journal folded in), in ``backups/``."""
+    storage = Store.open(path, at(NOW)).storage
+    storage.fold()
+    storage.backup_dir.mkdir(exist_ok=True)
+    copy = storage.backup_dir / f"db-{stamp}-auto.json"
     shutil.copy2(path, copy)
+    assert copy in storage.backups()
     return copy
 
 
@@ -75,7 +78,7 @@ def test_a_backup_from_between_two_passes_restores_the_goals_it_held(db) -> None
     before its fold: the second lacks what was deleted after the backup."""
     path, ids = db
     opened(path).archive_old()
-    backup = saved(path, "between.json")
+    backup = saved(path, "20261120-090001")
     opened(path).delete(ids["two"])  # archived, deleted after the backup
     later = NOW.add(days=30)
     opened(path, later).archive_old()
@@ -88,9 +91,9 @@ def test_a_backup_that_names_an_archive_a_restore_then_replaced_still_reads_it(d
     """A backup from before any pass restored, then a pass: the archive it replaces (which
     a later backup names) is kept, though the restored main file named no archive."""
     path, ids = db
-    before = saved(path, "before.json")
+    before = saved(path, "20261120-090002")
     opened(path).archive_old()
-    after = saved(path, "after.json")
+    after = saved(path, "20261120-090003")
     opened(path).storage.restore(before)
     opened(path).archive_old()  # replaces the first archive
     opened(path).storage.restore(after)
@@ -186,3 +189,27 @@ def test_a_goal_made_top_level_goes_after_the_archived_ones(db, tmp_path: Path) 
         store.edit_goal(step.id, parent=None)
         positions.append(opened(where).goal(step.id).position)
     assert positions[0] == positions[1]
+
+
+# -- what a pass leaves in backups/ ------------------------------------------------------
+
+
+def test_weekly_passes_do_not_keep_a_copy_of_the_archive_each(db) -> None:
+    """Each pass keeps the archive it replaces for a restored backup; one no backup names
+    is kept for nothing: a year of weekly passes would keep 52 copies of a growing file."""
+    path, ids = db
+    when = NOW
+    for _ in range(8):
+        opened(path, when).archive_old()
+        when = when.add(days=7)
+    storage = opened(path, when).storage
+    named = {archive_named_by(b) for b in storage.backups()}
+    copies = sorted(storage.backup_dir.glob("db.json.archive.*"))
+    assert len(copies) <= storage.backups_kept
+    assert {c.name.rsplit(".", 1)[1] for c in copies} <= named
+    assert all_goals(path, when).get(ids["a"]) == "Old step A"
+
+
+def archive_named_by(backup: Path) -> str | None:
+    head = orjson.loads(backup.read_bytes()).get("archive")
+    return head["1"]["id"] if head else None

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 import tempfile
 from collections.abc import Callable
@@ -272,6 +273,7 @@ class Archiving(StorageState):
             self._compact()
             self._write_summary(None)
             self._bump(None)
+            self._drop_unnamed_copies()
             return sum(len(t) for t in tables.values())
 
     def _write_archive(self, blob: bytes) -> None:
@@ -310,6 +312,35 @@ class Archiving(StorageState):
                 f"could not keep a copy of the archive in {kept.parent}: {_describe(error)}; "
                 "nothing was moved"
             ) from None
+
+    def _drop_unnamed_copies(self) -> None:
+        """The archives kept under ``backups/`` that no backup of the main file names: a
+        copy is kept for a restored backup, and passes are weekly (a year would keep 52
+        copies of a growing file). Any backup whose record cannot be read keeps them all."""
+        named: set[str] = set()
+        try:
+            for backup in self.backups():
+                with open(journal.open_regular(str(backup), os.O_RDONLY), "rb") as handle:
+                    head = handle.read(HEAD_BYTES)
+                found = NAMED.search(head)
+                if found is None and b'"archive":' in head:
+                    return  # (a record this cannot read: keep everything)
+                if found is not None:
+                    named.add(found.group(1).decode())
+            copies = list(self.backup_dir.glob(f"{self.archive_path.name}.*"))
+        except OSError:
+            return
+        for copy in copies:
+            archive_id = copy.name.rsplit(".", 1)[1]
+            if is_archive_id(archive_id) and archive_id not in named:
+                with contextlib.suppress(OSError):
+                    copy.unlink()
+
+
+#: Where a main file (and so a backup) records its archive's id: in its first bytes, after
+#: the schema version, the database's identity and the journal id (``main_blob``).
+HEAD_BYTES = 4096
+NAMED = re.compile(rb'"archive":\{"1":\{"id":"([0-9a-f]{16})"')
 
 
 def write_whole(path: Path, blob: bytes) -> None:
