@@ -213,3 +213,19 @@ def test_weekly_passes_do_not_keep_a_copy_of_the_archive_each(db) -> None:
 def archive_named_by(backup: Path) -> str | None:
     head = orjson.loads(backup.read_bytes()).get("archive")
     return head["1"]["id"] if head else None
+
+
+# -- references from the archive to what stays ---------------------------------------------
+
+
+def test_deleting_a_goal_an_archived_one_waited_for_removes_the_wait(db, tmp_path: Path) -> None:
+    """An old finished step waits for a goal that stays; deleting that goal removes every
+    wait on it, the step's too, as on a database that never archived (an archived step's
+    wait was left: the export named a goal that does not exist and could not be imported)."""
+    path, ids = db
+    opened(path).depend(ids["a"], ids["keep"])
+    opened(path).archive_old()
+    opened(path).delete(ids["keep"])
+    export = opened(path).export()
+    opened(tmp_path / "copy.json").import_(export)  # (refused: a wait on no goal)
+    assert export["tables"]["goals"][str(ids["a"])]["after"] == []

@@ -4,9 +4,11 @@
   streak and every open habit's streak stay whole, so they are worked out from the main
   file alone).
 * **Goals**: whole top-level trees, every goal in them finished (done or dropped) before
-  ``before``, none of them waited for by a goal outside the tree, planned on a day that stays,
-  or the goal of a block that stays. So nothing that stays refers to what moves, and a check
-  over the main file alone (a cycle, a goal under a deleted one) sees all it must.
+  ``before``, none of them waiting for a goal that stays or waited for by a goal outside the
+  tree, planned on a day that stays, or the goal of a block that stays. So nothing that
+  stays refers to what moves, nor the other way round, and a check or a clean-up over the
+  main file alone (a cycle, a goal under a deleted one, the waits on a deleted goal) sees
+  all it must.
 * **Blocks** that ended on a day before ``before`` whose goal moves (or is gone): the blocks
   of a goal still open stay with it.
 
@@ -112,8 +114,9 @@ def _finished_before(goal: Goal, before: Date) -> bool:
 
 
 def _drop_held(goals: dict[int, Goal], moving: set[int], held: set[Any]) -> set[int]:
-    """``moving`` less every tree with a goal that stays refers to: one in ``held``, or
-    one a staying goal waits for (which may hold another tree in turn)."""
+    """``moving`` less every tree with a goal that stays refers to (one in ``held``, or one
+    a staying goal waits for) or that waits for a goal that stays; each may hold another
+    tree in turn."""
     root_of: dict[int, int] = {}
     for goal_id in moving:
         root = goal_id
@@ -122,8 +125,13 @@ def _drop_held(goals: dict[int, Goal], moving: set[int], held: set[Any]) -> set[
         root_of[goal_id] = root
     held_roots = {root_of[g] for g in held if g in root_of}
     while True:
-        staying = (g for g in goals.values() if g.id not in root_of or root_of[g.id] in held_roots)
-        more = {root_of[a] for g in staying for a in g.after if a in root_of} - held_roots
+        staying = {
+            g.id for g in goals.values() if g.id not in root_of or root_of[g.id] in held_roots
+        }
+        more = {root_of[a] for g in staying for a in goals[g].after if a in root_of}
+        # (and one that waits for a goal that stays: deleting that goal edits the wait)
+        more |= {root_of[g] for g in root_of if any(a in staying for a in goals[g].after)}
+        more -= held_roots
         if not more:
             return {g for g in moving if root_of[g] not in held_roots}
         held_roots |= more
