@@ -229,3 +229,21 @@ def test_deleting_a_goal_an_archived_one_waited_for_removes_the_wait(db, tmp_pat
     export = opened(path).export()
     opened(tmp_path / "copy.json").import_(export)  # (refused: a wait on no goal)
     assert export["tables"]["goals"][str(ids["a"])]["after"] == []
+
+
+# -- undo across a pass ----------------------------------------------------------------------
+
+
+def test_undo_of_a_wait_taken_away_before_a_pass_brings_it_back(db) -> None:
+    """A goal stops waiting for an old finished one, which the pass then moves (nothing
+    holds it any more); undo puts the wait back, as on a database that never archived,
+    instead of refusing because the goal waited for is not in the main file."""
+    path, ids = db
+    opened(path).depend(ids["keep"], ids["a"])
+    opened(path).undepend(ids["keep"], ids["a"])
+    opened(path).archive_old()
+    assert str(ids["a"]) not in orjson.loads(path.read_bytes())["goals"]
+    opened(path).undo()
+    assert opened(path).goal(ids["keep"]).after == [ids["a"]]
+    opened(path).redo()
+    assert opened(path).goal(ids["keep"]).after == []
