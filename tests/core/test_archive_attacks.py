@@ -247,3 +247,47 @@ def test_undo_of_a_wait_taken_away_before_a_pass_brings_it_back(db) -> None:
     assert opened(path).goal(ids["keep"]).after == [ids["a"]]
     opened(path).redo()
     assert opened(path).goal(ids["keep"]).after == []
+
+
+# -- the carry window ------------------------------------------------------------------------
+
+
+def carried_db(path: Path) -> int:
+    """An open step planned 100 days ago and never taken off the list: carried since."""
+    store = opened(path, NOW.subtract(days=100))
+    step = store.add_goal("Planned long ago", minutes=20)
+    store.plan([step.id])
+    store.clock = at(NOW)
+    store.add_goal("Today's step", minutes=15)
+    return step.id
+
+
+def test_the_review_of_a_day_after_the_horizon_shows_what_was_carried_into_it(
+    tmp_path: Path,
+) -> None:
+    """A day's list carries what was planned up to ``CARRY_WINDOW_DAYS`` before it: the
+    review of a day 50 days ago must see the plan from 100 days ago, archived or not."""
+    path = tmp_path / "db.json"
+    step = carried_db(path)
+    day = NOW.subtract(days=50).date()
+    never = opened(path).review(day)
+    opened(path).archive_old()
+    archived = opened(path).review(day)
+    assert [(i.goal.id, i.carried) for i in never.planned] == [(step, 50)]
+    assert [(i.goal.id, i.carried) for i in archived.planned] == [(step, 50)]
+
+
+def test_the_reviews_of_the_last_week_read_no_archive_in_the_week_after_a_pass(
+    tmp_path: Path,
+) -> None:
+    """The review screen reviews each day of the last week: in the week after a pass (a
+    pass is weekly) none of those reads the archive."""
+    path = tmp_path / "db.json"
+    carried_db(path)
+    opened(path).archive_old()
+    for later in range(8):
+        store = opened(path, NOW.add(days=later))
+        for back in range(7):
+            store.review(NOW.add(days=later - back).date())
+        store.history(NOW.add(days=later).date(), days=14)
+        assert store.storage.history_unread(), f"{later} days after the pass"

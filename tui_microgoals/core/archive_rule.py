@@ -23,11 +23,14 @@ from pendulum import Date
 
 from tui_microgoals.core.models import DONE, DROPPED, Goal
 from tui_microgoals.core.models_day import Day
+from tui_microgoals.core.planner import CARRY_WINDOW_DAYS
 from tui_microgoals.core.review import habit_run
 from tui_microgoals.core.storage_archive import MOVABLE as MOVABLE
 
-#: Days (and their blocks, and goal trees finished before them) kept in the main file.
-KEEP_DAYS = 90
+#: Days (and their blocks, and goal trees finished before them) kept in the main file: a
+#: day's review reads ``CARRY_WINDOW_DAYS`` back (what its list carries), so the reviews of
+#: the last month read nothing archived, the week's on the review screen included.
+KEEP_DAYS = CARRY_WINDOW_DAYS + 30
 
 Choice = tuple[dict[str, set[str]], str, dict[str, Any]]
 

@@ -15,6 +15,7 @@ from tui_microgoals.core.forecast import ForecastRow, Simulation, SuggestedPlan
 from tui_microgoals.core.history import DayTotals, day_totals, focus_minutes_by_day
 from tui_microgoals.core.models import DROPPED, Day, Goal
 from tui_microgoals.core.planner import (
+    CARRY_WINDOW_DAYS,
     PlanEntries,
     TodayItem,
     day_list,
@@ -28,8 +29,9 @@ from tui_microgoals.core.store_base import StoreBase, counted
 from tui_microgoals.core.store_settings import dismissal_active
 from tui_microgoals.core.text import clean_notes
 
-#: How far back a day's review looks (its suggestions' window), for reading the archive.
-REVIEW_LOOKBACK_DAYS = 14
+#: How far back a day's review looks, for reading the archive: its list carries what was
+#: planned up to ``CARRY_WINDOW_DAYS`` before it (its suggestions look back 14 days).
+REVIEW_LOOKBACK_DAYS = CARRY_WINDOW_DAYS
 
 
 class DaysMixin(StoreBase):
