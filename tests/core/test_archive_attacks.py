@@ -12,7 +12,7 @@ import pendulum
 import pytest
 
 from tui_microgoals.core.clock import FixedClock
-from tui_microgoals.core.errors import Conflict, CorruptDatabase
+from tui_microgoals.core.errors import Conflict, CorruptDatabase, MicrogoalsError
 from tui_microgoals.core.store import Store
 
 NOW = pendulum.datetime(2026, 11, 20, 9, 0, tz="UTC")
@@ -291,3 +291,59 @@ def test_the_reviews_of_the_last_week_read_no_archive_in_the_week_after_a_pass(
             store.review(NOW.add(days=later - back).date())
         store.history(NOW.add(days=later).date(), days=14)
         assert store.storage.history_unread(), f"{later} days after the pass"
+
+
+# -- hostile files -------------------------------------------------------------------------
+
+
+def test_a_fifo_named_like_a_backup_does_not_fail_a_pass(db) -> None:
+    """A pass that has written everything must not report a failure because something in
+    backups/ named like a backup is not a file (it is never read)."""
+    path, ids = db
+    opened(path).archive_old()
+    folder = path.parent / "backups"
+    folder.mkdir(exist_ok=True)
+    os.mkfifo(folder / "db-20261101-090000-auto.json")
+    result = opened(path, NOW.add(days=7)).archive_old()
+    assert result["archived"] > 0
+    assert all_goals(path).get(ids["a"]) == "Old step A"
+
+
+@pytest.mark.parametrize("kind", ["symlink", "fifo", "directory"])
+def test_an_archive_that_is_not_a_file_is_one_clear_error_and_never_waited_on(
+    db, tmp_path: Path, kind: str
+) -> None:
+    path, ids = db
+    opened(path).archive_old()
+    archive = path.with_name("db.json.archive")
+    archive.rename(tmp_path / "real-archive")
+    if kind == "symlink":
+        archive.symlink_to(tmp_path / "real-archive")
+    elif kind == "fifo":
+        os.mkfifo(archive)
+    else:
+        archive.mkdir()
+    store = opened(path)
+    assert [i.goal.id for i in store.today()] == [ids["today"]]
+    with pytest.raises(MicrogoalsError, match="archive|not a regular file"):
+        store.export()
+    with pytest.raises(MicrogoalsError):
+        opened(path, NOW.add(days=7)).archive_old()
+    assert not archive.is_file() or archive.is_symlink()
+
+
+def test_an_archive_with_another_table_or_clashing_keys(db) -> None:
+    """A table that is not goals, blocks or days is refused; a document the main file holds
+    too is the main file's."""
+    path, ids = db
+    opened(path).archive_old()
+    archive = path.with_name("db.json.archive")
+    doc = orjson.loads(archive.read_bytes())
+    doc["tables"]["goals"][str(ids["keep"])] = {"title": "from the archive", "status": "done"}
+    archive.write_bytes(orjson.dumps(doc))
+    assert opened(path).goal(ids["keep"]).title == "Still open, from long ago"
+    assert all_goals(path)[ids["keep"]] == "Still open, from long ago"
+    doc["tables"]["meta"] = {"1": {"next_goal": 1}}
+    archive.write_bytes(orjson.dumps(doc))
+    with pytest.raises(CorruptDatabase, match="unknown table 'meta'"):
+        opened(path).export()

@@ -328,7 +328,7 @@ class Archiving(StorageState):
                 if found is not None:
                     named.add(found.group(1).decode())
             copies = list(self.backup_dir.glob(f"{self.archive_path.name}.*"))
-        except OSError:
+        except (OSError, StorageError):  # (a FIFO named like a backup: keep everything)
             return
         for copy in copies:
             archive_id = copy.name.rsplit(".", 1)[1]
