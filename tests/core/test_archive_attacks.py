@@ -11,6 +11,7 @@ import orjson
 import pendulum
 import pytest
 
+from tui_microgoals.core import oplog
 from tui_microgoals.core.clock import FixedClock
 from tui_microgoals.core.errors import Conflict, CorruptDatabase, MicrogoalsError
 from tui_microgoals.core.store import Store
@@ -347,3 +348,74 @@ def test_an_archive_with_another_table_or_clashing_keys(db) -> None:
     archive.write_bytes(orjson.dumps(doc))
     with pytest.raises(CorruptDatabase, match="unknown table 'meta'"):
         opened(path).export()
+
+
+# -- commands on an archived goal, by its id ---------------------------------------------------
+
+
+def twin_of(path: Path, tmp_path: Path) -> Path:
+    twin = tmp_path / "twin" / "db.json"
+    twin.parent.mkdir()
+    for name in os.listdir(path.parent):
+        if name.startswith("db.json"):
+            shutil.copy2(path.parent / name, twin.parent / name)
+    return twin
+
+
+def outcome(call) -> str:
+    try:
+        result = call()
+    except MicrogoalsError as error:
+        return f"refused: {error}"
+    return f"ok: {getattr(result, 'id', result)!r}"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "plan",
+        "start",
+        "depend on it",
+        "make it wait",
+        "add under it",
+        "move",
+        pytest.param(
+            "move one that stays",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="moving a top-level goal renumbers the top-level goals of the main file "
+                "from 0, over the archived ones' positions (a never-archived database renumbers "
+                "them all); reading the archive on a key to avoid it would be the worse trap",
+            ),
+        ),
+        "drop",
+        "done",
+    ],
+)
+def test_a_command_on_an_archived_goal_does_what_it_does_on_one_never_archived(
+    db, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    path, ids = db
+    twin = twin_of(path, tmp_path)
+    opened(path).archive_old()
+    results = []
+    for where in (path, twin):
+        made = iter(range(100))  # the same global ids for the goals each adds
+        monkeypatch.setattr(oplog, "new_gid", lambda made=made: f"{next(made):032x}")
+        store = opened(where)
+        a, keep = ids["a"], ids["keep"]
+        call = {
+            "plan": lambda store=store, a=a: store.plan([a]),
+            "start": lambda store=store, a=a: store.start_block(a),
+            "depend on it": lambda store=store, a=a, k=keep: store.depend(k, a),
+            "make it wait": lambda store=store, a=a, k=keep: store.depend(a, k),
+            "add under it": lambda store=store, a=a: store.add_goal("new", parent=a),
+            "move": lambda store=store, a=a: store.move(ids["one"], 1),
+            "move one that stays": lambda store=store, k=keep: store.move(k, -1),
+            "drop": lambda store=store, a=a: store.drop(a),
+            "done": lambda store=store, a=a: store.mark_done(a),
+        }[command]
+        results.append(outcome(call))
+        results.append(sorted(opened(where).export()["tables"]["goals"].items()))
+    assert results[0] == results[2]
+    assert results[1] == results[3]
