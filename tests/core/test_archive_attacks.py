@@ -419,3 +419,61 @@ def test_a_command_on_an_archived_goal_does_what_it_does_on_one_never_archived(
         results.append(sorted(opened(where).export()["tables"]["goals"].items()))
     assert results[0] == results[2]
     assert results[1] == results[3]
+
+
+# -- two processes -------------------------------------------------------------------------
+
+
+def test_a_delete_from_a_process_that_read_the_main_file_before_a_pass(db) -> None:
+    path, ids = db
+    app = opened(path)
+    assert ids["one"] in app.goals()  # read before the pass
+    opened(path).archive_old()  # another process
+    app.delete(ids["one"])
+    app.storage.fold()
+    assert {ids["one"], ids["a"]}.isdisjoint(all_goals(path))
+    opened(path, NOW.add(days=7)).archive_old()
+    assert {ids["one"], ids["a"]}.isdisjoint(all_goals(path))
+
+
+@pytest.mark.parametrize("read", [True, False], ids=["history read", "history unread"])
+def test_a_delete_of_an_archived_goal_replayed_by_another_process_stays(db, read: bool) -> None:
+    """Another process's journal line deletes an archived goal; this one replays it and
+    folds: the main file it writes must still hide the archive's copy."""
+    path, ids = db
+    opened(path).archive_old()
+    app = opened(path)
+    if read:
+        app.read_history()
+    app.goals()
+    opened(path).delete(ids["two"])  # another process: one journal line
+    app.add_goal("from the app")
+    app.storage.fold()
+    assert ids["two"] not in all_goals(path)
+    if read:
+        assert ids["two"] not in app.goals()
+
+
+def test_a_goal_reopened_while_another_process_archives_stays_open(db) -> None:
+    path, ids = db
+    opened(path).archive_old()
+    app = opened(path)
+    app.reopen(ids["two"])  # reads the history, writes the goal to the main file
+    opened(path, NOW.add(days=7)).archive_old()  # another process
+    assert opened(path).goal(ids["two"]).status == "open"
+    app.mark_done(ids["two"])
+    assert opened(path).goal(ids["two"]).status == "done"
+
+
+def test_undo_and_redo_of_a_delete_made_before_a_pass(db) -> None:
+    path, ids = db
+    opened(path).delete(ids["one"])
+    opened(path).archive_old()
+    opened(path).undo()
+    assert all_goals(path)[ids["a"]] == "Old step A"
+    opened(path).redo()
+    assert ids["a"] not in all_goals(path)
+    opened(path).undo()
+    opened(path, NOW.add(days=7)).archive_old()
+    assert all_goals(path)[ids["a"]] == "Old step A"
+    assert str(ids["a"]) not in orjson.loads(path.read_bytes())["goals"]
