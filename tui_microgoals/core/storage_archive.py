@@ -302,6 +302,10 @@ class Archiving(StorageState):
         if not is_archive_id(archive_id):
             archive_id = f"unreadable-{secrets.token_hex(4)}"
         kept = self._archive_backup(archive_id)
+        # (a copy cut off by a kill: as big as the archive; we hold the lock)
+        for stale in self.backup_dir.glob(f".{path.name}.*.tmp"):
+            with contextlib.suppress(OSError):
+                stale.unlink()
         if kept.exists():
             return
         try:
