@@ -477,3 +477,25 @@ def test_undo_and_redo_of_a_delete_made_before_a_pass(db) -> None:
     opened(path, NOW.add(days=7)).archive_old()
     assert all_goals(path)[ids["a"]] == "Old step A"
     assert str(ids["a"]) not in orjson.loads(path.read_bytes())["goals"]
+
+
+# -- a copy ----------------------------------------------------------------------------------
+
+
+def test_a_copy_of_an_archived_database_holds_everything_and_archives_on_its_own(
+    db, tmp_path: Path
+) -> None:
+    path, ids = db
+    opened(path).archive_old()
+    opened(path).delete(ids["two"])
+    everything = all_goals(path)
+    out = tmp_path / "out"
+    out.mkdir()
+    copy = opened(path).storage.copy_to(out)
+    (out / "db.json.archive").write_bytes(path.with_name("db.json.archive").read_bytes())
+    mine = opened(copy)
+    assert not mine.storage.history_unread()
+    assert {i: g.title for i, g in mine.goals().items()} == everything
+    opened(copy, NOW.add(days=7)).archive_old()
+    assert all_goals(copy) == everything
+    assert ids["two"] not in all_goals(path)
