@@ -499,3 +499,58 @@ def test_a_copy_of_an_archived_database_holds_everything_and_archives_on_its_own
     opened(copy, NOW.add(days=7)).archive_old()
     assert all_goals(copy) == everything
     assert ids["two"] not in all_goals(path)
+
+
+def test_an_archive_gone_missing_blocks_no_change_in_a_process_that_read_it(db) -> None:
+    """The app read the history (an old review), then the archive went missing and another
+    process changed the main file: today's changes still work; only the past is refused."""
+    path, ids = db
+    opened(path).archive_old()
+    app = opened(path)
+    app.read_history()
+    path.with_name("db.json.archive").rename(path.with_name("elsewhere"))
+    other = opened(path)
+    other.add_goal("from another process")
+    other.storage.fold()
+    assert app.add_goal("from the app").title == "from the app"
+    assert [i.goal.id for i in app.today()] == [ids["today"]]
+    with pytest.raises(CorruptDatabase, match="archive .* is missing"):
+        app.export()
+
+
+def test_tree_counts_of_an_open_goal_with_old_done_steps_stay_whole(tmp_path: Path) -> None:
+    """Only whole finished trees move: an open goal's steps done long ago stay with it."""
+    path = tmp_path / "db.json"
+    store = opened(path, OLD)
+    project = store.add_goal("Long project")
+    steps = [store.add_goal(f"step {n}", parent=project.id, minutes=15) for n in range(3)]
+    store.mark_done(steps[0].id)
+    store.mark_done(steps[1].id)
+    opened(path).archive_old()
+    fresh = opened(path)
+    kids = [g for g in fresh.goals().values() if g.parent == project.id]
+    assert sorted((g.id, g.status) for g in kids) == [
+        (steps[0].id, "done"),
+        (steps[1].id, "done"),
+        (steps[2].id, "open"),
+    ]
+    assert fresh.storage.history_unread()
+
+
+def test_a_history_that_could_not_be_read_is_never_taken_as_read(db) -> None:
+    """The archive is damaged: each ask for the past says so, the second as the first; an
+    export never goes out without the history, and a pass never writes an archive without
+    what the damaged one held."""
+    path, ids = db
+    opened(path).archive_old()
+    archive = path.with_name("db.json.archive")
+    good = archive.read_bytes()
+    archive.write_bytes(good[: len(good) // 2])
+    store = opened(path, NOW.add(days=7))
+    for _ in range(2):
+        with pytest.raises(CorruptDatabase, match="is damaged"):
+            store.export()
+    with pytest.raises(CorruptDatabase, match="is damaged"):
+        store.archive_old()
+    archive.write_bytes(good)
+    assert all_goals(path)[ids["a"]] == "Old step A"

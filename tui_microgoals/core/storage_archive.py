@@ -169,10 +169,11 @@ class Archiving(StorageState):
         """Put the archive's documents under the main file's (``_data``); see the rules."""
         assert self._data is not None
         head = self._head
-        self._cold = {}
         if head is None:
+            self._cold = {}
             return
-        tables = self._read_archive(head["id"])
+        tables = self._read_archive(head["id"])  # (unread stays unread if this fails)
+        self._cold = {}
         gone = self._gone
         for name, docs in tables.items():
             table = self._data.setdefault(name, {})
