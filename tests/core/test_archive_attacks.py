@@ -101,6 +101,25 @@ def test_a_backup_that_names_an_archive_a_restore_then_replaced_still_reads_it(d
     assert all_goals(path).get(ids["a"]) == "Old step A"
 
 
+def test_a_backup_from_before_any_pass_restored_after_two_passes(db) -> None:
+    """It holds everything in its main file and names no archive: the goals it held are
+    back, those made after it are not, and the archive the restore set aside stays
+    readable through the backup of what was restored over."""
+    path, ids = db
+    before = saved(path, "20261120-090004")
+    opened(path).archive_old()
+    opened(path).delete(ids["two"])
+    later = opened(path).add_goal("made after the backup").id
+    opened(path, NOW.add(days=30)).archive_old()
+    aside = opened(path, NOW.add(days=30)).storage.restore(before)
+    restored = all_goals(path, NOW.add(days=30))
+    assert restored.get(ids["two"]) == "Other old project" and later not in restored
+    assert not opened(path).storage.history_unread()
+    opened(path, NOW.add(days=60)).archive_old()
+    opened(path, NOW.add(days=60)).storage.restore(aside[0])
+    assert ids["two"] not in all_goals(path) and all_goals(path)[later]
+
+
 # -- a damaged header --------------------------------------------------------------------
 
 
