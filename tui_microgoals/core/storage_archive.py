@@ -34,7 +34,7 @@ import tempfile
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 import orjson
 
@@ -73,7 +73,7 @@ def head_of(raw: Any) -> dict[str, Any] | None:
     return head
 
 
-def is_archive_id(value: Any) -> bool:
+def is_archive_id(value: Any) -> TypeGuard[str]:
     """An archive's id as a pass makes it (16 hex digits): part of a file name."""
     return isinstance(value, str) and len(value) == 16 and all(c in HEX for c in value)
 
@@ -297,11 +297,10 @@ class Archiving(StorageState):
         except OSError as error:
             raise StorageError(f"cannot read the archive {path}: {_describe(error)}") from None
         try:
-            archive_id = self._decode_archive(path, raw)[0].get("id")
+            found = self._decode_archive(path, raw)[0].get("id")
         except CorruptDatabase:  # not ours to read, but not ours to destroy either
-            archive_id = None
-        if not is_archive_id(archive_id):
-            archive_id = f"unreadable-{secrets.token_hex(4)}"
+            found = None
+        archive_id = found if is_archive_id(found) else f"unreadable-{secrets.token_hex(4)}"
         kept = self._archive_backup(archive_id)
         # (a copy cut off by a kill: as big as the archive; we hold the lock)
         for stale in self.backup_dir.glob(f".{path.name}.*.tmp"):
