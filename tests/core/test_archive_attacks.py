@@ -158,12 +158,16 @@ def test_a_damaged_archive_header_is_one_clear_error(db, fields) -> None:
 
 
 def test_import_refuses_a_database_whose_goals_are_all_archived(tmp_path: Path) -> None:
-    """A database used long ago: the pass moved everything, the main file holds no goal,
-    day or block. It is not empty: an import would mix its archive into the import."""
+    """A database used long ago: the pass moved its old goal, the goal added since was
+    deleted, and the main file holds no goal, day or block. It is not empty: an import
+    would mix its archive into the import."""
     path = tmp_path / "db.json"
     store = opened(path, OLD)
     store.mark_done(store.add_goal("Long done").id)
+    recent = opened(path).add_goal("Back again")
     opened(path).archive_old()
+    opened(path).delete(recent.id)
+    opened(path).storage.fold()
     assert not orjson.loads(path.read_bytes()).get("goals")
     other = opened(tmp_path / "other.json")
     other.add_goal("Something else")
@@ -573,3 +577,20 @@ def test_a_history_that_could_not_be_read_is_never_taken_as_read(db) -> None:
         store.archive_old()
     archive.write_bytes(good)
     assert all_goals(path)[ids["a"]] == "Old step A"
+
+
+# -- a clock that ran ahead ----------------------------------------------------------------
+
+
+def test_a_pass_under_a_clock_a_year_ahead_moves_nothing_recent(db) -> None:
+    """A pass made while the clock ran a year ahead must not move today's plan (nor make a
+    horizon after today, which has every day's view read the archive), nor stop the
+    weekly pass until that date comes."""
+    path, ids = db
+    opened(path, NOW.add(days=365)).archive_old()
+    store = opened(path)
+    assert [i.goal.id for i in store.today()] == [ids["today"]]
+    assert store.horizon() is not None and store.horizon() <= NOW.date()
+    store.day(NOW.date())
+    assert store.storage.history_unread()
+    assert opened(path, NOW.add(days=8)).archive_due()

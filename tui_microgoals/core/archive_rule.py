@@ -71,7 +71,10 @@ def choose(data: dict[str, dict[str, Any]], today: Date, kept: dict[str, Any]) -
 def _first_kept_day(goals: dict[int, Goal], days: dict[str, Day], today: Date) -> Date:
     """``KEEP_DAYS`` ago, moved back until no streak runs across it: every streak (the days
     with something done, each habit's due days done) is then worked out from one side."""
-    before = today.subtract(days=KEEP_DAYS)
+    # (from the newest record when it is before today: a clock that ran ahead moves nothing
+    # recent, and makes no horizon after the real today)
+    newest = max((*days_of(goals), *(d.date for d in days.values())), default=today)
+    before = min(today, newest).subtract(days=KEEP_DAYS)
     active = {g.done_on for g in goals.values() if g.status == DONE and g.done_on}
     active |= {d.date for d in days.values() if d.habits_done}
     done: dict[int, set[Date]] = {}
@@ -89,6 +92,11 @@ def _first_kept_day(goals: dict[int, Goal], days: dict[str, Day], today: Date) -
             if count and since < before:
                 before, moved = since, True
     return before
+
+
+def days_of(goals: dict[int, Goal]) -> list[Date]:
+    """The dates the goals record: each one's first day, and the day it was done."""
+    return [d for g in goals.values() for d in (g.first_day, g.done_on) if d is not None]
 
 
 def _finished_trees(goals: dict[int, Goal], before: Date) -> set[int]:
