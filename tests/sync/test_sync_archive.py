@@ -28,6 +28,7 @@ def pair(tmp_path: Path) -> tuple[Device, Device, dict[str, int]]:
     for device in (a, b):
         device.at(START)
         device.reopen()
+    a.store.add_goal("Today's step")  # (the horizon counts back from the newest record)
     a.store.archive_old()
     a.reopen()
     assert str(step.id) not in orjson.loads(a.db.read_bytes())["goals"]
