@@ -594,3 +594,31 @@ def test_a_pass_under_a_clock_a_year_ahead_moves_nothing_recent(db) -> None:
     store.day(NOW.date())
     assert store.storage.history_unread()
     assert opened(path, NOW.add(days=8)).archive_due()
+
+
+# -- a tree partly written back ------------------------------------------------------------
+
+
+def test_an_archived_project_reopened_gets_its_steps_back_in_the_main_file(db) -> None:
+    """Reopening an archived project writes it to the main file; its done steps stayed in
+    the archive, so the main file showed an open goal with no steps (a leaf, planned and
+    suggested as one) for good: the next pass must bring the tree back whole."""
+    path, ids = db
+    opened(path).archive_old()
+    opened(path).reopen(ids["one"])
+    opened(path, NOW.add(days=7)).archive_old()
+    fresh = opened(path, NOW.add(days=7))
+    assert [g.id for g in fresh.goals().values() if g.parent == ids["one"]] == [ids["a"]]
+    assert fresh.storage.history_unread()
+
+
+def test_an_archived_step_edited_is_not_left_without_its_parent(db) -> None:
+    """An archived step edited (its project stays archived): after the next pass the main
+    file holds no goal whose parent is only in the archive."""
+    path, ids = db
+    opened(path).archive_old()
+    opened(path).edit_goal(ids["a"], title="Old step A, renamed")
+    opened(path, NOW.add(days=7)).archive_old()
+    goals = orjson.loads(path.read_bytes())["goals"]
+    assert all(doc.get("parent") is None or str(doc["parent"]) in goals for doc in goals.values())
+    assert all_goals(path, NOW.add(days=7))[ids["a"]] == "Old step A, renamed"

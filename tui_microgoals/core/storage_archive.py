@@ -16,7 +16,8 @@ The rules that keep it whole:
   that still holds them and an archive one version newer than it names; the archive records
   the version it replaced (``previous``), so that pair is recognised and read;
 * a new archive never drops a document the main file does not hold: what was archived stays
-  archived until it is written again;
+  archived until it is written again, or until a pass finds it no longer moves (then the
+  fold writes it back to the main file, and the pass after drops the archive's copy);
 * the archive it replaced is kept under ``backups/``, so a restored backup of the main file
   finds the archive it names.
 
@@ -267,10 +268,14 @@ class Archiving(StorageState):
                 "database": self._database_id,
             }
             self._write_archive(orjson.dumps({ARCHIVE_KEY: head, "tables": tables}))
-            # The archive is in: the main file may now let go of what it holds.
+            # The archive is in: the main file may now let go of what moves. What the archive
+            # held that no longer moves (a step of a project reopened since, a day after a
+            # horizon moved back) is written back to it: a tree is wholly in one file, and
+            # every day from the horizon on is in the main file. (The archive keeps its copy
+            # until the next pass: one a killed fold falls back on holds all the last held.)
             self._head = {"id": head["id"], "before": before, "kept": kept}
             self._gone = {}
-            self._cold = {name: set(table) for name, table in tables.items()}
+            self._cold = {name: moving.get(name, set()) & set(tables[name]) for name in MOVABLE}
             self._compact()
             self._write_summary(None)
             self._bump(None)
