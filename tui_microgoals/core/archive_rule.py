@@ -1,6 +1,7 @@
 """What moves to the archive (``storage_archive``): history today's screen never needs.
 
-* **Days** before ``before``: ``KEEP_DAYS`` ago, or earlier while a streak runs (the current
+* **Days** before ``before``: ``KEEP_DAYS`` before today (or before the newest record, if
+  that is older: a clock that ran ahead moves nothing recent), or earlier while a streak runs (the current
   streak and every open habit's streak stay whole, so they are worked out from the main
   file alone).
 * **Goals**: whole top-level trees, every goal in them finished (done or dropped) before
