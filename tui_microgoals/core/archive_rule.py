@@ -1,9 +1,9 @@
 """What moves to the archive (``storage_archive``): history today's screen never needs.
 
 * **Days** before ``before``: ``KEEP_DAYS`` before today (or before the newest record, if
-  that is older: a clock that ran ahead moves nothing recent), or earlier while a streak runs (the current
-  streak and every open habit's streak stay whole, so they are worked out from the main
-  file alone).
+  that is older: a clock that ran ahead moves nothing recent), or earlier while a streak
+  runs (the current streak and every open habit's streak stay whole, so they are worked out
+  from the main file alone).
 * **Goals**: whole top-level trees, every goal in them finished (done or dropped) before
   ``before``, none of them waiting for a goal that stays or waited for by a goal outside the
   tree, planned on a day that stays, or the goal of a block that stays. So nothing that
