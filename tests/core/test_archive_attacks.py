@@ -13,7 +13,7 @@ import pytest
 
 from tui_microgoals.core import oplog
 from tui_microgoals.core.clock import FixedClock
-from tui_microgoals.core.errors import Conflict, CorruptDatabase, MicrogoalsError
+from tui_microgoals.core.errors import Conflict, CorruptDatabase, MicrogoalsError, NotFound
 from tui_microgoals.core.store import Store
 
 NOW = pendulum.datetime(2026, 11, 20, 9, 0, tz="UTC")
@@ -622,3 +622,21 @@ def test_an_archived_step_edited_is_not_left_without_its_parent(db) -> None:
     goals = orjson.loads(path.read_bytes())["goals"]
     assert all(doc.get("parent") is None or str(doc["parent"]) in goals for doc in goals.values())
     assert all_goals(path, NOW.add(days=7))[ids["a"]] == "Old step A, renamed"
+
+
+# -- reads of the archive on a key ---------------------------------------------------------
+
+
+def test_a_goal_another_process_deleted_is_not_looked_for_in_the_archive(db) -> None:
+    """The app still shows a goal another process (a sync) deleted; a key on it says the
+    goal is gone without reading the whole archive on the event loop."""
+    path, ids = db
+    opened(path).archive_old()
+    app = opened(path)
+    app.goals()
+    opened(path).delete(ids["keep"])  # another process
+    with pytest.raises(NotFound):
+        app.goal(ids["keep"])
+    with pytest.raises(MicrogoalsError):
+        app.mark_done(ids["keep"])
+    assert app.storage.history_unread()

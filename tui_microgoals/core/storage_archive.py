@@ -125,6 +125,11 @@ class Archiving(StorageState):
             self.read()  # type: ignore[attr-defined]
         return dict(self._head.get("kept", {})) if self._head is not None else {}
 
+    def deleted_since(self, table: str, key: str) -> bool:
+        """Whether the document was deleted since the archive was written (so it is in
+        neither file: no need to read the archive to look for it)."""
+        return key in self._gone.get(table, ())
+
     def _touched(self, table: str, key: str, *, deleted: bool) -> None:
         """A document written (or deleted) by a commit or a journal line: no longer the
         archive's clean copy; a deletion hides the archive's copy (``gone``)."""

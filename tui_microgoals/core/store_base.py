@@ -232,10 +232,16 @@ class StoreBase:
         return top if type(top) is int else -1
 
     def _known(self, *ids: int | None) -> None:
-        """Read the archive in when a goal id given is not in the main file."""
+        """Read the archive in when a goal id given is not in the main file (and was not
+        deleted since the archive was written)."""
         view = self._goal_view()
-        if any(i is not None and i not in view for i in ids):
+        if any(i is not None and i not in view and not self._deleted(i) for i in ids):
             self.read_history()
+
+    def _deleted(self, goal_id: int) -> bool:
+        """A goal deleted since the archive was written: in neither file."""
+        deleted = getattr(self.storage, "deleted_since", None)
+        return deleted is not None and deleted("goals", str(goal_id))
 
     def _clock_time(self, instant: DateTime) -> str:
         """A moment for those words, in the user's zone: "14:30"."""
@@ -300,7 +306,7 @@ class StoreBase:
 
     def goal(self, goal_id: int) -> Goal:
         goal = self.goals().get(goal_id)
-        if goal is None and self.read_history():  # (an archived goal, asked for by its id)
+        if goal is None and not self._deleted(goal_id) and self.read_history():  # (archived)
             goal = self.goals().get(goal_id)
         if goal is None:
             raise NotFound(f"no goal with id {goal_id}")
