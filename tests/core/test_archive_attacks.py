@@ -640,3 +640,19 @@ def test_a_goal_another_process_deleted_is_not_looked_for_in_the_archive(db) -> 
     with pytest.raises(MicrogoalsError):
         app.mark_done(ids["keep"])
     assert app.storage.history_unread()
+
+
+@pytest.mark.parametrize("change", ["reopen the project", "edit a step"])
+def test_a_goal_of_an_archived_tree_written_back_brings_its_tree(db, change: str) -> None:
+    """At once, not at the next pass (a week): the main file never holds part of a tree
+    whose rest is archived (an open project without its steps, a step without its
+    project)."""
+    path, ids = db
+    opened(path).archive_old()
+    if change == "reopen the project":
+        opened(path).reopen(ids["one"])
+    else:
+        opened(path).edit_goal(ids["a"], title="Old step A, renamed")
+    goals = opened(path).goals()
+    assert {ids["one"], ids["a"]} <= set(goals)
+    assert opened(path).storage.history_unread()

@@ -32,7 +32,7 @@ import os
 import re
 import secrets
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeGuard
@@ -124,6 +124,11 @@ class Archiving(StorageState):
         if self._data is None:
             self.read()  # type: ignore[attr-defined]
         return dict(self._head.get("kept", {})) if self._head is not None else {}
+
+    def archived_keys(self, table: str) -> Collection[str]:
+        """The keys of the archive's documents read in and unchanged since (empty while the
+        history is unread). Not a copy: read it, never change it."""
+        return self._cold.get(table, ()) if self._cold else ()
 
     def deleted_since(self, table: str, key: str) -> bool:
         """Whether the document was deleted since the archive was written (so it is in

@@ -7,7 +7,7 @@ subclasses ``StoreBase``, so the attributes it uses are the ones declared here.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date as plain_date
 from pathlib import Path
@@ -17,6 +17,7 @@ from pendulum import Date, DateTime
 from tinydb import TinyDB
 from tinydb.table import Document
 
+from tui_microgoals.core import tree
 from tui_microgoals.core.clock import Clock
 from tui_microgoals.core.errors import NotFound
 from tui_microgoals.core.models import Block, Day, Goal
@@ -344,6 +345,9 @@ class StoreBase:
         return _LazyGoals(self._goals_t._read_table())
 
     def _save_goal(self, goal: Goal) -> Goal:
+        archived = getattr(self.storage, "archived_keys", lambda _: ())("goals")
+        if str(goal.id) in archived:
+            self._bring_tree_back(goal.id, archived)
         self._goals_t.upsert(Document(goal.to_doc(), doc_id=goal.id))
         if self._goals_cache is not None:  # else the next goals() parses the table anyway
             goals = self.goals()
@@ -353,6 +357,19 @@ class StoreBase:
             self._goal_edits += 1
             self._patch_goal_index(was, [(old, goal)])
         return goal
+
+    def _bring_tree_back(self, goal_id: int, archived: Collection[str]) -> None:
+        """An archived goal about to be written to the main file: the rest of its top-level
+        tree goes with it, unchanged, so the main file never holds part of a tree (an open
+        project without its steps, a step without its project)."""
+        goals = self.goals()
+        root = goal_id
+        while (parent := goals[root].parent) is not None and parent in goals:
+            root = parent
+        raw = self._goals_t._read_table()
+        for key in [str(root), *map(str, tree.descendants(goals, root))]:
+            if key in archived and key != str(goal_id):
+                self._goals_t.upsert(Document(dict(raw[key]), doc_id=int(key)))
 
     def days(self) -> dict[Date, Day]:
         """All day plans by date: parsed once per load of the file, like ``goals()``.
