@@ -656,3 +656,23 @@ def test_a_goal_of_an_archived_tree_written_back_brings_its_tree(db, change: str
     goals = opened(path).goals()
     assert {ids["one"], ids["a"]} <= set(goals)
     assert opened(path).storage.history_unread()
+
+
+def test_what_the_app_computes_at_start_and_on_a_key_reads_no_archive(db) -> None:
+    """Today, its review, the last two weeks' chart, capacity, the suggested plan, the
+    forecast, a change and its undo: all from the main file, right after a pass."""
+    path, ids = db
+    opened(path).archive_old()
+    store = opened(path)
+    store.today()
+    store.review()
+    store.history(NOW.date(), days=14)
+    store.capacity()
+    store.suggest_plan()
+    store.forecast()
+    store.open_goals()
+    store.mark_done(ids["today"])
+    store.undo()
+    store.plan([ids["keep"]])
+    store.add_goal("new", parent=ids["keep"])
+    assert store.storage.history_unread()
