@@ -676,3 +676,22 @@ def test_what_the_app_computes_at_start_and_on_a_key_reads_no_archive(db) -> Non
     store.plan([ids["keep"]])
     store.add_goal("new", parent=ids["keep"])
     assert store.storage.history_unread()
+
+
+def test_todays_list_after_a_pass_still_carries_what_was_planned_60_days_ago(
+    tmp_path: Path,
+) -> None:
+    """Today's list carries a step planned up to ``CARRY_WINDOW_DAYS`` (90) ago and never
+    taken off: a pass must not move the day that planned it while it carries (main's
+    ``KEEP_DAYS = 42`` does: the step leaves Today)."""
+    path = tmp_path / "db.json"
+    store = opened(path, NOW.subtract(days=60))
+    step = store.add_goal("Planned two months ago", minutes=20)
+    store.plan([step.id])
+    store.clock = at(NOW)
+    store.add_goal("Made today", minutes=10)
+    before = [(i.goal.id, i.carried) for i in store.today()]
+    opened(path).archive_old()
+    fresh = opened(path)
+    assert [(i.goal.id, i.carried) for i in fresh.today()] == before == [(step.id, 60)]
+    assert fresh.storage.history_unread()
