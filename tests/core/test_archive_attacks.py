@@ -695,3 +695,28 @@ def test_todays_list_after_a_pass_still_carries_what_was_planned_60_days_ago(
     fresh = opened(path)
     assert [(i.goal.id, i.carried) for i in fresh.today()] == before == [(step.id, 60)]
     assert fresh.storage.history_unread()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="calibration (issue 17, merged into main after this branch began) samples only "
+    "the main file's goals and blocks: each pass takes the archived samples away, so the "
+    "user's pace (plan, forecast, goal form) changes with every weekly pass; it needs a "
+    "figure the pass keeps (its docstring plans one)",
+)
+def test_the_calibration_is_the_same_after_a_pass(tmp_path: Path) -> None:
+    pytest.importorskip("tui_microgoals.core.calibration")
+    path = tmp_path / "db.json"
+    store = opened(path, OLD)
+    for n in range(6):  # six 20-minute estimates, each took 40 minutes
+        store.clock = at(OLD.add(days=n))
+        goal = store.add_goal(f"old step {n}", minutes=20)
+        store.start_block(goal.id)
+        store.clock = at(OLD.add(days=n, minutes=40))
+        store.stop_block("done", "")
+    store.clock = at(NOW)
+    store.add_goal("Today's step", minutes=15)
+    before = opened(path).calibration()  # type: ignore[attr-defined]
+    assert before is not None and before.enough
+    opened(path).archive_old()
+    assert opened(path).calibration() == before  # type: ignore[attr-defined]
