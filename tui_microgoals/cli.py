@@ -257,7 +257,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     command(
         "archive",
-        "move old history (finished goal trees; days and blocks before six weeks ago) to the "
+        "move old history (finished goal trees; days and blocks before 120 days ago) to the "
         "archive file now; the app does it by itself once a week",
     )
 

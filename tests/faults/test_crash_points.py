@@ -209,12 +209,15 @@ def prepare_archived(folder: Path) -> None:
 
 
 def prepare_archived_newest(folder: Path) -> None:
-    """Archived right after its last change: undo's newest entry changes archived goals."""
+    """Archived right after its last change: undo's newest entry changes archived goals (a
+    goal made today first: the horizon counts back from the newest record)."""
+    Store.open(folder / DB, fixed_clock()).add_goal("Today's step")
     store = Store.open(folder / DB, FixedClock(START.subtract(days=200), "UTC"))
     old = store.add_goal("Old project")
     step = store.add_goal("Old step", parent=old.id, minutes=20)
     store.mark_done(step.id)
     Store.open(folder / DB, fixed_clock()).archive_old()
+    assert str(old.id) not in orjson.loads((folder / DB).read_bytes())["goals"]
 
 
 def prepare_archived_twice(folder: Path) -> None:

@@ -1,12 +1,15 @@
 """What moves to the archive (``storage_archive``): history today's screen never needs.
 
-* **Days** before ``before``: ``KEEP_DAYS`` ago, or earlier while a streak runs (the current
-  streak and every open habit's streak stay whole, so they are worked out from the main
-  file alone).
+* **Days** before ``before``: ``KEEP_DAYS`` before today (or before the newest record, if
+  that is older: a clock that ran ahead moves nothing recent), or earlier while a streak
+  runs (the current streak and every open habit's streak stay whole, so they are worked out
+  from the main file alone).
 * **Goals**: whole top-level trees, every goal in them finished (done or dropped) before
-  ``before``, none of them waited for by a goal outside the tree, planned on a day that stays,
-  or the goal of a block that stays. So nothing that stays refers to what moves, and a check
-  over the main file alone (a cycle, a goal under a deleted one) sees all it must.
+  ``before``, none of them waiting for a goal that stays or waited for by a goal outside the
+  tree, planned on a day that stays, or the goal of a block that stays. So nothing that
+  stays refers to what moves, nor the other way round, and a check or a clean-up over the
+  main file alone (a cycle, a goal under a deleted one, the waits on a deleted goal) sees
+  all it must.
 * **Blocks** that ended on a day before ``before`` whose goal moves (or is gone): the blocks
   of a goal still open stay with it.
 
@@ -23,13 +26,14 @@ from pendulum import Date
 from tui_microgoals.core import calibration
 from tui_microgoals.core.models import DONE, DROPPED, Block, Goal
 from tui_microgoals.core.models_day import Day
+from tui_microgoals.core.planner import CARRY_WINDOW_DAYS
 from tui_microgoals.core.review import habit_run
 from tui_microgoals.core.storage_archive import MOVABLE as MOVABLE
 
-#: Days (and their blocks, and goal trees finished before them) kept in the main file: six
-#: weeks, so that today's review (its 25 days of blocks), the week's retro (35 days) and
-#: capacity (14) read none of the archive.
-KEEP_DAYS = 42
+#: Days (and their blocks, and goal trees finished before them) kept in the main file: a
+#: day's review reads ``CARRY_WINDOW_DAYS`` back (what its list carries), so the reviews of
+#: the last month read nothing archived, the week's on the review screen included.
+KEEP_DAYS = CARRY_WINDOW_DAYS + 30
 
 Choice = tuple[dict[str, set[str]], str, dict[str, Any]]
 
@@ -74,7 +78,10 @@ def choose(data: dict[str, dict[str, Any]], today: Date, kept: dict[str, Any]) -
 def _first_kept_day(goals: dict[int, Goal], days: dict[str, Day], today: Date) -> Date:
     """``KEEP_DAYS`` ago, moved back until no streak runs across it: every streak (the days
     with something done, each habit's due days done) is then worked out from one side."""
-    before = today.subtract(days=KEEP_DAYS)
+    # (from the newest record when it is before today: a clock that ran ahead moves nothing
+    # recent, and makes no horizon after the real today)
+    newest = max((*days_of(goals), *(d.date for d in days.values())), default=today)
+    before = min(today, newest).subtract(days=KEEP_DAYS)
     active = {g.done_on for g in goals.values() if g.status == DONE and g.done_on}
     active |= {d.date for d in days.values() if d.habits_done}
     done: dict[int, set[Date]] = {}
@@ -92,6 +99,11 @@ def _first_kept_day(goals: dict[int, Goal], days: dict[str, Day], today: Date) -
             if count and since < before:
                 before, moved = since, True
     return before
+
+
+def days_of(goals: dict[int, Goal]) -> list[Date]:
+    """The dates the goals record: each one's first day, and the day it was done."""
+    return [d for g in goals.values() for d in (g.first_day, g.done_on) if d is not None]
 
 
 def _finished_trees(goals: dict[int, Goal], before: Date) -> set[int]:
@@ -120,8 +132,9 @@ def _finished_before(goal: Goal, before: Date) -> bool:
 
 
 def _drop_held(goals: dict[int, Goal], moving: set[int], held: set[Any]) -> set[int]:
-    """``moving`` less every tree with a goal that stays refers to: one in ``held``, or
-    one a staying goal waits for (which may hold another tree in turn)."""
+    """``moving`` less every tree with a goal that stays refers to (one in ``held``, or one
+    a staying goal waits for) or that waits for a goal that stays; each may hold another
+    tree in turn."""
     root_of: dict[int, int] = {}
     for goal_id in moving:
         root = goal_id
@@ -130,8 +143,13 @@ def _drop_held(goals: dict[int, Goal], moving: set[int], held: set[Any]) -> set[
         root_of[goal_id] = root
     held_roots = {root_of[g] for g in held if g in root_of}
     while True:
-        staying = (g for g in goals.values() if g.id not in root_of or root_of[g.id] in held_roots)
-        more = {root_of[a] for g in staying for a in g.after if a in root_of} - held_roots
+        staying = {
+            g.id for g in goals.values() if g.id not in root_of or root_of[g.id] in held_roots
+        }
+        more = {root_of[a] for g in staying for a in goals[g].after if a in root_of}
+        # (and one that waits for a goal that stays: deleting that goal edits the wait)
+        more |= {root_of[g] for g in root_of if any(a in staying for a in goals[g].after)}
+        more -= held_roots
         if not more:
             return {g for g in moving if root_of[g] not in held_roots}
         held_roots |= more

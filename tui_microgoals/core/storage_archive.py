@@ -16,8 +16,8 @@ The rules that keep it whole:
   that still holds them and an archive one version newer than it names; the archive records
   the version it replaced (``previous``), so that pair is recognised and read;
 * a new archive never drops a document the main file does not hold: what was archived stays
-  archived until it is written again (a document no longer chosen goes back to the main
-  file, and leaves the archive with the next pass);
+  archived until it is written again, or until a pass finds it no longer moves (then the
+  fold writes it back to the main file, and the pass after drops the archive's copy);
 * the archive it replaced is kept under ``backups/``, so a restored backup of the main file
   finds the archive it names.
 
@@ -29,11 +29,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Collection
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 import orjson
 
@@ -52,23 +54,44 @@ _describe = journal.describe
 
 
 def head_of(raw: Any) -> dict[str, Any] | None:
-    """The archive header of a main file (its ``ARCHIVE_KEY`` table), checked."""
+    """The archive header of a main file (its ``ARCHIVE_KEY`` table), checked: every field
+    the start, a save or the weekly pass reads (a file name, dates, document keys)."""
     if raw is None:
         return None
     head = raw.get("1") if isinstance(raw, dict) else None
     gone = head.get("gone", {}) if isinstance(head, dict) else None
+    kept = head.get("kept", {}) if isinstance(head, dict) else None
     if (
         not isinstance(head, dict)
-        or not isinstance(head.get("id"), str)
-        or not isinstance(head.get("before"), str)
+        or not is_archive_id(head.get("id"))
+        or not _is_date(head.get("before"))
         or not isinstance(gone, dict)
-        or not all(
-            isinstance(v, list) and all(isinstance(k, str) for k in v) for v in gone.values()
-        )
-        or not isinstance(head.get("kept", {}), dict)
+        or not all(isinstance(v, list) and all(map(_is_key, v)) for v in gone.values())
+        or not isinstance(kept, dict)
+        or ("made" in kept and not _is_date(kept["made"]))
     ):
         raise CorruptDatabase("the database's archive header is damaged; see `microgoals backups`")
     return head
+
+
+def is_archive_id(value: Any) -> TypeGuard[str]:
+    """An archive's id as a pass makes it (16 hex digits): part of a file name."""
+    return isinstance(value, str) and len(value) == 16 and all(c in HEX for c in value)
+
+
+HEX = frozenset("0123456789abcdef")
+
+
+def _is_key(value: Any) -> bool:
+    return isinstance(value, str) and value.isascii() and value.isdigit()
+
+
+def _is_date(value: Any) -> bool:
+    try:
+        date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 class Archiving(StorageState):
@@ -101,6 +124,16 @@ class Archiving(StorageState):
         if self._data is None:
             self.read()  # type: ignore[attr-defined]
         return dict(self._head.get("kept", {})) if self._head is not None else {}
+
+    def archived_keys(self, table: str) -> Collection[str]:
+        """The keys of the archive's documents read in and unchanged since (empty while the
+        history is unread). Not a copy: read it, never change it."""
+        return self._cold.get(table, ()) if self._cold else ()
+
+    def deleted_since(self, table: str, key: str) -> bool:
+        """Whether the document was deleted since the archive was written (so it is in
+        neither file: no need to read the archive to look for it)."""
+        return key in self._gone.get(table, ())
 
     def _touched(self, table: str, key: str, *, deleted: bool) -> None:
         """A document written (or deleted) by a commit or a journal line: no longer the
@@ -147,10 +180,11 @@ class Archiving(StorageState):
         """Put the archive's documents under the main file's (``_data``); see the rules."""
         assert self._data is not None
         head = self._head
-        self._cold = {}
         if head is None:
+            self._cold = {}
             return
-        tables = self._read_archive(head["id"])
+        tables = self._read_archive(head["id"])  # (unread stays unread if this fails)
+        self._cold = {}
         gone = self._gone
         for name, docs in tables.items():
             table = self._data.setdefault(name, {})
@@ -166,6 +200,7 @@ class Archiving(StorageState):
     def _read_archive(self, wanted: str) -> Tables:
         """The archive the main file names: the current file, or the copy kept when it was
         replaced; one newer by a pass killed before its fold is read too."""
+        newer: tuple[str, Tables] | None = None
         for path in (self.archive_path, self._archive_backup(wanted)):
             try:
                 raw = journal.read_regular(str(path))
@@ -177,11 +212,15 @@ class Archiving(StorageState):
             if wanted == head.get("id"):
                 return tables
             if wanted == head.get("previous") and path == self.archive_path:
-                # A pass was killed between writing it and folding the main file: the next
-                # fold names it (it holds all the one it replaced held, but what was deleted).
-                assert self._head is not None
-                self._head = {**self._head, "id": head["id"]}
-                return tables
+                newer = head["id"], tables
+        if newer is not None:
+            # A pass was killed between writing it and folding the main file, and the copy
+            # of the one it replaced is gone: the next fold names it (it holds all the one it
+            # replaced held, but what was deleted). Only when the copy is gone: a restored
+            # backup names the one before, which holds what was deleted since.
+            assert self._head is not None
+            self._head = {**self._head, "id": newer[0]}
+            return newer[1]
         raise CorruptDatabase(
             f"the archive {self.archive_path} is missing or belongs to another version of the "
             "database: old history cannot be read (today's data is fine); restore the archive "
@@ -238,26 +277,24 @@ class Archiving(StorageState):
                 "previous": old["id"] if old else None,
                 "database": self._database_id,
             }
-            self._write_archive(orjson.dumps({ARCHIVE_KEY: head, "tables": tables}), old)
-            # The archive is in: the main file may now let go of what it holds.
+            self._write_archive(orjson.dumps({ARCHIVE_KEY: head, "tables": tables}))
+            # The archive is in: the main file may now let go of what moves. What the archive
+            # held that no longer moves (a step of a project reopened since, a day after a
+            # horizon moved back) is written back to it: a tree is wholly in one file, and
+            # every day from the horizon on is in the main file. (The archive keeps its copy
+            # until the next pass: one a killed fold falls back on holds all the last held.)
             self._head = {"id": head["id"], "before": before, "kept": kept}
             self._gone = {}
-            # What was archived before and is not chosen now (a goal something recent came
-            # to wait for) stays in the archive too, but goes back to the main file (which
-            # wins): so the main file holds all that refers to it, and the next pass lets
-            # the archive's copy go.
-            self._cold = {
-                name: moving.get(name, set()) & set(table) for name, table in tables.items()
-            }
+            self._cold = {name: moving.get(name, set()) & set(tables[name]) for name in MOVABLE}
             self._compact()
             self._write_summary(None)
             self._bump(None)
+            self._drop_unnamed_copies()
             return sum(len(t) for t in tables.values())
 
-    def _write_archive(self, blob: bytes, old: dict[str, Any] | None) -> None:
+    def _write_archive(self, blob: bytes) -> None:
         path = self.archive_path
-        if old is not None:  # the one it replaces stays readable for a restored backup
-            self._keep_archive(path, old["id"])
+        self._keep_archive(path)  # the one it replaces stays readable for a restored backup
         try:
             write_whole(path, blob)
         except OSError as error:
@@ -265,20 +302,64 @@ class Archiving(StorageState):
                 f"could not write the archive {path}: {_describe(error)}; nothing was moved"
             ) from None
 
-    def _keep_archive(self, path: Path, archive_id: str) -> None:
+    def _keep_archive(self, path: Path) -> None:
+        """A copy of the archive file under its own id (whichever main file named it: the
+        current one, one a restore replaced, a backup's), unless one is kept already."""
+        try:
+            raw = journal.read_regular(str(path))
+        except FileNotFoundError:
+            return
+        except OSError as error:
+            raise StorageError(f"cannot read the archive {path}: {_describe(error)}") from None
+        try:
+            found = self._decode_archive(path, raw)[0].get("id")
+        except CorruptDatabase:  # not ours to read, but not ours to destroy either
+            found = None
+        archive_id = found if is_archive_id(found) else f"unreadable-{secrets.token_hex(4)}"
         kept = self._archive_backup(archive_id)
+        # (a copy cut off by a kill: as big as the archive; we hold the lock)
+        for stale in self.backup_dir.glob(f".{path.name}.*.tmp"):
+            with contextlib.suppress(OSError):
+                stale.unlink()
         if kept.exists():
             return
         try:
             kept.parent.mkdir(mode=0o700, exist_ok=True)
-            write_whole(kept, journal.read_regular(str(path)))
-        except FileNotFoundError:
-            return
+            write_whole(kept, raw)
         except OSError as error:
             raise StorageError(
                 f"could not keep a copy of the archive in {kept.parent}: {_describe(error)}; "
                 "nothing was moved"
             ) from None
+
+    def _drop_unnamed_copies(self) -> None:
+        """The archives kept under ``backups/`` that no backup of the main file names: a
+        copy is kept for a restored backup, and passes are weekly (a year would keep 52
+        copies of a growing file). Any backup whose record cannot be read keeps them all."""
+        named: set[str] = set()
+        try:
+            for backup in self.backups():
+                with open(journal.open_regular(str(backup), os.O_RDONLY), "rb") as handle:
+                    head = handle.read(HEAD_BYTES)
+                found = NAMED.search(head)
+                if found is None and b'"archive":' in head:
+                    return  # (a record this cannot read: keep everything)
+                if found is not None:
+                    named.add(found.group(1).decode())
+            copies = list(self.backup_dir.glob(f"{self.archive_path.name}.*"))
+        except (OSError, StorageError):  # (a FIFO named like a backup: keep everything)
+            return
+        for copy in copies:
+            archive_id = copy.name.rsplit(".", 1)[1]
+            if is_archive_id(archive_id) and archive_id not in named:
+                with contextlib.suppress(OSError):
+                    copy.unlink()
+
+
+#: Where a main file (and so a backup) records its archive's id: in its first bytes, after
+#: the schema version, the database's identity and the journal id (``main_blob``).
+HEAD_BYTES = 4096
+NAMED = re.compile(rb'"archive":\{"1":\{"id":"([0-9a-f]{16})"')
 
 
 def write_whole(path: Path, blob: bytes) -> None:

@@ -91,7 +91,10 @@ class Loading(StorageState):
         if self._read_journal() is None:
             raise CorruptDatabase(f"the journal {self.journal_path} changed while being read")
         if self._cold is not None:  # the history was read: read it again under the new file
-            self._merge_archive()
+            try:
+                self._merge_archive()
+            except StorageError:  # (an archive gone bad: refused where the past is asked for,
+                self._cold = None  # not in every change to today)
         self._bump(None)
 
     def _read_journal(self) -> Changes | None:

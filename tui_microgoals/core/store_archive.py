@@ -21,8 +21,9 @@ class ArchiveMixin(StoreBase):
         if not hasattr(self.storage, "archive"):
             return False
         made = self.storage.kept().get("made")  # type: ignore[union-attr]
-        if isinstance(made, str):
-            return Date.fromisoformat(made) <= self.clock.today().subtract(days=ARCHIVE_EVERY_DAYS)
+        if isinstance(made, str):  # (one made under a clock that ran ahead: due now)
+            today, last = self.clock.today(), Date.fromisoformat(made)
+            return last > today or last <= today.subtract(days=ARCHIVE_EVERY_DAYS)
         tables = self.storage.read() or {}
         size = sum(len(tables.get(name, {})) for name in archive_rule.MOVABLE)
         return size >= ARCHIVE_FIRST_AT

@@ -7,7 +7,7 @@ subclasses ``StoreBase``, so the attributes it uses are the ones declared here.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date as plain_date
 from pathlib import Path
@@ -17,6 +17,7 @@ from pendulum import Date, DateTime
 from tinydb import TinyDB
 from tinydb.table import Document
 
+from tui_microgoals.core import tree
 from tui_microgoals.core.clock import Clock
 from tui_microgoals.core.errors import NotFound
 from tui_microgoals.core.models import Block, Day, Goal
@@ -232,10 +233,16 @@ class StoreBase:
         return top if type(top) is int else -1
 
     def _known(self, *ids: int | None) -> None:
-        """Read the archive in when a goal id given is not in the main file."""
+        """Read the archive in when a goal id given is not in the main file (and was not
+        deleted since the archive was written)."""
         view = self._goal_view()
-        if any(i is not None and i not in view for i in ids):
+        if any(i is not None and i not in view and not self._deleted(i) for i in ids):
             self.read_history()
+
+    def _deleted(self, goal_id: int) -> bool:
+        """A goal deleted since the archive was written: in neither file."""
+        deleted = getattr(self.storage, "deleted_since", None)
+        return deleted is not None and deleted("goals", str(goal_id))
 
     def _clock_time(self, instant: DateTime) -> str:
         """A moment for those words, in the user's zone: "14:30"."""
@@ -300,7 +307,7 @@ class StoreBase:
 
     def goal(self, goal_id: int) -> Goal:
         goal = self.goals().get(goal_id)
-        if goal is None and self.read_history():  # (an archived goal, asked for by its id)
+        if goal is None and not self._deleted(goal_id) and self.read_history():  # (archived)
             goal = self.goals().get(goal_id)
         if goal is None:
             raise NotFound(f"no goal with id {goal_id}")
@@ -338,6 +345,9 @@ class StoreBase:
         return _LazyGoals(self._goals_t._read_table())
 
     def _save_goal(self, goal: Goal) -> Goal:
+        archived = getattr(self.storage, "archived_keys", lambda _: ())("goals")
+        if str(goal.id) in archived:
+            self._bring_tree_back(goal.id, archived)
         self._goals_t.upsert(Document(goal.to_doc(), doc_id=goal.id))
         if self._goals_cache is not None:  # else the next goals() parses the table anyway
             goals = self.goals()
@@ -347,6 +357,19 @@ class StoreBase:
             self._goal_edits += 1
             self._patch_goal_index(was, [(old, goal)])
         return goal
+
+    def _bring_tree_back(self, goal_id: int, archived: Collection[str]) -> None:
+        """An archived goal about to be written to the main file: the rest of its top-level
+        tree goes with it, unchanged, so the main file never holds part of a tree (an open
+        project without its steps, a step without its project)."""
+        goals = self.goals()
+        root = goal_id
+        while (parent := goals[root].parent) is not None and parent in goals:
+            root = parent
+        raw = self._goals_t._read_table()
+        for key in [str(root), *map(str, tree.descendants(goals, root))]:
+            if key in archived and key != str(goal_id):
+                self._goals_t.upsert(Document(dict(raw[key]), doc_id=int(key)))
 
     def days(self) -> dict[Date, Day]:
         """All day plans by date: parsed once per load of the file, like ``goals()``.

@@ -16,6 +16,7 @@ from tui_microgoals.core.forecast import ForecastRow, Simulation, SuggestedPlan
 from tui_microgoals.core.history import DayTotals, day_totals, focus_minutes_by_day
 from tui_microgoals.core.models import DROPPED, Day, Goal
 from tui_microgoals.core.planner import (
+    CARRY_WINDOW_DAYS,
     PlanEntries,
     TodayItem,
     day_list,
@@ -29,8 +30,9 @@ from tui_microgoals.core.store_base import StoreBase, counted
 from tui_microgoals.core.store_settings import dismissal_active
 from tui_microgoals.core.text import clean_notes
 
-#: How far back a day's review looks (its suggestions' window), for reading the archive.
-REVIEW_LOOKBACK_DAYS = 14
+#: How far back a day's review looks, for reading the archive: its list carries what was
+#: planned up to ``CARRY_WINDOW_DAYS`` before it (its suggestions look back 14 days).
+REVIEW_LOOKBACK_DAYS = CARRY_WINDOW_DAYS
 
 
 class DaysMixin(StoreBase):
@@ -219,15 +221,21 @@ class DaysMixin(StoreBase):
     def review(self, date: Date | None = None) -> Review:
         date = date or self.clock.today()
         self.history_from(date.subtract(days=REVIEW_LOOKBACK_DAYS))  # (and what it looks back on)
-        review = review_day(
-            self.goals(),
-            self.days(),
-            self.blocks_on(date),
-            date,
-            self.clock.now(),
-            self.settings()["block_minutes"],
-            self._review_index(),
-        )
+
+        def made() -> Review:
+            return review_day(
+                self.goals(),
+                self.days(),
+                self.blocks_on(date),
+                date,
+                self.clock.now(),
+                self.settings()["block_minutes"],
+                self._review_index(),
+            )
+
+        review = made()
+        if review.before_first_use and self.read_history():  # (the first use may be archived)
+            review = made()
         review.calibration = self.calibration()
         dismissed = self._meta().get("dismissed", {})
         review.suggestions = [

@@ -90,6 +90,7 @@ class ExchangeMixin(StoreBase):
         if problems := tree.find_tree_problems(goals):
             raise InputError(f"export is inconsistent: {problems[0]}")
         with self._tx(f"imported {counted(len(goals), 'goal')}"):
+            self.read_history()  # (a database whose history is all archived is not empty)
             if not self.is_empty():
                 raise Conflict("the database is not empty; import only into a new database")
             for name, table in tables.items():

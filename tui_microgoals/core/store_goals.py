@@ -220,7 +220,8 @@ class GoalsMixin(StoreBase):
                 listed = self._listed_before_first_step(parent)
                 siblings = [g for g in goals.values() if g.parent == parent]
                 changes["parent"] = parent
-                changes["position"] = max((g.position for g in siblings), default=-1) + 1
+                top = [self._archived_top()] if parent is None else []  # (as ``add_goal``)
+                changes["position"] = max([g.position for g in siblings] + top, default=-1) + 1
                 if goal.status == OPEN:
                     self._reopen_above(goals, parent)
             if not isinstance(after, _Unset):

@@ -132,7 +132,12 @@ class UndoLog(StoreBase):
             archived = any(k not in tables.get(t, {}) for t, k in touched if t in MOVABLE)
             if archived and self.read_history():  # (it changes a document now archived)
                 tables = self._tables()
-            target, docs = prepare(stacks, tables, redo=redo)
+            try:
+                target, docs = prepare(stacks, tables, redo=redo)
+            except Conflict:  # (a goal it refers to may be archived: a wait, a parent)
+                if not self.read_history():
+                    raise
+                target, docs = prepare(stacks, self._tables(), redo=redo)
             self._write_docs(docs)
             done = oplog.said(target, redo=redo)
             self._relabel(done)
