@@ -697,13 +697,6 @@ def test_todays_list_after_a_pass_still_carries_what_was_planned_60_days_ago(
     assert fresh.storage.history_unread()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="calibration (issue 17, merged into main after this branch began) samples only "
-    "the main file's goals and blocks: each pass takes the archived samples away, so the "
-    "user's pace (plan, forecast, goal form) changes with every weekly pass; it needs a "
-    "figure the pass keeps (its docstring plans one)",
-)
 def test_the_calibration_is_the_same_after_a_pass(tmp_path: Path) -> None:
     pytest.importorskip("tui_microgoals.core.calibration")
     path = tmp_path / "db.json"
