@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from pendulum import Date
 
-from tui_microgoals.core import forecast, settings, tree
+from tui_microgoals.core import forecast, right_size, settings, tree
 from tui_microgoals.core.errors import InputError
 from tui_microgoals.core.forecast import ForecastRow, Simulation, SuggestedPlan
 from tui_microgoals.core.history import DayTotals, day_totals, focus_minutes_by_day
@@ -220,6 +220,7 @@ class DaysMixin(StoreBase):
             self.clock.now(),
             self.settings()["block_minutes"],
             self._review_index(),
+            self.blocks_between(date.subtract(days=right_size.BLOCK_DAYS_BACK), date),
         )
         dismissed = self._meta().get("dismissed", {})
         review.suggestions = [
