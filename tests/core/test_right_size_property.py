@@ -18,7 +18,6 @@ from hypothesis import strategies as st
 
 from tui_microgoals.core import right_size
 from tui_microgoals.core.models import DONE, Block, Day, Extension, Goal
-from tui_microgoals.core.planner import day_list
 from tui_microgoals.core.review import review_day
 from tui_microgoals.core.review_index import GoalIndex
 
@@ -52,7 +51,6 @@ def build(history: dict) -> tuple[dict[int, Goal], dict, list[Block]]:
         3: Goal(3, "leaf", minutes=15, created_at=created),
         4: Goal(4, "project", created_at=created),
     }
-    days: dict = defaultdict(lambda: None)
     plans: dict = {}
     blocks: list[Block] = []
 
@@ -145,5 +143,5 @@ def test_random_histories_do_lean_both_ways(monkeypatch: pytest.MonkeyPatch) -> 
         "estimate": 15,
     }
     assert both_ways_within_a_week(reviewed(history)) == []
-    monkeypatch.setattr(right_size, "one_way", lambda found, date, sides: list(found))
+    monkeypatch.setattr(right_size, "one_way", lambda found, week_before: list(found))
     assert (1, 14) in both_ways_within_a_week(reviewed(history))

@@ -86,13 +86,12 @@ def ran_past(block: Block) -> bool:
 
 
 def _focus(block: Block) -> float:
-    """An ended block's focus seconds: ``timer.focus_seconds``, by timestamps when it had no
-    pause (pendulum's own subtraction costs ~0.1 ms, and the rules ask about each block for
-    each day of the week)."""
+    """An ended block's focus seconds: ``timer.focus_seconds`` by timestamps (pendulum's own
+    subtraction costs ~0.1 ms, and the rules ask about hundreds of blocks at a time)."""
     end = block.ended_at or block.started_at
-    if block.pauses:
-        return timer.focus_seconds(block, end)
-    return max(0.0, end.timestamp() - block.started_at.timestamp())
+    spans = timer.pause_spans(block, end) if block.pauses else ()
+    paused = sum(stop.timestamp() - start.timestamp() for start, stop in spans)
+    return max(0.0, end.timestamp() - block.started_at.timestamp() - paused)
 
 
 def _estimate(goal: Goal, block: Block) -> int:
@@ -124,6 +123,7 @@ class _Evidence:
         self.days = days
         self._habit_done: dict[int, set[int]] | None = None
         self._steps: list[tuple[int, int, object, float, int]] | None = None
+        self._parents: set[int] | None = None
 
     @staticmethod
     def _day(block: Block) -> int:
@@ -190,9 +190,13 @@ class _Evidence:
     def _done_steps(self, day: int) -> list[tuple[int, object, float, int]]:
         """(parent, done at, focus seconds, estimate) of each step done on ``day`` or the
         ``TIME_DAYS - 1`` before that had a block in its ``STEP_SPAN_DAYS``."""
+        steps = self._all_done_steps()
+        return [step for on, *step in steps if day - TIME_DAYS < on <= day]  # type: ignore[misc]
+
+    def _all_done_steps(self) -> list[tuple[int, int, object, float, int]]:
         if self._steps is None:
             self._steps = self._find_done_steps()
-        return [step for on, *step in self._steps if day - TIME_DAYS < on <= day]  # type: ignore[misc]
+        return self._steps
 
     def _find_done_steps(self) -> list[tuple[int, int, object, float, int]]:
         """``_done_steps`` of every day of the week, each with its done day, found once."""
@@ -301,37 +305,50 @@ class _Evidence:
         ]
         return [s for s in found if s is not None]
 
-    def sides(self, goal_id: int, day: int) -> set[str]:
-        """The ways the rules lean for the goal on ``day``: ``SMALLER``, ``BIGGER``."""
+    def timed(self, goal: Goal) -> bool:
+        """Whether any rule of ``advice`` can hold for the goal: a habit, a goal with blocks
+        in the weeks read, or one with steps done in them (most goals are none of these)."""
+        if self._parents is None:
+            self._parents = {parent for _, parent, *_ in self._all_done_steps()}
+        return goal.is_habit or goal.id in self.blocks or goal.id in self._parents
+
+    def week_before(self, goal_id: int) -> set[str]:
+        """The ways the rules leaned for the goal on any of the ``ONE_WAY_DAYS - 1`` days
+        before the review's: ``SMALLER``, ``BIGGER``."""
         goal = self.goals.get(goal_id)
         if goal is None:
             return set()
-        sides = {SIDE[s.kind] for s in self.advice(goal, day)}
+        sides = set()
         if not self.index.has_children(goal_id) and tree.is_too_big(goal, self.block_minutes):
             sides.add(SMALLER)  # (as on the review's day: too big is too big all week)
+        if self.timed(goal):
+            for day in range(self.last - ONE_WAY_DAYS + 1, self.last):
+                sides |= {SIDE[s.kind] for s in self.advice(goal, day)}
         return sides
 
 
 def one_way(
-    found: Sequence[Suggestion], date: Date, sides: Callable[[int, int], set[str]]
+    found: Sequence[Suggestion], week_before: Callable[[int], set[str]]
 ) -> list[Suggestion]:
     """The one rule that keeps advice from going both ways: an item is never told to split
     (or shrink) and to step up within ``ONE_WAY_DAYS``. A suggestion is dropped when the
-    other way holds for its item on the review's day or any of the 6 days before (the
-    evidence, whether or not it was shown then), so two reviews less than a week apart
-    never disagree, and an item with evidence both ways today gets neither."""
+    other way holds for its item on the review's day or any of the 6 days before
+    (``week_before``: the evidence, whether or not it was shown then), so two reviews less
+    than a week apart never disagree, and an item with evidence both ways today gets
+    neither."""
     today: dict[int, set[str]] = defaultdict(set)
     for s in found:
         today[s.id].add(SIDE[s.kind])
-    last = date.toordinal()
+    earlier: dict[int, set[str]] = {}
     kept = []
     for s in found:
         other = BIGGER if SIDE[s.kind] == SMALLER else SMALLER
         if other in today[s.id]:
             continue
-        if any(other in sides(s.id, day) for day in range(last - ONE_WAY_DAYS + 1, last)):
-            continue
-        kept.append(s)
+        if s.id not in earlier:
+            earlier[s.id] = week_before(s.id)
+        if other not in earlier[s.id]:
+            kept.append(s)
     return kept
 
 
@@ -385,7 +402,7 @@ def suggestions(
             found += evidence.advice(goals[goal_id], day)
     seen: set[int] = set()
     out = []
-    for s in one_way(found, date, evidence.sides):
+    for s in one_way(found, evidence.week_before):
         if s.id not in seen:
             seen.add(s.id)
             out.append(s)
