@@ -58,20 +58,20 @@ class Work:
 #: ``JOURNAL_MISSED``.
 HISTORY: dict[int, list[Work]] = {
     14: [
-        Work("recipes", 14, reflection="Three good ones; all use 10% butter"),
-        Work("suppliers", 16, interruption="Supplier phoned"),
+        Work("recipes", 18, more=1, reflection="Three good ones; all use 10% butter"),
+        Work("suppliers", 24, more=1, interruption="Supplier phoned"),
     ],
     13: [
-        Work("batch1", 20, more=1, reflection="Dough too slack at 65% water"),
+        Work("batch1", 24, more=1, reflection="Dough too slack at 65% water"),
         Work("cardamom", 3),
-        Work("shopping", 8),
+        Work("shopping", 12, more=1),
     ],
     12: [
         Work("fresh", 15, interruption="Delivery arrived"),
-        Work("butter", 20, more=1, reflection="The cultured butter wins"),
+        Work("butter", 24, more=1, reflection="The cultured butter wins"),
     ],
     11: [
-        Work("filling", 20, more=2, reflection="Settled on 2 : 1 : 0.2"),
+        Work("filling", 25, more=2, reflection="Settled on 2 : 1 : 0.2"),
         Work("hashtag", 3),
         Work("shaping", 20, outcome="partial", interruption="Oven timer"),
     ],
@@ -80,17 +80,17 @@ HISTORY: dict[int, list[Work]] = {
         Work("boxes", 11),
         Work("announce", 20, outcome="partial", interruption="A customer asked about the buns"),
     ],
-    9: [Work("announce", 12), Work("curve", 9)],
+    9: [Work("announce", 12), Work("curve", 14, more=1)],
     8: [
         Work("flour", 4, reflection="One email, answered at once"),
-        Work("cabinet", 20, more=1, interruption="Supplier phoned"),
+        Work("cabinet", 23, more=1, interruption="Supplier phoned"),
     ],
-    7: [Work("launch_flour", 7), Work("glaze", 15)],
-    6: [Work("weigh", 12, reflection="Scale needed a new battery"), Work("spice", 10)],
-    5: [Work("card", 10, interruption="Supplier phoned"), Work("bags", 8)],
+    7: [Work("launch_flour", 7), Work("glaze", 20, more=1)],
+    6: [Work("weigh", 18, more=1, reflection="Scale needed a new battery"), Work("spice", 10)],
+    5: [Work("card", 19, more=1, interruption="Supplier phoned"), Work("bags", 13, more=1)],
     4: [
         Work("bake", 18, outcome="partial", reflection="Oven ran hot; redo tomorrow"),
-        Work("delivery", 6),
+        Work("delivery", 13, more=1),
     ],
     3: [
         Work(
@@ -99,11 +99,11 @@ HISTORY: dict[int, list[Work]] = {
             reflection="Second batch much better",
             interruption="A customer asked about the buns",
         ),
-        Work("allergens", 9),
+        Work("allergens", 12, more=1),
     ],
     2: [
         Work("costs", 6, interruption="Delivery arrived"),
-        Work("photo", 20, more=1, outcome="partial", reflection="Light was gone by ten"),
+        Work("photo", 25, more=1, outcome="partial", reflection="Light was gone by ten"),
     ],
     1: [
         Work("labour", 4, reflection="Boxes cost more than I thought"),
