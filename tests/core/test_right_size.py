@@ -239,3 +239,13 @@ def test_a_step_up_holds_back_a_shrink_for_a_week(store, clock) -> None:
     # 7), held back until a week after the last day that said "step up" (day 14): day 21.
     assert kinds == [["step_up"], *([[]] * 6), ["shrink"], ["shrink"]]
     assert shown[7] == [("shrink", "missed 7 of its last 7 due days: scale it back")]
+
+
+def test_a_review_for_the_count_and_streak_only_skips_the_rules(store, clock) -> None:
+    """The celebration after `x` and `microgoals done` ask for the day's count and streak:
+    the rules (reading weeks of blocks) stay off that key's path."""
+    big = store.add_goal("Design the post", minutes=60)
+    store.mark_done(store.add_goal("step").id)
+    full, quick = store.review(), store.review(suggest=False)
+    assert [s.id for s in full.suggestions] == [big.id] and quick.suggestions == []
+    assert (quick.micro_done, quick.streak) == (full.micro_done, full.streak) == (1, 1)

@@ -147,6 +147,8 @@ def review_day(
     block_minutes: int,
     index: GoalIndex | None = None,
     recent_blocks: Iterable[Block] = (),
+    *,
+    suggest: bool = True,
 ) -> Review:
     """``index``: the goals' (``GoalIndex``), kept by the store; built here without one.
     ``recent_blocks``: those of ``date`` and the ``right_size.BLOCK_DAYS_BACK`` days before,
@@ -164,6 +166,8 @@ def review_day(
         one_thing=one,
         streak=streak(done_days(index, days), date),
         note=day.note,
-        suggestions=suggestions(goals, days, date, block_minutes, index, planned, recent_blocks),
+        suggestions=suggestions(goals, days, date, block_minutes, index, planned, recent_blocks)
+        if suggest
+        else [],
         first_day=first_day(index, days),
     )

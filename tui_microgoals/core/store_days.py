@@ -210,7 +210,8 @@ class DaysMixin(StoreBase):
         index = self._review_index()
         return day_totals(self.goals(), self.days(), blocks, start, end, self.clock.now(), index)
 
-    def review(self, date: Date | None = None) -> Review:
+    def review(self, date: Date | None = None, *, suggest: bool = True) -> Review:
+        """``suggest=False``: no suggestions (the count and streak after a goal is done)."""
         date = date or self.clock.today()
         review = review_day(
             self.goals(),
@@ -220,7 +221,10 @@ class DaysMixin(StoreBase):
             self.clock.now(),
             self.settings()["block_minutes"],
             self._review_index(),
-            self.blocks_between(date.subtract(days=right_size.BLOCK_DAYS_BACK), date),
+            self.blocks_between(date.subtract(days=right_size.BLOCK_DAYS_BACK), date)
+            if suggest
+            else (),
+            suggest=suggest,
         )
         dismissed = self._meta().get("dismissed", {})
         review.suggestions = [
