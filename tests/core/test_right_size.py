@@ -249,3 +249,21 @@ def test_a_review_for_the_count_and_streak_only_skips_the_rules(store, clock) ->
     full, quick = store.review(), store.review(suggest=False)
     assert [s.id for s in full.suggestions] == [big.id] and quick.suggestions == []
     assert (quick.micro_done, quick.streak) == (full.micro_done, full.streak) == (1, 1)
+
+
+def test_a_hand_edited_extension_list_reads_as_none_and_the_block_still_reads() -> None:
+    doc = {
+        "goal": 1,
+        "planned_seconds": 1200,
+        "started_at": "2026-11-22T09:00:00+00:00",
+        "ended_at": "2026-11-22T09:20:00+00:00",
+        "outcome": "partial",
+        "extensions": "twice",
+    }
+    block = Block.from_doc(7, doc)
+    assert block.extensions == [] and block.first_planned_seconds == 1200
+    assert ran_past(block)  # time ran out, not done
+    good = {**doc, "extensions": [{"at": doc["ended_at"], "seconds": 300, "before": 900}]}
+    assert Block.from_doc(7, good).first_planned_seconds == 900
+    again = Block.from_doc(7, Block.from_doc(7, good).to_doc())  # (stored as the store writes)
+    assert again.extensions == Block.from_doc(7, good).extensions
