@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pendulum
 
+from tui_microgoals.core import right_size
 from tui_microgoals.core.clock import FixedClock
 from tui_microgoals.core.models import Block
 from tui_microgoals.core.right_size import ran_past
@@ -267,3 +268,22 @@ def test_a_hand_edited_extension_list_reads_as_none_and_the_block_still_reads() 
     assert Block.from_doc(7, good).first_planned_seconds == 900
     again = Block.from_doc(7, Block.from_doc(7, good).to_doc())  # (stored as the store writes)
     assert again.extensions == Block.from_doc(7, good).extensions
+
+
+def test_a_habit_is_read_five_weeks_back_only(store, clock, monkeypatch) -> None:
+    """Day plans older than the look-back (archived, or never written) are never misses: a
+    once-a-week habit kept for the last 4 weeks, after 6 weeks of nothing, is not shrunk
+    (read 7 due days back, it would be: 3 of the last 7 missed)."""
+    clock.set(pendulum.datetime(2026, 9, 14, 9, tz="UTC"))  # a Monday
+    habit = store.add_goal("Deep-clean the oven", every="mon")
+    for week in range(10):
+        if week >= 6:
+            store.mark_done(habit.id)
+        clock.advance(days=7)
+    assert advice(store, habit.id) == []
+    clock.advance(days=7)  # one Monday more missed: still 1 of the last 5 read
+    assert advice(store, habit.id) == []
+    # The same history read 120 days back: the empty weeks count as misses.
+    monkeypatch.setattr(right_size, "HABIT_LOOKBACK_DAYS", 120)
+    clock.advance(days=-7)
+    assert [k for k, _ in advice(store, habit.id)] == ["shrink"]

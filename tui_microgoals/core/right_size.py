@@ -31,8 +31,10 @@ HABIT_DUE_DAYS = 7
 HABIT_MISSES = 3
 #: A habit done this many due days in a row: step it up.
 HABIT_STREAK = 14
-#: How far back a habit's due days are read (a weekly habit's 14 in a row fit in it).
-HABIT_LOOKBACK_DAYS = 120
+#: How far back a habit's due days are read: 5 weeks (a daily or weekday habit's 14 in a
+#: row fit; a habit due fewer than 3 days a week never reaches 14 in it, and one due once
+#: a week shows its last 5 due days). Days before it are never counted as missed.
+HABIT_LOOKBACK_DAYS = 35
 #: The time rules read a goal's blocks of the review's day and the 13 days before...
 TIME_DAYS = 14
 #: ...its last 4 of them (or, for a goal's steps, its last 4 steps done in them)...
@@ -48,6 +50,9 @@ STEP_SPAN_DAYS = 7
 ONE_WAY_DAYS = 7
 #: The blocks ``suggestions`` needs: those of the review's day and this many days before.
 BLOCK_DAYS_BACK = ONE_WAY_DAYS - 1 + TIME_DAYS - 1 + STEP_SPAN_DAYS - 1
+#: All that ``suggestions`` reads (blocks and day plans): the review's day and this many
+#: days before it (what an archive must leave in reach: 41 days).
+LOOKBACK_DAYS = max(BLOCK_DAYS_BACK, HABIT_LOOKBACK_DAYS + ONE_WAY_DAYS - 1)
 
 SMALLER, BIGGER = "smaller", "bigger"
 SIDE = {"split": SMALLER, "shrink": SMALLER, "step_up": BIGGER}
