@@ -91,7 +91,7 @@ async def test_week_view_sums_the_last_seven_days(store, clock, demo):
         done = sum(d.done for d in week)
         assert f"{done} micro-goals done · {minutes} focus min · 19 blocks" in text
         assert "Thu Nov 19   29 min" in text
-        assert "Week        211 min    20      19        3" in text
+        assert "Week        211 min    20      19        7" in text
         assert "Reflection" not in text  # the day's blocks give way to the week's days
         await pilot.press("w")
         await pilot.pause()

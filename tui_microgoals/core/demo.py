@@ -87,10 +87,13 @@ HISTORY: dict[int, list[Work]] = {
     ],
     7: [Work("launch_flour", 7), Work("glaze", 20, more=1)],
     6: [Work("weigh", 18, more=1, reflection="Scale needed a new battery"), Work("spice", 10)],
-    5: [Work("card", 19, more=1, interruption="Supplier phoned"), Work("bags", 13, more=1)],
+    5: [
+        Work("card", 19, more=1, interruption="Supplier phoned"),
+        Work("bags", 13, more=1, interruption="Delivery arrived"),
+    ],
     4: [
         Work("bake", 18, outcome="partial", reflection="Oven ran hot; redo tomorrow"),
-        Work("delivery", 13, more=1),
+        Work("delivery", 13, more=1, interruption="Supplier phoned"),
     ],
     3: [
         Work(
@@ -99,7 +102,7 @@ HISTORY: dict[int, list[Work]] = {
             reflection="Second batch much better",
             interruption="A customer asked about the buns",
         ),
-        Work("allergens", 12, more=1),
+        Work("allergens", 12, more=1, interruption="A customer asked about the buns"),
     ],
     2: [
         Work("costs", 6, interruption="Delivery arrived"),
@@ -108,7 +111,7 @@ HISTORY: dict[int, list[Work]] = {
     1: [
         Work("labour", 4, reflection="Boxes cost more than I thought"),
         Work("photo", 20, outcome="partial", reflection="Cloudy again"),
-        Work("organiser", 5),
+        Work("organiser", 5, interruption="Supplier phoned"),
     ],
 }
 SKETCH_WITHOUT_BLOCK = (13, 11, 10, 1)
