@@ -636,7 +636,7 @@ def cmd_done(ctx: Context) -> None:
     if ctx.json:
         emit_json(goal_json(goal))
     else:
-        done_today = len(ctx.store.review().done)
+        done_today = len(ctx.store.review(suggest=False).done)
         out(f"done: {goal.title} · {done_today} done today")
 
 

@@ -9,8 +9,9 @@ import pytest
 
 from tui_microgoals.core.clock import FixedClock
 from tui_microgoals.core.errors import InputError
+from tui_microgoals.core.planner import habit_done_days
 from tui_microgoals.core.recurrence import Recurrence
-from tui_microgoals.core.review import habit_done_days, habit_streak
+from tui_microgoals.core.review import habit_streak
 from tui_microgoals.core.store import Store
 
 Reopen = Callable[[Store], Store]

@@ -61,15 +61,16 @@ def test_missed_due_days_suggest_shrinking_at_three_not_two(
     clock.advance(days=1)  # the day before was missed too: three
     suggestion = next(s for s in store.review().suggestions if s.id == habit.id)
     assert suggestion.kind == "shrink"
-    assert suggestion.reason == "missed 3 of the last 6 due days: scale it back"
+    # Issue 17: the last 7 due days (was: the due days of the last 7 calendar days).
+    assert suggestion.reason == "missed 3 of its last 7 due days: scale it back"
 
 
 def test_done_every_due_day_suggests_stepping_up(store: Store, clock: FixedClock) -> None:
     habit = store.add_goal("five push-ups", every="daily")
-    for _ in range(5):
+    for _ in range(13):  # issue 17: 14 due days in a row (was: every due day of a week)
         store.mark_done(habit.id)
         clock.advance(days=1)
-    assert (habit.id, "step_up") not in kinds(store)  # five days are not a week yet
+    assert (habit.id, "step_up") not in kinds(store)  # thirteen are not fourteen yet
     store.mark_done(habit.id)
     clock.advance(days=1)
     assert (habit.id, "step_up") in kinds(store)

@@ -16,19 +16,14 @@ from pendulum import Date
 
 from tui_microgoals.core import timer, tree
 from tui_microgoals.core.clock import FixedClock
-from tui_microgoals.core.errors import InputError, MicrogoalsError
+from tui_microgoals.core.errors import MicrogoalsError
 from tui_microgoals.core.history import DayTotals
 from tui_microgoals.core.models import DONE, Block, Day, Goal
-from tui_microgoals.core.planner import day_list, habit_done_days
-from tui_microgoals.core.recurrence import Recurrence
-from tui_microgoals.core.review import (
-    SUGGEST_MIN_MISSES,
-    SUGGEST_WINDOW_DAYS,
-    DoneItem,
-    Review,
-    Suggestion,
-    streak,
-)
+from tui_microgoals.core.planner import day_list
+from tui_microgoals.core.review import DoneItem, Review, Suggestion, streak
+from tui_microgoals.core.review_index import GoalIndex
+from tui_microgoals.core.right_size import BLOCK_DAYS_BACK as BACK
+from tui_microgoals.core.right_size import suggestions
 from tui_microgoals.core.storage import DurableStorage
 from tui_microgoals.core.store import Store
 from tui_microgoals.core.store_settings import dismissal_active
@@ -58,52 +53,14 @@ def _old_done_on(goals: Mapping[int, Goal], days: Mapping[Date, Day], date: Date
     return items
 
 
-def _old_suggestions(goals: Mapping[int, Goal], days: Mapping[Date, Day], date: Date, bm: int):
-    def too_big(goal: Goal) -> Suggestion:
-        reason = f"estimated {goal.minutes} min, longer than a {bm}-min block: split it"
-        return Suggestion(goal.id, goal.title, "split", reason)
-
-    out: list[Suggestion] = []
-    seen: set[int] = set()
-    window = [date.subtract(days=n) for n in range(SUGGEST_WINDOW_DAYS)]
-    habit_done = habit_done_days(days)
-    for item in day_list(goals, days, date, bm):
-        if item.too_big and not item.done:
-            out.append(too_big(item.goal))
-            seen.add(item.goal.id)
-        elif item.carried >= SUGGEST_MIN_MISSES:
-            why = f"carried {item.carried} days: split it or make it smaller"
-            out.append(Suggestion(item.goal.id, item.goal.title, "split", why))
-            seen.add(item.goal.id)
-    parents = {g.parent for g in goals.values() if g.parent is not None}
-    for goal in goals.values():
-        if (
-            goal.id not in seen
-            and goal.status == "open"
-            and goal.id not in parents
-            and not goal.is_habit
-            and tree.is_too_big(goal, bm)
-        ):
-            out.append(too_big(goal))
-            seen.add(goal.id)
-    for goal in goals.values():
-        if goal.id in seen or not goal.is_habit or goal.status != "open":
-            continue
-        try:
-            rule = Recurrence.parse(goal.recurrence or "")
-        except InputError:
-            continue
-        done = habit_done.get(goal.id, set())
-        created = goal.first_day or window[-1]
-        due = [d for d in window if d >= created and d != date and rule.is_due(d, done)]
-        missed = [d for d in due if d not in done]
-        if len(missed) >= SUGGEST_MIN_MISSES:
-            why = f"missed {len(missed)} of the last {len(due)} due days: scale it back"
-            out.append(Suggestion(goal.id, goal.title, "shrink", why))
-        elif len(due) >= SUGGEST_WINDOW_DAYS - 1 and not missed:
-            why = f"done on every due day for {len(due)} days: make it a little harder"
-            out.append(Suggestion(goal.id, goal.title, "step_up", why))
-    return out
+def _old_suggestions(
+    goals: Mapping[int, Goal], days: Mapping[Date, Day], date: Date, bm: int, blocks: list[Block]
+) -> list[Suggestion]:
+    """Issue 17's rules (``right_size``), fed by scans: an index built afresh from every goal
+    and the blocks read from the whole table, where the store passes its patched index and
+    its blocks by day."""
+    index = GoalIndex(goals.values())
+    return suggestions(goals, days, date, bm, index, day_list(goals, days, date, bm), blocks)
 
 
 def _old_blocks(store: Store, start: Date, end: Date) -> list[Block]:
@@ -137,7 +94,9 @@ def old_review(store: Store, date: Date) -> Review:
         note=(days.get(date) or Day(date)).note,
         suggestions=[
             s
-            for s in _old_suggestions(goals, days, date, bm)
+            for s in _old_suggestions(
+                goals, days, date, bm, _old_blocks(store, date.subtract(days=BACK), date)
+            )
             if not dismissal_active(dismissed.get(f"{s.id}:{s.kind}"), date)
         ],
         first_day=min((*created, *used), default=None),

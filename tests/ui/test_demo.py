@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from ui_helpers import SIZE, frozen_clock, make_app, screen_text
 
 from tui_microgoals.core import tree
@@ -9,7 +11,7 @@ from tui_microgoals.core.demo import build_demo
 from tui_microgoals.core.store import Store
 
 
-def test_demo_has_each_kind_of_goal_and_a_week_of_history():
+def test_demo_has_each_kind_of_goal_and_two_weeks_of_history():
     clock = frozen_clock()
     store = Store.memory(clock)
     ids = build_demo(store)
@@ -31,6 +33,21 @@ def test_demo_has_each_kind_of_goal_and_a_week_of_history():
     assert any(r.interruptions for r in week)
     assert store.review().streak >= 2
     assert store.running_block() is None
+    # Issue 17: two weeks of about 3 blocks a day, so calibration, the retro and the
+    # suggestions have something to show.
+    blocks = store.blocks_between(clock.today().subtract(days=14), clock.today().subtract(days=1))
+    per_day = Counter(b.day for b in blocks)
+    assert len(per_day) == 14 and set(per_day.values()) == {3}
+    assert sum(1 for b in blocks if b.extensions) >= 5  # +5
+    assert sum(len(b.interruptions) for b in blocks) >= 6
+    assert all(b.planned_seconds for b in blocks)
+    assert [(s.id, s.kind) for s in store.review().suggestions] == [
+        (ids["too_big"], "split"),
+        (ids["runs_past"], "split"),
+        (ids["habit"], "step_up"),
+        (ids["missed_habit"], "shrink"),
+        (ids["fast_steps"], "step_up"),
+    ]
 
 
 async def test_the_app_opens_on_the_demo():
@@ -47,7 +64,7 @@ async def test_the_app_opens_on_the_demo():
             "Price the product",
             "Create marketing materials",
             "★ Ask three regulars",
-            "↪1d Photograph",
+            "↪2d Photograph",
             "⚠ Design the Instagram",  # too big (at 120 columns its #id wins over the words)
             "Done today (1)",
         ):

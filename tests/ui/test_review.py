@@ -37,14 +37,14 @@ async def test_review_of_today_shows_the_day(store, clock, demo):
     async with make_app(store, clock).run_test(size=SIZE) as pilot:
         text = await open_review(pilot)
     assert "Friday, November 20, 2026 today" in text
-    assert "1 micro-goal done" in text and "9 focus min" in text and "planned 1/7 done" in text
-    assert "streak 7 days" in text
+    assert "1 micro-goal done" in text and "9 focus min" in text and "planned 1/8 done" in text
+    assert "streak 15 days" in text
     assert "★ One Thing: Ask three regulars to taste and rate it  not done" in text
-    assert "Sketch one new pastry idea  6 due days in a row" in text
+    assert "Sketch one new pastry idea  14 due days in a row" in text
     # The done list: time, title and the path above it; the blocks table.
     assert "✔ 08:24  Fix the proofing time from the test notes  · Launch the" in text
     assert "08:15" in text and "Twelve minutes longer proof" in text
-    assert "○ Photograph the buns in morning light  carried 1d" in text
+    assert "○ Photograph the buns in morning light  carried 2d" in text
     assert "split   Design the Instagram launch post" in text
     assert "step up Sketch one new pastry idea" in text
     assert "Focus minutes" in text and "Micro-goals done" in text
@@ -61,8 +61,8 @@ async def test_earlier_days_and_back_to_today(store, clock, demo):
             if "Boxes cost more than I thought" in text:
                 break
         assert "Thursday, November 19, 2026" in text and "today" not in text.splitlines()[0]
-        assert "2 blocks" in text
-        assert "Light was gone by ten" in text and "partial" in text
+        assert "3 blocks" in text
+        assert "Cloudy again" in text and "partial" in text
         assert "Boxes cost more than I thought" in text
         await pilot.press("left_square_bracket", "left_square_bracket")
         await pilot.pause()
@@ -89,9 +89,9 @@ async def test_week_view_sums_the_last_seven_days(store, clock, demo):
         assert "Week review · Sat Nov 14 – Fri Nov 20, 2026" in text
         minutes = round(sum(d.focus_minutes for d in week))
         done = sum(d.done for d in week)
-        assert f"{done} micro-goals done · {minutes} focus min · 8 blocks" in text
-        assert "Thu Nov 19   36 min" in text
-        assert "Week        135 min    12       8        2" in text
+        assert f"{done} micro-goals done · {minutes} focus min · 19 blocks" in text
+        assert "Thu Nov 19   29 min" in text
+        assert "Week        211 min    20      19        7" in text
         assert "Reflection" not in text  # the day's blocks give way to the week's days
         await pilot.press("w")
         await pilot.pause()
@@ -107,7 +107,12 @@ async def test_dismissing_a_suggestion(store, clock, demo):
         assert "Design the Instagram launch post" not in text
         assert "step up Sketch one new pastry idea" in text
         assert "Dismissed for a week: Design the Instagram launch post" in toasts(pilot.app)
-    assert [(s.id, s.kind) for s in store.review().suggestions] == [(demo["habit"], "step_up")]
+    assert [(s.id, s.kind) for s in store.review().suggestions] == [
+        (demo["runs_past"], "split"),
+        (demo["habit"], "step_up"),
+        (demo["missed_habit"], "shrink"),
+        (demo["fast_steps"], "step_up"),
+    ]
 
 
 async def test_acting_on_split_adds_its_steps_under_it(store, clock, demo):
@@ -132,7 +137,7 @@ async def test_acting_on_split_adds_its_steps_under_it(store, clock, demo):
 async def test_acting_on_step_up_opens_the_edit_dialog(store, clock, demo):
     async with make_app(store, clock).run_test(size=SIZE) as pilot:
         await open_review(pilot)
-        await pilot.press("tab", "down", "a")  # tab: the suggestions; the body has focus first
+        await pilot.press("tab", "down", "down", "a")  # tab: the suggestions (body first)
         await pilot.pause()
         assert isinstance(pilot.app.screen, GoalFormScreen)
         assert "Step up goal" in screen_text(pilot.app)
@@ -140,7 +145,44 @@ async def test_acting_on_step_up_opens_the_edit_dialog(store, clock, demo):
         await pilot.pause()
         assert isinstance(pilot.app.screen, ReviewScreen)
     assert store.goal(demo["habit"]).title == "Sketch two new pastry ideas"
-    assert all(s.kind != "step_up" for s in store.review().suggestions)
+    assert (demo["habit"], "step_up") not in [(s.id, s.kind) for s in store.review().suggestions]
+
+
+async def test_acting_on_a_block_that_ran_past_splits_it_with_one_key(store, clock, demo):
+    """Issue 17: a time-based suggestion is acted on with one key, as the others are."""
+    async with make_app(store, clock).run_test(size=SIZE) as pilot:
+        await open_review(pilot)
+        text = screen_text(pilot.app)
+        assert "split   Photograph the buns in morning light" in text
+        assert "ran past its block 2 of its last 2 blocks (+5" in text
+        await pilot.press("tab", "down", "a")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, SplitScreen)
+        assert "Split “Photograph the buns in morning light”" in screen_text(pilot.app)
+        await pilot.press(*"Set up the light at 7:30", "enter", *"Shoot the buns", "enter")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, ReviewScreen)
+    kids = [g.title for g in store.goals().values() if g.parent == demo["runs_past"]]
+    assert kids == ["Set up the light at 7:30", "Shoot the buns"]
+    assert demo["runs_past"] not in [s.id for s in store.review().suggestions]
+
+
+async def test_acting_on_fast_steps_makes_the_next_step_bigger(store, clock, demo):
+    """A goal whose steps went fast: one key edits its next step, the estimate first."""
+    async with make_app(store, clock).run_test(size=SIZE) as pilot:
+        await open_review(pilot)
+        await pilot.press("tab", "end", "a")  # the last suggestion: Price the product
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, GoalFormScreen)
+        assert f"Step up goal {demo['next_step']}, the next step of goal" in screen_text(pilot.app)
+        assert pilot.app.focused is not None and pilot.app.focused.id == "field-minutes"
+        await pilot.press("ctrl+a", "ctrl+k", *"40", "ctrl+s")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, ReviewScreen)
+    assert store.goal(demo["next_step"]).minutes == 40
+    found = [(s.id, s.kind) for s in store.review().suggestions]
+    assert (demo["fast_steps"], "step_up") not in found  # acted on: dismissed for a week
 
 
 async def test_acting_on_shrink_edits_the_estimate(store: Store, clock: FixedClock):

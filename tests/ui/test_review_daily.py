@@ -54,7 +54,7 @@ async def test_the_review_opens_at_its_headline(store, clock, size):
         assert body(screen).scroll_y == 0
         assert "Review · Friday, November 20, 2026 today" in lines[0]
         assert "7 micro-goals done" in lines[1]  # the summary line, then the streak
-        assert any("streak 7 days" in line for line in lines[2:4])
+        assert any("streak 15 days" in line for line in lines[2:4])
         assert body(screen).max_scroll_y > 0  # there is more below to scroll to
 
 
@@ -126,7 +126,7 @@ async def test_j_and_k_move_in_the_suggestions_when_they_have_focus(store, clock
     busy_day(store, clock)
     async with make_app(store, clock).run_test(size=(120, 40)) as pilot:
         screen = await open_review(pilot)
-        await pilot.press("tab", "j")
+        await pilot.press("tab", "j", "j")  # the demo's: split, split, step up, shrink, step up
         await pilot.pause()
         assert screen.suggestion is not None and screen.suggestion.kind == "step_up"
         await pilot.press("k")

@@ -22,6 +22,7 @@ from tui_microgoals.core.models_day import MIN_BLOCK_MINUTES as MIN_BLOCK_MINUTE
 from tui_microgoals.core.models_day import OUTCOMES as OUTCOMES
 from tui_microgoals.core.models_day import Block as Block
 from tui_microgoals.core.models_day import Day as Day
+from tui_microgoals.core.models_day import Extension as Extension
 from tui_microgoals.core.models_day import Interruption as Interruption
 from tui_microgoals.core.models_day import Pause as Pause
 from tui_microgoals.core.models_goal import DONE as DONE

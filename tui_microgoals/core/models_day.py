@@ -48,6 +48,16 @@ class Interruption:
 
 
 @dataclass(slots=True)
+class Extension:
+    """More time given to a running block (the +5 key or the "+5 min" answer)."""
+
+    at: DateTime
+    seconds: int
+    #: The block's planned seconds before it: the first one's is the time first planned.
+    before: int
+
+
+@dataclass(slots=True)
 class Block:
     id: int
     goal: int
@@ -61,6 +71,8 @@ class Block:
     ended_at: DateTime | None = None
     outcome: str | None = None
     reflection: str = ""
+    #: Each time it was given more time, in order (stored only when there is one).
+    extensions: list[Extension] = field(default_factory=list)
     extra: Mapping[str, Any] = field(default_factory=_nothing, repr=False, compare=False)
     unread: Mapping[str, tuple[Any, Any]] = field(
         default_factory=_nothing, repr=False, compare=False
@@ -69,6 +81,11 @@ class Block:
     @property
     def running(self) -> bool:
         return self.ended_at is None
+
+    @property
+    def first_planned_seconds(self) -> int:
+        """The time planned when it started, before any extension."""
+        return self.extensions[0].before if self.extensions else self.planned_seconds
 
     @property
     def paused(self) -> bool:
@@ -92,6 +109,7 @@ class Block:
                 ended_at=to_instant(doc.get("ended_at")),
                 outcome=outcome,
                 reflection=_text(doc.get("reflection") or ""),
+                extensions=[_extension(e) for e in doc.get("extensions") or []],
                 extra=_split_extra(cls, doc),
             )
         except _UNREADABLE:
@@ -126,6 +144,7 @@ class Block:
             ended_at=to_instant(doc.get("ended_at")),
             outcome=_field(doc, "outcome", lambda v: v if v in OUTCOMES else None, None),
             reflection=_field(doc, "reflection", lambda v: _text(v or ""), ""),
+            extensions=readable(_extension, doc.get("extensions")),
             extra=_split_extra(cls, doc),
         )
         block.unread = _unread(block, doc)
@@ -145,6 +164,11 @@ class Block:
             "outcome": self.outcome,
             "reflection": self.reflection,
         }
+        if self.extensions:  # (absent otherwise: the blocks written before it stay as they were)
+            doc["extensions"] = [
+                {"at": to_iso(e.at), "seconds": e.seconds, "before": e.before}
+                for e in self.extensions
+            ]
         return _restore_unread(doc, self.unread) if self.unread else doc
 
 
@@ -152,6 +176,10 @@ def _pause(stored: Any) -> Pause:
     if type(stored) is not list or len(stored) != 2:
         raise ValueError("a pause is [start, end]")
     return Pause(_instant(stored[0]), to_instant(stored[1]))
+
+
+def _extension(stored: Any) -> Extension:
+    return Extension(_instant(stored["at"]), _int(stored["seconds"]), _int(stored["before"]))
 
 
 def _interruption(stored: Any) -> Interruption:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from pendulum import Date, DateTime
@@ -11,12 +11,11 @@ from tui_microgoals.core import timer, tree
 from tui_microgoals.core.calibration import Calibration
 from tui_microgoals.core.errors import InputError
 from tui_microgoals.core.models import DONE, Block, Day, Goal
-from tui_microgoals.core.planner import TodayItem, day_list, habit_done_days
+from tui_microgoals.core.planner import TodayItem, day_list
 from tui_microgoals.core.recurrence import Recurrence
 from tui_microgoals.core.review_index import GoalIndex
-
-SUGGEST_WINDOW_DAYS = 7
-SUGGEST_MIN_MISSES = 3
+from tui_microgoals.core.right_size import Suggestion as Suggestion
+from tui_microgoals.core.right_size import suggestions
 
 
 @dataclass(frozen=True)
@@ -29,14 +28,6 @@ class DoneItem:
     #: A goal with micro-goals below it, completed with its last one: worth showing,
     #: but not counted as one more micro-goal done.
     whole: bool = False
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    id: int
-    title: str
-    kind: str  # "split", "shrink", "step_up"
-    reason: str
 
 
 @dataclass
@@ -156,88 +147,6 @@ def habit_run(goal: Goal, done: set[Date], date: Date) -> tuple[int, Date]:
     return count, day.add(days=1)
 
 
-def _too_big(goal: Goal, block_minutes: int) -> Suggestion:
-    reason = f"estimated {goal.minutes} min, longer than a {block_minutes}-min block: split it"
-    return Suggestion(goal.id, goal.title, "split", reason)
-
-
-def suggestions(
-    goals: Mapping[int, Goal],
-    days: Mapping[Date, Day],
-    date: Date,
-    block_minutes: int,
-    index: GoalIndex,
-    planned: list[TodayItem],
-) -> list[Suggestion]:
-    """Advice for ``date``: from its list (``planned``, its ``day_list``) and the open goals."""
-    out: list[Suggestion] = []
-    seen: set[int] = set()
-    window = [date.subtract(days=n) for n in range(SUGGEST_WINDOW_DAYS)]
-    habit_done = habit_done_days(days)
-
-    def open_goals() -> list[Goal]:
-        return [goals[i] for i in index.open_ids()]
-
-    too_big = index.kept(
-        ("too big", block_minutes),
-        lambda: [
-            g.id
-            for g in open_goals()
-            if not index.has_children(g.id) and not g.is_habit and tree.is_too_big(g, block_minutes)
-        ],
-    )
-    habits = index.kept("habits", lambda: [g.id for g in open_goals() if g.is_habit])
-    for item in planned:
-        goal = item.goal
-        if item.too_big and not item.done:
-            out.append(_too_big(goal, block_minutes))
-            seen.add(goal.id)
-        elif item.carried >= SUGGEST_MIN_MISSES:
-            out.append(
-                Suggestion(
-                    goal.id,
-                    goal.title,
-                    "split",
-                    f"carried {item.carried} days: split it or make it smaller",
-                )
-            )
-            seen.add(goal.id)
-    for goal_id in too_big:  # too big, though not on the list: split before planning it
-        if goal_id not in seen:
-            out.append(_too_big(goals[goal_id], block_minutes))
-            seen.add(goal_id)
-    for goal in (goals[i] for i in habits):
-        if goal.id in seen:
-            continue
-        try:
-            rule = Recurrence.parse(goal.recurrence or "")
-        except InputError:
-            continue
-        done = habit_done.get(goal.id, set())
-        created = goal.first_day or window[-1]
-        due = [d for d in window if d >= created and d != date and rule.is_due(d, done)]
-        missed = [d for d in due if d not in done]
-        if len(missed) >= SUGGEST_MIN_MISSES:
-            out.append(
-                Suggestion(
-                    goal.id,
-                    goal.title,
-                    "shrink",
-                    f"missed {len(missed)} of the last {len(due)} due days: scale it back",
-                )
-            )
-        elif len(due) >= SUGGEST_WINDOW_DAYS - 1 and not missed:
-            out.append(
-                Suggestion(
-                    goal.id,
-                    goal.title,
-                    "step_up",
-                    f"done on every due day for {len(due)} days: make it a little harder",
-                )
-            )
-    return out
-
-
 def review_day(
     goals: Mapping[int, Goal],
     days: Mapping[Date, Day],
@@ -246,8 +155,13 @@ def review_day(
     now: DateTime,
     block_minutes: int,
     index: GoalIndex | None = None,
+    recent_blocks: Iterable[Block] = (),
+    *,
+    suggest: bool = True,
 ) -> Review:
-    """``index``: the goals' (``GoalIndex``), kept by the store; built here without one."""
+    """``index``: the goals' (``GoalIndex``), kept by the store; built here without one.
+    ``recent_blocks``: those of ``date`` and the ``right_size.BLOCK_DAYS_BACK`` days before,
+    for the suggestions' time rules."""
     index = index or GoalIndex(goals.values())
     planned = day_list(goals, days, date, block_minutes)
     one = next((i for i in planned if i.one_thing), None)
@@ -261,6 +175,8 @@ def review_day(
         one_thing=one,
         streak=streak(done_days(index, days), date),
         note=day.note,
-        suggestions=suggestions(goals, days, date, block_minutes, index, planned),
+        suggestions=suggestions(goals, days, date, block_minutes, index, planned, recent_blocks)
+        if suggest
+        else [],
         first_day=first_day(index, days),
     )

@@ -9,7 +9,7 @@ from tinydb.table import Document
 
 from tui_microgoals.core import oplog, settings, timer, tree
 from tui_microgoals.core.errors import Conflict, InputError, NotFound
-from tui_microgoals.core.models import OPEN, OUTCOMES, Block, Goal, Interruption, Pause
+from tui_microgoals.core.models import OPEN, OUTCOMES, Block, Extension, Goal, Interruption, Pause
 from tui_microgoals.core.settings import check_block_minutes
 from tui_microgoals.core.store_base import StoreBase, counted
 from tui_microgoals.core.text import clean_line
@@ -120,7 +120,9 @@ class BlocksMixin(StoreBase):
         """More time: counted from now when the planned time already ran out."""
         with self._tx(f"added {counted(minutes, 'minute')} to {self._the_block()}"):
             block = self._require_running()
-            focus = timer.focus_seconds(block, self.clock.now())
+            now = self.clock.now()
+            focus = timer.focus_seconds(block, now)
+            block.extensions.append(Extension(now, minutes * 60, block.planned_seconds))
             block.planned_seconds = int(max(block.planned_seconds, focus)) + minutes * 60
             return self._save_block(block)
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from pendulum import Date
 
-from tui_microgoals.core import forecast, settings, tree
+from tui_microgoals.core import forecast, right_size, settings, tree
 from tui_microgoals.core.calibration import Calibration
 from tui_microgoals.core.errors import InputError
 from tui_microgoals.core.forecast import ForecastRow, Simulation, SuggestedPlan
@@ -218,9 +218,11 @@ class DaysMixin(StoreBase):
         index = self._review_index()
         return day_totals(self.goals(), self.days(), blocks, start, end, self.clock.now(), index)
 
-    def review(self, date: Date | None = None) -> Review:
+    def review(self, date: Date | None = None, *, suggest: bool = True) -> Review:
+        """``suggest=False``: no suggestions (the count and streak after a goal is done)."""
         date = date or self.clock.today()
-        self.history_from(date.subtract(days=REVIEW_LOOKBACK_DAYS))  # (and what it looks back on)
+        back = max(REVIEW_LOOKBACK_DAYS, right_size.LOOKBACK_DAYS if suggest else 0)
+        self.history_from(date.subtract(days=back))  # (and what it looks back on)
 
         def made() -> Review:
             return review_day(
@@ -231,6 +233,10 @@ class DaysMixin(StoreBase):
                 self.clock.now(),
                 self.settings()["block_minutes"],
                 self._review_index(),
+                self.blocks_between(date.subtract(days=right_size.BLOCK_DAYS_BACK), date)
+                if suggest
+                else (),
+                suggest=suggest,
             )
 
         review = made()

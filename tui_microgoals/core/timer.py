@@ -39,6 +39,10 @@ def _pause_spans(block: Block, end: DateTime) -> list[tuple[DateTime, DateTime]]
     return merged
 
 
+#: (Public for the review's rules, which subtract the spans' timestamps: faster in bulk.)
+pause_spans = _pause_spans
+
+
 def paused_seconds(block: Block, now: DateTime) -> float:
     return sum(_span(start, stop) for start, stop in _pause_spans(block, block.ended_at or now))
 

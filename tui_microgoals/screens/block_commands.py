@@ -129,7 +129,7 @@ class BlockCommands(OneDialogAtATime, Screen):
         store = self.session.store
         goals = store.goals()
         goal = goals.get(goal_id)
-        review = store.review()
+        review = store.review(suggest=False)  # (the count and the streak only)
         count = review.micro_done  # goals completed with their last step don't count twice
         title = goal.title if goal else f"goal {goal_id}"
         days = "day" if review.streak == 1 else "days"

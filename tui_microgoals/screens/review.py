@@ -389,10 +389,14 @@ class ReviewScreen(AnswerOnce, OneDialogAtATime, Screen[None]):
         if suggestion.kind == "split":
             await self._split(goal)
             return
+        step = store.goals().get(suggestion.act_on) if suggestion.act_on is not None else None
         if suggestion.kind == "shrink":
             form = goal_dialogs.edit(
                 self.session, goal, f"Shrink goal {goal.id}: a smaller step", estimate_first=True
             )
+        elif step is not None:  # a goal whose steps go fast: its next step, bigger
+            heading = f"Step up goal {step.id}, the next step of goal {goal.id}: a bigger step"
+            form = goal_dialogs.edit(self.session, step, heading, estimate_first=True)
         else:
             form = goal_dialogs.edit(self.session, goal, f"Step up goal {goal.id}: a little harder")
         saved = await self.app.push_screen_wait(form)
