@@ -4,31 +4,16 @@ exactly as before with calibration off or too little data; the setting through `
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pendulum
 import pytest
+from test_cli_plan import TZ, run  # (the one subprocess runner of these tests)
 
 from tui_microgoals.core.clock import FixedClock
 from tui_microgoals.core.store import Store
 
-TZ = "Europe/Berlin"
 CAPACITY = ("--capacity", "60")
-
-
-def run(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "MICROGOALS_DB": str(db), "MICROGOALS_TZ": TZ}
-    env.pop("MICROGOALS_DEBUG", None)
-    return subprocess.run(
-        [sys.executable, "-m", "tui_microgoals", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-    )
 
 
 def out(db: Path, *args: str) -> str:
