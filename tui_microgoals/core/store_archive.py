@@ -16,6 +16,48 @@ ARCHIVE_FIRST_AT = 3000
 
 
 class ArchiveMixin(StoreBase):
+    """A pass, and the hooks by which the store reads the archive when something asks for
+    the past (declared in ``StoreBase``, which calls them)."""
+
+    def read_history(self) -> bool:
+        """Read the archive's old history in, if there is one not read yet (whatever asks
+        for the past: an old day's review, an id not in the main file, export, sync).
+        Returns whether it read anything."""
+        if not getattr(self.storage, "history_unread", lambda: False)():
+            return False
+        self.storage.load_history()  # type: ignore[union-attr]
+        self._forget_caches()
+        return True
+
+    def history_from(self, date: Date) -> None:
+        """Read the archive in if days from ``date`` on may be in it."""
+        horizon = self.horizon()
+        if horizon is not None and date < horizon:
+            self.read_history()
+
+    def horizon(self) -> Date | None:
+        """The first day whose plan and blocks are all in the main file (None: all are)."""
+        before = getattr(self.storage, "horizon", lambda: None)()
+        return Date.fromisoformat(before) if before else None
+
+    def _archived_top(self) -> int:
+        """The highest position of an archived top-level goal (-1: none)."""
+        kept: dict[str, Any] = getattr(self.storage, "kept", dict)()
+        top = kept.get("top", -1)
+        return top if type(top) is int else -1
+
+    def _known(self, *ids: int | None) -> None:
+        """Read the archive in when a goal id given is not in the main file (and was not
+        deleted since the archive was written)."""
+        view = self._goal_view()
+        if any(i is not None and i not in view and not self._deleted(i) for i in ids):
+            self.read_history()
+
+    def _deleted(self, goal_id: int) -> bool:
+        """A goal deleted since the archive was written: in neither file."""
+        deleted = getattr(self.storage, "deleted_since", None)
+        return deleted is not None and deleted("goals", str(goal_id))
+
     def archive_due(self) -> bool:
         """Whether a pass would be worth its cost now (cheap: no parse)."""
         if not hasattr(self.storage, "archive"):

@@ -11,7 +11,7 @@ from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date as plain_date
 from pathlib import Path
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from pendulum import Date, DateTime
 from tinydb import TinyDB
@@ -138,6 +138,14 @@ class StoreBase:
     def _log_change(self) -> None:
         """The operation log's entry for the running transaction: see ``store_undo``."""
 
+    if TYPE_CHECKING:  # (the archive's hooks: ``store_archive.ArchiveMixin``)
+
+        def read_history(self) -> bool: ...
+        def history_from(self, date: Date) -> None: ...
+        def _known(self, *ids: int | None) -> None: ...
+        def _deleted(self, goal_id: int) -> bool: ...
+        def _archived_top(self) -> int: ...
+
     def _newest_entry(self, tables: Mapping[str, Mapping[str, Any]]) -> tuple[int, Any]:
         """The newest log entry's number and clock: see ``store_undo``."""
         raise NotImplementedError
@@ -226,24 +234,6 @@ class StoreBase:
         goal = self._goal_view().get(goal_id) if goal_id is not None else None
         return quoted(goal.title) if goal is not None else f"goal {goal_id}"
 
-    def _archived_top(self) -> int:
-        """The highest position of an archived top-level goal (-1: none)."""
-        kept: dict[str, Any] = getattr(self.storage, "kept", dict)()
-        top = kept.get("top", -1)
-        return top if type(top) is int else -1
-
-    def _known(self, *ids: int | None) -> None:
-        """Read the archive in when a goal id given is not in the main file (and was not
-        deleted since the archive was written)."""
-        view = self._goal_view()
-        if any(i is not None and i not in view and not self._deleted(i) for i in ids):
-            self.read_history()
-
-    def _deleted(self, goal_id: int) -> bool:
-        """A goal deleted since the archive was written: in neither file."""
-        deleted = getattr(self.storage, "deleted_since", None)
-        return deleted is not None and deleted("goals", str(goal_id))
-
     def _clock_time(self, instant: DateTime) -> str:
         """A moment for those words, in the user's zone: "14:30"."""
         return instant.in_timezone(self.clock.tz).format("HH:mm")
@@ -312,29 +302,6 @@ class StoreBase:
         if goal is None:
             raise NotFound(f"no goal with id {goal_id}")
         return goal
-
-    # -- the archive (``storage_archive``): old history, read when a view asks ---------
-
-    def read_history(self) -> bool:
-        """Read the archive's old history in, if there is one not read yet (whatever asks
-        for the past: an old day's review, an id not in the main file, export, sync).
-        Returns whether it read anything."""
-        if not getattr(self.storage, "history_unread", lambda: False)():
-            return False
-        self.storage.load_history()  # type: ignore[union-attr]
-        self._forget_caches()
-        return True
-
-    def history_from(self, date: Date) -> None:
-        """Read the archive in if days from ``date`` on may be in it."""
-        horizon = self.horizon()
-        if horizon is not None and date < horizon:
-            self.read_history()
-
-    def horizon(self) -> Date | None:
-        """The first day whose plan and blocks are all in the main file (None: all are)."""
-        before = getattr(self.storage, "horizon", lambda: None)()
-        return Date.fromisoformat(before) if before else None
 
     def _goal_view(self) -> Mapping[int, Goal]:
         """The goals for a check that looks at a few of them: the parsed cache when there is
