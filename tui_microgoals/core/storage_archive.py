@@ -202,12 +202,9 @@ class Archiving(StorageState):
         replaced; one newer by a pass killed before its fold is read too."""
         newer: tuple[str, Tables] | None = None
         for path in (self.archive_path, self._archive_backup(wanted)):
-            try:
-                raw = journal.read_regular(str(path))
-            except FileNotFoundError:
+            raw = _read_file(path)
+            if raw is None:
                 continue
-            except OSError as error:
-                raise StorageError(f"cannot read the archive {path}: {_describe(error)}") from None
             head, tables = self._decode_archive(path, raw)
             if wanted == head.get("id"):
                 return tables
@@ -305,12 +302,9 @@ class Archiving(StorageState):
     def _keep_archive(self, path: Path) -> None:
         """A copy of the archive file under its own id (whichever main file named it: the
         current one, one a restore replaced, a backup's), unless one is kept already."""
-        try:
-            raw = journal.read_regular(str(path))
-        except FileNotFoundError:
+        raw = _read_file(path)
+        if raw is None:
             return
-        except OSError as error:
-            raise StorageError(f"cannot read the archive {path}: {_describe(error)}") from None
         try:
             found = self._decode_archive(path, raw)[0].get("id")
         except CorruptDatabase:  # not ours to read, but not ours to destroy either
@@ -360,6 +354,17 @@ class Archiving(StorageState):
 #: the schema version, the database's identity and the journal id (``main_blob``).
 HEAD_BYTES = 4096
 NAMED = re.compile(rb'"archive":\{"1":\{"id":"([0-9a-f]{16})"')
+
+
+def _read_file(path: Path) -> bytes | None:
+    """An archive file's bytes (``journal.read_regular``: no symlink followed); None when
+    there is none."""
+    try:
+        return journal.read_regular(str(path))
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise StorageError(f"cannot read the archive {path}: {_describe(error)}") from None
 
 
 def write_whole(path: Path, blob: bytes) -> None:

@@ -201,11 +201,15 @@ class DaysMixin(StoreBase):
 
     def set_day_note(self, note: str, date: Date | None = None) -> Day:
         date = date or self.clock.today()
-        text = clean_notes(note)
-        what = "wrote" if text else "cleared"
-        with self._tx(f"{what} the day note for {self._on_day(date)}"):
+        return self._set_day_text("note", note, date, f"the day note for {self._on_day(date)}")
+
+    def _set_day_text(self, field: str, text: str, date: Date, words: str) -> Day:
+        """Write one of a day's notes (``note``, ``week_note``), cleaned, as one change
+        said "wrote WORDS" or "cleared WORDS"."""
+        text = clean_notes(text)
+        with self._tx(f"{'wrote' if text else 'cleared'} {words}"):
             day = self.day(date)
-            day.note = text
+            setattr(day, field, text)
             self._save_day(day)
         return day
 

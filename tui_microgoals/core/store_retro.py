@@ -6,15 +6,16 @@ from typing import TYPE_CHECKING, Any
 
 from pendulum import Date
 
+from tui_microgoals.core.models import Day
 from tui_microgoals.core.retro import ESTIMATE_LOOKBACK_DAYS, Retro, week_retro, week_start
 from tui_microgoals.core.store_base import StoreBase
-from tui_microgoals.core.text import clean_notes
 
 
 class RetroMixin(StoreBase):
     if TYPE_CHECKING:
 
         def settings(self) -> dict[str, Any]: ...
+        def _set_day_text(self, field: str, text: str, date: Date, words: str) -> Day: ...
 
     def retro(self, end: Date | None = None) -> Retro:
         """The retro of the 7 days ending on ``end`` (default today): the blocks of those
@@ -38,10 +39,5 @@ class RetroMixin(StoreBase):
         """The note of the week ending on ``end``: a field of that day's document, so undo
         and sync carry it as they carry the day note."""
         end = end or self.clock.today()
-        text = clean_notes(note)
-        what = "wrote" if text else "cleared"
-        with self._tx(f"{what} the week note for the week ending {self._on_day(end)}"):
-            day = self.day(end)
-            day.week_note = text
-            self._save_day(day)
-        return text
+        words = f"the week note for the week ending {self._on_day(end)}"
+        return self._set_day_text("week_note", note, end, words).week_note
