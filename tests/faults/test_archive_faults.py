@@ -10,10 +10,10 @@ import re
 import shutil
 from pathlib import Path
 
-import orjson
 import pendulum
 from fsfaults import Crash, Fault, Faults
 
+from tui_microgoals.core.archive_file import ArchiveFile
 from tui_microgoals.core.clock import FixedClock
 from tui_microgoals.core.errors import MicrogoalsError
 from tui_microgoals.core.store import Store
@@ -51,7 +51,7 @@ def check(folder: Path) -> None:
     backups = folder / "backups"
     assert sorted(p.name for p in backups.glob(".*.tmp")) == []
     for copy in backups.glob("db.json.archive.*"):
-        head = orjson.loads(copy.read_bytes())["archive"]
+        head = ArchiveFile("a copy", copy.read_bytes()).head
         assert copy.name == f"db.json.archive.{head['id']}"
     store = Store.open(folder / DB, at(130))
     store.read_history()

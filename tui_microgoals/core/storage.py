@@ -41,7 +41,7 @@ import contextlib
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from tinydb.storages import Storage
@@ -58,6 +58,9 @@ from tui_microgoals.core.storage_state import Changes, Tables
 from tui_microgoals.core.tracked import MemoryStorage as MemoryStorage
 from tui_microgoals.core.tracked import TrackedTable as TrackedTable
 from tui_microgoals.core.tracked import _Recording
+
+if TYPE_CHECKING:
+    from tui_microgoals.core.archive_file import ArchiveFile
 
 # The limits (journal length, lock timeout) are ``journal``'s and the backup interval is
 # ``backup_names``', which the fast path shares: tests set them there.
@@ -84,6 +87,9 @@ class DurableStorage(Loading, Folding, Archiving, Backups, _Recording, Storage):
         self._head: dict[str, Any] | None = None  # the archive's record (storage_archive)
         self._gone: dict[str, set[str]] = {}
         self._cold: dict[str, set[str]] | None = None
+        self._whole = False  # the whole archive is read in
+        self._months: set[str] = set()  # the archive's chunks read in
+        self._file: ArchiveFile | None = None  # the archive file named, its index read
         self._dirty = False
         self._full = False  # a write came without a list of changed documents
         self._pending: Changes = {}

@@ -37,18 +37,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeGuard
 
-import orjson
-
-from tui_microgoals.core import journal
+from tui_microgoals.core import archive_file, journal
+from tui_microgoals.core.archive_file import ARCHIVE_FORMAT, UNDATED, ArchiveFile
+from tui_microgoals.core.archive_file import ARCHIVE_KEY as ARCHIVE_KEY
+from tui_microgoals.core.archive_file import MOVABLE as MOVABLE
 from tui_microgoals.core.errors import CorruptDatabase, StorageError
 from tui_microgoals.core.storage_state import StorageState, Tables
-
-#: The main file's record of its archive, shaped as a table (``{"1": {...}}``) so that a
-#: microgoals from before the archive reads the file (and sees no old history).
-ARCHIVE_KEY = "archive"
-ARCHIVE_FORMAT = "microgoals-archive"
-#: The tables whose documents may move to the archive.
-MOVABLE = ("goals", "blocks", "days")
 
 _describe = journal.describe
 
@@ -111,7 +105,7 @@ class Archiving(StorageState):
         """Whether an archive holds documents this process has not read yet."""
         if self._data is None:
             self.read()  # type: ignore[attr-defined]
-        return self._head is not None and self._cold is None
+        return self._head is not None and not self._whole
 
     def horizon(self) -> str | None:
         """The ISO date before which days (and their blocks) may be in the archive."""
@@ -164,87 +158,143 @@ class Archiving(StorageState):
 
     # -- reading ------------------------------------------------------------------------
 
-    def load_history(self) -> None:
-        """Read the archive into memory under what the main file holds (once; a reload of
-        the main file reads it again). Changes nothing on disk."""
-        if self._cold is not None or self._head is None:
-            return
+    def load_history(self, chunks: Callable[[ArchiveFile], set[str]] | None = None) -> bool:
+        """Read the archive's documents in under what the main file holds: those of the
+        chunks ``chunks`` picks from the file (and the chunks of the goals they refer to),
+        or all of them. Changes nothing on disk. Returns whether it read anything."""
+        if self._whole or self._head is None:
+            return False
         if self._depth:  # in a transaction: the lock is held and the data is fresh
-            self._merge_archive()
-            return
+            return self._merge_archive(chunks)
         with self._locked():  # (no pass may replace the files while they are read)
             self._refresh()
-            self._merge_archive()
+            return self._merge_archive(chunks)
 
-    def _merge_archive(self) -> None:
-        """Put the archive's documents under the main file's (``_data``); see the rules."""
+    def load_days(self, start: str, end: str) -> bool:
+        """Read in the archive's days from ``start`` to ``end`` (ISO dates), their blocks
+        and the goals finished then."""
+        return self.load_history(lambda file: file.for_days(start, end))
+
+    def load_goals(self, ids: Collection[int]) -> bool:
+        """Read in the archive's goals ``ids`` (with their trees)."""
+        return self.load_history(lambda file: file.for_goals(ids))
+
+    def history_share(self) -> tuple[int, int]:
+        """How many of the archive's chunks are read in, of how many (0 of 0: none yet)."""
+        return len(self._months), len(self._file.chunks) if self._file is not None else 0
+
+    def read_from(self, last: str) -> str | None:
+        """The first month of the archive's days read in such that every month from it to
+        ``last`` ("YYYY-MM") is (None: ``last`` is not, or the whole archive is)."""
+        file = self._file
+        if self._whole or file is None:
+            return None
+        first = None
+        for month in sorted((m for m in file.chunks if UNDATED < m <= last), reverse=True):
+            if month not in self._months:
+                break
+            first = month
+        return first
+
+    def _merge_archive(self, chunks: Callable[[ArchiveFile], set[str]] | None = None) -> bool:
+        """Put the chunks' documents under the main file's (``_data``); see the rules. The
+        chunks of the goals they refer to come too, and of the goals those wait for (no
+        further: a goal's own waits decide only whether it waits), so no goal read in lacks
+        its parent, nor a day its goals. Returns whether it read anything."""
         assert self._data is not None
         head = self._head
         if head is None:
-            self._cold = {}
-            return
-        tables = self._read_archive(head["id"])  # (unread stays unread if this fails)
-        self._cold = {}
-        gone = self._gone
+            self._cold, self._whole = {}, True
+            return False
+        file = self._archive_file(head["id"])  # (unread stays unread if this fails)
+        if self._cold is None:
+            self._cold = {name: set() for name in MOVABLE}
+        if chunks is None:
+            read = bool(self._merge_chunks(file, set(file.chunks)))
+        else:
+            found = self._merge_chunks(file, chunks(file))
+            read = bool(found)
+            goals = self._data.setdefault("goals", {})
+            seeds = archive_file.references(self._data, {**found, "goals": ()})
+            seeds |= {int(k) for k in found.get("goals", ())}
+            self._merge_chunks(file, file.for_goals(self._missing(seeds)))
+            waits = archive_file.waits(goals, seeds)
+            self._merge_chunks(file, file.for_goals(self._missing(waits)))
+        self._whole = self._months >= set(file.chunks)
+        if read:
+            self._bump(None)
+        return read
+
+    def _missing(self, ids: set[int]) -> list[int]:
+        """The goals of ``ids`` not in memory, nor deleted."""
+        assert self._data is not None
+        known, hidden = self._data.get("goals", {}), self._gone.get("goals", set())
+        return [i for i in ids if str(i) not in known and str(i) not in hidden]
+
+    def _merge_chunks(self, file: ArchiveFile, names: set[str]) -> dict[str, set[str]]:
+        """Put the chunks ``names`` not read yet under the main file's documents; the keys
+        of the documents they brought, by table (empty when all were read)."""
+        found: dict[str, set[str]] = {}
+        for name in sorted(names - self._months):
+            self._merge_chunk(file.chunk(name), found)
+            self._months.add(name)
+        return found
+
+    def _merge_chunk(self, tables: Tables, found: dict[str, set[str]]) -> None:
+        assert self._data is not None and self._cold is not None
         for name, docs in tables.items():
             table = self._data.setdefault(name, {})
-            hidden = gone.get(name, set())
+            hidden = self._gone.get(name, set())
             cold = {k: doc for k, doc in docs.items() if k not in table and k not in hidden}
             if cold:  # (older first, in place: tables are shared with the store's views)
                 merged = {**cold, **table}
                 table.clear()
                 table.update(merged)
-            self._cold[name] = set(cold)
-        self._bump(None)
+            self._cold[name] |= cold.keys()
+            found.setdefault(name, set()).update(cold)
 
-    def _read_archive(self, wanted: str) -> Tables:
+    def _forget_history(self) -> None:
+        """Nothing of the archive read in any more (a new main file is read)."""
+        self._cold, self._whole, self._months, self._file = None, False, set(), None
+
+    def _archive_file(self, wanted: str) -> ArchiveFile:
         """The archive the main file names: the current file, or the copy kept when it was
         replaced; one newer by a pass killed before its fold is read too."""
-        newer: tuple[str, Tables] | None = None
+        if self._file is not None and self._file.head.get("id") == wanted:
+            return self._file
+        newer: ArchiveFile | None = None
         for path in (self.archive_path, self._archive_backup(wanted)):
             raw = _read_file(path)
             if raw is None:
                 continue
-            head, tables = self._decode_archive(path, raw)
-            if wanted == head.get("id"):
-                return tables
-            if wanted == head.get("previous") and path == self.archive_path:
-                newer = head["id"], tables
+            file = self._decode_archive(path, raw)
+            if wanted == file.head.get("id"):
+                self._file = file
+                return file
+            if wanted == file.head.get("previous") and path == self.archive_path:
+                newer = file
         if newer is not None:
             # A pass was killed between writing it and folding the main file, and the copy
             # of the one it replaced is gone: the next fold names it (it holds all the one it
             # replaced held, but what was deleted). Only when the copy is gone: a restored
             # backup names the one before, which holds what was deleted since.
             assert self._head is not None
-            self._head = {**self._head, "id": newer[0]}
-            return newer[1]
+            self._head = {**self._head, "id": newer.head["id"]}
+            self._file = newer
+            return newer
         raise CorruptDatabase(
             f"the archive {self.archive_path} is missing or belongs to another version of the "
             "database: old history cannot be read (today's data is fine); restore the archive "
             "from a copy made with `microgoals backup --to`"
         )
 
-    def _decode_archive(self, path: Path, raw: bytes) -> tuple[dict[str, Any], Tables]:
-        where = f"the archive {path}"
-        try:
-            doc = orjson.loads(raw)
-        except orjson.JSONDecodeError as error:
-            raise CorruptDatabase(f"{where} is damaged ({error}); it was left untouched") from None
-        head = doc.get(ARCHIVE_KEY) if isinstance(doc, dict) else None
-        tables = doc.get("tables") if isinstance(doc, dict) else None
-        if (
-            not isinstance(head, dict)
-            or head.get("format") != ARCHIVE_FORMAT
-            or not isinstance(tables, dict)
-        ):
-            raise CorruptDatabase(f"{where} is not a microgoals archive; it was left untouched")
-        if head.get("database") not in (None, self._database_id):
-            raise CorruptDatabase(f"{where} belongs to another database; it was left untouched")
-        for name, table in tables.items():
-            problem = journal.table_problem(name, table)
-            if problem or name not in MOVABLE:
-                raise CorruptDatabase(f"{where}: {problem or f'unknown table {name!r}'}")
-        return head, tables
+    def _decode_archive(self, path: Path, raw: bytes) -> ArchiveFile:
+        file = ArchiveFile(f"the archive {path}", raw)
+        if file.head.get("database") not in (None, self._database_id):
+            raise CorruptDatabase(
+                f"the archive {path} belongs to another database; it was left untouched"
+            )
+        return file
 
     # -- a pass ---------------------------------------------------------------------------
 
@@ -257,8 +307,7 @@ class Archiving(StorageState):
         with self._locked():
             self._refresh()
             self._clean_temp_files()
-            if self._cold is None:
-                self._merge_archive()
+            self._merge_archive()
             assert self._data is not None and self._cold is not None
             data = self._data
             moving, before, kept = choose(data)
@@ -274,7 +323,8 @@ class Archiving(StorageState):
                 "previous": old["id"] if old else None,
                 "database": self._database_id,
             }
-            self._write_archive(orjson.dumps({ARCHIVE_KEY: head, "tables": tables}))
+            blob = archive_file.encode(head, tables)
+            self._write_archive(blob)
             # The archive is in: the main file may now let go of what moves. What the archive
             # held that no longer moves (a step of a project reopened since, a day after a
             # horizon moved back) is written back to it: a tree is wholly in one file, and
@@ -283,6 +333,8 @@ class Archiving(StorageState):
             self._head = {"id": head["id"], "before": before, "kept": kept}
             self._gone = {}
             self._cold = {name: moving.get(name, set()) & set(tables[name]) for name in MOVABLE}
+            self._file = ArchiveFile(f"the archive {self.archive_path}", blob)
+            self._months, self._whole = set(self._file.chunks), True
             self._compact()
             self._write_summary(None)
             self._bump(None)
@@ -306,7 +358,7 @@ class Archiving(StorageState):
         if raw is None:
             return
         try:
-            found = self._decode_archive(path, raw)[0].get("id")
+            found = self._decode_archive(path, raw).head.get("id")
         except CorruptDatabase:  # not ours to read, but not ours to destroy either
             found = None
         archive_id = found if is_archive_id(found) else f"unreadable-{secrets.token_hex(4)}"

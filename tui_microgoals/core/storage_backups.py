@@ -160,7 +160,8 @@ class Backups(StorageState):
             aside = self._set_aside()
             self._database_id = current or theirs[0]
             # (the archive the backup names: the current one, or the copy kept of it)
-            self._head, self._gone, self._cold = reader._head, reader._gone, None
+            self._head, self._gone = reader._head, reader._gone
+            self._forget_history()
             self._compact(reader._data)
             self._bump(None)
         return aside
@@ -179,8 +180,7 @@ class Backups(StorageState):
             if not self.path.exists():
                 raise StorageError(f"there is no database at {self.path}; nothing was written")
             self._refresh()
-            if self._cold is None:  # the copy holds everything, the archive's history too
-                self._merge_archive()
+            self._merge_archive()  # the copy holds everything, the archive's history too
             assert self._data is not None
             database_id = self._database_id or secrets.token_hex(8)
             blob = main_blob(self._data, database_id, target.name, secrets.token_hex(8))

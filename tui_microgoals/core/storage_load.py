@@ -91,10 +91,12 @@ class Loading(StorageState):
         if self._read_journal() is None:
             raise CorruptDatabase(f"the journal {self.journal_path} changed while being read")
         if self._cold is not None:  # the history was read: read it again under the new file
+            months, whole = set(self._months), self._whole
+            self._forget_history()
             try:
-                self._merge_archive()
+                self._merge_archive(None if whole else lambda _: months)
             except StorageError:  # (an archive gone bad: refused where the past is asked for,
-                self._cold = None  # not in every change to today)
+                self._forget_history()  # not in every change to today)
         self._bump(None)
 
     def _read_journal(self) -> Changes | None:

@@ -12,10 +12,14 @@ methods one part calls in another. Declarations only: ``DurableStorage.__init__`
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tui_microgoals.core.journal import Stamp
+
+if TYPE_CHECKING:
+    from tui_microgoals.core.archive_file import ArchiveFile
 
 Tables = dict[str, dict[str, Any]]
 Changes = dict[str, set[str]]
@@ -41,6 +45,9 @@ class StorageState:
     _head: dict[str, Any] | None
     _gone: dict[str, set[str]]
     _cold: dict[str, set[str]] | None
+    _whole: bool
+    _months: set[str]
+    _file: ArchiveFile | None
     # Backups.
     backups_kept: int
     keeps_backups: bool
@@ -69,7 +76,10 @@ class StorageState:
         def backups(self) -> list[Path]: ...
         def _touched(self, table: str, key: str, *, deleted: bool) -> None: ...
         def _hot(self, data: Tables) -> Tables: ...
+        def _forget_history(self) -> None: ...
         def _head_to_write(self) -> dict[str, Any] | None: ...
-        def _merge_archive(self) -> None: ...
+        def _merge_archive(
+            self, chunks: Callable[[ArchiveFile], set[str]] | None = None
+        ) -> bool: ...
         def _clean_temp_files(self) -> None: ...
         def _write_summary(self, changes: Changes | None) -> None: ...

@@ -6,7 +6,7 @@ from typing import Any
 
 from pendulum import Date
 
-from tui_microgoals.core import archive_rule
+from tui_microgoals.core import archive_rule, review
 from tui_microgoals.core.store_base import StoreBase
 
 #: A pass is due this many days after the last one (or, before the first, once the main
@@ -29,11 +29,59 @@ class ArchiveMixin(StoreBase):
         self._forget_caches()
         return True
 
-    def history_from(self, date: Date) -> None:
-        """Read the archive in if days from ``date`` on may be in it."""
+    def history_from(self, date: Date, end: Date | None = None) -> None:
+        """Read in the archive's days from ``date`` to ``end`` (or on), if some may be in it:
+        their blocks, the goals finished then, and the goals they refer to (their months)."""
         horizon = self.horizon()
-        if horizon is not None and date < horizon:
+        if horizon is None or date >= horizon:
+            return
+        last = horizon.subtract(days=1) if end is None else min(end, horizon.subtract(days=1))
+        load_days = getattr(self.storage, "load_days", None)
+        if load_days is None:
             self.read_history()
+        elif load_days(date.isoformat(), last.isoformat()):
+            self._forget_caches()
+
+    def history_for_runs(self, date: Date) -> None:
+        """Read in earlier months of the archive while a streak on ``date`` (the days with
+        something done, or an open habit's) may run back past what is read: a review of an
+        old day counts them as one that read the whole archive would."""
+        horizon = self.horizon()
+        if horizon is None or date >= horizon:
+            return
+        while (start := self.history_read_from(date)) is not None and self._run_reaches(
+            date, start
+        ):
+            day = start.subtract(days=1).isoformat()
+            if not self.storage.load_days(day, day):  # type: ignore[union-attr]
+                return  # (no day of that month is archived, nor a goal finished then)
+            self._forget_caches()
+
+    def _run_reaches(self, date: Date, start: Date) -> bool:
+        """Whether a streak on ``date`` reaches back to within a fortnight of ``start`` (a
+        habit due weekly has gaps of up to 13 days in a run)."""
+        days = self.days()
+        active = review.done_days(self._review_index(), days)
+        if date.subtract(days=review.streak(active, date)) <= start:
+            return True
+        done: dict[int, set[Date]] = {}
+        for day in days.values():
+            for habit in day.habits_done:
+                done.setdefault(habit, set()).add(day.date)
+        goals = self.goals()
+        for habit, dates in done.items():
+            goal = goals.get(habit)
+            if goal is not None and goal.is_habit:
+                count, since = review.habit_run(goal, dates, date)
+                if count and since.subtract(days=14) <= start:
+                    return True
+        return False
+
+    def history_read_from(self, date: Date) -> Date | None:
+        """The first day from which every day up to ``date`` is in memory (None: all are,
+        or ``date`` is not)."""
+        month = getattr(self.storage, "read_from", lambda _: None)(date.isoformat()[:7])
+        return Date.fromisoformat(f"{month}-01") if month else None
 
     def horizon(self) -> Date | None:
         """The first day whose plan and blocks are all in the main file (None: all are)."""
@@ -50,8 +98,19 @@ class ArchiveMixin(StoreBase):
         """Read the archive in when a goal id given is not in the main file (and was not
         deleted since the archive was written)."""
         view = self._goal_view()
-        if any(i is not None and i not in view and not self._deleted(i) for i in ids):
-            self.read_history()
+        missing = [i for i in ids if i is not None and i not in view and not self._deleted(i)]
+        if missing:
+            self._read_goals(missing)
+
+    def _read_goals(self, ids: list[int]) -> bool:
+        """Read in the archive's goals ``ids`` (their trees, what they refer to)."""
+        load_goals = getattr(self.storage, "load_goals", None)
+        if load_goals is None:
+            return self.read_history()
+        if not load_goals(ids):
+            return False
+        self._forget_caches()
+        return True
 
     def _deleted(self, goal_id: int) -> bool:
         """A goal deleted since the archive was written: in neither file."""

@@ -141,9 +141,11 @@ class StoreBase:
     if TYPE_CHECKING:  # (the archive's hooks: ``store_archive.ArchiveMixin``)
 
         def read_history(self) -> bool: ...
-        def history_from(self, date: Date) -> None: ...
+        def history_from(self, date: Date, end: Date | None = None) -> None: ...
         def _known(self, *ids: int | None) -> None: ...
         def _deleted(self, goal_id: int) -> bool: ...
+        def _read_goals(self, ids: list[int]) -> bool: ...
+        def history_for_runs(self, date: Date) -> None: ...
         def _archived_top(self) -> int: ...
 
     def _newest_entry(self, tables: Mapping[str, Mapping[str, Any]]) -> tuple[int, Any]:
@@ -297,7 +299,7 @@ class StoreBase:
 
     def goal(self, goal_id: int) -> Goal:
         goal = self.goals().get(goal_id)
-        if goal is None and not self._deleted(goal_id) and self.read_history():  # (archived)
+        if goal is None and not self._deleted(goal_id) and self._read_goals([goal_id]):
             goal = self.goals().get(goal_id)
         if goal is None:
             raise NotFound(f"no goal with id {goal_id}")
@@ -363,7 +365,7 @@ class StoreBase:
         return cache[1]
 
     def day(self, date: Date) -> Day:
-        self.history_from(date)
+        self.history_from(date, date)
         doc = self._days_t.get(doc_id=date.toordinal())
         return Day.from_doc(doc) if doc else Day(date)
 
@@ -382,7 +384,7 @@ class StoreBase:
 
     def blocks_between(self, start: Date, end: Date) -> list[Block]:
         """Blocks of the local dates ``start`` to ``end``; only those are parsed."""
-        self.history_from(start)
+        self.history_from(start, end)
         low, high = start.isoformat(), end.isoformat()
         raw = self._blocks_t._read_table()
         by_day = self._blocks_index(raw)

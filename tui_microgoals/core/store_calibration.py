@@ -39,9 +39,12 @@ class CalibrationMixin(StoreBase):
         if cached is not None and cached[0] == key:
             return cached[1]
         samples = calibration.samples_of(goals, self._focus_by_goal(raw))
-        # (goals and blocks still in the archive count by the ratios kept of them)
-        unread = getattr(self.storage, "history_unread", lambda: False)()
-        archived = self.storage.kept().get("ratios") if unread else None  # type: ignore[union-attr]
+        # (the archive's goals count by the ratios kept of them, read in or not: the same
+        # figures whatever a view has read; finished trees have no estimate to calibrate)
+        kept: dict[str, Any] = getattr(self.storage, "kept", dict)()
+        archived = kept.get("ratios")
+        cold = getattr(self.storage, "archived_keys", lambda _: ())("goals")
+        samples = [s for s in samples if str(s.goal) not in cold]
         found = calibration.calibrate(samples, archived if isinstance(archived, dict) else None)
         self._calibration_cache = (key, found)
         return found

@@ -217,7 +217,7 @@ class DaysMixin(StoreBase):
         """Focus minutes and done counts for each of the ``days`` days up to ``end``."""
         end = end or self.clock.today()
         start = end.subtract(days=days - 1)
-        self.history_from(start)
+        self.history_from(start, end)
         blocks = self.blocks_between(start, end)
         index = self._review_index()
         return day_totals(self.goals(), self.days(), blocks, start, end, self.clock.now(), index)
@@ -226,7 +226,8 @@ class DaysMixin(StoreBase):
         """``suggest=False``: no suggestions (the count and streak after a goal is done)."""
         date = date or self.clock.today()
         back = max(REVIEW_LOOKBACK_DAYS, right_size.LOOKBACK_DAYS if suggest else 0)
-        self.history_from(date.subtract(days=back))  # (and what it looks back on)
+        self.history_from(date.subtract(days=back), date)  # (and what it looks back on)
+        self.history_for_runs(date)
 
         def made() -> Review:
             return review_day(

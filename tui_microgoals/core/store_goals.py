@@ -381,6 +381,8 @@ class GoalsMixin(StoreBase):
         """Delete a goal and everything below it; dependencies on them are removed."""
         with self._tx(f"deleted {self._titled(goal_id)}"):
             self.goal(goal_id)
+            if str(goal_id) in getattr(self.storage, "archived_keys", lambda _: ())("goals"):
+                self.read_history()  # (every archived goal that waits for it)
             goals = self.goals()
             ids = [goal_id, *tree.descendants(goals, goal_id)]
             self._relabel(f"deleted {self._titled(goal_id)}{_and_steps(len(ids) - 1)}")

@@ -1,0 +1,226 @@
+"""The archive file's layout: one header line, then the old history in chunks by month, so
+a view that asks for a few months reads only theirs (``storage_archive`` keeps the state).
+
+* The header (``{"archive": {...}}``, one line) holds the archive's record (id, the one it
+  replaced, the database's id) and its index: each chunk's place in the body
+  (``chunks``: name -> [offset, length]), the goal ids each chunk holds (``goals``), and
+  which chunks hold the goals finished in a month (``finished``).
+* A chunk (``"YYYY-MM"``) holds that month's days, the blocks of its days, and the whole
+  top-level goal trees whose last goal was finished that month. So a goal read in brings its
+  whole tree (its parent, its steps), and the goals finished in a month are found through
+  ``finished`` (a tree finished in March may hold a step done in January).
+* A file written before the chunks (one JSON document, no newline) reads as one chunk.
+
+The whole file is still written as one (``write_whole``): a chunk is never replaced alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+from typing import Any
+
+import orjson
+
+from tui_microgoals.core import journal
+from tui_microgoals.core.errors import CorruptDatabase
+from tui_microgoals.core.storage_state import Tables
+
+ARCHIVE_KEY = "archive"
+ARCHIVE_FORMAT = "microgoals-archive"
+#: The tables whose documents may move to the archive.
+MOVABLE = ("goals", "blocks", "days")
+#: The chunk of documents without a date (none a pass makes: a hand-edited file).
+UNDATED = "0000-00"
+#: The one chunk of a file written before the chunks.
+WHOLE = "*"
+
+
+def encode(head: dict[str, Any], tables: Tables) -> bytes:
+    """The archive file: ``head`` (its record) with the index, then the chunks."""
+    chunks: dict[str, Tables] = {}
+
+    def put(month: str, name: str, key: str, doc: Any) -> None:
+        chunks.setdefault(month, {n: {} for n in MOVABLE})[name][key] = doc
+
+    for key, doc in tables.get("days", {}).items():
+        put(_month(doc.get("date")), "days", key, doc)
+    for key, doc in tables.get("blocks", {}).items():
+        put(_month(doc.get("day")), "blocks", key, doc)
+    goals = tables.get("goals", {})
+    trees: dict[str, list[str]] = {}
+    for key in goals:
+        trees.setdefault(_root(goals, key), []).append(key)
+    finished: dict[str, set[str]] = {}
+    where: dict[str, list[int]] = {}
+    for keys in trees.values():
+        ends = [_finished(goals[k]) for k in keys]
+        month = max(ends)
+        for key, end in zip(keys, ends, strict=True):
+            put(month, "goals", key, goals[key])
+            finished.setdefault(end, set()).add(month)
+            where.setdefault(month, []).append(int(key))
+    body: list[bytes] = []
+    places: dict[str, list[int]] = {}
+    offset = 0
+    for month in sorted(chunks):
+        blob = orjson.dumps(chunks[month])
+        places[month] = [offset, len(blob)]
+        body.append(blob)
+        offset += len(blob)
+    index = {
+        "chunks": places,
+        "goals": {m: sorted(ids) for m, ids in sorted(where.items())},
+        "finished": {m: sorted(c) for m, c in sorted(finished.items())},
+    }
+    return b"\n".join([orjson.dumps({ARCHIVE_KEY: {**head, **index}}), b"".join(body)])
+
+
+def _month(value: Any) -> str:
+    return value[:7] if isinstance(value, str) and len(value) >= 7 else UNDATED
+
+
+def _finished(doc: Any) -> str:
+    """The month a goal was finished (done, else dropped)."""
+    return _month(doc.get("done_on") or doc.get("dropped_at"))
+
+
+def _root(goals: dict[str, Any], key: str) -> str:
+    """The top-level goal of ``key``'s tree within the archive (a loop stops where seen)."""
+    seen = {key}
+    while True:
+        parent = goals[key].get("parent")
+        if parent is None or str(parent) not in goals or str(parent) in seen:
+            return key
+        key = str(parent)
+        seen.add(key)
+
+
+class ArchiveFile:
+    """One archive file read: its record and index parsed, its chunks parsed when asked."""
+
+    def __init__(self, where: str, raw: bytes) -> None:
+        self.where = where
+        newline = raw.find(b"\n")
+        try:
+            doc = orjson.loads(raw if newline < 0 else raw[:newline])
+        except orjson.JSONDecodeError as error:
+            raise self._damaged(str(error)) from None
+        head = doc.get(ARCHIVE_KEY) if isinstance(doc, dict) else None
+        if not isinstance(head, dict) or head.get("format") != ARCHIVE_FORMAT:
+            raise CorruptDatabase(f"{where} is not a microgoals archive; it was left untouched")
+        self.head: dict[str, Any] = head
+        self._parsed: dict[str, Tables] = {}
+        if newline < 0:  # (written before the chunks: one document)
+            tables = doc.get("tables")
+            if not isinstance(tables, dict):
+                raise CorruptDatabase(f"{where} is not a microgoals archive; it was left untouched")
+            self._body = memoryview(b"")
+            self.chunks: dict[str, tuple[int, int]] = {WHOLE: (0, 0)}
+            self._parsed[WHOLE] = self._checked(tables)
+            self._where_goal = dict.fromkeys(map(int, tables.get("goals", {})), WHOLE)
+            self._finished: dict[str, list[str]] = {}
+            return
+        self._body = memoryview(raw)[newline + 1 :]
+        self.chunks, self._where_goal, self._finished = self._index(head)
+
+    def _index(
+        self, head: dict[str, Any]
+    ) -> tuple[dict[str, tuple[int, int]], dict[int, str], dict[str, list[str]]]:
+        chunks, where, finished = head.get("chunks"), head.get("goals"), head.get("finished")
+        size = len(self._body)
+        if (
+            not isinstance(chunks, dict)
+            or not all(
+                isinstance(p, list)
+                and len(p) == 2
+                and all(type(n) is int and n >= 0 for n in p)
+                and p[0] + p[1] <= size
+                for p in chunks.values()
+            )
+            or not isinstance(where, dict)
+            or not all(
+                m in chunks and isinstance(ids, list) and all(type(i) is int for i in ids)
+                for m, ids in where.items()
+            )
+            or not isinstance(finished, dict)
+            or not all(
+                isinstance(ms, list) and all(m in chunks for m in ms) for ms in finished.values()
+            )
+        ):
+            raise self._damaged("its index is not one")
+        by_goal = {i: m for m, ids in where.items() for i in ids}
+        return {m: (p[0], p[1]) for m, p in chunks.items()}, by_goal, finished
+
+    def _damaged(self, why: str) -> CorruptDatabase:
+        return CorruptDatabase(f"{self.where} is damaged ({why}); it was left untouched")
+
+    def chunk(self, name: str) -> Tables:
+        """A chunk's documents by table (parsed once; never change them)."""
+        tables = self._parsed.get(name)
+        if tables is None:
+            offset, length = self.chunks[name]
+            try:
+                tables = orjson.loads(self._body[offset : offset + length])
+            except orjson.JSONDecodeError as error:
+                raise self._damaged(str(error)) from None
+            if not isinstance(tables, dict):
+                raise self._damaged(f"its chunk {name} is not one")
+            tables = self._parsed[name] = self._checked(tables)
+        return tables
+
+    def _checked(self, tables: dict[str, Any]) -> Tables:
+        for name, table in tables.items():
+            problem = journal.table_problem(name, table)
+            if problem or name not in MOVABLE:
+                raise CorruptDatabase(f"{self.where}: {problem or f'unknown table {name!r}'}")
+        return tables
+
+    def tables(self) -> Tables:
+        """Every chunk's documents by table, as one (a new dict; the documents are shared)."""
+        out: Tables = {name: {} for name in MOVABLE}
+        for name in sorted(self.chunks):
+            for table, docs in self.chunk(name).items():
+                out[table].update(docs)
+        return out
+
+    def for_days(self, start: str, end: str) -> set[str]:
+        """The chunks of the days from ``start`` to ``end`` (ISO dates): the months' own, and
+        those holding the goals finished in them."""
+        if WHOLE in self.chunks:
+            return {WHOLE}
+        low, high = start[:7], end[:7]
+        months = {m for m in self.chunks if low <= m <= high}
+        months |= {c for m, found in self._finished.items() if low <= m <= high for c in found}
+        return months
+
+    def for_goals(self, ids: Iterable[int]) -> set[str]:
+        """The chunks holding these goals (those it does not hold: none)."""
+        return {m for i in ids if (m := self._where_goal.get(i)) is not None}
+
+
+def references(tables: Tables, keys: Mapping[str, Collection[str]]) -> set[int]:
+    """The goal ids the days and blocks ``keys`` (by table) of ``tables`` refer to."""
+    ids: set[int] = set()
+    for key in keys.get("days", ()):
+        day = tables["days"][key]
+        for field in ("items", "off", "habits_done"):
+            value = day.get(field)
+            if isinstance(value, list):
+                ids.update(i for i in value if type(i) is int)
+        if type(day.get("one_thing")) is int:
+            ids.add(day["one_thing"])
+    for key in keys.get("blocks", ()):
+        goal = tables["blocks"][key].get("goal")
+        if type(goal) is int:
+            ids.add(goal)
+    return ids
+
+
+def waits(goals: Mapping[str, Any], ids: Collection[int]) -> set[int]:
+    """The goals that the goals ``ids`` (those of ``goals``) wait for."""
+    found: set[int] = set()
+    for goal_id in ids:
+        after = goals.get(str(goal_id), {}).get("after")
+        if isinstance(after, list):
+            found.update(i for i in after if type(i) is int)
+    return found
