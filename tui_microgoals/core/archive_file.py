@@ -16,13 +16,14 @@ The whole file is still written as one (``write_whole``): a chunk is never repla
 
 from __future__ import annotations
 
+import os
 from collections.abc import Collection, Iterable, Mapping
-from typing import Any
+from typing import Any, BinaryIO
 
 import orjson
 
 from tui_microgoals.core import journal
-from tui_microgoals.core.errors import CorruptDatabase
+from tui_microgoals.core.errors import CorruptDatabase, StorageError
 from tui_microgoals.core.storage_state import Tables
 
 ARCHIVE_KEY = "archive"
@@ -98,11 +99,14 @@ def _root(goals: dict[str, Any], key: str) -> str:
 class ArchiveFile:
     """One archive file read: its record and index parsed, its chunks parsed when asked."""
 
-    def __init__(self, where: str, raw: bytes) -> None:
+    def __init__(self, where: str, source: bytes | BinaryIO) -> None:
+        """``source``: the file's bytes, or the file open (its chunks are read when asked:
+        a pass replaces the file, never writes it in place, so the open one stays whole)."""
         self.where = where
-        newline = raw.find(b"\n")
+        self._source = source
+        first, whole = self._first_line()
         try:
-            doc = orjson.loads(raw if newline < 0 else raw[:newline])
+            doc = orjson.loads(first)
         except orjson.JSONDecodeError as error:
             raise self._damaged(str(error)) from None
         head = doc.get(ARCHIVE_KEY) if isinstance(doc, dict) else None
@@ -110,24 +114,56 @@ class ArchiveFile:
             raise CorruptDatabase(f"{where} is not a microgoals archive; it was left untouched")
         self.head: dict[str, Any] = head
         self._parsed: dict[str, Tables] = {}
-        if newline < 0:  # (written before the chunks: one document)
+        if whole:  # (written before the chunks: one document)
             tables = doc.get("tables")
             if not isinstance(tables, dict):
                 raise CorruptDatabase(f"{where} is not a microgoals archive; it was left untouched")
-            self._body = memoryview(b"")
             self.chunks: dict[str, tuple[int, int]] = {WHOLE: (0, 0)}
             self._parsed[WHOLE] = self._checked(tables)
             self._where_goal = dict.fromkeys(map(int, tables.get("goals", {})), WHOLE)
             self._finished: dict[str, list[str]] = {}
             return
-        self._body = memoryview(raw)[newline + 1 :]
+        self._start = len(first) + 1
         self.chunks, self._where_goal, self._finished = self._index(head)
+
+    def _first_line(self) -> tuple[bytes, bool]:
+        """The header line, and whether it is the whole file (one document)."""
+        source = self._source
+        if isinstance(source, bytes):
+            newline = source.find(b"\n")
+            return (source, True) if newline < 0 else (source[:newline], False)
+        pieces: list[bytes] = []
+        while piece := self._read(sum(map(len, pieces)), 1 << 16):
+            newline = piece.find(b"\n")
+            if newline >= 0:
+                pieces.append(piece[:newline])
+                return b"".join(pieces), False
+            pieces.append(piece)
+        return b"".join(pieces), True
+
+    def _read(self, offset: int, length: int) -> bytes:
+        source = self._source
+        if isinstance(source, bytes):
+            return source[offset : offset + length]
+        try:
+            return os.pread(source.fileno(), length, offset)
+        except OSError as error:
+            raise StorageError(f"cannot read {self.where}: {journal.describe(error)}") from None
+
+    def _size(self) -> int:
+        source = self._source
+        size = len(source) if isinstance(source, bytes) else os.fstat(source.fileno()).st_size
+        return size - self._start
+
+    def close(self) -> None:
+        if not isinstance(self._source, bytes):
+            self._source.close()
 
     def _index(
         self, head: dict[str, Any]
     ) -> tuple[dict[str, tuple[int, int]], dict[int, str], dict[str, list[str]]]:
         chunks, where, finished = head.get("chunks"), head.get("goals"), head.get("finished")
-        size = len(self._body)
+        size = self._size()
         if (
             not isinstance(chunks, dict)
             or not all(
@@ -159,8 +195,11 @@ class ArchiveFile:
         tables = self._parsed.get(name)
         if tables is None:
             offset, length = self.chunks[name]
+            blob = self._read(self._start + offset, length)
+            if len(blob) != length:
+                raise self._damaged(f"cut short in its chunk {name}")
             try:
-                tables = orjson.loads(self._body[offset : offset + length])
+                tables = orjson.loads(blob)
             except orjson.JSONDecodeError as error:
                 raise self._damaged(str(error)) from None
             if not isinstance(tables, dict):

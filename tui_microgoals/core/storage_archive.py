@@ -35,14 +35,14 @@ import tempfile
 from collections.abc import Callable, Collection
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeGuard
+from typing import Any, BinaryIO, TypeGuard
 
 from tui_microgoals.core import archive_file, journal
 from tui_microgoals.core.archive_file import ARCHIVE_FORMAT, UNDATED, ArchiveFile
 from tui_microgoals.core.archive_file import ARCHIVE_KEY as ARCHIVE_KEY
 from tui_microgoals.core.archive_file import MOVABLE as MOVABLE
 from tui_microgoals.core.errors import CorruptDatabase, StorageError
-from tui_microgoals.core.storage_state import StorageState, Tables
+from tui_microgoals.core.storage_state import Changes, StorageState, Tables
 
 _describe = journal.describe
 
@@ -210,20 +210,19 @@ class Archiving(StorageState):
         if self._cold is None:
             self._cold = {name: set() for name in MOVABLE}
         if chunks is None:
-            read = bool(self._merge_chunks(file, set(file.chunks)))
+            found = self._merge_chunks(file, set(file.chunks))
         else:
             found = self._merge_chunks(file, chunks(file))
-            read = bool(found)
             goals = self._data.setdefault("goals", {})
             seeds = archive_file.references(self._data, {**found, "goals": ()})
             seeds |= {int(k) for k in found.get("goals", ())}
-            self._merge_chunks(file, file.for_goals(self._missing(seeds)))
+            self._merge_chunks(file, file.for_goals(self._missing(seeds)), found)
             waits = archive_file.waits(goals, seeds)
-            self._merge_chunks(file, file.for_goals(self._missing(waits)))
+            self._merge_chunks(file, file.for_goals(self._missing(waits)), found)
         self._whole = self._months >= set(file.chunks)
-        if read:
-            self._bump(None)
-        return read
+        if found:  # (the store's caches parse only what came in)
+            self._bump(found)
+        return bool(found)
 
     def _missing(self, ids: set[int]) -> list[int]:
         """The goals of ``ids`` not in memory, nor deleted."""
@@ -231,10 +230,12 @@ class Archiving(StorageState):
         known, hidden = self._data.get("goals", {}), self._gone.get("goals", set())
         return [i for i in ids if str(i) not in known and str(i) not in hidden]
 
-    def _merge_chunks(self, file: ArchiveFile, names: set[str]) -> dict[str, set[str]]:
+    def _merge_chunks(
+        self, file: ArchiveFile, names: set[str], found: Changes | None = None
+    ) -> Changes:
         """Put the chunks ``names`` not read yet under the main file's documents; the keys
-        of the documents they brought, by table (empty when all were read)."""
-        found: dict[str, set[str]] = {}
+        of the documents they brought, by table, added to ``found``."""
+        found = {} if found is None else found
         for name in sorted(names - self._months):
             self._merge_chunk(file.chunk(name), found)
             self._months.add(name)
@@ -255,24 +256,40 @@ class Archiving(StorageState):
 
     def _forget_history(self) -> None:
         """Nothing of the archive read in any more (a new main file is read)."""
+        self._forget_file(self._file)
         self._cold, self._whole, self._months, self._file = None, False, set(), None
+
+    @staticmethod
+    def _forget_file(file: ArchiveFile | None) -> None:
+        if file is not None:
+            file.close()
 
     def _archive_file(self, wanted: str) -> ArchiveFile:
         """The archive the main file names: the current file, or the copy kept when it was
         replaced; one newer by a pass killed before its fold is read too."""
-        if self._file is not None and self._file.head.get("id") == wanted:
-            return self._file
+        if self._file is not None:
+            if self._file.head.get("id") == wanted:
+                return self._file
+            self._forget_file(self._file)
+            self._file = None
         newer: ArchiveFile | None = None
         for path in (self.archive_path, self._archive_backup(wanted)):
-            raw = _read_file(path)
-            if raw is None:
+            handle = _open_file(path)
+            if handle is None:
                 continue
-            file = self._decode_archive(path, raw)
+            try:
+                file = self._decode_archive(path, handle)
+            except BaseException:
+                handle.close()
+                raise
             if wanted == file.head.get("id"):
+                self._forget_file(newer)
                 self._file = file
                 return file
             if wanted == file.head.get("previous") and path == self.archive_path:
                 newer = file
+            else:
+                file.close()
         if newer is not None:
             # A pass was killed between writing it and folding the main file, and the copy
             # of the one it replaced is gone: the next fold names it (it holds all the one it
@@ -288,7 +305,7 @@ class Archiving(StorageState):
             "from a copy made with `microgoals backup --to`"
         )
 
-    def _decode_archive(self, path: Path, raw: bytes) -> ArchiveFile:
+    def _decode_archive(self, path: Path, raw: bytes | BinaryIO) -> ArchiveFile:
         file = ArchiveFile(f"the archive {path}", raw)
         if file.head.get("database") not in (None, self._database_id):
             raise CorruptDatabase(
@@ -333,8 +350,10 @@ class Archiving(StorageState):
             self._head = {"id": head["id"], "before": before, "kept": kept}
             self._gone = {}
             self._cold = {name: moving.get(name, set()) & set(tables[name]) for name in MOVABLE}
-            self._file = ArchiveFile(f"the archive {self.archive_path}", blob)
-            self._months, self._whole = set(self._file.chunks), True
+            self._forget_file(self._file)  # (all is read: no need to keep the new one open)
+            self._file = None
+            self._months = set(ArchiveFile(f"the archive {self.archive_path}", blob).chunks)
+            self._whole = True
             self._compact()
             self._write_summary(None)
             self._bump(None)
@@ -413,6 +432,16 @@ def _read_file(path: Path) -> bytes | None:
     there is none."""
     try:
         return journal.read_regular(str(path))
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise StorageError(f"cannot read the archive {path}: {_describe(error)}") from None
+
+
+def _open_file(path: Path) -> BinaryIO | None:
+    """An archive file open to read (no symlink followed); None when there is none."""
+    try:
+        return os.fdopen(journal.open_regular(str(path), os.O_RDONLY), "rb", buffering=0)
     except FileNotFoundError:
         return None
     except OSError as error:

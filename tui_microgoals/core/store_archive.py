@@ -39,8 +39,8 @@ class ArchiveMixin(StoreBase):
         load_days = getattr(self.storage, "load_days", None)
         if load_days is None:
             self.read_history()
-        elif load_days(date.isoformat(), last.isoformat()):
-            self._forget_caches()
+        else:
+            load_days(date.isoformat(), last.isoformat())
 
     def history_for_runs(self, date: Date) -> None:
         """Read in earlier months of the archive while a streak on ``date`` (the days with
@@ -55,7 +55,6 @@ class ArchiveMixin(StoreBase):
             day = start.subtract(days=1).isoformat()
             if not self.storage.load_days(day, day):  # type: ignore[union-attr]
                 return  # (no day of that month is archived, nor a goal finished then)
-            self._forget_caches()
 
     def _run_reaches(self, date: Date, start: Date) -> bool:
         """Whether a streak on ``date`` reaches back to within a fortnight of ``start`` (a
@@ -107,10 +106,7 @@ class ArchiveMixin(StoreBase):
         load_goals = getattr(self.storage, "load_goals", None)
         if load_goals is None:
             return self.read_history()
-        if not load_goals(ids):
-            return False
-        self._forget_caches()
-        return True
+        return bool(load_goals(ids))
 
     def _deleted(self, goal_id: int) -> bool:
         """A goal deleted since the archive was written: in neither file."""

@@ -56,8 +56,9 @@ class CalibrationMixin(StoreBase):
         kept: dict[str, tuple[tuple[Any, ...], int, float]] = {}
         focus: dict[int, float] = {}
         now = self.clock.now()
+        cold = getattr(self.storage, "archived_keys", lambda _: ())("blocks")
         for k, doc in raw.items():
-            if doc.get("ended_at") is None:
+            if doc.get("ended_at") is None or k in cold:  # (archived: counted by kept ratios)
                 continue
             pauses = doc.get("pauses")  # (as text: a copy, mostly empty)
             mark = (doc.get("goal"), doc.get("started_at"), doc["ended_at"], pauses and str(pauses))
