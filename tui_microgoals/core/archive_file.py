@@ -34,6 +34,9 @@ MOVABLE = ("goals", "blocks", "days")
 UNDATED = "0000-00"
 #: The one chunk of a file written before the chunks.
 WHOLE = "*"
+#: The chunk of the global ids (sync's) of the goals and blocks: ``{table: {id: gid}}``,
+#: so a sync names archived documents without reading them.
+GIDS = "gids"
 
 
 def encode(head: dict[str, Any], tables: Tables) -> bytes:
@@ -60,11 +63,15 @@ def encode(head: dict[str, Any], tables: Tables) -> bytes:
             put(month, "goals", key, goals[key])
             finished.setdefault(end, set()).add(month)
             where.setdefault(month, []).append(int(key))
+    gids = {
+        name: {k: doc["gid"] for k, doc in tables.get(name, {}).items() if doc.get("gid")}
+        for name in ("goals", "blocks")
+    }
     body: list[bytes] = []
     places: dict[str, list[int]] = {}
     offset = 0
-    for month in sorted(chunks):
-        blob = orjson.dumps(chunks[month])
+    for month in [*sorted(chunks), GIDS]:
+        blob = orjson.dumps(gids if month == GIDS else chunks[month])
         places[month] = [offset, len(blob)]
         body.append(blob)
         offset += len(blob)
@@ -120,11 +127,13 @@ class ArchiveFile:
                 raise CorruptDatabase(f"{where} is not a microgoals archive; it was left untouched")
             self.chunks: dict[str, tuple[int, int]] = {WHOLE: (0, 0)}
             self._parsed[WHOLE] = self._checked(tables)
+            self._gids = None
             self._where_goal = dict.fromkeys(map(int, tables.get("goals", {})), WHOLE)
             self._finished: dict[str, list[str]] = {}
             return
         self._start = len(first) + 1
         self.chunks, self._where_goal, self._finished = self._index(head)
+        self._gids = head["chunks"].get(GIDS)
 
     def _first_line(self) -> tuple[bytes, bool]:
         """The header line, and whether it is the whole file (one document)."""
@@ -185,7 +194,7 @@ class ArchiveFile:
         ):
             raise self._damaged("its index is not one")
         by_goal = {i: m for m, ids in where.items() for i in ids}
-        return {m: (p[0], p[1]) for m, p in chunks.items()}, by_goal, finished
+        return {m: (p[0], p[1]) for m, p in chunks.items() if m != GIDS}, by_goal, finished
 
     def _damaged(self, why: str) -> CorruptDatabase:
         return CorruptDatabase(f"{self.where} is damaged ({why}); it was left untouched")
@@ -213,6 +222,24 @@ class ArchiveFile:
             if problem or name not in MOVABLE:
                 raise CorruptDatabase(f"{self.where}: {problem or f'unknown table {name!r}'}")
         return tables
+
+    def gids(self) -> dict[str, dict[int, str]]:
+        """The goals' and blocks' global ids by table and id (none in a file written before
+        them: a sync then reads the whole archive)."""
+        place = self._gids
+        if place is None:
+            return {}
+        blob = self._read(self._start + place[0], place[1])
+        try:
+            found = orjson.loads(blob)
+        except orjson.JSONDecodeError as error:
+            raise self._damaged(str(error)) from None
+        if not isinstance(found, dict) or not all(
+            isinstance(v, dict) and all(k.isdigit() and isinstance(g, str) for k, g in v.items())
+            for v in found.values()
+        ):
+            raise self._damaged("its global ids are not a table")
+        return {name: {int(k): g for k, g in v.items()} for name, v in found.items()}
 
     def tables(self) -> Tables:
         """Every chunk's documents by table, as one (a new dict; the documents are shared)."""

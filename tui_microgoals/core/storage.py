@@ -172,7 +172,9 @@ class DurableStorage(Loading, Folding, Archiving, Backups, _Recording, Storage):
             self._data, self._dirty, self._full = data, True, True
 
     def close(self) -> None:
-        pass
+        """Close the archive file kept open (a later read opens it again)."""
+        self._forget_file(self._file)
+        self._file = None
 
     # -- transactions -------------------------------------------------------------------
 

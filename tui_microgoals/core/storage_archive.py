@@ -179,6 +179,28 @@ class Archiving(StorageState):
         """Read in the archive's goals ``ids`` (with their trees)."""
         return self.load_history(lambda file: file.for_goals(ids))
 
+    def archived_gids(self) -> dict[str, dict[int, str]] | None:
+        """The global ids of the archive's goals and blocks by table and id, those deleted
+        since left out ({}: no archive; None: the archive does not say, read it whole)."""
+        if self._data is None:
+            self.read()  # type: ignore[attr-defined]
+        if self._head is None:
+            return {}
+        if self._depth:  # in a transaction: the lock is held and the data is fresh
+            found = self._archive_file(self._head["id"]).gids()
+        else:
+            with self._locked():
+                self._refresh()
+                if self._head is None:
+                    return {}
+                found = self._archive_file(self._head["id"]).gids()
+        if not found:
+            return None
+        return {
+            name: {i: g for i, g in ids.items() if str(i) not in self._gone.get(name, ())}
+            for name, ids in found.items()
+        }
+
     def history_share(self) -> tuple[int, int]:
         """How many of the archive's chunks are read in, of how many (0 of 0: none yet)."""
         return len(self._months), len(self._file.chunks) if self._file is not None else 0

@@ -134,7 +134,6 @@ class Syncer:
                 "`microgoals sync init --folder PATH`"
             )
         self.dir.mkdir(mode=0o700, exist_ok=True)
-        self.store.read_history()  # (another device may change what is archived here)
         with self._locked():
             state = self._load_state()
             try:
@@ -194,6 +193,8 @@ class Syncer:
         hosts = {d: str(doc.get("host") or d[:8]) for d, doc in folder.devices().items()}
         local = LocalSide(store)
         with _no_floor_after(store), store._tx("synced", undoable=False):
+            if local.first() or local.needs_history(reading.entries):
+                store.read_history()  # (what is archived here: sent, or changed elsewhere)
             ids = local.ids(device)
             sent = local.send(folder, ids, state, device)
             report.went_out = len(sent)

@@ -38,6 +38,10 @@ class LocalSide:
 
     # -- sending ----------------------------------------------------------------------------
 
+    def first(self) -> bool:
+        """Whether this is the first sync (it sends everything this database holds)."""
+        return not isinstance((self.store._meta().get(SETUP) or {}).get("seq"), int)
+
     def send(
         self, folder: sync_files.Folder, ids: Ids, state: dict[str, Any], device: str
     ) -> list[dict[str, Any]]:
@@ -120,10 +124,38 @@ class LocalSide:
 
     # -- ids --------------------------------------------------------------------------------
 
+    def archived(self) -> dict[str, dict[int, str]] | None:
+        """The global ids of the archive's goals and blocks (None: the archive does not
+        say: read it)."""
+        found: dict[str, dict[int, str]] | None
+        found = getattr(self.store.storage, "archived_gids", dict)()
+        return found if found is None else {k: found.get(k, {}) for k in ("goals", "blocks")}
+
+    def needs_history(self, entries: list[dict[str, Any]]) -> bool:
+        """Whether the archive must be read in before these entries are merged: one names
+        an archived goal or block, or changes a day before the horizon (else the merge,
+        the settling and the ids need only the main file, and the archive's ids)."""
+        archived = self.archived()
+        if archived is None:
+            return True
+        horizon = self.store.horizon()
+        named = set(archived["goals"].values()) | set(archived["blocks"].values())
+        if not named and horizon is None:
+            return False
+        for entry in entries:
+            for op in entry["ops"]:
+                if op["t"] == "days" and horizon is not None and op["k"] < horizon.isoformat():
+                    return True
+                if named.intersection(_words(op)):
+                    return True
+        return False
+
     def ids(self, device: str) -> Ids:
-        """Every goal and block gets its global id (made here if it has none yet)."""
+        """Every goal and block gets its global id (made here if it has none yet); the
+        archive's, read in or not, keep theirs."""
         store = self.store
         gids: dict[str, dict[int, str]] = {}
+        archived = self.archived() or {}
         for kind, table in (("goals", store._goals_t), ("blocks", store._blocks_t)):
             found: dict[int, str] = {}
             for key, doc in table._read_table().items():
@@ -132,6 +164,8 @@ class LocalSide:
                     gid = oplog.new_gid()
                     put_doc(table, int(key), {**doc, GID: gid})
                 found[int(key)] = gid
+            for local, gid in archived.get(kind, {}).items():
+                found.setdefault(local, gid)
             ghosts = (store._meta().get(SETUP) or {}).get("ghosts", {}).get(kind, {})
             for gid, local in ghosts.items():
                 if type(local) is int and local not in found:
@@ -153,9 +187,10 @@ class LocalSide:
         setup = dict(meta.get(SETUP) or {})
         ghosts = {k: dict(v) for k, v in (setup.get("ghosts") or {}).items()}
         tables = store._tables()
+        archived = self.archived() or {}
         changed = False
         for kind in ("goals", "blocks"):
-            present = tables.get(kind, {})
+            present = {*tables.get(kind, {}), *map(str, archived.get(kind, {}))}
             for gid, local in ids.ids.get(kind, {}).items():
                 if str(local) not in present and ghosts.get(kind, {}).get(gid) != local:
                     ghosts.setdefault(kind, {})[gid] = local
@@ -239,6 +274,18 @@ def put_doc(table: TrackedTable, key: int, doc: dict[str, Any] | None) -> None:
             view[key] = doc
 
     table._update_table(update)
+
+
+def _words(op: Mapping[str, Any]) -> set[str]:
+    """Every text of a wire operation that may be a global id: its key, its field's parts
+    (``items/<gid>``) and its value's texts (``parent``, ``items_order``)."""
+    found = {op["k"], *str(op.get("f") or "").split("/")}
+    value = op.get("a")
+    if isinstance(value, str):
+        found.add(value)
+    elif isinstance(value, list | dict):
+        found.update(v for v in value if isinstance(v, str))
+    return found
 
 
 def _learn_gids(entries: list[oplog.Entry], ids: Ids) -> None:
