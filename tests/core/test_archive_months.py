@@ -222,7 +222,12 @@ def test_a_chunk_and_its_index_cannot_lie(tmp_path: Path) -> None:
     index["archive"]["chunks"]["2025-01"] = [0, len(body) + 1]  # past the end
     with pytest.raises(CorruptDatabase, match="index"):
         ArchiveFile("the archive", orjson.dumps(index) + b"\n" + body)
-    broken = blob[: len(blob) - 10] + b"xxxxxxxxxx"  # the last chunk damaged
-    last = max(ArchiveFile("x", broken).chunks)
+    last = max(file.chunks)
+    offset, length = file.chunks[last]
+    start = len(header) + 1 + offset + length - 10  # (the chunk's last bytes)
+    broken = blob[:start] + b"xxxxxxxxxx" + blob[start + 10 :]
     with pytest.raises(CorruptDatabase, match="damaged"):
         ArchiveFile("the archive", broken).chunk(last)
+    with pytest.raises(CorruptDatabase, match="damaged"):  # (cut short: the same line)
+        ArchiveFile("the archive", blob[:start]).chunk(last)
+    assert ArchiveFile("the archive", blob).gids() == {"goals": {}, "blocks": {}}
