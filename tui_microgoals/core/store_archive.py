@@ -7,6 +7,7 @@ from typing import Any
 from pendulum import Date
 
 from tui_microgoals.core import archive_rule
+from tui_microgoals.core.kept_runs import Runs, runs_of
 from tui_microgoals.core.store_base import StoreBase
 
 #: A pass is due this many days after the last one (or, before the first, once the main
@@ -45,6 +46,13 @@ class ArchiveMixin(StoreBase):
         kept: dict[str, Any] = getattr(self.storage, "kept", dict)()
         top = kept.get("top", -1)
         return top if type(top) is int else -1
+
+    def kept_runs(self) -> Runs | None:
+        """The streaks' runs across the horizon as the last pass kept them, while the days
+        before it are unread (None: every day is read, or there is no archive)."""
+        if not getattr(self.storage, "history_unread", lambda: False)():
+            return None
+        return runs_of(self.storage.kept(), self.storage.horizon())  # type: ignore[union-attr]
 
     def _known(self, *ids: int | None) -> None:
         """Read the archive in when a goal id given is not in the main file (and was not
