@@ -10,21 +10,13 @@ from pathlib import Path
 import orjson
 import pendulum
 import pytest
+from habit_years import DAILY, MISSED, NOW, START, THREE, TODAY, WEEKDAYS, write
 from pendulum import Date
 
 from tui_microgoals.core import archive_rule, kept_runs, report
 from tui_microgoals.core.clock import FixedClock
-from tui_microgoals.core.models import Day, Goal
 from tui_microgoals.core.review import goal_done_days, habit_days, streak
-from tui_microgoals.core.storage import DurableStorage
 from tui_microgoals.core.store import Store
-
-NOW = pendulum.datetime(2026, 11, 20, 9, 0, tz="UTC")  # a Friday
-TODAY = NOW.date()
-START = TODAY.subtract(days=400)
-#: The one weekday the "weekdays" habit was missed: after the horizon.
-MISSED = TODAY.subtract(days=30)  # a Wednesday
-DAILY, WEEKDAYS, THREE, PROJECT = 1, 2, 3, 4
 
 
 def at(when: pendulum.DateTime) -> FixedClock:
@@ -35,55 +27,10 @@ def opened(path: Path, when: pendulum.DateTime = NOW) -> Store:
     return Store.open(path, at(when))
 
 
-def tables(until: Date = TODAY) -> dict[str, dict[str, dict]]:
-    """From ``START`` to ``until``: a daily habit done every day (so something is done
-    every day: the overall streak runs the whole time), a weekdays habit missed once on
-    ``MISSED``, a "3/week" habit done on Mondays, Tuesdays and Wednesdays, and an old
-    project finished in its first week (it moves to the archive)."""
-    created = pendulum.datetime(START.year, START.month, START.day, 8, tz="UTC")
-    goals = [
-        Goal(id=DAILY, title="Push-ups", recurrence="daily", created_at=created),
-        Goal(id=WEEKDAYS, title="Write", recurrence="weekdays", created_at=created),
-        Goal(id=THREE, title="Stretch", recurrence="3/week", created_at=created, position=2),
-        Goal(
-            id=PROJECT,
-            title="Old project",
-            created_at=created,
-            status="done",
-            done_at=created.add(days=3),
-            done_on=START.add(days=3),
-            position=3,
-        ),
-    ]
-    goals[1].position = 1
-    days = {}
-    day = START
-    while day <= until:
-        done = [DAILY]
-        if day.weekday() < 5 and day != MISSED:
-            done.append(WEEKDAYS)
-        if day.weekday() < 3:
-            done.append(THREE)
-        days[str(day.toordinal())] = Day(day, habits_done=done).to_doc()
-        day = day.add(days=1)
-    return {
-        "meta": {"1": {"next_goal": 5, "next_block": 1, "running": None}},
-        "goals": {str(g.id): g.to_doc() for g in goals},
-        "blocks": {},
-        "days": days,
-    }
-
-
 @pytest.fixture
 def twins(tmp_path: Path) -> tuple[Path, Path]:
     """The same database twice: the first is archived by the test, the second never."""
-    paths = []
-    for name in ("archived", "plain"):
-        (tmp_path / name).mkdir()
-        path = tmp_path / name / "db.json"
-        DurableStorage(path).write(tables())
-        paths.append(path)
-    return paths[0], paths[1]
+    return write(tmp_path / "archived" / "db.json"), write(tmp_path / "plain" / "db.json")
 
 
 def main_days(path: Path) -> set[Date]:
@@ -157,11 +104,9 @@ def test_a_run_broken_after_the_horizon_adds_nothing_kept(twins) -> None:
 
 
 def test_a_newer_pass_counts_the_runs_again_not_on_top(tmp_path: Path) -> None:
-    archived, plain = tmp_path / "a" / "db.json", tmp_path / "p" / "db.json"
     later = NOW.add(days=21)
-    for path in (archived, plain):
-        path.parent.mkdir()
-        DurableStorage(path).write(tables(until=later.date()))
+    archived = write(tmp_path / "a" / "db.json", until=later.date())
+    plain = write(tmp_path / "p" / "db.json", until=later.date())
     opened(archived).archive_old()
     first = opened(archived).kept_runs()
     opened(archived, later).archive_old()
