@@ -141,6 +141,7 @@ def test_every_old_days_review_reads_a_few_months_and_matches_the_whole_archive(
         assert review_json(part, date) == review_json(whole, date), date
         assert part.history(date, 14) == whole.history(date, 14), date
         assert part.blocks_on(date) == whole.blocks_on(date), date
+        assert part.habit_streaks(date) == whole.habit_streaks(date), date
         read, chunks = part.storage.history_share()
         shares.append(read / chunks)
     assert max(shares) < 0.75, shares  # (a long run of the habit reads further back)

@@ -1,9 +1,9 @@
 """What moves to the archive (``storage_archive``): history today's screen never needs.
 
-* **Days** before ``before``: ``KEEP_DAYS`` before today (or before the newest record, if
-  that is older: a clock that ran ahead moves nothing recent), or earlier while a streak
-  runs (the current streak and every open habit's streak stay whole, so they are worked out
-  from the main file alone).
+* **Days** before ``before``: the Monday ``KEEP_DAYS`` or a few more before today (or before
+  the newest record, if that is older: a clock that ran ahead moves nothing recent), even
+  when a streak runs across it: how each run stood then is kept (``kept_runs``), so every
+  streak is still worked out without the archive.
 * **Goals**: whole top-level trees, every goal in them finished (done or dropped) before
   ``before``, none of them waiting for a goal that stays or waited for by a goal outside the
   tree, planned on a day that stays, or the goal of a block that stays. So nothing that
@@ -23,11 +23,12 @@ from typing import Any
 import pendulum
 from pendulum import Date
 
-from tui_microgoals.core import calibration
+from tui_microgoals.core import calibration, review
+from tui_microgoals.core.kept_runs import KEY as RUNS
+from tui_microgoals.core.kept_runs import Runs
 from tui_microgoals.core.models import DONE, DROPPED, Block, Goal
 from tui_microgoals.core.models_day import Day
-from tui_microgoals.core.planner import CARRY_WINDOW_DAYS
-from tui_microgoals.core.review import habit_run
+from tui_microgoals.core.planner import CARRY_WINDOW_DAYS, habit_done_days
 from tui_microgoals.core.storage_archive import MOVABLE as MOVABLE
 
 #: Days (and their blocks, and goal trees finished before them) kept in the main file: a
@@ -71,34 +72,39 @@ def choose(data: dict[str, dict[str, Any]], today: Date, kept: dict[str, Any]) -
         {"goals": {str(g) for g in moving_goals}, "blocks": moving_blocks, "days": moving_days},
         before.isoformat(),
         # (what moves now is all the archive will hold: the figures are made afresh)
-        {**kept, "top": top, "ratios": calibration.kept_ratios(samples)},
+        {
+            **kept,
+            "top": top,
+            "ratios": calibration.kept_ratios(samples),
+            RUNS: runs_at(goals, days, before).to_doc(),
+        },
     )
 
 
 def _first_kept_day(goals: dict[int, Goal], days: dict[str, Day], today: Date) -> Date:
-    """``KEEP_DAYS`` ago, moved back until no streak runs across it: every streak (the days
-    with something done, each habit's due days done) is then worked out from one side."""
+    """The Monday on or before ``KEEP_DAYS`` ago. A streak may run across it: the pass
+    keeps how it stood (``kept_runs``); a Monday, so that a week's habits ("3/week") are
+    worked out from one side."""
     # (from the newest record when it is before today: a clock that ran ahead moves nothing
     # recent, and makes no horizon after the real today)
     newest = max((*days_of(goals), *(d.date for d in days.values())), default=today)
     before = min(today, newest).subtract(days=KEEP_DAYS)
-    active = {g.done_on for g in goals.values() if g.status == DONE and g.done_on}
-    active |= {d.date for d in days.values() if d.habits_done}
-    done: dict[int, set[Date]] = {}
-    for d in days.values():
-        for habit in d.habits_done:
-            done.setdefault(habit, set()).add(d.date)
-    habits = [g for g in goals.values() if g.is_habit and g.id in done]
-    moved = True
-    while moved:
-        moved = False
-        while before.subtract(days=1) in active:
-            before, moved = before.subtract(days=1), True
-        for goal in habits:
-            count, since = habit_run(goal, done[goal.id], before.subtract(days=1))
-            if count and since < before:
-                before, moved = since, True
-    return before
+    return before.subtract(days=before.weekday())
+
+
+def runs_at(goals: dict[int, Goal], days: dict[str, Day], before: Date) -> Runs:
+    """How the streaks stood on the day before ``before``, over the whole history: what a
+    streak counted from the main file goes on with when it reaches ``before`` unbroken."""
+    last = before.subtract(days=1)
+    active = review.goal_done_days(goals) | review.habit_days(days)  # type: ignore[arg-type]
+    done = habit_done_days(days)  # type: ignore[arg-type]
+    habits = {
+        g.id: review.habit_streak(g, done[g.id], last, today_pending=False)
+        for g in goals.values()
+        if g.is_habit and g.id in done
+    }
+    streak = review.streak(active, last, today_pending=False)
+    return Runs(before, streak, {k: v for k, v in habits.items() if v})
 
 
 def days_of(goals: dict[int, Goal]) -> list[Date]:

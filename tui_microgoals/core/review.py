@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date as _date
 
 from pendulum import Date, DateTime
 
 from tui_microgoals.core import timer, tree
 from tui_microgoals.core.calibration import Calibration
 from tui_microgoals.core.errors import InputError
+from tui_microgoals.core.kept_runs import Runs
 from tui_microgoals.core.models import DONE, Block, Day, Goal
 from tui_microgoals.core.planner import TodayItem, day_list
 from tui_microgoals.core.recurrence import Recurrence
@@ -110,41 +112,58 @@ def habit_days(days: Mapping[Date, Day]) -> set[Date]:
     return {d.date for d in days.values() if d.habits_done}
 
 
-def streak(active: set[Date], date: Date, *, today_pending: bool = True) -> int:
+def streak(
+    active: set[Date], date: Date, *, today_pending: bool = True, runs: Runs | None = None
+) -> int:
     """Consecutive days with something done, ending on ``date`` (or the day before while
-    ``date`` itself has nothing yet: the streak is not broken until the day is over)."""
+    ``date`` itself has nothing yet: the streak is not broken until the day is over).
+    ``runs``: the runs the archive's pass kept, while the days before its horizon are
+    unread (``Store.kept_runs``): counted down to the horizon, then from the kept figure."""
     days = {d.toordinal() for d in active}  # whole numbers: pendulum arithmetic is slow
     day = date.toordinal()
+    floor = runs.before.toordinal() if runs is not None else 0
     if day not in days and today_pending:
         day -= 1
     count = 0
-    while day in days:
+    while day >= floor and day in days:
         count += 1
         day -= 1
-    return count
+    if runs is None:
+        return count
+    return runs.add(count, date, _date.fromordinal(day), runs.streak)
 
 
-def habit_streak(goal: Goal, done: set[Date], date: Date) -> int:
-    """Consecutive due days done, ending on ``date`` (today not yet done doesn't break it)."""
-    return habit_run(goal, done, date)[0]
-
-
-def habit_run(goal: Goal, done: set[Date], date: Date) -> tuple[int, Date]:
-    """``habit_streak``, and the first day of the run it counts (after the due day missed)."""
+def habit_streak(
+    goal: Goal,
+    done: set[Date],
+    date: Date,
+    *,
+    today_pending: bool = True,
+    runs: Runs | None = None,
+) -> int:
+    """Consecutive due days done, ending on ``date`` (today not yet done doesn't break it);
+    ``runs`` as for ``streak``."""
     try:
         rule = Recurrence.parse(goal.recurrence or "")
     except InputError:
-        return 0, date
+        return 0
     start = goal.first_day or date.subtract(days=365)
+    floor = max(start, runs.before) if runs is not None else start
+    # (by ISO week, all ``is_due`` looks at: a run of years is not years squared)
+    weeks: dict[int, list[Date]] = {}
+    for d in done:
+        weeks.setdefault(d.toordinal() - d.weekday(), []).append(d)
     count, day = 0, date
-    while day >= start:
-        if rule.is_due(day, done):
+    while day >= floor:
+        if rule.is_due(day, weeks.get(day.toordinal() - day.weekday(), ())):
             if day in done:
                 count += 1
-            elif day != date:
+            elif day != date or not today_pending:
                 break
         day = day.subtract(days=1)
-    return count, day.add(days=1)
+    if runs is None:
+        return count
+    return runs.add(count, date, day, runs.habits.get(goal.id, 0))
 
 
 def review_day(
@@ -158,10 +177,11 @@ def review_day(
     recent_blocks: Iterable[Block] = (),
     *,
     suggest: bool = True,
+    runs: Runs | None = None,
 ) -> Review:
     """``index``: the goals' (``GoalIndex``), kept by the store; built here without one.
     ``recent_blocks``: those of ``date`` and the ``right_size.BLOCK_DAYS_BACK`` days before,
-    for the suggestions' time rules."""
+    for the suggestions' time rules. ``runs``: as for ``streak``."""
     index = index or GoalIndex(goals.values())
     planned = day_list(goals, days, date, block_minutes)
     one = next((i for i in planned if i.one_thing), None)
@@ -173,7 +193,7 @@ def review_day(
         focus_seconds={b.id: timer.focus_seconds(b, now) for b in blocks},
         planned=planned,
         one_thing=one,
-        streak=streak(done_days(index, days), date),
+        streak=streak(done_days(index, days), date, runs=runs),
         note=day.note,
         suggestions=suggestions(goals, days, date, block_minutes, index, planned, recent_blocks)
         if suggest

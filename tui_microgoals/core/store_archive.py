@@ -7,6 +7,7 @@ from typing import Any
 from pendulum import Date
 
 from tui_microgoals.core import archive_rule, review
+from tui_microgoals.core.kept_runs import Runs, runs_of
 from tui_microgoals.core.store_base import StoreBase
 
 #: A pass is due this many days after the last one (or, before the first, once the main
@@ -57,8 +58,7 @@ class ArchiveMixin(StoreBase):
                 return  # (no day of that month is archived, nor a goal finished then)
 
     def _run_reaches(self, date: Date, start: Date) -> bool:
-        """Whether a streak on ``date`` reaches back to within a fortnight of ``start`` (a
-        habit due weekly has gaps of up to 13 days in a run)."""
+        """Whether a streak on ``date`` may run on before ``start``."""
         days = self.days()
         active = review.done_days(self._review_index(), days)
         if date.subtract(days=review.streak(active, date)) <= start:
@@ -68,11 +68,14 @@ class ArchiveMixin(StoreBase):
             for habit in day.habits_done:
                 done.setdefault(habit, set()).add(day.date)
         goals = self.goals()
+        # (a habit's run reaches back that far if days done before ``start`` would make it
+        # longer: for one due weekly, the 13 days between two done days in a run)
+        before = {start.subtract(days=n) for n in range(1, 15)}
         for habit, dates in done.items():
             goal = goals.get(habit)
             if goal is not None and goal.is_habit:
-                count, since = review.habit_run(goal, dates, date)
-                if count and since.subtract(days=14) <= start:
+                count = review.habit_streak(goal, dates, date)
+                if count and review.habit_streak(goal, dates | before, date) > count:
                     return True
         return False
 
@@ -92,6 +95,18 @@ class ArchiveMixin(StoreBase):
         kept: dict[str, Any] = getattr(self.storage, "kept", dict)()
         top = kept.get("top", -1)
         return top if type(top) is int else -1
+
+    def kept_runs(self, date: Date) -> Runs | None:
+        """The streaks' runs across the horizon as the last pass kept them, for a streak on
+        ``date``, while the days before it are unread (None: every day is read, there is no
+        archive, or ``date`` is before the horizon: ``history_for_runs`` reads what a streak
+        on it needs)."""
+        horizon = self.horizon()
+        if horizon is None or date < horizon:
+            return None
+        if not getattr(self.storage, "history_unread", lambda: False)():
+            return None
+        return runs_of(self.storage.kept(), self.storage.horizon())  # type: ignore[union-attr]
 
     def _known(self, *ids: int | None) -> None:
         """Read the archive in when a goal id given is not in the main file (and was not

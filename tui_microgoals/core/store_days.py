@@ -14,6 +14,7 @@ from tui_microgoals.core.calibration import Calibration
 from tui_microgoals.core.errors import InputError
 from tui_microgoals.core.forecast import ForecastRow, Simulation, SuggestedPlan
 from tui_microgoals.core.history import DayTotals, day_totals, focus_minutes_by_day
+from tui_microgoals.core.kept_runs import Runs
 from tui_microgoals.core.models import DROPPED, Day, Goal
 from tui_microgoals.core.planner import (
     CARRY_WINDOW_DAYS,
@@ -21,11 +22,12 @@ from tui_microgoals.core.planner import (
     TodayItem,
     day_list,
     first_startable,
+    habit_done_days,
     is_step,
     pass_to_steps,
     plan_units,
 )
-from tui_microgoals.core.review import Review, review_day
+from tui_microgoals.core.review import Review, habit_streak, review_day
 from tui_microgoals.core.store_base import StoreBase, counted
 from tui_microgoals.core.store_settings import dismissal_active
 from tui_microgoals.core.text import clean_notes
@@ -42,6 +44,7 @@ class DaysMixin(StoreBase):
 
         def settings(self) -> dict[str, Any]: ...
         def calibration(self) -> Calibration | None: ...
+        def kept_runs(self, date: Date) -> Runs | None: ...
 
     def today(self, date: Date | None = None) -> list[TodayItem]:
         date = date or self.clock.today()
@@ -242,6 +245,7 @@ class DaysMixin(StoreBase):
                 if suggest
                 else (),
                 suggest=suggest,
+                runs=self.kept_runs(date),
             )
 
         review = made()
@@ -261,6 +265,18 @@ class DaysMixin(StoreBase):
         """The open goals (habits included), by id: from the review's index, no scan."""
         goals = self.goals()
         return [goals[i] for i in self._review_index().open_ids()]
+
+    def habit_streaks(self, date: Date) -> list[tuple[Goal, int]]:
+        """Each open habit begun by ``date`` with its streak on ``date``."""
+        self.history_from(date, date)
+        self.history_for_runs(date)
+        done = habit_done_days(self.days())
+        runs = self.kept_runs(date)
+        return [
+            (goal, habit_streak(goal, done.get(goal.id, set()), date, runs=runs))
+            for goal in self.open_goals()
+            if goal.is_habit and (goal.first_day or date) <= date
+        ]
 
     def superseded_on(self, date: Date) -> list[str]:
         """The values another device's write superseded in the syncs of ``date``."""

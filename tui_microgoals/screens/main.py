@@ -176,7 +176,9 @@ class MainScreen(UndoCommands, PlanCommands):
             self._done_count = sum(
                 1 for e in self._done if e.habit or tree.is_leaf(goals, e.goal_id, kids)
             )
-            self._streak = streak(self._goal_days | habit_days(snap.days), today)
+            self._streak = streak(
+                self._goal_days | habit_days(snap.days), today, runs=store.kept_runs(today)
+            )
         view = main_view.today_view(self.items, self._done, running, clock.tz, today)
         select_today = self._select_next.pop("today", None)
         if view != self._today_view or select_today is not None:

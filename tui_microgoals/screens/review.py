@@ -25,11 +25,10 @@ from tui_microgoals.commands import REVIEW_COMMANDS, bindings
 from tui_microgoals.core.calibration import summary_words
 from tui_microgoals.core.errors import MicrogoalsError
 from tui_microgoals.core.models import Goal
-from tui_microgoals.core.planner import habit_done_days
 from tui_microgoals.core.report import SUPERSEDED, render, render_md
 from tui_microgoals.core.retro import Retro, week_start
 from tui_microgoals.core.retro_report import render_retro_md
-from tui_microgoals.core.review import Review, Suggestion, habit_streak
+from tui_microgoals.core.review import Review, Suggestion
 from tui_microgoals.screens import goal_dialogs
 from tui_microgoals.screens.answer_once import AnswerOnce
 from tui_microgoals.screens.day_note import DayNoteScreen
@@ -225,13 +224,7 @@ class ReviewScreen(AnswerOnce, OneDialogAtATime, Screen[None]):
         self.query_one(SuggestionList).show(review.suggestions)
 
     def _habits(self, date: Date) -> tuple[tuple[str, int], ...]:
-        store = self.session.store
-        done = habit_done_days(store.days())
-        return tuple(
-            (goal.title, habit_streak(goal, done.get(goal.id, set()), date))
-            for goal in store.open_goals()
-            if goal.is_habit and (goal.first_day or date) <= date
-        )
+        return tuple((goal.title, n) for goal, n in self.session.store.habit_streaks(date))
 
     def _deadlines(self, date: Date) -> tuple[tuple[str, str, str], ...]:
         """Today's review says which deadlines are not on track (the forecast is from now)."""
