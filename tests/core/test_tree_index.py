@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -70,13 +69,8 @@ def test_incremental_index_equals_full(ops: list[tuple[str, int, int]]) -> None:
     check_incremental(ops)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug, not fixed yet: after a loop of parents (a hand-edited file) is made and "
-    "broken again, the index keeps the loop's progress totals (found by the test above "
-    "while it ran unseeded)",
-)
 def test_a_loop_of_parents_made_and_broken_again() -> None:
+    """Found by the test above while it ran unseeded: the index kept the loop's progress."""
     check_incremental([("parent", 0, 57), ("parent", 3, 0)])
 
 

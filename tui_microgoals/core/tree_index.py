@@ -32,6 +32,7 @@ class TreeIndex:
         #: Where each goal sits in ``kids`` (its parent, or None for a cut loop's goal).
         self.slot = {c.id: p for p, siblings in self.kids.items() for c in siblings}
         self.progress: dict[int, Progress] = progress_all(goals, self.kids)
+        self.cut = _cut(goals, self.kids)
         self.waiters: dict[int, set[int]] = {}
         for goal in goals.values():
             for other in goal.after:
@@ -75,6 +76,10 @@ class TreeIndex:
         if structural:
             self.kids = children_map(goals)
             self.slot = {c.id: p for p, siblings in self.kids.items() for c in siblings}
+            cut = _cut(goals, self.kids)
+            if cut or self.cut:  # (a loop made or broken: whose progress is whose changes)
+                self._full(goals)
+                return None
         else:
             resort: set[int | None] = set()
             for i in changed:
@@ -109,3 +114,9 @@ class TreeIndex:
         if not live:
             return leaf_progress(goal)
         return sum_progress(self.progress[c.id] for c in live)
+
+
+def _cut(goals: Mapping[int, Goal], kids: Mapping[int | None, list[Goal]]) -> bool:
+    """Whether a loop of parents (a hand-edited file) was cut: a goal with a parent drawn at
+    the top level."""
+    return any(g.parent is not None and g.parent in goals for g in kids.get(None, ()))
