@@ -11,12 +11,13 @@ import pendulum
 import pytest
 from pendulum import Date, DateTime
 
-from tui_microgoals.core import report
+from tui_microgoals.core import report, retro
 from tui_microgoals.core.archive_file import ArchiveFile, encode
 from tui_microgoals.core.clock import FixedClock
 from tui_microgoals.core.errors import CorruptDatabase
 from tui_microgoals.core.models import Block, Goal
 from tui_microgoals.core.models_day import Day
+from tui_microgoals.core.retro_report import retro_json
 from tui_microgoals.core.storage import DurableStorage
 from tui_microgoals.core.store import Store
 
@@ -232,3 +233,61 @@ def test_a_chunk_and_its_index_cannot_lie(tmp_path: Path) -> None:
     with pytest.raises(CorruptDatabase, match="damaged"):  # (cut short: the same line)
         ArchiveFile("the archive", blob[:start]).chunk(last)
     assert ArchiveFile("the archive", blob).gids() == {"goals": {}, "blocks": {}}
+
+
+def retro_of(store: Store, end: Date) -> dict:
+    """The retro's JSON, and the all-time counts its milestones were worked out from (the
+    micro-goals done before the week, the current and the longest streak)."""
+    seen: list[tuple[int, int, int]] = []
+    real = retro.milestones
+
+    def spy(days, completed, before, current, longest):  # noqa: ANN001, ANN202
+        seen.append((before, current, longest))
+        return real(days, completed, before, current, longest)
+
+    retro.milestones = spy  # type: ignore[assignment]
+    try:
+        return {**retro_json(store.retro(end)), "counted": seen}
+    finally:
+        retro.milestones = real  # type: ignore[assignment]
+
+
+def test_the_weeks_retro_after_the_horizon_reads_no_archive_and_counts_it_all(
+    archived: Path, tmp_path: Path
+) -> None:
+    """Its milestones count every micro-goal ever done and its longest streak every day:
+    from the figures the pass kept, less the archive's copies of what changed since."""
+    copy = tmp_path / "db.json"
+    for name in ("db.json", "db.json.archive"):
+        copy.with_name(name).write_bytes(archived.with_name(name).read_bytes())
+    weeks = [TODAY.subtract(days=7 * n) for n in range(5)]
+
+    def check() -> None:
+        whole = opened(copy)
+        whole.read_history()
+        for end in weeks:
+            part = opened(copy)
+            assert retro_of(part, end) == retro_of(whole, end), end
+            if end >= TODAY.subtract(days=20):  # (its carry window is after the horizon)
+                assert part.storage.history_share()[0] == 0, end  # (read no month)
+        old = TODAY.subtract(days=400)  # (a week before the horizon reads it all)
+        assert retro_of(opened(copy), old) == retro_of(whole, old)
+
+    check()
+    store = opened(copy)
+    store.read_history()
+    goals = store.goals()
+    main = orjson.loads(copy.read_bytes())["goals"]
+    done = sorted(
+        (g.done_on, g.id)
+        for g in goals.values()
+        if g.status == "done" and g.parent is not None and str(g.id) not in main
+    )
+    store.reopen(done[5][1])  # an archived micro-goal reopened (its tree comes back)
+    store.delete(done[500][1])  # one deleted
+    store.set_day_note("looked back", TODAY.subtract(days=300))  # an archived day written
+    check()
+    part = opened(copy)
+    part.review(TODAY.subtract(days=250))  # (some of the archive read in: counted once)
+    for end in weeks:
+        assert retro_of(part, end) == retro_of(opened(copy), end)

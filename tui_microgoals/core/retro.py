@@ -10,15 +10,17 @@ document of the week's last day, as the day note is: undo and sync carry it as a
 from __future__ import annotations
 
 import statistics
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from pendulum import Date, DateTime
 
 from tui_microgoals.core import timer, tree
 from tui_microgoals.core.history import day_totals
+from tui_microgoals.core.kept_runs import Runs
 from tui_microgoals.core.models import DONE, OPEN, Block, Day, Goal
 from tui_microgoals.core.planner import CARRY_WINDOW_DAYS, day_list, habit_done_days
+from tui_microgoals.core.retro_kept import Archived
 from tui_microgoals.core.review import done_days, habit_streak, streak
 from tui_microgoals.core.review_index import GoalIndex
 
@@ -201,7 +203,9 @@ def _planned_ids(days: Mapping[Date, Day], start: Date, end: Date) -> set[int]:
     return ids
 
 
-def _micro_done_before(index: GoalIndex, days: Mapping[Date, Day], goals: Mapping, start: Date):
+def _micro_done_before(
+    index: GoalIndex, days: Mapping[Date, Day], exists: Callable[[int], bool], start: Date
+) -> int:
     """Micro-goals and habit occurrences done before ``start`` (as ``done_on`` counts them)."""
     leaves = sum(
         1
@@ -211,9 +215,19 @@ def _micro_done_before(index: GoalIndex, days: Mapping[Date, Day], goals: Mappin
         if not index.has_children(i)
     )
     habits = sum(
-        sum(1 for g in d.habits_done if g in goals) for d in days.values() if d.date < start
+        sum(1 for g in d.habits_done if exists(g)) for d in days.values() if d.date < start
     )
     return leaves + habits
+
+
+@dataclass(frozen=True)
+class Past:
+    """What the retro counts of the history that ``goals`` and ``days`` do not hold: the
+    archive's share (``retro_kept``), whether a habit exists there, its kept runs."""
+
+    archived: Archived
+    exists: Callable[[int], bool]
+    runs: Runs | None
 
 
 def week_retro(
@@ -224,9 +238,11 @@ def week_retro(
     now: DateTime,
     block_minutes: int,
     index: GoalIndex,
+    past: Past | None = None,
 ) -> Retro:
     """The retro of the 7 days ending on ``end``. ``blocks``: those of the week and of the
-    ``ESTIMATE_LOOKBACK_DAYS`` before it (``Store.blocks_between``)."""
+    ``ESTIMATE_LOOKBACK_DAYS`` before it (``Store.blocks_between``). ``past``: what the
+    goals and days given leave out (all the history before them is given without it)."""
     start = week_start(end)
     week_blocks = [b for b in blocks if b.day is not None and start <= b.day <= end]
     totals = day_totals(goals, days, week_blocks, start, end, now, index)
@@ -263,9 +279,9 @@ def week_retro(
         if goal.is_habit and (goal.first_day or end) <= end:
             done_on_days = habit_days.get(goal.id, set())
             in_week = sum(1 for d in done_on_days if start <= d <= end)
-            habits.append(
-                Habit(goal.id, goal.title, habit_streak(goal, done_on_days, end), in_week)
-            )
+            runs = past.runs if past is not None else None
+            streak_now = habit_streak(goal, done_on_days, end, runs=runs)
+            habits.append(Habit(goal.id, goal.title, streak_now, in_week))
     carried = sorted(
         (
             Carried(i, goals[i].title, n, goals[i].status)
@@ -274,7 +290,15 @@ def week_retro(
         ),
         key=lambda c: (-c.days, c.id),
     )
-    active = {d for d in done_days(index, days) if d <= end}
+    active = done_days(index, days)
+    exists: Callable[[int], bool] = goals.__contains__
+    before = 0
+    if past is not None:
+        active |= past.archived.active_days()
+        exists = past.exists
+        before = past.archived.done_before(start, exists)
+    before += _micro_done_before(index, days, exists, start)
+    active = {d for d in active if d <= end}
     current, longest = streak(active, end), longest_run(active)
     notes = (i.note for b in week_blocks for i in b.interruptions)
     day = days.get(end)
@@ -287,9 +311,7 @@ def week_retro(
         habits=habits,
         carried=carried,
         completed=completed,
-        milestones=milestones(
-            out_days, completed, _micro_done_before(index, days, goals, start), current, longest
-        ),
+        milestones=milestones(out_days, completed, before, current, longest),
         streak=current,
         longest_streak=longest,
         note=day.week_note if day else "",

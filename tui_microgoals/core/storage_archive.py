@@ -32,7 +32,7 @@ import os
 import re
 import secrets
 import tempfile
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any, BinaryIO, TypeGuard
@@ -158,16 +158,25 @@ class Archiving(StorageState):
 
     # -- reading ------------------------------------------------------------------------
 
+    @contextlib.contextmanager
+    def _opened(self) -> Iterator[ArchiveFile | None]:
+        """The archive the main file names (None: none), the lock held (unless the running
+        transaction holds it) and the data fresh: no pass replaces the files meanwhile."""
+        if self._data is None:
+            self.read()  # type: ignore[attr-defined]
+        with contextlib.ExitStack() as stack:
+            if self._head is not None and not self._depth:
+                stack.enter_context(self._locked())
+                self._refresh()
+            yield self._archive_file(self._head["id"]) if self._head is not None else None
+
     def load_history(self, chunks: Callable[[ArchiveFile], set[str]] | None = None) -> bool:
         """Read the archive's documents in under what the main file holds: those of the
         chunks ``chunks`` picks from the file (and the chunks of the goals they refer to),
         or all of them. Changes nothing on disk. Returns whether it read anything."""
         if self._whole or self._head is None:
             return False
-        if self._depth:  # in a transaction: the lock is held and the data is fresh
-            return self._merge_archive(chunks)
-        with self._locked():  # (no pass may replace the files while they are read)
-            self._refresh()
+        with self._opened():
             return self._merge_archive(chunks)
 
     def load_days(self, start: str, end: str) -> bool:
@@ -182,24 +191,48 @@ class Archiving(StorageState):
     def archived_gids(self) -> dict[str, dict[int, str]] | None:
         """The global ids of the archive's goals and blocks by table and id, those deleted
         since left out ({}: no archive; None: the archive does not say, read it whole)."""
-        if self._data is None:
-            self.read()  # type: ignore[attr-defined]
-        if self._head is None:
-            return {}
-        if self._depth:  # in a transaction: the lock is held and the data is fresh
-            found = self._archive_file(self._head["id"]).gids()
-        else:
-            with self._locked():
-                self._refresh()
-                if self._head is None:
-                    return {}
-                found = self._archive_file(self._head["id"]).gids()
+        with self._opened() as file:
+            found = file.gids() if file is not None else {"goals": {}}
         if not found:
             return None
         return {
             name: {i: g for i, g in ids.items() if str(i) not in self._gone.get(name, ())}
             for name, ids in found.items()
         }
+
+    def replaced_copies(self) -> tuple[Tables, set[int]]:
+        """The archive's copies of the goals and days the main file holds now, or that were
+        deleted since the pass (the figures it kept counted them as they were then), and
+        which of those goals had steps in the archive. Reads only their chunks (a tree is
+        whole in one); nothing is read in."""
+        found: Tables = {"goals": {}, "days": {}}
+        parents: set[int] = set()
+        with self._opened() as file:
+            if file is None or self._head is None or self._data is None:
+                return found, parents
+            cold = self._cold or {}
+            wanted = {
+                name: (set(self._data.get(name, {})) - cold.get(name, set()))
+                | self._gone.get(name, set())
+                for name in ("goals", "days")
+            }
+            horizon = date.fromisoformat(self._head["before"]).toordinal()
+            wanted["days"] = {k for k in wanted["days"] if int(k) < horizon}
+            months = file.for_goals(int(k) for k in wanted["goals"])
+            months |= {m for k in wanted["days"] if (m := _month_of(int(k)))}
+            for month in sorted(months & set(file.chunks)):
+                chunk = file.chunk(month)
+                for name in ("goals", "days"):
+                    docs = chunk.get(name, {})
+                    found[name].update({k: docs[k] for k in wanted[name] if k in docs})
+                parents.update(d.get("parent") for d in chunk.get("goals", {}).values())
+        return found, {p for p in parents if type(p) is int}
+
+    def in_archive(self, goal_id: int) -> bool:
+        """Whether the archive holds the goal (read in or not), and it was not deleted."""
+        with self._opened() as file:
+            held = file is not None and bool(file.for_goals([goal_id]))
+        return held and str(goal_id) not in self._gone.get("goals", ())
 
     def history_share(self) -> tuple[int, int]:
         """How many of the archive's chunks are read in, of how many (0 of 0: none yet)."""
@@ -338,10 +371,13 @@ class Archiving(StorageState):
     # -- a pass ---------------------------------------------------------------------------
 
     def archive(
-        self, choose: Callable[[Tables], tuple[dict[str, set[str]], str, dict[str, Any]]]
+        self,
+        choose: Callable[[Tables], tuple[dict[str, set[str]], str, dict[str, Any]]],
+        summarize: Callable[[Tables], dict[str, Any]] = lambda _: {},
     ) -> int:
         """Move what ``choose`` picks (keys by table, the date before which days went, the
-        figures to keep) to a new archive, then fold the main file without them. Returns the
+        figures to keep) to a new archive, then fold the main file without them; the
+        figures ``summarize`` makes of all the new archive holds are kept too. Returns the
         number of documents the archive holds."""
         with self._locked():
             self._refresh()
@@ -355,6 +391,7 @@ class Archiving(StorageState):
                 keys = moving.get(name, set()) | self._cold.get(name, set())
                 table = data.get(name, {})
                 tables[name] = {k: table[k] for k in sorted(keys, key=int) if k in table}
+            kept = {**kept, **summarize(tables)}
             old = self._head
             head = {
                 "format": ARCHIVE_FORMAT,
@@ -493,3 +530,11 @@ def write_whole(path: Path, blob: bytes) -> None:
                 os.unlink(tmp_name)
     with contextlib.suppress(OSError):
         journal.fsync_folder(str(path.parent))
+
+
+def _month_of(ordinal: int) -> str | None:
+    """The chunk of a day's document, by its key (the date's ordinal)."""
+    try:
+        return date.fromordinal(ordinal).isoformat()[:7]
+    except (ValueError, OverflowError):
+        return None

@@ -6,8 +6,10 @@ from typing import Any
 
 from pendulum import Date
 
-from tui_microgoals.core import archive_rule, review
+from tui_microgoals.core import archive_rule, retro_kept, review
 from tui_microgoals.core.kept_runs import Runs, runs_of
+from tui_microgoals.core.models import Goal
+from tui_microgoals.core.models_day import Day
 from tui_microgoals.core.store_base import StoreBase
 
 #: A pass is due this many days after the last one (or, before the first, once the main
@@ -78,6 +80,21 @@ class ArchiveMixin(StoreBase):
                 if count and review.habit_streak(goal, dates | before, date) > count:
                     return True
         return False
+
+    def archived_share(self, start: Date) -> retro_kept.Archived | None:
+        """The archive's share of the retro's all-time counts for a week from ``start``
+        (None: read the archive instead: no archive, all of it is read, the week starts
+        before the horizon, or the pass kept no figures)."""
+        horizon = self.horizon()
+        if horizon is None or start < horizon or not self.storage.history_unread():  # type: ignore[union-attr]
+            return None
+        kept = retro_kept.of_doc(self.storage.kept())  # type: ignore[union-attr]
+        if kept is None:
+            return None
+        copies, parents = self.storage.replaced_copies()  # type: ignore[union-attr]
+        goals = [Goal.from_doc(int(k), v) for k, v in copies["goals"].items()]
+        days = [Day.from_doc(v) for v in copies["days"].values()]
+        return kept.minus(retro_kept.figures(goals, days, parents))
 
     def history_read_from(self, date: Date) -> Date | None:
         """The first day from which every day up to ``date`` is in memory (None: all are,
@@ -151,6 +168,6 @@ class ArchiveMixin(StoreBase):
             kept = {**self.storage.kept(), "made": today.isoformat()}  # type: ignore[union-attr]
             return archive_rule.choose(data, today, kept)
 
-        count = archive(choose)
+        count = archive(choose, retro_kept.summarize)
         self._forget_caches()
         return {"archived": count, "before": self.storage.horizon()}  # type: ignore[union-attr]
