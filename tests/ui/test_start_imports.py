@@ -12,7 +12,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pendulum
+
 from tui_microgoals.core.store import Store
+from tui_microgoals.widgets.row import hh_mm, month_day
 
 FIRST_FRAME = """
 import sys
@@ -25,7 +28,7 @@ display = App._display
 def first_display(app, screen, renderable):
     display(app, screen, renderable)
     if renderable is not None and not loaded:
-        loaded.extend(sorted(m for m in sys.modules if m.startswith("tui_microgoals")))
+        loaded.extend(m for m in sys.modules if m.startswith(("tui_microgoals", "pendulum.loc")))
         app.exit()
 
 
@@ -53,7 +56,12 @@ MAIN_SCREEN = {
 def test_the_first_frame_imports_no_dialog_no_other_screen_and_no_retro(tmp_path: Path) -> None:
     db = tmp_path / "db.json"
     store = Store.open(db)
-    store.add_goal("Write the report")
+    # A line with a due date, one done today and a running block: each shows a date or a
+    # time, written without pendulum's ``format`` (its first call loads a locale: ~8 ms).
+    soon = store.clock.today().add(days=3)
+    store.add_goal("Write the report", due=soon, today=True)
+    store.mark_done(store.add_goal("Book the room", today=True).id)
+    store.start_block(store.add_goal("Call the printer", today=True).id)
     env = {**os.environ, "MICROGOALS_DB": str(db), "MICROGOALS_TZ": "UTC"}
     result = subprocess.run(
         [sys.executable, "-c", FIRST_FRAME], capture_output=True, text=True, env=env, timeout=120
@@ -63,9 +71,17 @@ def test_the_first_frame_imports_no_dialog_no_other_screen_and_no_retro(tmp_path
     assert "tui_microgoals.screens.main" in loaded  # (the frame was the app's)
     screens = {m for m in loaded if m.startswith("tui_microgoals.screens")}
     assert screens == MAIN_SCREEN
-    # Nor the command line's modules, nor the week's retro, nor sync (after the frame).
-    assert {
-        "tui_microgoals.cli",
-        "tui_microgoals.core.retro",
-        "tui_microgoals.core.sync",
-    }.isdisjoint(loaded)
+    # Nor the command line's modules, nor the week's retro, nor sync (after the frame), nor
+    # a pendulum locale.
+    later = {"tui_microgoals.cli", "tui_microgoals.core.retro", "tui_microgoals.core.sync"}
+    assert later.isdisjoint(loaded)
+    assert not any(m.startswith("pendulum.locales.en") for m in loaded), loaded
+
+
+def test_dates_and_times_read_as_pendulum_writes_them() -> None:
+    day = pendulum.date(2026, 1, 1)
+    for n in range(366):
+        assert month_day(day.add(days=n)) == day.add(days=n).format("MMM D")
+    moment = pendulum.datetime(2026, 3, 29, tz="Europe/Berlin")  # (a DST change)
+    for n in range(0, 1500, 7):
+        assert hh_mm(moment.add(minutes=n)) == moment.add(minutes=n).format("HH:mm")
