@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 
+from textual.widgets import Tree
 from ui_helpers import SIZE, make_app
 
 from tui_microgoals.core.clock import FixedClock
@@ -98,3 +99,25 @@ async def test_a_small_load_is_not_frozen(store: Store, clock: FixedClock) -> No
         await pilot.pause()
         assert gc.isenabled()
         assert gc.get_freeze_count() == 0
+
+
+async def test_line_widths_are_measured_without_drawing_the_lines(
+    store: Store, clock: FixedClock
+) -> None:
+    """Before the first frame the pane's width is not known: each line's width is then its
+    whole row's (``GoalTree.get_label_width``), as drawing the line would measure it
+    (Textual's own ``get_label_width`` draws it); after it, at most the room left."""
+    big_plan(store, clock)
+    store.add_goal("A goal with a title long enough to be cut in a pane of forty cells or so")
+    app = make_app(store, clock)
+    async with app.run_test(size=(80, 30)) as pilot:
+        await pilot.pause()
+        tree = app.screen.query_one(GoalTree)
+        nodes = list(tree._goal_nodes.values())
+        fitted = [tree.get_label_width(node) for node in nodes]
+        assert all(w >= Tree.get_label_width(tree, n) for n, w in zip(nodes, fitted, strict=True))
+        assert any(tree._rows[n.data].cell_len > w for n, w in zip(nodes, fitted, strict=True))
+        tree._width = 0  # (as before the first frame)
+        whole = [tree.get_label_width(node) for node in nodes]
+        assert whole == [Tree.get_label_width(tree, node) for node in nodes]
+        assert whole != fitted
