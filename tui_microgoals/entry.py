@@ -32,6 +32,11 @@ def _full(argv: Sequence[str] | None) -> int:
 
 def _app() -> int:
     """``microgoals`` alone: what ``cli.main`` does with no arguments (``cli.run_app``)."""
+    import gc
+
+    # The start runs without the cyclic collector, its imports too (``MicroGoalsApp``
+    # enables it after the first frame): its passes cost ~90 ms and found nothing.
+    gc.disable()
     from tui_microgoals.fastcli import ignore_file_size_signal, resolve_db
 
     ignore_file_size_signal()
