@@ -760,7 +760,13 @@ def main() -> None:
         elif args.install == "normal":
             print("making a normal install (pip install . in a fresh virtualenv)", flush=True)
             APP_PY = normal_install(folder)
-        kind = "the given" if args.python else f"an {args.install}"
+        kind = (
+            "the given"
+            if args.python
+            else f"an {args.install}"
+            if args.install == "editable"
+            else "a normal"
+        )
         install_note = f"app and CLI run by {APP_PY} ({kind} install)"
         print(install_note, flush=True)
         for size in sizes:
