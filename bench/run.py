@@ -101,28 +101,56 @@ def _real_app(db: str):  # noqa: ANN202
     return MicroGoalsApp(Store.open(db), blink=False)
 
 
+class _OnImport:
+    """Calls ``patch(module)`` as ``name`` is imported, wherever that happens first. The first
+    paint's child hooks Textual's ``App`` this way rather than importing Textual first:
+    that would run the import before whatever the command itself does first
+    (``entry._app`` turns the cyclic collector off before its imports)."""
+
+    def __init__(self, name: str, patch) -> None:  # noqa: ANN001
+        self.name, self.patch = name, patch
+
+    def find_spec(self, name: str, path=None, target=None):  # noqa: ANN001, ANN201
+        if name != self.name:
+            return None
+        sys.meta_path.remove(self)
+        from importlib.machinery import PathFinder
+
+        spec = PathFinder.find_spec(name, path)
+        assert spec is not None and spec.loader is not None
+        exec_module = spec.loader.exec_module
+
+        def exec_and_patch(module) -> None:  # noqa: ANN001
+            exec_module(module)
+            self.patch(module)
+
+        spec.loader.exec_module = exec_and_patch  # type: ignore[method-assign]
+        return spec
+
+
 def child_paint(which: str, db: str) -> None:
     """Print the wall-clock time (``time.time()``) at which the first frame was drawn, and
     where ``tui_microgoals`` was imported from. ``app`` is the command a user types,
     ``microgoals`` with no arguments (``entry.main``), on ``db``; ``bare`` the bare app."""
-    from textual.app import App
-
     painted: list[float] = []
-    display = App._display
 
-    def first_display(app, screen, renderable) -> None:  # noqa: ANN001
-        display(app, screen, renderable)
-        if renderable is not None and not painted:
-            painted.append(time.time())
-            app.exit()  # what comes after the first frame is not timed
+    def hook(module) -> None:  # noqa: ANN001 - textual.app, as it is imported
+        app_class = module.App
+        display, run = app_class._display, app_class.run
 
-    run = App.run
+        def first_display(app, screen, renderable) -> None:  # noqa: ANN001
+            display(app, screen, renderable)
+            if renderable is not None and not painted:
+                painted.append(time.time())
+                app.exit()  # what comes after the first frame is not timed
 
-    def headless_run(app, *args, **kwargs):  # noqa: ANN001, ANN202
-        return run(app, headless=True, size=(120, 40))
+        def headless_run(app, *args, **kwargs):  # noqa: ANN001, ANN202
+            return run(app, headless=True, size=(120, 40))
 
-    App._display = first_display  # type: ignore[method-assign]
-    App.run = headless_run  # type: ignore[method-assign]
+        app_class._display = first_display
+        app_class.run = headless_run
+
+    sys.meta_path.insert(0, _OnImport("textual.app", hook))
     if which == "bare":
         _bare_app().run()
         origin = None
