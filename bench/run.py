@@ -487,13 +487,15 @@ def normal_install(folder: Path) -> str:
     the project's ~100 modules compiled from source on every start (~150 ms of the app's)."""
     venv = folder / "userenv"
     python = venv / "bin" / "python"
-    subprocess.run([PY, "-m", "venv", str(venv)], check=True)
-    subprocess.run(
-        [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", HERE.parent],
-        check=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    pip = [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", HERE.parent]
+    for cmd in ([PY, "-m", "venv", str(venv)], pip):
+        done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            last = (done.stderr.strip() or done.stdout.strip() or "no output").splitlines()[-1]
+            raise SystemExit(
+                f"could not make a normal install ({last}): give one with --python, or time "
+                "the tests' install with --install editable"
+            )
     return str(python)
 
 
