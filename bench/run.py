@@ -4,8 +4,9 @@
     python bench/run.py --sizes M --cpu-seconds 10 --runs 3    # a quick look
 
 Measures, on generated data (bench/generate.py) of each size:
-1. first painted frame of the app vs. a bare one-widget Textual app (both headless, wall
-   time from process start to exit right after the first frame);
+1. first painted frame of the app, started as a user starts it (``microgoals``, no
+   arguments), vs. a bare one-widget Textual app (both headless, wall time from the
+   process's start to its first frame);
 2. one edit committed - keystroke to saved file to updated screen - p50 and p95, vs. the same
    change made with stock TinyDB ``JSONStorage`` on the same data;
 3. ``microgoals status``, ``add`` and ``undo`` wall time vs. Taskwarrior's ``task count``,
@@ -16,7 +17,9 @@ Measures, on generated data (bench/generate.py) of each size:
 5. the review of a day a year back: pushing the review screen on that day to its first frame.
 Also the planning simulation and forecast (issue 8) on each size. At the end, issue 16's
 targets with S, M, L and XL side by side, and the seconds each step took.
-Medians of several runs; see bench/README.md for the method.
+The app and the CLI run from a normal install (``pip install .`` into a virtualenv the
+benchmark makes) unless ``--install editable``. Medians of several runs; see
+bench/README.md for the method.
 """
 
 from __future__ import annotations
@@ -35,6 +38,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 PY = sys.executable
+#: The Python the app's children (first paint, edit, review, CPU) and the CLI run with: a
+#: normal install's unless ``--install editable`` (``main`` sets it).
+APP_PY = PY
 
 
 def median(values: list[float]) -> float:
@@ -95,21 +101,68 @@ def _real_app(db: str):  # noqa: ANN202
     return MicroGoalsApp(Store.open(db), blink=False)
 
 
+class _OnImport:
+    """Calls ``patch(module)`` as ``name`` is imported, wherever that happens first. The first
+    paint's child hooks Textual's ``App`` this way rather than importing Textual first:
+    that would run the import before whatever the command itself does first
+    (``entry._app`` turns the cyclic collector off before its imports)."""
+
+    def __init__(self, name: str, patch) -> None:  # noqa: ANN001
+        self.name, self.patch = name, patch
+
+    def find_spec(self, name: str, path=None, target=None):  # noqa: ANN001, ANN201
+        if name != self.name:
+            return None
+        sys.meta_path.remove(self)
+        from importlib.machinery import PathFinder
+
+        spec = PathFinder.find_spec(name, path)
+        assert spec is not None and spec.loader is not None
+        exec_module = spec.loader.exec_module
+
+        def exec_and_patch(module) -> None:  # noqa: ANN001
+            exec_module(module)
+            self.patch(module)
+
+        spec.loader.exec_module = exec_and_patch  # type: ignore[method-assign]
+        return spec
+
+
 def child_paint(which: str, db: str) -> None:
-    """Print the wall-clock time (``time.time()``) at which the first frame was drawn."""
-    app = _bare_app() if which == "bare" else _real_app(db)
+    """Print the wall-clock time (``time.time()``) at which the first frame was drawn, and
+    where ``tui_microgoals`` was imported from. ``app`` is the command a user types,
+    ``microgoals`` with no arguments (``entry.main``), on ``db``; ``bare`` the bare app."""
     painted: list[float] = []
-    display = app._display
 
-    def first_display(screen, renderable) -> None:  # noqa: ANN001
-        display(screen, renderable)
-        if renderable is not None and not painted:
-            painted.append(time.time())
-            app.exit()  # what comes after the first frame is not timed
+    def hook(module) -> None:  # noqa: ANN001 - textual.app, as it is imported
+        app_class = module.App
+        display, run = app_class._display, app_class.run
 
-    app._display = first_display  # type: ignore[method-assign]
-    app.run(headless=True, size=(120, 40))
-    print(json.dumps(painted[0]))
+        def first_display(app, screen, renderable) -> None:  # noqa: ANN001
+            display(app, screen, renderable)
+            if renderable is not None and not painted:
+                painted.append(time.time())
+                app.exit()  # what comes after the first frame is not timed
+
+        def headless_run(app, *args, **kwargs):  # noqa: ANN001, ANN202
+            return run(app, headless=True, size=(120, 40))
+
+        app_class._display = first_display
+        app_class.run = headless_run
+
+    sys.meta_path.insert(0, _OnImport("textual.app", hook))
+    if which == "bare":
+        _bare_app().run()
+        origin = None
+    else:
+        os.environ["MICROGOALS_DB"] = db
+        from tui_microgoals.entry import main
+
+        main([])
+        import tui_microgoals
+
+        origin = tui_microgoals.__file__
+    print(json.dumps({"painted": painted[0], "from": origin}))
 
 
 #: An edit's screen update is over when no frame has been drawn for this long.
@@ -313,9 +366,17 @@ def to_first_frame(which: str, db: Path) -> float:
     """Seconds from starting the process to its first frame."""
     start = time.time()
     out = subprocess.run(
-        [PY, __file__, "_paint", which, str(db)], capture_output=True, text=True, check=True
+        [APP_PY, __file__, "_paint", which, str(db)], capture_output=True, text=True, check=True
     )
-    return json.loads(out.stdout.strip().splitlines()[-1]) - start
+    return json.loads(out.stdout.strip().splitlines()[-1])["painted"] - start
+
+
+def imported_from(db: Path) -> str:
+    """Where the app's children import ``tui_microgoals`` from (the install they time)."""
+    out = subprocess.run(
+        [APP_PY, __file__, "_paint", "app", str(db)], capture_output=True, text=True, check=True
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])["from"]
 
 
 def measure_paint(db: Path, runs: int) -> tuple[float, float]:
@@ -332,7 +393,7 @@ def measure_paint(db: Path, runs: int) -> tuple[float, float]:
 
 def measure_edit(which: str, db: Path, presses: int) -> dict[str, list[float]]:
     out = subprocess.run(
-        [PY, __file__, "_edit", which, str(db), str(presses)],
+        [APP_PY, __file__, "_edit", which, str(db), str(presses)],
         capture_output=True,
         text=True,
         check=True,
@@ -378,46 +439,64 @@ def measure_commit(db: Path, commits: int) -> list[float]:
     return times
 
 
+def microgoals_command(python: str) -> list[str]:
+    """How a user runs the command line of the install of ``python``: its console script
+    (pip's wrapper: ``import re``, then ``entry.main``); ``python -m tui_microgoals`` where
+    there is none."""
+    script = Path(python).parent / "microgoals"
+    return [str(script)] if script.exists() else [python, "-m", "tui_microgoals"]
+
+
 def measure_cli(db: Path, runs: int, python: str = PY) -> tuple[float, float, float, float]:
     env = {**os.environ, "MICROGOALS_DB": str(db)}
+    command = microgoals_command(python)
     # Any commit (by the app or the CLI) leaves the summary that status reads.
     subprocess.run(
-        [python, "-m", "tui_microgoals", "add", "warm-up"],
-        env=env,
-        cwd=db.parent,
-        check=True,
-        stdout=subprocess.DEVNULL,
+        [*command, "add", "warm-up"], env=env, cwd=db.parent, check=True, stdout=subprocess.DEVNULL
     )
-    # Run from the data's folder, as a status bar would: from a checkout, `-m` would import
-    # the source tree there instead of the install (~8 ms more).
+    # Run from the data's folder, as a status bar would (with `-m`, from a checkout, the
+    # source tree there would be imported instead of the install).
     here = db.parent
-    status = wall([python, "-m", "tui_microgoals", "status"], env=env, runs=runs, cwd=here)
-    add = wall(
-        [python, "-m", "tui_microgoals", "add", "benchmark task"], env=env, runs=runs, cwd=here
-    )
+    status = wall([*command, "status"], env=env, runs=runs, cwd=here)
+    add = wall([*command, "add", "benchmark task"], env=env, runs=runs, cwd=here)
     # Undos in a row (the first, the warm-up, takes the full path and works out the next few
     # ahead for the fast one), then each undo right after an add (an add makes what was
     # worked out ahead stale: the full path).
-    undo = wall([python, "-m", "tui_microgoals", "undo"], env=env, runs=runs, cwd=here)
+    undo = wall([*command, "undo"], env=env, runs=runs, cwd=here)
     after_add = []
     for _ in range(runs):
         subprocess.run(
-            [python, "-m", "tui_microgoals", "add", "benchmark task"],
+            [*command, "add", "benchmark task"],
             env=env,
             cwd=here,
             check=True,
             stdout=subprocess.DEVNULL,
         )
         start = time.perf_counter()
-        subprocess.run(
-            [python, "-m", "tui_microgoals", "undo"],
-            env=env,
-            cwd=here,
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
+        subprocess.run([*command, "undo"], env=env, cwd=here, check=True, stdout=subprocess.DEVNULL)
         after_add.append(time.perf_counter() - start)
     return status, add, undo, median(after_add)
+
+
+def normal_install(folder: Path) -> str:
+    """A virtualenv with microgoals installed from this checkout as a user installs it
+    (``pip install .``: a wheel, its modules byte-compiled at install); its Python.
+
+    An editable install (the tests') differs in two ways a user never sees: an import hook
+    on every start (~15 ms), and, with ``PYTHONDONTWRITEBYTECODE`` set as on this machine,
+    the project's ~100 modules compiled from source on every start (~150 ms of the app's)."""
+    venv = folder / "userenv"
+    python = venv / "bin" / "python"
+    pip = [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", HERE.parent]
+    for cmd in ([PY, "-m", "venv", str(venv)], pip):
+        done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            last = (done.stderr.strip() or done.stdout.strip() or "no output").splitlines()[-1]
+            raise SystemExit(
+                f"could not make a normal install ({last}): give one with --python, or time "
+                "the tests' install with --install editable"
+            )
+    return str(python)
 
 
 def ensure_taskwarrior() -> tuple[str | None, str]:
@@ -500,7 +579,7 @@ def measure_taskwarrior(
 def measure_idle(db: Path, seconds: float) -> tuple[dict, dict]:
     def run(which: str) -> dict:
         out = subprocess.run(
-            [PY, __file__, "_idle", which, str(db), str(seconds)],
+            [APP_PY, __file__, "_idle", which, str(db), str(seconds)],
             capture_output=True,
             text=True,
             check=True,
@@ -515,7 +594,7 @@ def measure_review(db: Path, runs: int) -> dict[str, float]:
     results = []
     for i in range(runs + 1):
         out = subprocess.run(
-            [PY, __file__, "_review", str(db)], capture_output=True, text=True, check=True
+            [APP_PY, __file__, "_review", str(db)], capture_output=True, text=True, check=True
         )
         if i:
             results.append(json.loads(out.stdout.strip().splitlines()[-1]))
@@ -667,11 +746,19 @@ def main() -> None:
     parser.add_argument("--edits", type=int, default=40, help="keystrokes per edit figure")
     parser.add_argument("--cpu-seconds", type=float, default=60.0)
     parser.add_argument(
+        "--install",
+        choices=("normal", "editable"),
+        default="normal",
+        help="what the app's children and the CLI run from: `normal` (default) a virtualenv "
+        "the benchmark makes with `pip install .` of this checkout (~20 s), as a user "
+        "installs it; `editable` this Python (the tests' install: an import hook, and "
+        "modules compiled at every start when PYTHONDONTWRITEBYTECODE is set)",
+    )
+    parser.add_argument(
+        "--python",
         "--cli-python",
-        default=PY,
-        help="the Python of another install of microgoals to time status and add with "
-        "(e.g. a virtualenv made with `pip install .`: an editable install's import hook "
-        "costs every command ~15 ms); default: this one",
+        dest="python",
+        help="the Python of a normal install made beforehand (instead of making one)",
     )
     args = parser.parse_args()
 
@@ -694,15 +781,24 @@ def main() -> None:
 
     task_path, task_note = ensure_taskwarrior()
     print(task_note, flush=True)
-    if args.cli_python == PY:
-        print(
-            "CLI timed with this Python (an editable install adds ~15 ms to every command: "
-            "--cli-python for a normal install's figures)",
-            flush=True,
-        )
 
+    global APP_PY
     with tempfile.TemporaryDirectory(prefix="microgoals-bench-") as tmp:
         folder = Path(tmp)
+        if args.python:
+            APP_PY = args.python
+        elif args.install == "normal":
+            print("making a normal install (pip install . in a fresh virtualenv)", flush=True)
+            APP_PY = normal_install(folder)
+        kind = (
+            "the given"
+            if args.python
+            else f"an {args.install}"
+            if args.install == "editable"
+            else "a normal"
+        )
+        install_note = f"app and CLI run by {APP_PY} ({kind} install)"
+        print(install_note, flush=True)
         for size in sizes:
             f, t = fig[size], time.perf_counter()
             load[size].append(os.getloadavg()[0])
@@ -718,7 +814,10 @@ def main() -> None:
                 flush=True,
             )
 
-            ours, bare = measure_paint(fresh_copy(base, folder, "paint.json"), args.runs)
+            paint_db = fresh_copy(base, folder, "paint.json")
+            if size == sizes[0]:
+                print(f"the app imports tui_microgoals from {imported_from(paint_db)}", flush=True)
+            ours, bare = measure_paint(paint_db, args.runs)
             f["paint"], f["paint_bare"] = ours * 1000, bare * 1000
             row(
                 size,
@@ -760,7 +859,7 @@ def main() -> None:
             t = step(size, "commit in-process", t)
 
             status, add, undo, undo_after_add = measure_cli(
-                fresh_copy(base, folder, "cli.json"), args.runs, args.cli_python
+                fresh_copy(base, folder, "cli.json"), args.runs, APP_PY
             )
             f["status"], f["add"], f["undo"] = status * 1000, add * 1000, undo * 1000
             t = step(size, "status/add/undo", t)
@@ -827,6 +926,7 @@ def main() -> None:
 
     print()
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; {task_note}")
+    print(install_note)
     print("| size | figure | microgoals | reference |")
     print("|---|---|---|---|")
     for size, figure, ours, reference in rows:

@@ -41,11 +41,10 @@ from tui_microgoals.core.tree import Goals
 from tui_microgoals.fastcli import (
     DB_ENV,
     PROG,
-    default_db,
-    given_db,
     guarded,
     ignore_file_size_signal,
     out,
+    resolve_db,
     show_added,
     show_undone,
     status_json,
@@ -62,17 +61,8 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see '{self.prog} --help')")
 
 
-def default_db_path() -> Path:
-    return Path(default_db())
-
-
 def resolve_db_path(arg: str | None) -> Path:
-    given = given_db(arg)
-    if given is not None:
-        return Path(given)
-    path = default_db_path()
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # private, as pass and ssh
-    return path
+    return Path(resolve_db(arg))
 
 
 # -- the parser ----------------------------------------------------------------------------
@@ -909,7 +899,7 @@ def run_app(ctx: Context) -> int:
         ctx._store = Store.open(folder / "microgoals.json")
         build_demo(ctx._store)
     store = ctx.store
-    store.goals()  # a damaged or newer file is reported before the screen opens
+    store.goals()  # a damaged or newer file is reported before the screen opens (as entry._app)
     from tui_microgoals.app import MicroGoalsApp
 
     MicroGoalsApp(store).run()

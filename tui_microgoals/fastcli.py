@@ -47,6 +47,17 @@ def default_db() -> str:
     return str(user_data_path("microgoals", appauthor=False) / "microgoals.json")
 
 
+def resolve_db(arg: str | None) -> str:
+    """The database to open: ``--db``, ``$MICROGOALS_DB``, else the default location, whose
+    folder is made private (as pass and ssh do) when missing."""
+    given = given_db(arg)
+    if given is not None:
+        return given
+    path = default_db()
+    os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+    return path
+
+
 # -- output shared with the full command line ------------------------------------------------
 
 

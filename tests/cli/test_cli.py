@@ -455,6 +455,36 @@ def test_the_full_command_line_imports_at_its_top() -> None:
     assert inside == ["shtab", "tui_microgoals.app"]
 
 
+APP_ALONE = """
+import sys
+from textual.app import App
+
+opened = []
+App.run = lambda app, *args, **kwargs: opened.append(str(app.session.store.path))
+from tui_microgoals.entry import main
+
+code = main([])
+print(code, opened, "tui_microgoals.cli" in sys.modules, "argparse" in sys.modules)
+"""
+
+
+def test_the_app_alone_opens_without_the_command_line(cli: CLI) -> None:
+    """``microgoals`` with no arguments opens the app on ``$MICROGOALS_DB`` without importing
+    ``cli`` (its parser and every command's modules: ~60 ms before the first frame)."""
+    cli.ok("add", "first")
+    env = {**os.environ, "MICROGOALS_DB": str(cli.db), "MICROGOALS_TZ": cli.tz}
+    result = subprocess.run(
+        [sys.executable, "-c", APP_ALONE], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split(maxsplit=1) == ["0", f"{[str(cli.db)]} False False\n"]
+    # A file it cannot read is one line, before any screen opens, as from the full path.
+    newer = b'{"schema_version": 99, "goals": {}}'
+    cli.db.write_bytes(newer)
+    assert "newer" in cli.fails(1)
+    assert cli.db.read_bytes() == newer
+
+
 def test_status_and_a_plain_add_import_nothing_heavy(cli: CLI) -> None:
     cli.fast()
     cli.ok("add", "first")  # a new database goes the full way and leaves the summary

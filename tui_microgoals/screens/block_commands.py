@@ -3,7 +3,8 @@
 Both screens bind the same keys (p, i, +, X, x) to the same actions; the logic lives here
 once. A screen using this base sets ``session`` and defines ``refresh_state()``: every
 command here calls it after a change, so a screen that forgot it would show stale data
-(it raises instead of silently doing nothing).
+(it raises instead of silently doing nothing). The dialogs are imported where they open
+(none is in the first frame: the start does not pay for them).
 """
 
 from __future__ import annotations
@@ -22,9 +23,6 @@ from tui_microgoals.core import timer, tree
 from tui_microgoals.core.errors import MicrogoalsError
 from tui_microgoals.core.models import DONE as DONE_STATUS
 from tui_microgoals.core.models import Block, Goal
-from tui_microgoals.screens.block_end import DONE, MORE, BlockEndScreen
-from tui_microgoals.screens.break_offer import BreakOfferScreen
-from tui_microgoals.screens.note import NoteScreen
 from tui_microgoals.screens.one_dialog import OneDialogAtATime, dialog_opening
 from tui_microgoals.session import Session
 
@@ -87,6 +85,8 @@ class BlockCommands(OneDialogAtATime, Screen):
         if self.session.store.running_block() is None:
             self.show_error("no block is running")
             return
+        from tui_microgoals.screens.note import NoteScreen
+
         note = await self.app.push_screen_wait(
             NoteScreen("Interruption", "What pulled you away?", blink=self.session.blink)
         )
@@ -165,6 +165,8 @@ class BlockCommands(OneDialogAtATime, Screen):
             return
         count = sum(1 for b in ended if earned_break(b, now))
         minutes = LONG_BREAK if count % LONG_BREAK_EVERY == 0 else SHORT_BREAK
+        from tui_microgoals.screens.break_offer import BreakOfferScreen
+
         taken = await self.app.push_screen_wait(BreakOfferScreen(minutes, count))
         if taken:
             self.session.break_until = self.session.clock.now().add(minutes=taken)
@@ -207,6 +209,8 @@ class BlockCommands(OneDialogAtATime, Screen):
 
     @work(group="dialog")
     async def ask_outcome(self, block: Block, title: str, path: str) -> None:
+        from tui_microgoals.screens.block_end import DONE, MORE, BlockEndScreen
+
         focus = timer.focus_seconds(block, self.session.clock.now())
         minutes = round(min(focus, block.planned_seconds) / 60)
         answer = await self.app.push_screen_wait(

@@ -6,7 +6,6 @@ less before the first frame).
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable
 
 from pendulum import Date, DateTime
@@ -34,9 +33,6 @@ from tui_microgoals.widgets.goal_tree import GoalTree, filter_hits
 from tui_microgoals.widgets.key_footer import KeyFooter
 from tui_microgoals.widgets.status_line import StatusLine
 from tui_microgoals.widgets.today_list import DoneEntry, TodayList, TodayView
-
-#: From this many goals on, the data loaded at start is exempted from garbage collection.
-FREEZE_GOALS = 2000
 
 #: How often the screen looks for changes made by another process, and redraws the clock.
 TICK_SECONDS = 0.5
@@ -97,22 +93,7 @@ class MainScreen(UndoCommands, PlanCommands):
         self.query_one("#today-pane").border_title = "Today"
         self.query_one("#focus").border_title = "Focus"
         self.query_one("#filter", Input).cursor_blink = self.session.blink
-        # The first read builds most of the objects this process will ever hold (~a
-        # million at 30k documents): the cyclic collector's passes over them, during the
-        # read and every so often after it, took 20-110 ms each, in whatever key they hit.
-        gc.disable()
-        try:
-            try:
-                loaded = len(self.store.snapshot().goals)  # parsed now, kept for the redraw
-            except MicrogoalsError:
-                loaded = 0  # refresh_state says what is wrong
-            if loaded >= FREEZE_GOALS:
-                # The data lives as long as the app: exempt from the collector's passes.
-                # (Frozen before the panes are drawn: a tree rebuilt later must be freed.)
-                gc.freeze()
-            self.refresh_state()
-        finally:
-            gc.enable()
+        self.refresh_state()  # (the app's start runs without the cyclic collector: app.py)
         self.set_interval(TICK_SECONDS, self.tick)
         self.call_after_refresh(self.tick)
         self.offer_morning_plan()
@@ -287,9 +268,6 @@ class MainScreen(UndoCommands, PlanCommands):
         else:
             self.app.notify("The database reads again: changes are saved again", markup=False)
         self.query_one(StatusLine).show_alert("read-only: database damaged" if damage else None)
-
-    def on_unmount(self) -> None:
-        gc.unfreeze()  # the app is done with its data (and a test process goes on)
 
     def on_screen_suspend(self) -> None:
         self._suspended = True

@@ -16,6 +16,7 @@ from tui_microgoals.core import timer, tree
 from tui_microgoals.core.models import OPEN, Block, Goal
 from tui_microgoals.core.settings import block_minutes_for
 from tui_microgoals.widgets.countdown import Countdown
+from tui_microgoals.widgets.row import hh_mm
 
 #: Lines of the micro-goal's notes the pane shows; focus mode shows more.
 NOTE_LINES, NOTE_LINES_FOCUS_MODE = 3, 6
@@ -221,7 +222,7 @@ class FocusPane(Vertical):
         if self._shown.get("info-of") == key:
             return
         self._shown["info-of"] = key
-        started = block.started_at.in_timezone(self.view.tz).format("HH:mm")
+        started = hh_mm(block.started_at.in_timezone(self.view.tz))
         self._put(
             self.query_one("#focus-info", Static),
             Content.from_markup(

@@ -398,13 +398,15 @@ class GoalTree(Tree[int], inherit_bindings=False):
         return label
 
     def get_label_width(self, node: TreeNode[int]) -> int:
-        """Cheap (every line's width is asked for at each layout): the fitted width."""
+        """Cheap (every line's width is asked for at each layout): the fitted width; with
+        no room known yet (before the first frame) the whole line's, as drawing it would
+        measure (``render_label`` leaves it whole)."""
         row = self._rows.get(node.data) if node.data is not None else None
-        room = self._label_room(node)
-        if row is None or room <= 0:
+        if row is None:
             return super().get_label_width(node)
+        room = self._label_room(node)
         icon = len(self.ICON_NODE) if node.allow_expand else 0
-        return icon + min(row.cell_len, room)
+        return icon + (row.cell_len if room <= 0 else min(row.cell_len, room))
 
     # -- keys and mouse ------------------------------------------------------------------
 

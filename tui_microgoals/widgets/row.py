@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from pendulum import Date
+from pendulum import Date, DateTime
 from rich.cells import cell_len
 from rich.text import Text
 from textual.content import Content
@@ -120,12 +120,27 @@ class Row:
         return RowVisual(self)
 
 
+#: English month names, as pendulum's "MMM" writes them in its default locale.
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def month_day(day: Date) -> str:
+    """``Dec 1``: pendulum's ``format("MMM D")`` without its first call's locale loading
+    (~8 ms, before the first frame when a line shows a due date)."""
+    return f"{MONTHS[day.month - 1]} {day.day}"
+
+
+def hh_mm(moment: DateTime) -> str:
+    """``09:05``: ``format("HH:mm")`` without loading a locale (see ``month_day``)."""
+    return f"{moment.hour:02d}:{moment.minute:02d}"
+
+
 def due_part(due: Date | None, today: Date | None) -> tuple[Part, ...]:
     """``due Dec 1``, red when late; kept however narrow the pane."""
     if due is None:
         return ()
     late = today is not None and due < today
-    day = due.format("MMM D")
+    day = month_day(due)
     style = "bold red" if late else "yellow"
     return (Part(f"due {day}", style, short=day, step=DATE, keep=True),)
 

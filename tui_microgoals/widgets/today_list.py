@@ -14,7 +14,7 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from tui_microgoals.core.planner import TodayItem
 from tui_microgoals.widgets.kept_lines import KeptLinesOptionList
-from tui_microgoals.widgets.row import ICON_SAYS_IT, Part, Row, due_part
+from tui_microgoals.widgets.row import ICON_SAYS_IT, Part, Row, due_part, hh_mm
 
 DONE_HEADER = "done-header"
 
@@ -75,7 +75,7 @@ def item_label(item: TodayItem, running: int | None, today: Date | None = None) 
 
 
 def done_label(entry: DoneEntry, tz: str) -> Row:
-    when = entry.at.in_timezone(tz).format("HH:mm") if entry.at else "  ↻  "
+    when = hh_mm(entry.at.in_timezone(tz)) if entry.at else "  ↻  "
     parts = [Part(f"#{entry.goal_id}", "dim", keep=True)]
     if entry.parent_title:
         parts.append(Part(f"· {entry.parent_title}", "dim", short="", fill=True))
