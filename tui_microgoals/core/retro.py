@@ -10,7 +10,7 @@ document of the week's last day, as the day note is: undo and sync carry it as a
 from __future__ import annotations
 
 import statistics
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from pendulum import Date, DateTime
@@ -21,7 +21,7 @@ from tui_microgoals.core.kept_runs import Runs
 from tui_microgoals.core.models import DONE, OPEN, Block, Day, Goal
 from tui_microgoals.core.planner import CARRY_WINDOW_DAYS, day_list, habit_done_days
 from tui_microgoals.core.retro_kept import Archived
-from tui_microgoals.core.review import done_days, habit_streak, streak
+from tui_microgoals.core.review import habit_streak, streak
 from tui_microgoals.core.review_index import GoalIndex
 
 WEEK_DAYS = 7
@@ -203,31 +203,50 @@ def _planned_ids(days: Mapping[Date, Day], start: Date, end: Date) -> set[int]:
     return ids
 
 
-def _micro_done_before(
-    index: GoalIndex, days: Mapping[Date, Day], exists: Callable[[int], bool], start: Date
-) -> int:
-    """Micro-goals and habit occurrences done before ``start`` (as ``done_on`` counts them)."""
-    leaves = sum(
-        1
-        for date, ids in index.done_by_day.items()
-        if date < start
-        for i in ids
-        if not index.has_children(i)
-    )
-    habits = sum(
-        sum(1 for g in d.habits_done if exists(g)) for d in days.values() if d.date < start
-    )
-    return leaves + habits
-
-
 @dataclass(frozen=True)
 class Past:
-    """What the retro counts of the history that ``goals`` and ``days`` do not hold: the
-    archive's share (``retro_kept``), whether a habit exists there, its kept runs."""
+    """The archive's share of the retro's all-time counts (``retro_kept``), for a retro
+    over what the store holds in memory: the main file's documents and the archive's read
+    in for the week (``cold_goals``, ``cold_days``: their keys, left out of the counts, as
+    the share counts them), whether a habit exists anywhere, the runs kept for a streak."""
 
     archived: Archived
     exists: Callable[[int], bool]
     runs: Runs | None
+    cold_goals: Collection[str] = ()
+    cold_days: Collection[str] = ()
+
+
+def _all_time(
+    index: GoalIndex,
+    days: Mapping[Date, Day],
+    goals: Mapping[int, Goal],
+    start: Date,
+    past: Past | None,
+) -> tuple[int, set[Date]]:
+    """Micro-goals and habit occurrences done before ``start`` (as ``done_on`` counts them),
+    and every day with something done."""
+    exists: Callable[[int], bool] = goals.__contains__
+    goals_out: Collection[str] = ()
+    days_out: Collection[str] = ()
+    before, active = 0, set()
+    if past is not None:
+        exists, goals_out, days_out = past.exists, past.cold_goals, past.cold_days
+        before, active = past.archived.done_before(start, exists), past.archived.active_days()
+    for date, ids in index.done_by_day.items():
+        counted = [i for i in ids if str(i) not in goals_out]
+        if counted:
+            active.add(date)
+        if date < start:
+            before += sum(1 for i in counted if not index.has_children(i))
+    for day in days.values():
+        if str(day.doc_id) in days_out:
+            continue
+        if day.habits_done:
+            active.add(day.date)
+        if day.date < start:
+            before += sum(1 for g in day.habits_done if exists(g))
+    return before, active
 
 
 def week_retro(
@@ -290,14 +309,7 @@ def week_retro(
         ),
         key=lambda c: (-c.days, c.id),
     )
-    active = done_days(index, days)
-    exists: Callable[[int], bool] = goals.__contains__
-    before = 0
-    if past is not None:
-        active |= past.archived.active_days()
-        exists = past.exists
-        before = past.archived.done_before(start, exists)
-    before += _micro_done_before(index, days, exists, start)
+    before, active = _all_time(index, days, goals, start, past)
     active = {d for d in active if d <= end}
     current, longest = streak(active, end), longest_run(active)
     notes = (i.note for b in week_blocks for i in b.interruptions)

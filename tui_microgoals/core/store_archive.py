@@ -81,12 +81,10 @@ class ArchiveMixin(StoreBase):
                     return True
         return False
 
-    def archived_share(self, start: Date) -> retro_kept.Archived | None:
-        """The archive's share of the retro's all-time counts for a week from ``start``
-        (None: read the archive instead: no archive, all of it is read, the week starts
-        before the horizon, or the pass kept no figures)."""
-        horizon = self.horizon()
-        if horizon is None or start < horizon or not self.storage.history_unread():  # type: ignore[union-attr]
+    def archived_share(self) -> retro_kept.Archived | None:
+        """The archive's share of the retro's all-time counts (None: read the archive
+        instead: there is none, all of it is read, or the pass kept no figures)."""
+        if not getattr(self.storage, "history_unread", lambda: False)():
             return None
         kept = retro_kept.of_doc(self.storage.kept())  # type: ignore[union-attr]
         if kept is None:

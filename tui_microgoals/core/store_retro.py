@@ -10,9 +10,8 @@ from pendulum import Date
 
 from tui_microgoals.core import retro_kept
 from tui_microgoals.core.kept_runs import Runs
-from tui_microgoals.core.models import Day, Goal
+from tui_microgoals.core.models import Day
 from tui_microgoals.core.planner import CARRY_WINDOW_DAYS
-from tui_microgoals.core.review_index import GoalIndex
 from tui_microgoals.core.store_base import StoreBase
 
 if TYPE_CHECKING:
@@ -24,7 +23,7 @@ class RetroMixin(StoreBase):
 
         def settings(self) -> dict[str, Any]: ...
         def _set_day_text(self, field: str, text: str, date: Date, words: str) -> Day: ...
-        def archived_share(self, start: Date) -> retro_kept.Archived | None: ...
+        def archived_share(self) -> retro_kept.Archived | None: ...
         def kept_runs(self, date: Date) -> Runs | None: ...
 
     def retro(self, end: Date | None = None) -> Retro:
@@ -38,34 +37,26 @@ class RetroMixin(StoreBase):
         # Its milestones count every micro-goal done ever, and the longest streak ever: the
         # archive's share is kept as figures when the week and what it looks back on (its
         # carried items, its estimates) are after the horizon; else the archive is read.
-        archived = self.archived_share(min(first, start.subtract(days=CARRY_WINDOW_DAYS)))
+        archived = self.archived_share()
         if archived is None:
             self.read_history()
-            goals, days, index, past = self.goals(), self.days(), self._review_index(), None
-        else:
-            goals, days, index = self._main_only()
-            past = Past(archived, functools.cache(self._exists), self.kept_runs(end))
+            past = None
+        else:  # (what the week and its look-back need, and back while a streak on it runs)
+            self.history_from(min(first, start.subtract(days=CARRY_WINDOW_DAYS)), end)
+            self.history_for_runs(end)
+            cold = self.storage.archived_keys  # type: ignore[union-attr]
+            exists = functools.cache(self._exists)
+            past = Past(archived, exists, self.kept_runs(end), cold("goals"), cold("days"))
         return week_retro(
-            goals,
-            days,
+            self.goals(),
+            self.days(),
             self.blocks_between(first, end),
             end,
             self.clock.now(),
             self.settings()["block_minutes"],
-            index,
+            self._review_index(),
             past,
         )
-
-    def _main_only(self) -> tuple[dict[int, Goal], dict[Date, Day], GoalIndex]:
-        """The goals and days of the main file (an old day's review may have read some of
-        the archive's in: the kept figures count those)."""
-        cold = self.storage.archived_keys("goals")  # type: ignore[union-attr]
-        cold_days = self.storage.archived_keys("days")  # type: ignore[union-attr]
-        if not cold and not cold_days:
-            return self.goals(), self.days(), self._review_index()
-        goals = {i: g for i, g in self.goals().items() if str(i) not in cold}
-        days = {d: day for d, day in self.days().items() if str(day.doc_id) not in cold_days}
-        return goals, days, GoalIndex(goals.values())
 
     def _exists(self, goal_id: int) -> bool:
         """Whether a goal is here, in the main file or the archive (a habit's occurrences
