@@ -50,7 +50,7 @@ from tui_microgoals.core import journal, journal_entry, summary_file
 from tui_microgoals.core.backup_names import BACKUPS_KEPT
 from tui_microgoals.core.errors import READ_ONLY, ReadOnlyDatabase, StorageError
 from tui_microgoals.core.journal import SCHEMA_VERSION
-from tui_microgoals.core.storage_archive import Archiving
+from tui_microgoals.core.storage_archive_pass import Archiving
 from tui_microgoals.core.storage_backups import Backups
 from tui_microgoals.core.storage_fold import Folding
 from tui_microgoals.core.storage_load import Loading
