@@ -6,7 +6,8 @@ from typing import Any
 
 from pendulum import Date
 
-from tui_microgoals.core import archive_rule, retro_kept, review
+from tui_microgoals.core import retro_kept, review
+from tui_microgoals.core.archive_file import MOVABLE
 from tui_microgoals.core.kept_runs import Runs, runs_of
 from tui_microgoals.core.models import Goal
 from tui_microgoals.core.models_day import Day
@@ -152,7 +153,7 @@ class ArchiveMixin(StoreBase):
             today, last = self.clock.today(), Date.fromisoformat(made)
             return last > today or last <= today.subtract(days=ARCHIVE_EVERY_DAYS)
         tables = self.storage.read() or {}
-        size = sum(len(tables.get(name, {})) for name in archive_rule.MOVABLE)
+        size = sum(len(tables.get(name, {})) for name in MOVABLE)
         return size >= ARCHIVE_FIRST_AT
 
     def archive_old(self) -> dict[str, Any]:
@@ -161,6 +162,8 @@ class ArchiveMixin(StoreBase):
         if archive is None:
             return {"archived": 0, "before": None}
         today = self.clock.today()
+
+        from tui_microgoals.core import archive_rule  # (a pass is weekly: not at start)
 
         def choose(data: dict[str, dict[str, Any]]) -> archive_rule.Choice:
             kept = {**self.storage.kept(), "made": today.isoformat()}  # type: ignore[union-attr]
