@@ -186,3 +186,33 @@ def test_a_chunk_holding_a_goal_its_index_does_not_name_is_one_clear_error(
     rewritten(archive, move_the_tree)
     with pytest.raises(CorruptDatabase, match="damaged"):
         opened(path).goal(ids["project4"])
+
+
+def test_history_read_again_under_a_new_main_file_that_fails_leaves_none_of_it_in_the_main_file(
+    archived, tmp_path
+) -> None:
+    """A process read some months; another folded the main file, and one of those months
+    is damaged now: reading them again under the new main file failed after the months
+    before it were put in memory, and these (no longer marked as the archive's) were then
+    written into the main file by the next fold."""
+    source, ids = archived
+    path = copied(source, tmp_path / "db")
+    app = opened(path)
+    app.review(MONTHS[2].date())
+    months = sorted(app.storage._months)
+    assert len(months) >= 2, months
+    archive = path.with_name("db.json.archive")
+    file = ArchiveFile("a", archive.read_bytes())
+    offset, length = file.chunks[months[-1]]
+    blob = bytearray(archive.read_bytes())
+    start = blob.index(b"\n") + 1 + offset
+    blob[start : start + length] = b"x" * length  # (damaged where it lies)
+    archive.write_bytes(bytes(blob))
+    other = opened(path)
+    other.add_goal("from another process")
+    other.storage.fold()
+    app.add_goal("a goal today")
+    app.storage.fold()
+    main = DurableStorage(path).read() or {}
+    archived_goals = {str(ids[f"project{n}"]) for n in range(6)}
+    assert not archived_goals & main["goals"].keys()
