@@ -15,7 +15,7 @@ from pendulum import Date
 
 from tui_microgoals.core.archive_file import ArchiveFile
 from tui_microgoals.core.clock import FixedClock
-from tui_microgoals.core.errors import CorruptDatabase
+from tui_microgoals.core.errors import CorruptDatabase, StorageError
 from tui_microgoals.core.storage import DurableStorage
 from tui_microgoals.core.store import Store
 
@@ -216,3 +216,31 @@ def test_history_read_again_under_a_new_main_file_that_fails_leaves_none_of_it_i
     main = DurableStorage(path).read() or {}
     archived_goals = {str(ids[f"project{n}"]) for n in range(6)}
     assert not archived_goals & main["goals"].keys()
+
+
+def test_a_read_of_some_months_that_fails_halfway_still_reaches_the_views(
+    archived, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read of two months failed on the second (a read error): the first month's
+    documents were in memory and marked read, but the store's views were never told, so
+    the review of a day of that month showed it empty until the process restarted."""
+    source, ids = archived
+    path = copied(source, tmp_path / "db")
+    first, second = month_of(MONTHS[3]), month_of(MONTHS[2])
+    app = opened(path)
+    app.review()  # (today's views parsed)
+    read = ArchiveFile._read
+
+    def failing(file: ArchiveFile, offset: int, length: int) -> bytes:
+        place = getattr(file, "chunks", {}).get(second)
+        if place is not None and place[0] == offset - file._start:
+            raise StorageError("cannot read the archive: Input/output error")
+        return read(file, offset, length)
+
+    monkeypatch.setattr(ArchiveFile, "_read", failing)
+    with pytest.raises(StorageError):
+        app.storage.load_days(MONTHS[3].date().isoformat(), MONTHS[2].date().isoformat())
+    assert first in app.storage._months  # (the first month was read)
+    monkeypatch.setattr(ArchiveFile, "_read", read)
+    day = MONTHS[3].date()
+    assert [i.goal.id for i in app.review(day).planned] == [ids["step2"]]  # (MONTHS[3])

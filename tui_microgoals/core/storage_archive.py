@@ -231,19 +231,22 @@ class Archiving(StorageState):
         file = self._archive_file(head["id"])  # (unread stays unread if this fails)
         if self._cold is None:
             self._cold = {name: set() for name in MOVABLE}
-        if chunks is None:
-            found = self._merge_chunks(file, set(file.chunks))
-        else:
-            found = self._merge_chunks(file, chunks(file))
-            goals = self._data.setdefault("goals", {})
-            seeds = archive_file.references(self._data, {**found, "goals": ()})
-            seeds |= {int(k) for k in found.get("goals", ())}
-            self._merge_chunks(file, file.for_goals(self._missing(seeds)), found)
-            waits = archive_file.waits(goals, seeds)
-            self._merge_chunks(file, file.for_goals(self._missing(waits)), found)
-        self._whole = self._months >= set(file.chunks)
-        if found:  # (the store's caches parse only what came in)
-            self._bump(found)
+        found: Changes = {}
+        try:
+            if chunks is None:
+                self._merge_chunks(file, set(file.chunks), found)
+            else:
+                self._merge_chunks(file, chunks(file), found)
+                goals = self._data.setdefault("goals", {})
+                seeds = archive_file.references(self._data, {**found, "goals": ()})
+                seeds |= {int(k) for k in found.get("goals", ())}
+                self._merge_chunks(file, file.for_goals(self._missing(seeds)), found)
+                waits = archive_file.waits(goals, seeds)
+                self._merge_chunks(file, file.for_goals(self._missing(waits)), found)
+        finally:  # (a chunk that fails: those read before it are read, and said so)
+            self._whole = self._months >= set(file.chunks)
+            if found:  # (the store's caches parse only what came in)
+                self._bump(found)
         return bool(found)
 
     def _missing(self, ids: set[int]) -> list[int]:
