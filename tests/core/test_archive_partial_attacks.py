@@ -244,3 +244,18 @@ def test_a_read_of_some_months_that_fails_halfway_still_reaches_the_views(
     monkeypatch.setattr(ArchiveFile, "_read", read)
     day = MONTHS[3].date()
     assert [i.goal.id for i in app.review(day).planned] == [ids["step2"]]  # (MONTHS[3])
+
+
+def test_an_index_giving_two_months_the_same_place_is_one_clear_error(archived, tmp_path) -> None:
+    """Two months' places the same bytes (a damaged or hand-made index): a review of the
+    one read the other's days and goals as its own (empty days, goals not found)."""
+    source, _ = archived
+    path = copied(source, tmp_path / "db")
+    archive = path.with_name("db.json.archive")
+    header, body = archive.read_bytes().split(b"\n", 1)
+    index = orjson.loads(header)
+    chunks = index["archive"]["chunks"]
+    chunks[month_of(MONTHS[2])] = chunks[month_of(MONTHS[3])]
+    archive.write_bytes(orjson.dumps(index) + b"\n" + body)
+    with pytest.raises(CorruptDatabase, match="damaged"):
+        opened(path).review(MONTHS[2].date())
