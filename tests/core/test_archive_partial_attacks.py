@@ -259,3 +259,36 @@ def test_an_index_giving_two_months_the_same_place_is_one_clear_error(archived, 
     archive.write_bytes(orjson.dumps(index) + b"\n" + body)
     with pytest.raises(CorruptDatabase, match="damaged"):
         opened(path).review(MONTHS[2].date())
+
+
+@pytest.mark.parametrize("how", ["none", "partial"])
+def test_deleting_a_goal_reopened_from_the_archive_clears_the_archived_waits_on_it(
+    tmp_path: Path, how: str
+) -> None:
+    """Y (archived) waits for X (archived); X is reopened (its tree back in the main file,
+    Y still archived), then deleted: Y's wait on X stayed in the archive unless a view had
+    happened to read Y's month (the export then named a goal that is not there and could
+    not be imported)."""
+    path = tmp_path / "db.json"
+    store = opened(path, NOW.subtract(days=500))
+    x = store.add_goal("X", minutes=15)
+    store.plan([x.id])
+    store.mark_done(x.id)
+    store = opened(path, NOW.subtract(days=400))
+    y = store.add_goal("Y", minutes=15)
+    store.depend(y.id, x.id)
+    store.plan([y.id])
+    store.mark_done(y.id)
+    store = opened(path)
+    store.add_goal("Today's step")
+    assert store.archive_old()["archived"] >= 2
+    opened(path).reopen(x.id)
+    store = opened(path)
+    if how == "partial":
+        store.review(NOW.subtract(days=500).date())
+        assert y.id not in store.goals()
+    store.delete(x.id)
+    after = opened(path)
+    after.read_history()
+    assert after.goal(y.id).after == []
+    opened(tmp_path / "copy.json").import_(after.export())

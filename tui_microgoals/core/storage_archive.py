@@ -201,6 +201,22 @@ class Archiving(StorageState):
             for name, ids in found.items()
         }
 
+    def holds_goals(self, ids: Collection[int]) -> bool:
+        """Whether the archive file holds a copy of one of the goals ``ids``, read in or not,
+        written back to the main file since or not (its index: no chunk is read). False once
+        the whole archive is read in."""
+        if self._data is None:
+            self.read()  # type: ignore[attr-defined]
+        if self._head is None or self._whole:
+            return False
+        if self._depth:  # in a transaction: the lock is held and the data is fresh
+            return bool(self._archive_file(self._head["id"]).for_goals(ids))
+        with self._locked():
+            self._refresh()
+            if self._head is None or self._whole:
+                return False
+            return bool(self._archive_file(self._head["id"]).for_goals(ids))
+
     def history_share(self) -> tuple[int, int]:
         """How many of the archive's chunks are read in, of how many (0 of 0: none yet)."""
         return len(self._months), len(self._file.chunks) if self._file is not None else 0

@@ -391,8 +391,11 @@ class GoalsMixin(StoreBase):
         """Delete a goal and everything below it; dependencies on them are removed."""
         with self._tx(f"deleted {self._titled(goal_id)}"):
             self.goal(goal_id)
-            if str(goal_id) in getattr(self.storage, "archived_keys", lambda _: ())("goals"):
-                self.read_history()  # (every archived goal that waits for it)
+            tree_ids = [goal_id, *tree.descendants(self.goals(), goal_id)]
+            if getattr(self.storage, "holds_goals", lambda _: False)(tree_ids):
+                # (every archived goal that waits for it: one it was archived with waits on,
+                # though it was written back to the main file since)
+                self.read_history()
             goals = self.goals()
             ids = [goal_id, *tree.descendants(goals, goal_id)]
             self._relabel(f"deleted {self._titled(goal_id)}{_and_steps(len(ids) - 1)}")
