@@ -84,6 +84,7 @@ class Settler:
             put_doc(store._goals_t, int(key), {**raw[key], **fields})
 
         # (the archive's goals are there, read in or not: a view may have read some)
+        found: dict[str, dict[int, str]] | None
         found = getattr(store.storage, "archived_gids", dict)()
         archived = set(found.get("goals", {})) if found else set()
         for key, doc in sorted(raw.items(), key=lambda kv: int(kv[0])):
