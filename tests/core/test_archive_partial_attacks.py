@@ -292,3 +292,31 @@ def test_deleting_a_goal_reopened_from_the_archive_clears_the_archived_waits_on_
     after.read_history()
     assert after.goal(y.id).after == []
     opened(tmp_path / "copy.json").import_(after.export())
+
+
+def test_a_month_read_that_the_next_pass_no_longer_has_is_not_looked_for(tmp_path) -> None:
+    """A process read an old goal by its id (its month's chunk, which held only it);
+    another reopened it (back in the main file) and made the next week's pass, whose
+    archive has no chunk for that month: reading the months again under the new main file
+    looked the month up and failed with a KeyError (a traceback in the app)."""
+    path = tmp_path / "db.json"
+    store = opened(path, NOW.subtract(days=500))
+    alone = store.add_goal("Done alone, no plan", minutes=15)
+    store.mark_done(alone.id)
+    store = opened(path, NOW.subtract(days=300))
+    planned = store.add_goal("Planned", minutes=15)
+    store.plan([planned.id])
+    store.mark_done(planned.id)
+    store = opened(path)
+    store.add_goal("Today's step")
+    store.archive_old()
+    app = opened(path)
+    assert app.goal(alone.id).status == "done"
+    months = set(app.storage._months)
+    opened(path).reopen(alone.id)
+    opened(path, NOW.add(days=8)).archive_old()
+    file = ArchiveFile("a", path.with_name("db.json.archive").read_bytes())
+    assert months - set(file.chunks)  # (the month is gone from the new archive)
+    assert app.goals()[alone.id].status == "open"
+    app.add_goal("after the pass")
+    assert app.goal(planned.id).status == "done"

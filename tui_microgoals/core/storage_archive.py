@@ -277,7 +277,8 @@ class Archiving(StorageState):
         """Put the chunks ``names`` not read yet under the main file's documents; the keys
         of the documents they brought, by table, added to ``found``."""
         found = {} if found is None else found
-        for name in sorted(names - self._months):
+        # (a month read under an archive a pass has replaced since may not be in this one)
+        for name in sorted((names & file.chunks.keys()) - self._months):
             self._merge_chunk(file.chunk(name), found)
             self._months.add(name)
         return found
