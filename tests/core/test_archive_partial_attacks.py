@@ -320,3 +320,24 @@ def test_a_month_read_that_the_next_pass_no_longer_has_is_not_looked_for(tmp_pat
     assert app.goals()[alone.id].status == "open"
     app.add_goal("after the pass")
     assert app.goal(planned.id).status == "done"
+
+
+@pytest.mark.parametrize("field", ["goals", "finished"])
+def test_an_index_that_gives_goals_to_the_global_ids_chunk_is_one_clear_error(
+    archived, tmp_path, field: str
+) -> None:
+    """The global ids' chunk named in the index as holding goals (or a month's finished
+    ones): asking for that goal, or for that month's days, was a KeyError (a traceback)."""
+    source, ids = archived
+    path = copied(source, tmp_path / "db")
+    archive = path.with_name("db.json.archive")
+    header, body = archive.read_bytes().split(b"\n", 1)
+    index = orjson.loads(header)
+    month = month_of(MONTHS[2])
+    if field == "goals":
+        index["archive"]["goals"]["gids"] = [10**6]
+    else:
+        index["archive"]["finished"][month] = ["gids"]
+    archive.write_bytes(orjson.dumps(index) + b"\n" + body)
+    with pytest.raises(CorruptDatabase, match="index"):
+        opened(path).review(MONTHS[2].date())
