@@ -174,6 +174,7 @@ class ArchiveFile:
     ) -> tuple[dict[str, tuple[int, int]], dict[int, str], dict[str, list[str]]]:
         chunks, where, finished = head.get("chunks"), head.get("goals"), head.get("finished")
         size = self._size()
+        months = set(chunks) - {GIDS} if isinstance(chunks, dict) else set()
         if (
             not isinstance(chunks, dict)
             or not all(
@@ -185,12 +186,12 @@ class ArchiveFile:
             )
             or not isinstance(where, dict)
             or not all(
-                m in chunks and isinstance(ids, list) and all(type(i) is int for i in ids)
+                m in months and isinstance(ids, list) and all(type(i) is int for i in ids)
                 for m, ids in where.items()
             )
             or not isinstance(finished, dict)
             or not all(
-                isinstance(ms, list) and all(m in chunks for m in ms) for ms in finished.values()
+                isinstance(ms, list) and all(m in months for m in ms) for ms in finished.values()
             )
         ):
             raise self._damaged("its index is not one")
