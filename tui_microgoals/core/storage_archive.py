@@ -201,21 +201,21 @@ class Archiving(StorageState):
             for name, ids in found.items()
         }
 
-    def holds_goals(self, ids: Collection[int]) -> bool:
-        """Whether the archive file holds a copy of one of the goals ``ids``, read in or not,
-        written back to the main file since or not (its index: no chunk is read). False once
-        the whole archive is read in."""
+    def in_archive(self, goal_id: int) -> bool:
+        """Whether the archive holds the goal (read in or not), and it was not deleted."""
         if self._data is None:
             self.read()  # type: ignore[attr-defined]
-        if self._head is None or self._whole:
+        if self._head is None:
             return False
         if self._depth:  # in a transaction: the lock is held and the data is fresh
-            return bool(self._archive_file(self._head["id"]).for_goals(ids))
-        with self._locked():
-            self._refresh()
-            if self._head is None or self._whole:
-                return False
-            return bool(self._archive_file(self._head["id"]).for_goals(ids))
+            held = bool(self._archive_file(self._head["id"]).for_goals([goal_id]))
+        else:
+            with self._locked():
+                self._refresh()
+                held = self._head is not None and bool(
+                    self._archive_file(self._head["id"]).for_goals([goal_id])
+                )
+        return held and str(goal_id) not in self._gone.get("goals", ())
 
     def history_share(self) -> tuple[int, int]:
         """How many of the archive's chunks are read in, of how many (0 of 0: none yet)."""

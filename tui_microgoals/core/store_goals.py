@@ -391,8 +391,8 @@ class GoalsMixin(StoreBase):
         """Delete a goal and everything below it; dependencies on them are removed."""
         with self._tx(f"deleted {self._titled(goal_id)}"):
             self.goal(goal_id)
-            tree_ids = [goal_id, *tree.descendants(self.goals(), goal_id)]
-            if getattr(self.storage, "holds_goals", lambda _: False)(tree_ids):
+            in_archive = getattr(self.storage, "in_archive", lambda _: False)
+            if any(map(in_archive, [goal_id, *tree.descendants(self.goals(), goal_id)])):
                 # (every archived goal that waits for it: one it was archived with waits on,
                 # though it was written back to the main file since)
                 self.read_history()
