@@ -133,6 +133,7 @@ class ArchiveFile:
             return
         self._start = len(first) + 1
         self.chunks, self._where_goal, self._finished = self._index(head)
+        self._goals_of: dict[str, list[int]] = head["goals"]
         self._gids = head["chunks"].get(GIDS)
 
     def _first_line(self) -> tuple[bytes, bool]:
@@ -173,6 +174,7 @@ class ArchiveFile:
     ) -> tuple[dict[str, tuple[int, int]], dict[int, str], dict[str, list[str]]]:
         chunks, where, finished = head.get("chunks"), head.get("goals"), head.get("finished")
         size = self._size()
+        months = set(chunks) - {GIDS} if isinstance(chunks, dict) else set()
         if (
             not isinstance(chunks, dict)
             or not all(
@@ -184,16 +186,18 @@ class ArchiveFile:
             )
             or not isinstance(where, dict)
             or not all(
-                m in chunks and isinstance(ids, list) and all(type(i) is int for i in ids)
+                m in months and isinstance(ids, list) and all(type(i) is int for i in ids)
                 for m, ids in where.items()
             )
             or not isinstance(finished, dict)
             or not all(
-                isinstance(ms, list) and all(m in chunks for m in ms) for ms in finished.values()
+                isinstance(ms, list) and all(m in months for m in ms) for ms in finished.values()
             )
         ):
             raise self._damaged("its index is not one")
         by_goal = {i: m for m, ids in where.items() for i in ids}
+        if len(by_goal) != sum(map(len, where.values())):
+            raise self._damaged("its index gives a goal two chunks")
         return {m: (p[0], p[1]) for m, p in chunks.items() if m != GIDS}, by_goal, finished
 
     def _damaged(self, why: str) -> CorruptDatabase:
@@ -213,7 +217,21 @@ class ArchiveFile:
                 raise self._damaged(str(error)) from None
             if not isinstance(tables, dict):
                 raise self._damaged(f"its chunk {name} is not one")
-            tables = self._parsed[name] = self._checked(tables)
+            tables = self._parsed[name] = self._belongs(name, self._checked(tables))
+        return tables
+
+    def _belongs(self, name: str, tables: Tables) -> Tables:
+        """The chunk holds what its index says: the days and blocks of its month, the goals
+        the index gives it (a view reads a month's chunk only: one that held another month's
+        day would show that day empty, and a note written on it would replace it)."""
+        days, blocks = tables.get("days", {}), tables.get("blocks", {})
+        goals = {int(k) for k in tables.get("goals", {})}
+        if (
+            any(_month(doc.get("date")) != name for doc in days.values())
+            or any(_month(doc.get("day")) != name for doc in blocks.values())
+            or goals != set(self._goals_of.get(name, ()))
+        ):
+            raise self._damaged(f"its chunk {name} holds what its index does not say")
         return tables
 
     def _checked(self, tables: dict[str, Any]) -> Tables:

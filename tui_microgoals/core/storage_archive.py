@@ -262,19 +262,22 @@ class ArchiveReading(StorageState):
         file = self._archive_file(head["id"])  # (unread stays unread if this fails)
         if self._cold is None:
             self._cold = {name: set() for name in MOVABLE}
-        if chunks is None:
-            found = self._merge_chunks(file, set(file.chunks))
-        else:
-            found = self._merge_chunks(file, chunks(file))
-            goals = self._data.setdefault("goals", {})
-            seeds = archive_file.references(self._data, {**found, "goals": ()})
-            seeds |= {int(k) for k in found.get("goals", ())}
-            self._merge_chunks(file, file.for_goals(self._missing(seeds)), found)
-            waits = archive_file.waits(goals, seeds)
-            self._merge_chunks(file, file.for_goals(self._missing(waits)), found)
-        self._whole = self._months >= set(file.chunks)
-        if found:  # (the store's caches parse only what came in)
-            self._bump(found)
+        found: Changes = {}
+        try:
+            if chunks is None:
+                self._merge_chunks(file, set(file.chunks), found)
+            else:
+                self._merge_chunks(file, chunks(file), found)
+                goals = self._data.setdefault("goals", {})
+                seeds = archive_file.references(self._data, {**found, "goals": ()})
+                seeds |= {int(k) for k in found.get("goals", ())}
+                self._merge_chunks(file, file.for_goals(self._missing(seeds)), found)
+                waits = archive_file.waits(goals, seeds)
+                self._merge_chunks(file, file.for_goals(self._missing(waits)), found)
+        finally:  # (a chunk that fails: those read before it are read, and said so)
+            self._whole = self._months >= set(file.chunks)
+            if found:  # (the store's caches parse only what came in)
+                self._bump(found)
         return bool(found)
 
     def _missing(self, ids: set[int]) -> list[int]:
@@ -289,7 +292,8 @@ class ArchiveReading(StorageState):
         """Put the chunks ``names`` not read yet under the main file's documents; the keys
         of the documents they brought, by table, added to ``found``."""
         found = {} if found is None else found
-        for name in sorted(names - self._months):
+        # (a month read under an archive a pass has replaced since may not be in this one)
+        for name in sorted((names & file.chunks.keys()) - self._months):
             self._merge_chunk(file.chunk(name), found)
             self._months.add(name)
         return found

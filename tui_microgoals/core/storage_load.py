@@ -95,8 +95,14 @@ class Loading(StorageState):
             self._forget_history()
             try:
                 self._merge_archive(None if whole else lambda _: months)
-            except StorageError:  # (an archive gone bad: refused where the past is asked for,
-                self._forget_history()  # not in every change to today)
+            except StorageError:
+                # (an archive gone bad: refused where the past is asked for, not in every
+                # change to today; what came in before it failed goes back out, else the
+                # next fold writes it into the main file)
+                for name, keys in (self._cold or {}).items():
+                    for key in keys:
+                        data.get(name, {}).pop(key, None)
+                self._forget_history()
         self._bump(None)
 
     def _read_journal(self) -> Changes | None:

@@ -264,16 +264,26 @@ class GoalsMixin(StoreBase):
         """Move a goal ``delta`` places among its siblings (manual order is priority)."""
         with self._tx(f"moved {self._titled(goal_id)} {'up' if delta < 0 else 'down'}"):
             goal = self.goal(goal_id)
+            cold = getattr(self.storage, "archived_keys", lambda _: ())("goals")
+            if str(goal_id) in cold:  # (an archived one moves among all: read them)
+                self.read_history()
+                cold = ()
             goals = self.goals()
             kids = tree.children_map(goals)
             siblings = kids.get(goal.parent if goal.parent in goals else None, [])
             if goal_id not in {g.id for g in siblings}:  # a hand-made loop of parents, cut
                 siblings = kids[None]
+            if siblings is kids[None]:  # (those an old day's review read in, or not: stay)
+                siblings = [g for g in siblings if g.id == goal_id or str(g.id) not in cold]
             index = next(i for i, g in enumerate(siblings) if g.id == goal_id)
             target = max(0, min(len(siblings) - 1, index + delta))
             order = [g for g in siblings if g.id != goal_id]
             order.insert(target, goal)
-            for position, sibling in enumerate(order):
+            # (the places they hold, in a row: not from 0, over the archived goals' places)
+            places: list[int] = []
+            for sibling in siblings:
+                places.append(max(sibling.position, places[-1] + 1 if places else 0))
+            for position, sibling in zip(places, order, strict=True):
                 if sibling.position != position:
                     self._save_goal(replace(sibling, position=position))
         return self.goal(goal_id)
@@ -381,8 +391,11 @@ class GoalsMixin(StoreBase):
         """Delete a goal and everything below it; dependencies on them are removed."""
         with self._tx(f"deleted {self._titled(goal_id)}"):
             self.goal(goal_id)
-            if str(goal_id) in getattr(self.storage, "archived_keys", lambda _: ())("goals"):
-                self.read_history()  # (every archived goal that waits for it)
+            in_archive = getattr(self.storage, "in_archive", lambda _: False)
+            if any(map(in_archive, [goal_id, *tree.descendants(self.goals(), goal_id)])):
+                # (every archived goal that waits for it: one it was archived with waits on,
+                # though it was written back to the main file since)
+                self.read_history()
             goals = self.goals()
             ids = [goal_id, *tree.descendants(goals, goal_id)]
             self._relabel(f"deleted {self._titled(goal_id)}{_and_steps(len(ids) - 1)}")

@@ -83,9 +83,13 @@ class Settler:
         def put(key: str, **fields: Any) -> None:
             put_doc(store._goals_t, int(key), {**raw[key], **fields})
 
+        # (the archive's goals are there, read in or not: a view may have read some)
+        found: dict[str, dict[int, str]] | None
+        found = getattr(store.storage, "archived_gids", dict)()
+        archived = set(found.get("goals", {})) if found else set()
         for key, doc in sorted(raw.items(), key=lambda kv: int(kv[0])):
             parent = doc.get("parent")
-            if parent is not None and str(parent) not in raw:
+            if parent is not None and str(parent) not in raw and parent not in archived:
                 put(key, parent=None)
                 said.append(f"goal {key}'s parent is gone: it is a top-level goal now")
         raw = store._tables().get("goals", {})
@@ -104,7 +108,7 @@ class Settler:
             raw, key=lambda k: (stamp(k, "after"), raw[k].get(GID, "")), reverse=True
         ):
             goal = goals[int(key)]
-            after = [a for a in goal.after if a in goals]
+            after = [a for a in goal.after if a in goals or a in archived]
             if tree.would_cycle(goals, goal.id, after) or after != goal.after:
                 keep = [a for a in after if not tree.would_cycle(goals, goal.id, [a])]
                 put(key, after=keep)
