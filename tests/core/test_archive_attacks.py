@@ -408,9 +408,10 @@ def outcome(call) -> str:
             "move one that stays",
             marks=pytest.mark.xfail(
                 strict=True,
-                reason="moving a top-level goal renumbers the top-level goals of the main file "
-                "from 0, over the archived ones' positions (a never-archived database renumbers "
-                "them all); reading the archive on a key to avoid it would be the worse trap",
+                reason="a top-level goal of the main file moves among the main file's "
+                "top-level goals only (an archived neighbour is passed over, where a "
+                "never-archived database swaps with it); reading the archive on a key to "
+                "avoid it would be the worse trap",
             ),
         ),
         "drop",

@@ -97,6 +97,11 @@ async def test_a_day_two_years_back_is_reviewed_from_the_archive(tmp_path: Path)
         assert "1 micro-goal done" in text
         read, chunks = store.storage.history_share()  # the months it needs, not three years
         assert 0 < read <= 6 < 30 < chunks, (read, chunks)
+        app.pop_screen()  # the tree shows what it showed: no old project read in for the review
+        text = await shown(pilot, lambda text: "Today's step" in text)
+        assert f"Project {2 * 365 // 30} " not in text, text
+        app.push_screen(ReviewScreen(app.session, day))
+        await shown(pilot, lambda text: f"Step of day {2 * 365}" in text)
         await pilot.press("t")  # back to today's review: still right
         text = await shown(pilot, lambda text: "today" in text.splitlines()[0])
         assert "today" in text.splitlines()[0]

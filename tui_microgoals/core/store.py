@@ -76,9 +76,13 @@ class Store(
 
     def snapshot(self) -> Snapshot:
         """A copy of the goals (the store patches its own dict on later writes): the same
-        copy while no goal changed, so a screen can tell "nothing changed" by identity."""
+        copy while no goal changed, so a screen can tell "nothing changed" by identity. The
+        archive's goals a view of the past read in are not in it: the tree shows the same
+        whatever was read."""
         goals = self.goals()
         key = (self.storage.generation, self._goal_edits)
         if self._goals_copy is None or self._goals_copy[0] != key:
-            self._goals_copy = (key, dict(goals))
+            cold = getattr(self.storage, "archived_keys", lambda _: ())("goals")
+            kept = {i: g for i, g in goals.items() if str(i) not in cold} if cold else dict(goals)
+            self._goals_copy = (key, kept)
         return Snapshot(self._goals_copy[1], self.days(), self.running_block(), self.settings())
