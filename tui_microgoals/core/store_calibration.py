@@ -38,13 +38,14 @@ class CalibrationMixin(StoreBase):
         cached = self._calibration_cache
         if cached is not None and cached[0] == key:
             return cached[1]
-        samples = calibration.samples_of(goals, self._focus_by_goal(raw))
         # (the archive's goals count by the ratios kept of them, read in or not: the same
         # figures whatever a view has read; finished trees have no estimate to calibrate)
         kept: dict[str, Any] = getattr(self.storage, "kept", dict)()
         archived = kept.get("ratios")
         cold = getattr(self.storage, "archived_keys", lambda _: ())("goals")
-        samples = [s for s in samples if str(s.goal) not in cold]
+        if cold:  # (a tree is wholly in one file: a goal's root is where the goal is)
+            goals = {i: g for i, g in goals.items() if str(i) not in cold}
+        samples = calibration.samples_of(goals, self._focus_by_goal(raw))
         found = calibration.calibrate(samples, archived if isinstance(archived, dict) else None)
         self._calibration_cache = (key, found)
         return found
