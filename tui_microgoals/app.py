@@ -81,6 +81,7 @@ class MicroGoalsApp(App[None]):
     def _started(self) -> None:
         gc.freeze()
         gc.enable()
+        self.run_worker(_warm_up, thread=True, group="warm-up", exit_on_error=False)
 
     def _archive_if_due(self) -> None:
         store = self.session.store
@@ -182,3 +183,9 @@ class MicroGoalsApp(App[None]):
                     command.help,
                     partial(screen.run_action, command.action),
                 )
+
+
+def _warm_up() -> None:
+    """Import the review screen (and the week's retro it shows) while the app is idle after
+    its first frame, in a thread: ~45 ms the first ``r`` would otherwise wait for."""
+    import tui_microgoals.screens.review  # noqa: F401

@@ -85,3 +85,37 @@ def test_dates_and_times_read_as_pendulum_writes_them() -> None:
     moment = pendulum.datetime(2026, 3, 29, tz="Europe/Berlin")  # (a DST change)
     for n in range(0, 1500, 7):
         assert hh_mm(moment.add(minutes=n)) == moment.add(minutes=n).format("HH:mm")
+
+
+AFTER_START = """
+import sys
+from textual.app import App
+
+found = []
+
+
+async def drive(pilot):
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    found.append("tui_microgoals.screens.review" in sys.modules)
+    pilot.app.exit()
+
+
+run = App.run
+App.run = lambda app, *args, **kwargs: run(app, headless=True, size=(120, 40), auto_pilot=drive)
+from tui_microgoals.entry import main
+
+assert main([]) == 0
+print(found)
+"""
+
+
+def test_the_review_screen_is_imported_once_the_app_is_idle(tmp_path: Path) -> None:
+    """Not before the first frame (above), but after it, off the loop: the first ``r``
+    does not wait for its modules."""
+    env = {**os.environ, "MICROGOALS_DB": str(tmp_path / "db.json"), "MICROGOALS_TZ": "UTC"}
+    result = subprocess.run(
+        [sys.executable, "-c", AFTER_START], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] == "[True]", result.stdout
