@@ -36,7 +36,8 @@ class CalibrationMixin(StoreBase):
         raw = self._blocks_t._read_table()
         key = (self.storage.generation, self._goal_edits, self._block_saves, id(raw), len(raw))
         cached = self._calibration_cache
-        if cached is not None and cached[0] == key:
+        if cached is not None and (cached[0] == key or self._only_history_since(cached[0], key)):
+            self._calibration_cache = (key, cached[1])
             return cached[1]
         # (the archive's goals count by the ratios kept of them, read in or not: the same
         # figures whatever a view has read; finished trees have no estimate to calibrate)
@@ -49,6 +50,18 @@ class CalibrationMixin(StoreBase):
         found = calibration.calibrate(samples, archived if isinstance(archived, dict) else None)
         self._calibration_cache = (key, found)
         return found
+
+    def _only_history_since(self, then: tuple[Any, ...], now: tuple[Any, ...]) -> bool:
+        """Whether all that changed from ``then`` to ``now`` (calibration's keys) is the
+        archive's history read in, which the kept ratios count already (an old day's review
+        leaves the figure as it was)."""
+        if then[1:4] != now[1:4]:  # (a goal or block of ours saved, the table read afresh)
+            return False
+        changes = getattr(self.storage, "changes_since", lambda _: None)(then[0])
+        if not changes:  # (unknown, or a change of ours)
+            return False
+        cold = getattr(self.storage, "archived_keys", lambda _: ())
+        return all(key in cold(table) for table, keys in changes.items() for key in keys)
 
     def _focus_by_goal(self, raw: Any) -> dict[int, float]:
         """``calibration.focus_by_goal`` over every ended block, each block's focus worked
